@@ -1,0 +1,93 @@
+"""CAL: the application factory. It only assembles; every piece lives elsewhere."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+
+from cal.config import Config
+from cal.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_path=str(ROOT / "instance"))
+    app.config.from_object(Config())
+    if config:
+        app.config.update(config)
+    _check_secret_key(app)
+    os.makedirs(app.instance_path, exist_ok=True)
+    register_extensions(app)
+    register_blueprints(app)
+    register_hooks(app)
+    register_cli(app)
+    return app
+
+
+def _check_secret_key(app: Flask) -> None:
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.debug or app.testing:
+        app.config["SECRET_KEY"] = "dev-only-" + os.urandom(8).hex()
+        return
+    raise RuntimeError("SECRET_KEY must be set (see README, Settings).")
+
+
+def register_extensions(app: Flask) -> None:
+    from cal.core.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    htmx.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            event.listen(db.engine, "connect", _sqlite_pragmas)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    from cal.auth.views import bp as auth_bp
+    from cal.core.views import bp as core_bp
+    from cal.dashboard.views import bp as dashboard_bp
+    from cal.people.views import bp as people_bp
+    from clubs.views import bp as clubs_bp
+    from seniors.views import bp as seniors_bp
+    from volunteers.views import bp as volunteers_bp
+
+    for blueprint in (core_bp, auth_bp, dashboard_bp, people_bp, volunteers_bp, clubs_bp,
+                      seniors_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_hooks(app: Flask) -> None:
+    from cal.core.access import enforce_declared_policy
+    from cal.core.http import register_error_handlers, set_security_headers
+    from cal.core.templating import register_template_helpers
+
+    app.before_request(enforce_declared_policy)
+    app.after_request(set_security_headers)
+    register_error_handlers(app)
+    register_template_helpers(app)
+
+
+def register_cli(app: Flask) -> None:
+    from cal.core.cli import register_commands
+
+    register_commands(app)

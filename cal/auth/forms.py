@@ -1,0 +1,51 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import Email, EqualTo, InputRequired, Length
+
+from cal.auth.passwords import MIN_LENGTH
+from cal.core.access import Role
+from cal.core.labels import ROLE_LABELS
+
+
+def role_choices():
+    return [(role.value, ROLE_LABELS[role]) for role in Role]
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[InputRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=256)])
+
+
+class PasswordResetRequestForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[InputRequired(), Email(), Length(max=254)])
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"),
+        validators=[
+            InputRequired(),
+            Length(
+                min=MIN_LENGTH,
+                max=128,
+                message=_l("The password must have %(min)d to %(max)d characters."),
+            ),
+        ],
+        description=_l("At least 12 characters. A few words you will remember work well."),
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[InputRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+
+
+class InviteForm(FlaskForm):
+    full_name = StringField(_l("Full name"), validators=[InputRequired(), Length(max=120)])
+    email = EmailField(_l("E-mail"), validators=[InputRequired(), Email(), Length(max=254)])
+    role = SelectField(_l("Role"), choices=role_choices, validators=[InputRequired()])
+
+
+class UserEditForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=role_choices, validators=[InputRequired()])
+    active = BooleanField(_l("May sign in"))

@@ -1,0 +1,130 @@
+"""Accounts: sign-in, invitations, password reset, roles."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from cal.auth.models import TokenPurpose, User, UserToken
+from cal.auth.passwords import hash_password, needs_rehash, verify_password
+from cal.core.access import Role
+from cal.core.errors import DomainError
+from cal.core.timeutil import utcnow
+from cal.extensions import db
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user whose password matches, if the account may sign in; else None."""
+    user = find_user_by_email(email)
+    ok = verify_password(user.password_hash if user else None, password)
+    if not (ok and user and user.active):
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    return user
+
+
+def end_all_sessions(user: User) -> None:
+    """Every session cookie issued to the user stops working."""
+    user.session_version += 1
+
+
+def _token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def issue_token(user: User, purpose: TokenPurpose, ttl: timedelta, created_by=None) -> str:
+    """Create a one-time token and return its raw value (only its hash is stored)."""
+    raw = secrets.token_urlsafe(32)
+    db.session.add(
+        UserToken(
+            user_id=user.id,
+            purpose=purpose,
+            token_hash=_token_hash(raw),
+            expires_at=utcnow() + ttl,
+            created_by_id=created_by.id if created_by else None,
+        )
+    )
+    return raw
+
+
+def find_valid_token(raw: str, purpose: TokenPurpose) -> UserToken:
+    token = db.session.scalar(
+        select(UserToken).where(
+            UserToken.token_hash == _token_hash(raw or ""), UserToken.purpose == purpose
+        )
+    )
+    if token is None or token.used_at is not None:
+        raise DomainError(_("This link is not valid or has already been used."))
+    if token.expires_at < utcnow():
+        raise DomainError(_("This link has expired. Ask for a new one."))
+    return token
+
+
+def set_password_with_token(raw: str, purpose: TokenPurpose, password: str) -> User:
+    """Use a one-time link to set the password; every other link of the user dies."""
+    token = find_valid_token(raw, purpose)
+    user = db.session.get(User, token.user_id)
+    if not user.active:
+        raise DomainError(_("This account is deactivated."))
+    user.password_hash = hash_password(password)
+    now = utcnow()
+    for other in db.session.scalars(
+        select(UserToken).where(UserToken.user_id == user.id, UserToken.used_at.is_(None))
+    ):
+        other.used_at = now
+    end_all_sessions(user)
+    return user
+
+
+def invite_user(email: str, full_name: str, role: Role, invited_by: User, ttl: timedelta):
+    """Create an account without a password and an invitation link for it."""
+    email = normalise_email(email)
+    exists = db.session.scalar(select(func.count()).where(User.email == email))
+    if exists:
+        raise DomainError(_("An account with this e-mail already exists."), field="email")
+    user = User(email=email, full_name=full_name.strip(), role=Role(role), active=True)
+    db.session.add(user)
+    db.session.flush()
+    return user, issue_token(user, TokenPurpose.INVITE, ttl, created_by=invited_by)
+
+
+def reinvite_user(user: User, invited_by: User, ttl: timedelta) -> str:
+    if user.password_hash is not None:
+        raise DomainError(_("This user has already set a password."))
+    return issue_token(user, TokenPurpose.INVITE, ttl, created_by=invited_by)
+
+
+def request_password_reset(email: str, ttl: timedelta) -> tuple[User, str] | None:
+    """A reset link for an active account with that e-mail; None when there is none."""
+    user = find_user_by_email(email)
+    if user is None or not user.can_log_in:
+        return None
+    return user, issue_token(user, TokenPurpose.RESET, ttl)
+
+
+def update_user(user: User, role: Role, active: bool, actor: User) -> None:
+    """Change a user's role and whether they may sign in."""
+    if user.id == actor.id and (role != Role.ADMIN or not active):
+        raise DomainError(_("You cannot remove your own administrator access."))
+    if user.active and not active:
+        end_all_sessions(user)
+    user.role = Role(role)
+    user.active = active
+
+
+def list_users() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.full_name)))

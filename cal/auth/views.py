@@ -1,0 +1,192 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from cal.auth import services
+from cal.auth.forms import (
+    InviteForm,
+    LoginForm,
+    PasswordResetRequestForm,
+    SetPasswordForm,
+    UserEditForm,
+)
+from cal.auth.models import TokenPurpose, User
+from cal.core.access import Role, any_role, public, roles_required
+from cal.core.errors import DomainError
+from cal.core.render import render_form, render_page
+from cal.core.urls import safe_next
+from cal.extensions import db, limiter, login_manager
+from cal.jobs.mail import send_mail
+
+bp = Blueprint("auth", __name__)
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    ident, _sep, version = user_id.partition(":")
+    if not ident.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(ident))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _login_account_key() -> str:
+    return "login-account:" + services.normalise_email(request.form.get("email", ""))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_login_account_key)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.index"))
+    form = LoginForm()
+    next_url = safe_next(request.values.get("next"))
+    if not form.validate_on_submit():
+        return render_form("auth/login.html", form, next_url=next_url)
+    user = services.authenticate(form.email.data, form.password.data)
+    if user is None:
+        form.password.errors.append(_("Wrong e-mail or password."))
+        return render_form("auth/login.html", form, next_url=next_url)
+    db.session.commit()
+    session.clear()  # a new session, so nothing set before sign-in survives it
+    session["locale"] = user.locale
+    login_user(user)
+    return redirect(next_url or url_for("dashboard.index"))
+
+
+@bp.post("/logout")
+@any_role
+def logout():
+    services.end_all_sessions(current_user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+def _mail_link(user: User, subject: str, intro: str, url: str) -> None:
+    send_mail(user.email, subject, f"{intro}\n\n{url}\n")
+    if not current_app.config.get("MAIL_SERVER"):
+        flash(_("E-mail is not configured. Pass this link on yourself: %(url)s", url=url), "info")
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit, methods=["POST"])
+def forgot_password():
+    form = PasswordResetRequestForm()
+    if not form.validate_on_submit():
+        return render_form("auth/forgot.html", form)
+    ttl = timedelta(minutes=current_app.config["RESET_TTL_MINUTES"])
+    found = services.request_password_reset(form.email.data, ttl)
+    db.session.commit()
+    if found:
+        user, raw = found
+        url = url_for("auth.reset_password", token=raw, _external=True)
+        send_mail(user.email, _("Password reset"), _("Set a new password here:") + f"\n\n{url}\n")
+    flash(_("If an account uses this address, we have sent it a link to set a new password."))
+    return redirect(url_for("auth.login"))
+
+
+def _set_password(purpose: TokenPurpose, token: str, template: str, done_message: str):
+    try:
+        services.find_valid_token(token, purpose)
+    except DomainError as error:
+        return render_page("auth/link_invalid.html", status=410, message=error.message)
+    form = SetPasswordForm()
+    if not form.validate_on_submit():
+        return render_form(template, form)
+    services.set_password_with_token(token, purpose, form.password.data)
+    db.session.commit()
+    flash(done_message, "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str):
+    return _set_password(
+        TokenPurpose.RESET, token, "auth/reset.html", _("Your password is set. Sign in.")
+    )
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@public
+def accept_invitation(token: str):
+    return _set_password(
+        TokenPurpose.INVITE, token, "auth/invitation.html", _("Your account is ready. Sign in.")
+    )
+
+
+@bp.get("/admin/users")
+@roles_required(Role.ADMIN)
+def users():
+    return render_page("auth/users.html", users=services.list_users(), form=InviteForm())
+
+
+@bp.post("/admin/users")
+@roles_required(Role.ADMIN)
+def user_invite():
+    form = InviteForm()
+    if form.validate_on_submit():
+        ttl = timedelta(hours=current_app.config["INVITE_TTL_HOURS"])
+        try:
+            user, raw = services.invite_user(
+                form.email.data, form.full_name.data, form.role.data, current_user, ttl
+            )
+        except DomainError as error:
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            db.session.commit()
+            url = url_for("auth.accept_invitation", token=raw, _external=True)
+            _mail_link(user, _("Invitation to CAL"), _("Set your password here:"), url)
+            flash(_("Invitation sent to %(email)s.", email=user.email), "success")
+            return redirect(url_for("auth.users"))
+    return render_form("auth/users.html", form, users=services.list_users())
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def user_edit(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = UserEditForm(obj=user if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            services.update_user(user, Role(form.role.data), form.active.data, current_user)
+        except DomainError as error:
+            form.role.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("auth.users"))
+    return render_form("auth/user_edit.html", form, user=user)
+
+
+@bp.post("/admin/users/<int:user_id>/reinvite")
+@roles_required(Role.ADMIN)
+def user_reinvite(user_id: int):
+    user = db.get_or_404(User, user_id)
+    ttl = timedelta(hours=current_app.config["INVITE_TTL_HOURS"])
+    try:
+        raw = services.reinvite_user(user, current_user, ttl)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("auth.users"))
+    db.session.commit()
+    url = url_for("auth.accept_invitation", token=raw, _external=True)
+    _mail_link(user, _("Invitation to CAL"), _("Set your password here:"), url)
+    flash(_("Invitation sent to %(email)s.", email=user.email), "success")
+    return redirect(url_for("auth.users"))

@@ -1,0 +1,63 @@
+"""Configuration read from the environment.
+
+``Config(env)`` reads every setting from a mapping (``os.environ`` by default), so
+tests and scripts can build one without touching the process environment.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def normalise_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for PostgreSQL URLs written the usual way."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    """All settings of the application; the README lists each with its meaning."""
+
+    def __init__(self, env: os._Environ | dict | None = None):
+        env = os.environ if env is None else env
+        self.DEBUG = _bool(env.get("FLASK_DEBUG"))
+        self.SECRET_KEY = env.get("SECRET_KEY") or None
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(
+            env.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'cal.db'}"
+        )
+        self.REDIS_URL = env.get("REDIS_URL") or None
+        self.MAIL_SERVER = env.get("MAIL_SERVER") or None
+        self.MAIL_PORT = int(env.get("MAIL_PORT") or 587)
+        self.MAIL_USERNAME = env.get("MAIL_USERNAME") or None
+        self.MAIL_PASSWORD = env.get("MAIL_PASSWORD") or None
+        self.MAIL_USE_TLS = _bool(env.get("MAIL_USE_TLS"), default=True)
+        self.MAIL_DEFAULT_SENDER = env.get("MAIL_DEFAULT_SENDER") or "cal@localhost"
+        self.CENTRE_NAME = env.get("CENTRE_NAME") or "Ośrodek Pomocy Społecznej"
+        self.CENTRE_ADDRESS = env.get("CENTRE_ADDRESS") or ""
+        self.BABEL_DEFAULT_LOCALE = "pl"
+        self.BABEL_DEFAULT_TIMEZONE = "Europe/Warsaw"
+        self.INVITE_TTL_HOURS = int(env.get("INVITE_TTL_HOURS") or 72)
+        self.RESET_TTL_MINUTES = int(env.get("RESET_TTL_MINUTES") or 60)
+        self.LOGIN_RATE_LIMIT = env.get("LOGIN_RATE_LIMIT") or "5 per minute"
+        self.RATELIMIT_ENABLED = _bool(env.get("RATELIMIT_ENABLED"), default=True)
+        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = _bool(env.get("SESSION_COOKIE_SECURE"), default=not self.DEBUG)
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+        self.MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}

@@ -1,0 +1,44 @@
+"""Command-line commands: demo data and the first administrator."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from sqlalchemy import func, select
+
+from cal.extensions import db
+
+
+def register_commands(app: Flask) -> None:
+    @app.cli.command("seed-demo")
+    def seed_demo_command():
+        """Load Polish demo data and the demo accounts into an empty database."""
+        from cal.auth.models import User
+        from cal.core.demo import seed_demo
+
+        if db.session.scalar(select(func.count(User.id))):
+            click.echo("The database already has users; demo data not loaded.")
+            return
+        summary = seed_demo()
+        db.session.commit()
+        click.echo("Demo data loaded: " + ", ".join(f"{k}: {v}" for k, v in summary.items()))
+
+    @app.cli.command("create-admin")
+    @click.argument("email")
+    @click.option("--name", default="Administrator", help="Full name shown in the interface.")
+    @click.password_option(help="Asked for when not given.")
+    def create_admin_command(email: str, name: str, password: str):
+        """Create an administrator account (asks for the password)."""
+        from cal.auth.models import User
+        from cal.auth.passwords import MIN_LENGTH, hash_password
+        from cal.auth.services import find_user_by_email, normalise_email
+        from cal.core.access import Role
+
+        if len(password) < MIN_LENGTH:
+            raise click.ClickException(f"The password must have at least {MIN_LENGTH} characters.")
+        if find_user_by_email(email):
+            raise click.ClickException(f"A user with e-mail {email} already exists.")
+        db.session.add(User(email=normalise_email(email), full_name=name, role=Role.ADMIN,
+                            password_hash=hash_password(password)))
+        db.session.commit()
+        click.echo(f"Administrator {email} created.")

@@ -1,0 +1,135 @@
+"""Realistic Polish demo data: a town's districts, households, persons, volunteers
+and one account per role (password ``demo1234``)."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from cal.auth.models import User
+from cal.auth.passwords import hash_password
+from cal.core.access import Role
+from cal.core.text import fold
+from cal.extensions import db
+from cal.people.models import District, Household, Person
+from volunteers.models import Volunteer, VolunteerStatus
+
+DEMO_PASSWORD = "demo1234"
+ACCOUNTS = [
+    ("admin@cal.local", "Marta Zielińska", Role.ADMIN),
+    ("koordynator@cal.local", "Anna Wiśniewska", Role.COORDINATOR),
+    ("lider@cal.local", "Tomasz Kaczmarek", Role.LEADER),
+    ("wolontariusz@cal.local", "Kacper Lewandowski", Role.VOLUNTEER),
+    ("projekty@cal.local", "Ewa Dąbrowska", Role.PROJECT_MANAGER),
+]
+# Districts of the demo town, with their centre points in km on a local grid.
+DISTRICTS = [
+    ("Śródmieście", 0.0, 0.0), ("Stare Miasto", -0.8, 0.9), ("Zatorze", 1.9, 1.2),
+    ("Osiedle Słoneczne", 2.6, -1.4), ("Podgórze", -1.5, -2.2), ("Nowe Miasto", 0.9, 2.8),
+    ("Przedmieście Lubelskie", 3.8, 0.4), ("Leśna Polana", -3.1, 1.7),
+]
+STREETS = ["Lipowa", "Kościuszki", "Mickiewicza", "Słowackiego", "Ogrodowa", "Polna",
+           "Kwiatowa", "Szkolna", "Długa", "Parkowa", "Sienkiewicza", "Kolejowa"]
+MALE = ["Jan", "Piotr", "Krzysztof", "Andrzej", "Tomasz", "Paweł", "Michał", "Marcin",
+        "Jakub", "Adam", "Łukasz", "Mateusz", "Kacper", "Szymon", "Filip", "Stanisław"]
+FEMALE = ["Anna", "Maria", "Katarzyna", "Małgorzata", "Agnieszka", "Barbara", "Ewa",
+          "Zofia", "Julia", "Zuzanna", "Maja", "Helena", "Alicja", "Jadwiga", "Halina"]
+SURNAMES = [("Nowak", "Nowak"), ("Kowalski", "Kowalska"), ("Wiśniewski", "Wiśniewska"),
+            ("Wójcik", "Wójcik"), ("Kowalczyk", "Kowalczyk"), ("Kamiński", "Kamińska"),
+            ("Lewandowski", "Lewandowska"), ("Zieliński", "Zielińska"), ("Szymański", "Szymańska"),
+            ("Woźniak", "Woźniak"), ("Dąbrowski", "Dąbrowska"), ("Kozłowski", "Kozłowska"),
+            ("Jankowski", "Jankowska"), ("Mazur", "Mazur"), ("Krawczyk", "Krawczyk"),
+            ("Piotrowski", "Piotrowska"), ("Grabowski", "Grabowska"), ("Pawlak", "Pawlak")]
+HEALTH = ["Cukrzyca typu 2, insulina rano.", "Po udarze, porusza się z balkonikiem.",
+          "Astma – inhalator przy sobie.", "Słabo słyszy, mówić wyraźnie."]
+DISABILITY = ["Orzeczenie o umiarkowanym stopniu niepełnosprawności; potrzebuje pomocy "
+              "przy zakupach.", "Osoba niewidoma – pomoc w czytaniu korespondencji.",
+              "Porusza się na wózku; wizyty tylko na parterze."]
+
+
+def _phone(rng: random.Random) -> str:
+    return f"{rng.choice('5678')}{rng.randint(10, 99)} {rng.randint(100, 999)} {rng.randint(100, 999)}"
+
+
+def _birth(rng: random.Random, min_age: int, max_age: int) -> date:
+    today = date.today()
+    return today - timedelta(days=rng.randint(min_age * 365, max_age * 365))
+
+
+def _person(rng, first, last, birth, household, district) -> Person:
+    return Person(first_name=first, last_name=last, search_name=fold(f"{last} {first}"),
+                  birth_date=birth, household=household, district=district,
+                  address=household.address, phone="")
+
+
+def _household_members(rng: random.Random, household: Household, district, surname) -> list:
+    """A family with children, or a senior living alone or as a couple."""
+    if rng.random() < 0.6:
+        members = [_person(rng, rng.choice(FEMALE), surname[1], _birth(rng, 28, 50), household,
+                           district)]
+        if rng.random() < 0.6:
+            members.append(_person(rng, rng.choice(MALE), surname[0], _birth(rng, 30, 55),
+                                   household, district))
+        for _ in range(rng.randint(1, 3)):
+            male = rng.random() < 0.5
+            members.append(_person(rng, rng.choice(MALE if male else FEMALE),
+                                   surname[0] if male else surname[1], _birth(rng, 7, 17),
+                                   household, district))
+        return members
+    members = [_person(rng, rng.choice(FEMALE), surname[1], _birth(rng, 65, 90), household,
+                       district)]
+    if rng.random() < 0.4:
+        members.append(_person(rng, rng.choice(MALE), surname[0], _birth(rng, 67, 92), household,
+                               district))
+    return members
+
+
+def seed_demo(seed: int = 2026, persons: int = 80, volunteers: int = 40) -> dict[str, int]:
+    rng = random.Random(seed)
+    password_hash = hash_password(DEMO_PASSWORD)
+    users = {role: User(email=email, full_name=name, role=role, password_hash=password_hash)
+             for email, name, role in ACCOUNTS}
+    db.session.add_all(users.values())
+    districts = [District(name=n, x_km=x, y_km=y) for n, x, y in DISTRICTS]
+    db.session.add_all(districts)
+
+    people: list[Person] = []
+    households = 0
+    while len(people) < persons:
+        surname = rng.choice(SURNAMES)
+        district = rng.choice(districts)
+        address = f"ul. {rng.choice(STREETS)} {rng.randint(1, 80)}/{rng.randint(1, 40)}"
+        household = Household(name=f"{surname[0]} – {address}", search_name="", address=address,
+                              district=district, phone=_phone(rng))
+        household.search_name = fold(household.name)
+        members = _household_members(rng, household, district, surname)[: persons - len(people)]
+        members[0].phone = household.phone
+        people.extend(members)
+        households += 1
+        db.session.add(household)
+    for person in rng.sample(people, 8):
+        person.health_notes = rng.choice(HEALTH)
+    for person in rng.sample(people, 6):
+        person.disability_notes = rng.choice(DISABILITY)
+    db.session.add_all(people)
+
+    statuses = ([VolunteerStatus.ACTIVE] * 24 + [VolunteerStatus.APPLICANT] * 5
+                + [VolunteerStatus.SCREENING] * 4 + [VolunteerStatus.TRAINING] * 4
+                + [VolunteerStatus.PAUSED] * 2 + [VolunteerStatus.LEFT] * 1)
+    vols = [Volunteer(first_name="Kacper", last_name="Lewandowski", email="wolontariusz@cal.local",
+                      phone="600 200 300", birth_date=_birth(rng, 20, 24), district=districts[2],
+                      status=VolunteerStatus.ACTIVE, user=users[Role.VOLUNTEER])]
+    for i in range(volunteers - 1):
+        male = rng.random() < 0.4
+        surname = rng.choice(SURNAMES)
+        first = rng.choice(MALE if male else FEMALE)
+        last = surname[0] if male else surname[1]
+        vols.append(Volunteer(
+            first_name=first, last_name=last, phone=_phone(rng),
+            email=f"{fold(first)}.{fold(last)}{i}@example.org".replace(" ", ""),
+            birth_date=_birth(rng, 16, 72), district=rng.choice(districts),
+            status=statuses[i % len(statuses)]))
+    db.session.add_all(vols)
+    db.session.flush()
+    return {"users": len(users), "districts": len(districts), "households": households,
+            "persons": len(people), "volunteers": len(vols)}

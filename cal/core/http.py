@@ -1,0 +1,74 @@
+"""Security headers and error pages for every response."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def set_security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.add_header("Vary", "HX-Request")
+    if request.endpoint != "static" and current_user and current_user.is_authenticated:
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _error_page(status: int, title: str, message: str):
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(403)
+    def forbidden(_error):
+        return _error_page(403, _("Access denied"), _("You do not have access to this page."))
+
+    @app.errorhandler(404)
+    def not_found(_error):
+        return _error_page(404, _("Page not found"), _("This page does not exist or was moved."))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        return _error_page(
+            400,
+            _("The form has expired"),
+            _("Go back, reload the page and send the form again."),
+        )
+
+    @app.errorhandler(429)
+    def too_many(_error):
+        return _error_page(
+            429,
+            _("Too many attempts"),
+            _("Too many attempts in a short time. Wait a minute and try again."),
+        )
+
+    @app.errorhandler(500)
+    def server_error(_error):
+        return _error_page(
+            500,
+            _("Something went wrong"),
+            _("The error has been recorded. Try again in a moment."),
+        )

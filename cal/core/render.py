@@ -1,0 +1,37 @@
+"""The one way to answer with a page or an htmx fragment of it.
+
+A page is one template. A region that htmx refreshes is a ``{% block %}`` named
+after the id of the element it fills, hyphens written as underscores (the element
+``id="people-results"`` is filled by ``{% block people_results %}``). An htmx
+request that is not boosted and targets such an id gets only that block;
+everybody else gets the whole page.
+"""
+
+from __future__ import annotations
+
+from flask import render_template
+from htmx_flask import request
+from jinja2_fragments import BlockNotFoundError
+from jinja2_fragments.flask import render_block
+
+
+def wants_fragment() -> bool:
+    return bool(request.htmx) and not request.htmx.boosted and bool(request.htmx.target)
+
+
+def render_page(template: str, status: int = 200, **context):
+    """Render ``template`` whole, or only the block the htmx request targets."""
+    if wants_fragment():
+        try:
+            block = request.htmx.target.replace("-", "_")
+            return render_block(template, block, **context), status
+        except BlockNotFoundError:
+            pass
+    return render_template(template, **context), status
+
+
+def render_form(template: str, form, **context):
+    """The page of a form: 200 when first shown; 422 when it was sent and refused,
+    with the errors beside the fields (htmx is configured to swap 422 answers)."""
+    status = 422 if form.is_submitted() else 200
+    return render_page(template, status=status, form=form, **context)

@@ -1,0 +1,47 @@
+"""What every template may use: navigation by role, labels, date formats."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from cal.core.access import Role
+from cal.core.i18n import LOCALES
+from cal.core.labels import ROLE_LABELS
+
+# (endpoint, label, roles that see it), in the order shown.
+NAVIGATION = [
+    ("dashboard.index", _l("Start"), set(Role)),
+    ("volunteers.index", _l("Volunteers"), {Role.ADMIN, Role.COORDINATOR}),
+    ("people.person_list", _l("People"), {Role.ADMIN, Role.COORDINATOR}),
+    ("people.household_list", _l("Households"), {Role.ADMIN, Role.COORDINATOR}),
+    ("clubs.index", _l("Club (KIS)"), {Role.ADMIN, Role.COORDINATOR, Role.LEADER}),
+    ("seniors.index", _l("Senior centre"), {Role.ADMIN, Role.COORDINATOR, Role.LEADER}),
+    ("auth.users", _l("Users"), {Role.ADMIN}),
+    ("people.audit_log", _l("Audit log"), {Role.ADMIN}),
+]
+
+
+def navigation_for(user) -> list[tuple[str, str]]:
+    if not user.is_authenticated:
+        return []
+    return [(endpoint, label) for endpoint, label, roles in NAVIGATION if user.role in roles]
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters["date"] = lambda d, fmt="medium": format_date(d, fmt) if d else ""
+    app.jinja_env.filters["datetime"] = (
+        lambda d, fmt="short": format_datetime(d, fmt) if d else ""
+    )
+
+    @app.context_processor
+    def inject():
+        return {
+            "navigation": navigation_for(current_user),
+            "role_labels": ROLE_LABELS,
+            "locales": LOCALES,
+            "current_locale": str(get_locale() or "pl"),
+            "current_path": request.full_path.rstrip("?") if request else "/",
+        }

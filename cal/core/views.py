@@ -1,0 +1,39 @@
+"""Application-wide routes: health check and language switch."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, redirect, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from cal.core.access import public
+from cal.core.i18n import LOCALES
+from cal.core.urls import safe_next
+from cal.extensions import db
+from cal.jobs.queue import redis_status
+
+bp = Blueprint("core", __name__)
+
+
+@bp.get("/healthz")
+@public
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+        db_state, status = "ok", 200
+    except Exception:  # the check must answer whatever the failure is
+        db.session.rollback()
+        db_state, status = "down", 503
+    return jsonify(db=db_state, redis=redis_status()), status
+
+
+@bp.post("/language")
+@public
+def set_language():
+    locale = request.form.get("locale", "")
+    if locale in LOCALES:
+        session["locale"] = locale
+        if current_user.is_authenticated:
+            current_user.locale = locale
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next")) or url_for("dashboard.index"))

@@ -1,0 +1,55 @@
+"""The start page of each role."""
+
+from flask import Blueprint
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from cal.core.access import Role, any_role
+from cal.core.render import render_page
+from cal.extensions import db
+from cal.people.models import AuditLog, Household, Person
+from volunteers import services as volunteer_services
+from volunteers.models import STATUS_LABELS
+
+bp = Blueprint("dashboard", __name__)
+
+
+def _staff_context() -> dict:
+    return {
+        "volunteer_counts": volunteer_services.count_by_status(),
+        "status_labels": STATUS_LABELS,
+        "person_count": db.session.scalar(select(func.count(Person.id))),
+        "household_count": db.session.scalar(select(func.count(Household.id))),
+    }
+
+
+def _admin_context() -> dict:
+    from cal.auth.models import User
+
+    return {
+        "user_count": db.session.scalar(select(func.count(User.id))),
+        "denied_count": db.session.scalar(
+            select(func.count(AuditLog.id)).where(AuditLog.action == "denied")
+        ),
+        **_staff_context(),
+    }
+
+
+def _volunteer_context() -> dict:
+    return {"volunteer": volunteer_services.volunteer_of_user(current_user),
+            "status_labels": STATUS_LABELS}
+
+
+CONTEXT = {
+    Role.ADMIN: _admin_context,
+    Role.COORDINATOR: _staff_context,
+    Role.VOLUNTEER: _volunteer_context,
+}
+
+
+@bp.get("/")
+@any_role
+def index():
+    role = current_user.role
+    context = CONTEXT.get(role, dict)()
+    return render_page(f"dashboard/{role.value}.html", **context)

@@ -1,0 +1,66 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    HiddenField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Email, InputRequired, Length, Optional
+
+from cal.core.forms import PHONE, NotBefore, NotInFuture, optional_id_field, strip
+
+
+class PersonForm(FlaskForm):
+    first_name = StringField(
+        _l("First name"), filters=[strip], validators=[InputRequired(), Length(max=80)]
+    )
+    last_name = StringField(
+        _l("Last name"), filters=[strip], validators=[InputRequired(), Length(max=80)]
+    )
+    birth_date = DateField(
+        _l("Date of birth"), validators=[Optional(), NotInFuture(), NotBefore(1900)]
+    )
+    phone = StringField(_l("Phone"), filters=[strip], validators=[Optional(), PHONE])
+    email = EmailField(
+        _l("E-mail"), filters=[strip], validators=[Optional(), Email(), Length(max=254)]
+    )
+    address = StringField(_l("Address"), filters=[strip], validators=[Length(max=200)])
+    district_id = optional_id_field(_l("District"))
+    household_id = HiddenField()
+    notes = TextAreaField(_l("Notes"), filters=[strip], validators=[Length(max=4000)])
+    health_notes = TextAreaField(
+        _l("Health notes"), filters=[strip], validators=[Length(max=4000)],
+        description=_l("Special-category data: seen only by coordinators and administrators."),
+    )
+    disability_notes = TextAreaField(
+        _l("Disability and support needs"), filters=[strip], validators=[Length(max=4000)],
+        description=_l("Special-category data: seen only by coordinators and administrators."),
+    )
+    confirm_duplicate = BooleanField(_l("Yes, this is a different person: register anyway"))
+
+
+class HouseholdForm(FlaskForm):
+    name = StringField(
+        _l("Name of the household"), filters=[strip],
+        validators=[InputRequired(), Length(max=120)],
+        description=_l("For example: Kowalski family, ul. Lipowa 5."),
+    )
+    address = StringField(_l("Address"), filters=[strip], validators=[Length(max=200)])
+    district_id = optional_id_field(_l("District"))
+    phone = StringField(_l("Phone"), filters=[strip], validators=[Optional(), PHONE])
+    notes = TextAreaField(_l("Notes"), filters=[strip], validators=[Length(max=4000)])
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    user_id = optional_id_field(_l("User"))
+    action = SelectField(_l("Action"), validators=[Optional()], default="")
+    entity = SelectField(_l("Record type"), validators=[Optional()], default="")
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])

@@ -1,0 +1,182 @@
+"""People and households: search, duplicate warning, special-category notes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from cal.core.access import Role, has_role
+from cal.core.errors import DomainError
+from cal.core.text import fold
+from cal.extensions import db
+from cal.people.audit import AuditAction, audit
+from cal.people.models import AuditLog, District, Household, Person
+
+SPECIAL_FIELDS = ("health_notes", "disability_notes")
+PERSON_FIELDS = (
+    "first_name", "last_name", "birth_date", "phone", "email", "address",
+    "district_id", "household_id", "notes", *SPECIAL_FIELDS,
+)
+HOUSEHOLD_FIELDS = ("name", "address", "district_id", "phone", "notes")
+PAGE_SIZE = 50
+
+
+class DuplicateWarning(DomainError):
+    """A person with the same name and birth year exists; the user must confirm."""
+
+    def __init__(self, duplicates: list[Person]):
+        super().__init__(_("A person with this name and year of birth is already registered."))
+        self.duplicates = duplicates
+
+
+def can_see_special(user) -> bool:
+    return has_role(user, Role.ADMIN, Role.COORDINATOR)
+
+
+def list_districts() -> list[District]:
+    return list(db.session.scalars(select(District).order_by(District.name)))
+
+
+def _name_filter(column, query: str):
+    words = fold(query).split()
+    return [column.contains(word, autoescape=True) for word in words]
+
+
+def search_people(query: str = "", limit: int = PAGE_SIZE) -> tuple[list[Person], int]:
+    """Persons whose name contains every word of ``query`` (accents ignored), and
+    how many match in all."""
+    conditions = _name_filter(Person.search_name, query)
+    total = db.session.scalar(select(func.count(Person.id)).where(*conditions))
+    people = db.session.scalars(
+        select(Person)
+        .where(*conditions)
+        .options(selectinload(Person.district), selectinload(Person.household))
+        .order_by(Person.last_name, Person.first_name, Person.id)
+        .limit(limit)
+    )
+    return list(people), total
+
+
+def get_person(person_id: int) -> Person | None:
+    return db.session.scalar(
+        select(Person)
+        .where(Person.id == person_id)
+        .options(selectinload(Person.district), selectinload(Person.household))
+    )
+
+
+def find_duplicates(first_name: str, last_name: str, birth_date: date | None,
+                    exclude_id: int | None = None) -> list[Person]:
+    """Persons with the same name (accents and case ignored) and year of birth."""
+    search = fold(f"{last_name} {first_name}")
+    candidates = db.session.scalars(
+        select(Person).where(Person.search_name == search, Person.id != (exclude_id or 0))
+    )
+    year = birth_date.year if birth_date else None
+    return [p for p in candidates if (p.birth_date.year if p.birth_date else None) == year]
+
+
+def _apply(person: Person, data: dict, allowed: tuple[str, ...]) -> list[str]:
+    household_id = data.get("household_id")
+    if household_id is not None and db.session.get(Household, household_id) is None:
+        raise DomainError(_("The household does not exist."), field="household_id")
+    changed = []
+    for name in allowed:
+        if name in data and getattr(person, name) != data[name]:
+            setattr(person, name, data[name])
+            changed.append(name)
+    person.search_name = fold(f"{person.last_name} {person.first_name}")
+    return changed
+
+
+def _writable_fields(actor) -> tuple[str, ...]:
+    if can_see_special(actor):
+        return PERSON_FIELDS
+    return tuple(f for f in PERSON_FIELDS if f not in SPECIAL_FIELDS)
+
+
+def create_person(data: dict, actor, confirm_duplicate: bool = False) -> Person:
+    """Register a person; refuses a likely duplicate unless the user confirmed it."""
+    if not confirm_duplicate:
+        duplicates = find_duplicates(data["first_name"], data["last_name"], data.get("birth_date"))
+        if duplicates:
+            raise DuplicateWarning(duplicates)
+    person = Person()
+    changed = _apply(person, data, _writable_fields(actor))
+    db.session.add(person)
+    db.session.flush()
+    audit(actor, AuditAction.CREATE, "person", person.id, fields=changed)
+    return person
+
+
+def update_person(person: Person, data: dict, actor) -> list[str]:
+    changed = _apply(person, data, _writable_fields(actor))
+    if changed:
+        audit(actor, AuditAction.UPDATE, "person", person.id, fields=changed)
+    return changed
+
+
+def read_special_notes(person: Person, actor) -> dict[str, str] | None:
+    """The special-category notes for a user allowed to see them; the read is audited."""
+    if not can_see_special(actor):
+        return None
+    audit(actor, AuditAction.READ, "person", person.id, fields=SPECIAL_FIELDS)
+    return {name: getattr(person, name) for name in SPECIAL_FIELDS}
+
+
+def search_households(query: str = "", limit: int = PAGE_SIZE) -> tuple[list[Household], int]:
+    conditions = _name_filter(Household.search_name, query)
+    total = db.session.scalar(select(func.count(Household.id)).where(*conditions))
+    households = db.session.scalars(
+        select(Household)
+        .where(*conditions)
+        .options(selectinload(Household.district), selectinload(Household.members))
+        .order_by(Household.name, Household.id)
+        .limit(limit)
+    )
+    return list(households), total
+
+
+def get_household(household_id: int) -> Household | None:
+    return db.session.scalar(
+        select(Household)
+        .where(Household.id == household_id)
+        .options(selectinload(Household.district), selectinload(Household.members))
+    )
+
+
+def save_household(household: Household | None, data: dict, actor) -> Household:
+    created = household is None
+    household = household or Household()
+    changed = [n for n in HOUSEHOLD_FIELDS if n in data and getattr(household, n) != data[n]]
+    for name in changed:
+        setattr(household, name, data[name])
+    household.search_name = fold(household.name)
+    if created:
+        db.session.add(household)
+        db.session.flush()
+    if changed:
+        action = AuditAction.CREATE if created else AuditAction.UPDATE
+        audit(actor, action, "household", household.id, fields=changed)
+    return household
+
+
+def filter_audit_log(user_id: int | None = None, action: str | None = None,
+                     entity: str | None = None, date_from: date | None = None,
+                     date_to: date | None = None):
+    """The audit log, newest first, as a select to paginate."""
+    stmt = select(AuditLog).options(selectinload(AuditLog.user)).order_by(AuditLog.id.desc())
+    if user_id:
+        stmt = stmt.where(AuditLog.user_id == user_id)
+    if action:
+        stmt = stmt.where(AuditLog.action == action)
+    if entity:
+        stmt = stmt.where(AuditLog.entity == entity)
+    if date_from:
+        stmt = stmt.where(AuditLog.at >= datetime.combine(date_from, time()))
+    if date_to:
+        stmt = stmt.where(AuditLog.at < datetime.combine(date_to, time()) + timedelta(days=1))
+    return stmt

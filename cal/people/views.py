@@ -1,0 +1,172 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from cal.auth.models import User
+from cal.core.access import Role, roles_required
+from cal.core.errors import DomainError
+from cal.core.render import render_form, render_page
+from cal.extensions import db
+from cal.people import services
+from cal.people.audit import AuditAction
+from cal.people.forms import AuditFilterForm, HouseholdForm, PersonForm
+from cal.people.models import AuditLog, Household
+
+bp = Blueprint("people", __name__)
+STAFF = (Role.ADMIN, Role.COORDINATOR)
+
+
+def _district_choices():
+    return [(0, "—")] + [(d.id, d.name) for d in services.list_districts()]
+
+
+def _person_form(person=None) -> PersonForm:
+    form = PersonForm(obj=person if request.method == "GET" else None)
+    form.district_id.choices = _district_choices()
+    if not services.can_see_special(current_user):
+        del form.health_notes
+        del form.disability_notes
+    return form
+
+
+def _person_data(form: PersonForm) -> dict:
+    data = {k: v for k, v in form.data.items() if k in services.PERSON_FIELDS}
+    data["district_id"] = data.get("district_id") or None
+    household = str(data.get("household_id") or "")
+    data["household_id"] = int(household) if household.isdigit() else None
+    return data
+
+
+@bp.get("/people")
+@roles_required(*STAFF)
+def person_list():
+    query = request.args.get("q", "")[:100]
+    people, total = services.search_people(query)
+    return render_page("people/list.html", people=people, total=total, q=query)
+
+
+@bp.route("/people/new", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def person_new():
+    form = _person_form()
+    if request.method == "GET":
+        form.household_id.data = request.args.get("household", type=int) or ""
+    duplicates = []
+    if form.validate_on_submit():
+        try:
+            person = services.create_person(
+                _person_data(form), current_user, confirm_duplicate=form.confirm_duplicate.data
+            )
+        except services.DuplicateWarning as warning:
+            duplicates = warning.duplicates
+            form.confirm_duplicate.errors.append(warning.message)
+        except DomainError as error:
+            form.first_name.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Person registered."), "success")
+            return redirect(url_for("people.person_detail", person_id=person.id))
+    return render_form("people/form.html", form, person=None, duplicates=duplicates)
+
+
+def _load_person(person_id: int):
+    person = services.get_person(person_id)
+    if person is None:
+        abort(404)
+    return person
+
+
+@bp.get("/people/<int:person_id>")
+@roles_required(*STAFF)
+def person_detail(person_id: int):
+    person = _load_person(person_id)
+    special = services.read_special_notes(person, current_user)
+    db.session.commit()
+    return render_page("people/detail.html", person=person, special=special)
+
+
+@bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def person_edit(person_id: int):
+    person = _load_person(person_id)
+    form = _person_form(person)
+    if form.validate_on_submit():
+        try:
+            services.update_person(person, _person_data(form), current_user)
+        except DomainError as error:
+            form.first_name.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("people.person_detail", person_id=person.id))
+    if request.method == "GET" and services.read_special_notes(person, current_user):
+        db.session.commit()
+    return render_form("people/form.html", form, person=person, duplicates=[])
+
+
+@bp.get("/households")
+@roles_required(*STAFF)
+def household_list():
+    query = request.args.get("q", "")[:100]
+    households, total = services.search_households(query)
+    return render_page("people/households.html", households=households, total=total, q=query)
+
+
+def _household_form(household=None) -> HouseholdForm:
+    form = HouseholdForm(obj=household if request.method == "GET" else None)
+    form.district_id.choices = _district_choices()
+    return form
+
+
+def _save_household(household: Household | None):
+    form = _household_form(household)
+    if form.validate_on_submit():
+        data = dict(form.data)
+        data["district_id"] = data.get("district_id") or None
+        household = services.save_household(household, data, current_user)
+        db.session.commit()
+        flash(_("Household saved."), "success")
+        return redirect(url_for("people.household_detail", household_id=household.id))
+    return render_form("people/household_form.html", form, household=household)
+
+
+@bp.route("/households/new", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def household_new():
+    return _save_household(None)
+
+
+@bp.route("/households/<int:household_id>/edit", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def household_edit(household_id: int):
+    return _save_household(db.get_or_404(Household, household_id))
+
+
+@bp.get("/households/<int:household_id>")
+@roles_required(*STAFF)
+def household_detail(household_id: int):
+    household = services.get_household(household_id)
+    if household is None:
+        abort(404)
+    return render_page("people/household.html", household=household)
+
+
+@bp.get("/admin/audit")
+@roles_required(Role.ADMIN)
+def audit_log():
+    form = AuditFilterForm(request.args)
+    form.user_id.choices = [(0, _("Everyone"))] + [
+        (u.id, u.full_name) for u in db.session.scalars(select(User).order_by(User.full_name))
+    ]
+    form.action.choices = [("", _("All"))] + [(a.value, a.value) for a in AuditAction]
+    entities = db.session.scalars(select(AuditLog.entity).distinct().order_by(AuditLog.entity))
+    form.entity.choices = [("", _("All"))] + [(e, e) for e in entities]
+    filters = form.data if form.validate() else {}
+    stmt = services.filter_audit_log(
+        **{k: filters.get(k) for k in ("user_id", "action", "entity", "date_from", "date_to")}
+    )
+    page = db.paginate(stmt, per_page=50, error_out=False)
+    return render_page("people/audit.html", form=form, page=page)

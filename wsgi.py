@@ -1,0 +1,3 @@
+from cal import create_app
+
+app = create_app()
