@@ -1,0 +1,270 @@
+"""Sign-in, sign-out, rate limit, invitations, password reset, user management."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from cal.auth import services
+from cal.auth.models import TokenPurpose, User, UserToken
+from cal.auth.passwords import HASHER, hash_password, verify_password
+from cal.core.access import Role
+from cal.core.errors import DomainError
+from cal.core.timeutil import utcnow
+from cal.core.urls import safe_next
+from cal.extensions import db
+from tests.conftest import PASSWORD, log_in
+
+
+def test_passwords_use_argon2id_at_owasp_minimum():
+    encoded = hash_password("a long enough password")
+    assert encoded.startswith("$argon2id$")
+    assert "m=19456,t=2,p=1" in encoded
+    assert HASHER.memory_cost == 19456 and HASHER.time_cost == 2 and HASHER.parallelism == 1
+
+
+def test_verify_password_refuses_wrong_password_and_missing_hash():
+    encoded = hash_password("a long enough password")
+    assert verify_password(encoded, "a long enough password")
+    assert not verify_password(encoded, "wrong")
+    assert not verify_password(None, "anything")
+
+
+def test_login_with_right_password_reaches_the_start_page(client, users):
+    response = client.post("/login", data={"email": "COORDINATOR@test.local ",
+                                           "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.location.endswith("/")
+    assert client.get("/").status_code == 200
+
+
+def test_login_with_wrong_password_is_refused_with_a_message(client, users):
+    response = client.post("/login", data={"email": "admin@test.local", "password": "nope"})
+    assert response.status_code == 422
+    assert "Nieprawidłowy" in response.get_data(as_text=True) or "Wrong" in response.get_data(
+        as_text=True)
+    assert client.get("/").status_code == 302
+
+
+def test_login_with_missing_fields_answers_422_with_errors(client, users):
+    response = client.post("/login", data={})
+    assert response.status_code == 422
+    assert 'aria-invalid="true"' in response.get_data(as_text=True)
+
+
+def test_deactivated_user_cannot_sign_in(client, users):
+    users[Role.LEADER].active = False
+    db.session.commit()
+    response = client.post("/login", data={"email": "leader@test.local", "password": PASSWORD})
+    assert response.status_code == 422
+
+
+def test_login_rehashes_an_outdated_password_hash(client, users):
+    from argon2 import PasswordHasher
+
+    weak = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(PASSWORD)
+    users[Role.ADMIN].password_hash = weak
+    db.session.commit()
+    client.post("/login", data={"email": "admin@test.local", "password": PASSWORD})
+    db.session.refresh(users[Role.ADMIN])
+    assert "m=19456,t=2,p=1" in users[Role.ADMIN].password_hash
+
+
+def test_login_rotates_the_session(client, users):
+    with client.session_transaction() as session:
+        session["planted"] = "by an attacker"
+    client.post("/login", data={"email": "admin@test.local", "password": PASSWORD})
+    with client.session_transaction() as session:
+        assert "planted" not in session
+        assert session["_user_id"] == users[Role.ADMIN].get_id()
+
+
+@pytest.mark.parametrize("target", ["/people", "/people?q=ala"])
+def test_login_follows_a_local_next(client, users, target):
+    response = client.post("/login", data={"email": "admin@test.local", "password": PASSWORD,
+                                           "next": target})
+    assert response.location.endswith(target)
+
+
+@pytest.mark.parametrize("target", [
+    "https://evil.example/", "//evil.example", "/\\evil.example", "%2F%2Fevil.example",
+    "/%2F/evil.example", "/%5Cevil.example", "javascript:alert(1)", "\t//evil.example",
+    "http:/evil.example",
+])
+def test_next_refuses_other_sites(target):
+    assert safe_next(target) is None
+
+
+def test_anonymous_user_is_sent_to_login_with_next(client):
+    response = client.get("/people?q=x")
+    assert response.status_code == 302
+    assert "/login?next=" in response.location
+
+
+def test_logout_ends_the_session_and_old_cookies(client, users):
+    client.post("/login", data={"email": "admin@test.local", "password": PASSWORD})
+    with client.session_transaction() as session:
+        stolen = dict(session)
+    response = client.post("/logout")
+    assert response.status_code == 302
+    assert client.get("/").status_code == 302
+    with client.session_transaction() as session:
+        session.update(stolen)
+    assert client.get("/").status_code == 302  # the copied cookie no longer works
+
+
+def test_logout_requires_post(client_as):
+    assert client_as(Role.ADMIN).get("/logout").status_code == 405
+
+
+def test_login_is_rate_limited_per_address(make_app, users):
+    app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
+    client = app.test_client()
+    codes = [client.post("/login", data={"email": f"x{i}@test.local", "password": "bad"}).status_code
+             for i in range(4)]
+    assert codes == [422, 422, 422, 429]
+
+
+def test_login_is_rate_limited_per_account(make_app, users):
+    app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
+    codes = []
+    for i in range(4):
+        client = app.test_client()
+        response = client.post("/login", data={"email": "admin@test.local", "password": "bad"},
+                               environ_base={"REMOTE_ADDR": f"10.0.0.{i}"})
+        codes.append(response.status_code)
+    assert codes == [422, 422, 422, 429]
+
+
+def _invite(admin, email="nowa@test.local", role=Role.LEADER):
+    return services.invite_user(email, "Nowa Osoba", role, admin, timedelta(hours=72))
+
+
+def test_admin_invites_a_user_who_sets_a_password_and_signs_in(client_as, users, app):
+    admin_client = client_as(Role.ADMIN)
+    response = admin_client.post("/admin/users", data={
+        "full_name": "Joanna Mazur", "email": "joanna@example.org", "role": "leader"})
+    assert response.status_code == 302
+    user = db.session.scalar(select(User).where(User.email == "joanna@example.org"))
+    assert user.role == Role.LEADER and user.password_hash is None
+    raw = services.issue_token(user, TokenPurpose.INVITE, timedelta(hours=1))
+    db.session.commit()
+    anonymous = app.test_client()
+    response = anonymous.post(f"/invitation/{raw}", data={
+        "password": "dobre haslo na start", "confirm": "dobre haslo na start"})
+    assert response.status_code == 302
+    response = anonymous.post("/login", data={"email": "joanna@example.org",
+                                              "password": "dobre haslo na start"})
+    assert response.status_code == 302 and response.location.endswith("/")
+
+
+def test_invitation_link_works_once(client, users):
+    user, raw = _invite(users[Role.ADMIN])
+    db.session.commit()
+    data = {"password": "dobre haslo na start", "confirm": "dobre haslo na start"}
+    assert client.post(f"/invitation/{raw}", data=data).status_code == 302
+    assert client.post(f"/invitation/{raw}", data=data).status_code == 410
+
+
+def test_expired_invitation_is_refused(client, users):
+    user, raw = _invite(users[Role.ADMIN])
+    db.session.scalar(select(UserToken)).expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    response = client.get(f"/invitation/{raw}")
+    assert response.status_code == 410
+
+
+def test_invitation_refuses_short_or_mismatched_password(client, users):
+    user, raw = _invite(users[Role.ADMIN])
+    db.session.commit()
+    short = client.post(f"/invitation/{raw}", data={"password": "short", "confirm": "short"})
+    assert short.status_code == 422
+    mismatch = client.post(f"/invitation/{raw}", data={
+        "password": "dobre haslo na start", "confirm": "inne haslo na start"})
+    assert mismatch.status_code == 422
+    db.session.refresh(user)
+    assert user.password_hash is None
+
+
+def test_invite_refuses_an_existing_email(users):
+    with pytest.raises(DomainError) as error:
+        _invite(users[Role.ADMIN], email="Leader@test.local")
+    assert error.value.field == "email"
+
+
+def test_invite_form_shows_the_duplicate_email_error(client_as, users):
+    response = client_as(Role.ADMIN).post("/admin/users", data={
+        "full_name": "X", "email": "leader@test.local", "role": "leader"})
+    assert response.status_code == 422
+
+
+def test_only_the_hash_of_a_token_is_stored(users):
+    user, raw = _invite(users[Role.ADMIN])
+    token = db.session.scalar(select(UserToken))
+    assert raw not in token.token_hash and len(token.token_hash) == 64
+
+
+def test_password_reset_sets_a_new_password_and_ends_old_sessions(app, users):
+    user = users[Role.VOLUNTEER]
+    old_session_id = user.get_id()
+    user_and_raw = services.request_password_reset("volunteer@test.local", timedelta(hours=1))
+    db.session.commit()
+    client = app.test_client()
+    response = client.post(f"/password/reset/{user_and_raw[1]}", data={
+        "password": "zupełnie nowe hasło", "confirm": "zupełnie nowe hasło"})
+    assert response.status_code == 302
+    db.session.refresh(user)
+    assert verify_password(user.password_hash, "zupełnie nowe hasło")
+    assert user.get_id() != old_session_id
+
+
+def test_password_reset_request_answers_the_same_for_unknown_email(client, users):
+    known = client.post("/password/forgot", data={"email": "admin@test.local"})
+    unknown = client.post("/password/forgot", data={"email": "nobody@test.local"})
+    assert known.status_code == unknown.status_code == 302
+    assert db.session.scalar(select(UserToken.id).where(UserToken.purpose == "reset")) is not None
+
+
+def test_reset_link_of_one_purpose_does_not_work_for_the_other(client, users):
+    user, raw = _invite(users[Role.ADMIN])
+    db.session.commit()
+    assert client.get(f"/password/reset/{raw}").status_code == 410
+
+
+def test_admin_changes_role_and_deactivates_a_user(client_as, users):
+    leader = users[Role.LEADER]
+    response = client_as(Role.ADMIN).post(f"/admin/users/{leader.id}",
+                                          data={"role": "coordinator"})
+    assert response.status_code == 302
+    db.session.refresh(leader)
+    assert leader.role == Role.COORDINATOR and leader.active is False
+
+
+def test_deactivated_user_loses_the_open_session(client_as, users):
+    volunteer_client = client_as(Role.VOLUNTEER)
+    assert volunteer_client.get("/").status_code == 200
+    client_as(Role.ADMIN).post(f"/admin/users/{users[Role.VOLUNTEER].id}",
+                               data={"role": "volunteer"})
+    assert volunteer_client.get("/").status_code == 302
+
+
+def test_admin_cannot_remove_own_admin_access(client_as, users):
+    admin = users[Role.ADMIN]
+    response = client_as(Role.ADMIN).post(f"/admin/users/{admin.id}",
+                                          data={"role": "coordinator", "active": "y"})
+    assert response.status_code == 422
+    db.session.refresh(admin)
+    assert admin.role == Role.ADMIN
+
+
+def test_users_page_lists_users_with_roles(client_as, users):
+    html = client_as(Role.ADMIN).get("/admin/users").get_data(as_text=True)
+    for user in users.values():
+        assert user.email in html
+
+
+def test_session_of_a_logged_in_client_fixture_works(client, users):
+    log_in(client, users[Role.LEADER])
+    assert client.get("/").status_code == 200

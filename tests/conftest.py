@@ -1,0 +1,207 @@
+"""Fixtures: the app, a fresh database per run, clients per role, query counting.
+
+The database is SQLite (a temporary file) unless TEST_DATABASE_URL names a
+PostgreSQL server; then a fresh database is created for the run and dropped after.
+The schema is built by the migrations, as in production.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import uuid
+from contextlib import contextmanager
+
+import flask_migrate
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from cal import create_app
+from cal.auth.models import User
+from cal.auth.passwords import hash_password
+from cal.config import normalise_database_url
+from cal.core.access import Role
+from cal.extensions import db
+
+IN_CI = os.environ.get("CI") == "true"
+PASSWORD = "correct horse battery"
+_HASH = {}
+
+
+def service_missing(message: str):
+    """Outside CI a missing service skips (and says so); in CI it fails the run."""
+    if IN_CI:
+        pytest.fail(f"{message} (CI=true: a missing service is a failure)")
+    pytest.skip(message)
+
+
+@contextmanager
+def _postgres_database(base_url: str):
+    url = make_url(normalise_database_url(base_url))
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        conn = admin.connect()
+    except OperationalError as error:
+        service_missing(f"PostgreSQL is unreachable at {url.host}:{url.port}: {error}")
+    name = f"cal_test_{uuid.uuid4().hex[:12]}"
+    conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.close()
+        admin.dispose()
+
+
+def make_database(tmp_path_factory, label: str):
+    """A context manager giving the URL of a new, empty database for this run."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if base:
+        return _postgres_database(base)
+
+    @contextmanager
+    def sqlite():
+        yield f"sqlite:///{tmp_path_factory.mktemp(label) / 'cal.db'}"
+
+    return sqlite()
+
+
+def config_for_tests(database_url: str, **extra) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "SESSION_COOKIE_SECURE": False,
+        "REDIS_URL": None,
+        "MAIL_SERVER": None,
+        "SERVER_NAME": "localhost",
+        **extra,
+    }
+
+
+def migrate_to_head(database_url: str) -> None:
+    app = create_app(config_for_tests(database_url))
+    with app.app_context():
+        flask_migrate.upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    with make_database(tmp_path_factory, "db") as url:
+        migrate_to_head(url)
+        yield url
+
+
+def _empty_all_tables() -> None:
+    tables = db.metadata.sorted_tables
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in reversed(tables):
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+class IsolatedClient(FlaskClient):
+    """Runs each request in a fresh context, as a server would: the test's own app
+    context (its ``g`` and its database session) never leaks into the request."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture
+def make_app(database_url):
+    """Build an app on the test database with extra settings; the tables start empty."""
+    built = []
+
+    def build(**extra):
+        app = create_app(config_for_tests(database_url, **extra))
+        app.test_client_class = IsolatedClient
+        built.append(app)
+        return app
+
+    yield build
+    for app in built:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    with app.app_context():
+        _empty_all_tables()
+        yield app
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def password_hash() -> str:
+    if "hash" not in _HASH:
+        _HASH["hash"] = hash_password(PASSWORD)
+    return _HASH["hash"]
+
+
+@pytest.fixture
+def users(app) -> dict[Role, User]:
+    """One active user per role, all with the password ``PASSWORD``."""
+    created = {
+        role: User(email=f"{role.value}@test.local", full_name=f"Test {role.value.title()}",
+                   role=role, password_hash=password_hash())
+        for role in Role
+    }
+    db.session.add_all(created.values())
+    db.session.commit()
+    return created
+
+
+def log_in(client, user: User) -> None:
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+
+
+@pytest.fixture
+def client_as(app, users):
+    """``client_as(Role.COORDINATOR)`` is a test client signed in with that role."""
+
+    def make(role: Role):
+        client = app.test_client()
+        log_in(client, users[Role(role)])
+        return client
+
+    return make
+
+
+@pytest.fixture
+def count_queries(app):
+    """``with count_queries() as queries:`` collects the SQL run inside the block."""
+
+    @contextmanager
+    def counter():
+        statements: list[str] = []
+
+        def listener(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            yield statements
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+
+    return counter

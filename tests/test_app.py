@@ -1,0 +1,136 @@
+"""The factory, configuration, health check, headers, error pages, language."""
+
+from __future__ import annotations
+
+import pytest
+
+from cal import create_app
+from cal.config import Config, normalise_database_url
+from cal.core.access import Role
+from cal.extensions import db
+
+
+def test_config_reads_database_url_and_defaults_to_sqlite_in_instance():
+    assert Config({}).SQLALCHEMY_DATABASE_URI.endswith("instance/cal.db")
+    config = Config({"DATABASE_URL": "postgres://u@h/db", "REDIS_URL": "redis://h:6379/0"})
+    assert config.SQLALCHEMY_DATABASE_URI == "postgresql+psycopg://u@h/db"
+    assert config.REDIS_URL == "redis://h:6379/0"
+    assert config.RATELIMIT_STORAGE_URI == "redis://h:6379/0"
+
+
+def test_normalise_database_url_keeps_other_urls():
+    assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"
+    assert normalise_database_url("postgresql://a@b/c") == "postgresql+psycopg://a@b/c"
+
+
+def test_secret_key_is_required_outside_debug_and_tests(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def test_session_cookie_is_secure_httponly_and_lax_outside_debug():
+    config = Config({})
+    assert config.SESSION_COOKIE_SECURE is True
+    assert config.SESSION_COOKIE_HTTPONLY is True
+    assert config.SESSION_COOKIE_SAMESITE == "Lax"
+
+
+def test_healthz_reports_database_and_absent_redis(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"db": "ok", "redis": "absent"}
+
+
+def test_healthz_reports_redis_down_when_unreachable(make_app):
+    app = make_app(REDIS_URL="redis://127.0.0.1:1/0")
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"db": "ok", "redis": "down"}
+
+
+def test_every_response_carries_the_security_headers(client):
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "default-src 'self'" in csp and "http" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_pages_have_no_inline_script(client_as):
+    html = client_as(Role.ADMIN).get("/").get_data(as_text=True)
+    assert "<script>" not in html and "<script " in html
+    assert "onclick" not in html and "javascript:" not in html
+
+
+def test_pages_of_signed_in_users_are_not_cached(client_as):
+    assert client_as(Role.COORDINATOR).get("/").headers["Cache-Control"] == "no-store"
+
+
+def test_unknown_page_answers_404_in_the_layout(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert "<main" in response.get_data(as_text=True)
+
+
+def test_forbidden_page_is_rendered_in_the_layout(client_as):
+    response = client_as(Role.VOLUNTEER).get("/admin/users")
+    assert response.status_code == 403
+    assert "<main" in response.get_data(as_text=True)
+
+
+def test_server_error_page_hides_the_trace(make_app):
+    app = make_app(PROPAGATE_EXCEPTIONS=False)
+
+    @app.get("/boom")
+    def boom():
+        raise ValueError("secret internal detail")
+
+    boom.access_policy = "public"
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    body = response.get_data(as_text=True)
+    assert "secret internal detail" not in body and "Traceback" not in body
+    assert "<main" in body
+
+
+def test_endpoint_without_declared_policy_is_refused(make_app):
+    app = make_app()
+
+    @app.get("/undeclared")
+    def undeclared():
+        return "should never be served"
+
+    response = app.test_client().get("/undeclared")
+    assert response.status_code == 403
+
+
+def test_interface_is_polish_by_default(client):
+    html = client.get("/login").get_data(as_text=True)
+    assert '<html lang="pl">' in html
+    assert "Zaloguj się" in html
+
+
+def test_language_switch_for_anonymous_visitor_uses_the_session(client):
+    response = client.post("/language", data={"locale": "en", "next": "/login"})
+    assert response.status_code == 302 and response.location.endswith("/login")
+    html = client.get("/login").get_data(as_text=True)
+    assert '<html lang="en">' in html and "Sign in" in html
+
+
+def test_language_switch_is_remembered_on_the_user(client_as, users):
+    client = client_as(Role.COORDINATOR)
+    client.post("/language", data={"locale": "en"})
+    db.session.refresh(users[Role.COORDINATOR])
+    assert users[Role.COORDINATOR].locale == "en"
+
+
+def test_language_switch_ignores_unknown_locale_and_foreign_next(client):
+    response = client.post("/language", data={"locale": "xx", "next": "https://evil.example/"})
+    assert response.status_code == 302
+    assert "evil" not in response.location
+    assert '<html lang="pl">' in client.get("/login").get_data(as_text=True)
