@@ -11,8 +11,8 @@ bp = Blueprint("volunteers", __name__, url_prefix="/volunteers")
 @bp.get("/")
 @roles_required(Role.ADMIN, Role.COORDINATOR)
 def index():
-    status = request.args.get("status")
-    status = VolunteerStatus(status) if status in VolunteerStatus else None
+    status = request.args.get("status", "")
+    status = VolunteerStatus(status) if status in {s.value for s in VolunteerStatus} else None
     return render_page(
         "volunteers/index.html",
         volunteers=services.list_volunteers(status),

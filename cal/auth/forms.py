@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import Email, EqualTo, InputRequired, Length, Regexp
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Regexp
 
 from cal.auth.passwords import MIN_LENGTH
 from cal.core.access import Role
+from cal.core.forms import strip
 from cal.core.labels import ROLE_LABELS
 
 
@@ -50,7 +51,9 @@ class SetPasswordForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    full_name = StringField(_l("Full name"), validators=[InputRequired(), Length(max=120)])
+    full_name = StringField(
+        _l("Full name"), filters=[strip], validators=[DataRequired(), Length(max=120)]
+    )
     email = EmailField(_l("E-mail"), validators=[InputRequired(), Email(), Length(max=254)])
     role = SelectField(_l("Role"), choices=role_choices, validators=[InputRequired()])
 

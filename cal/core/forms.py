@@ -12,7 +12,8 @@ PHONE = Regexp(r"^\+?[0-9 ()-]{6,20}$", message=_l("Enter a phone number, e.g. 6
 
 
 def strip(value):
-    return value.strip() if isinstance(value, str) else value
+    """Text fields: surrounding spaces removed, a missing value read as empty."""
+    return value.strip() if isinstance(value, str) else (value or "")
 
 
 class NotInFuture:

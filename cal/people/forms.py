@@ -9,17 +9,17 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms.validators import Email, DataRequired, Length, Optional
 
 from cal.core.forms import PHONE, NotBefore, NotInFuture, optional_id_field, strip
 
 
 class PersonForm(FlaskForm):
     first_name = StringField(
-        _l("First name"), filters=[strip], validators=[InputRequired(), Length(max=80)]
+        _l("First name"), filters=[strip], validators=[DataRequired(), Length(max=80)]
     )
     last_name = StringField(
-        _l("Last name"), filters=[strip], validators=[InputRequired(), Length(max=80)]
+        _l("Last name"), filters=[strip], validators=[DataRequired(), Length(max=80)]
     )
     birth_date = DateField(
         _l("Date of birth"), validators=[Optional(), NotInFuture(), NotBefore(1900)]
@@ -46,7 +46,7 @@ class PersonForm(FlaskForm):
 class HouseholdForm(FlaskForm):
     name = StringField(
         _l("Name of the household"), filters=[strip],
-        validators=[InputRequired(), Length(max=120)],
+        validators=[DataRequired(), Length(max=120)],
         description=_l("For example: Kowalski family, ul. Lipowa 5."),
     )
     address = StringField(_l("Address"), filters=[strip], validators=[Length(max=200)])
