@@ -1,0 +1,65 @@
+# CAL: the two commands of the README are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+export FLASK_APP := wsgi
+
+.PHONY: run test lint translations translations-compile e2e-tools clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+translations-compile: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -d cal/translations > /dev/null
+
+## Extract the strings of the code and templates into the catalogs (then translate the .po).
+translations: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o cal/translations/messages.pot --no-location \
+		--omit-header --ignore-dirs ".* node_modules tests bench" .
+	$(BIN)/pybabel update -i cal/translations/messages.pot -d cal/translations \
+		--no-fuzzy-matching --ignore-obsolete
+
+instance/secret_key:
+	mkdir -p instance
+	$(PYTHON) -c 'import secrets; print(secrets.token_hex(32))' > $@
+
+## Install, migrate, load demo data into an empty database, serve on SQLite.
+run: $(VENV)/.installed translations-compile instance/secret_key
+	SECRET_KEY=$$(cat instance/secret_key) $(BIN)/flask db upgrade
+	SECRET_KEY=$$(cat instance/secret_key) $(BIN)/flask seed-demo
+	@echo "CAL: http://127.0.0.1:$(PORT)  (demo accounts: see README, password demo1234)"
+	SECRET_KEY=$$(cat instance/secret_key) SESSION_COOKIE_SECURE=0 \
+		$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+e2e-tools: node_modules/.package-lock.json
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+
+## The whole suite on SQLite, then again on PostgreSQL (a fresh database per run).
+test: $(VENV)/.installed-dev translations-compile e2e-tools lint
+	@echo "== the suite on SQLite =="
+	$(BIN)/pytest
+	@if [ "$$CI" = "true" ] || $(BIN)/python -m tests.services postgres "$(PG_URL)"; then \
+		echo "== the suite on PostgreSQL =="; \
+		TEST_DATABASE_URL="$(PG_URL)" $(BIN)/pytest; \
+	else \
+		echo "PostgreSQL is not reachable at $(PG_URL): the PostgreSQL run is skipped (never in CI)."; \
+	fi
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache

@@ -1,0 +1,52 @@
+"""Every string of the interface has a Polish translation."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOG = ROOT / "cal" / "translations" / "pl" / "LC_MESSAGES" / "messages.po"
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
+
+
+def _extract(tmp_path) -> set:
+    target = tmp_path / "messages.pot"
+    pybabel = Path(sys.executable).with_name("pybabel")
+    subprocess.run([str(pybabel), "extract", "-F", "babel.cfg", "-k", "_l", "-o", str(target),
+                    "--ignore-dirs", ".* node_modules tests bench", "."],
+                   cwd=ROOT, check=True, capture_output=True)
+    with target.open("rb") as handle:
+        return {m.id for m in read_po(handle) if m.id}
+
+
+def _catalog():
+    with CATALOG.open("rb") as handle:
+        return read_po(handle, locale="pl")
+
+
+def test_every_message_of_the_code_is_in_the_polish_catalog(tmp_path):
+    catalog = _catalog()
+    missing = [mid for mid in _extract(tmp_path) if catalog.get(mid) is None]
+    assert missing == [], "run 'make translations' and translate: " + repr(missing[:10])
+
+
+def test_polish_catalog_is_complete_and_keeps_placeholders():
+    problems = []
+    for message in _catalog():
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        expected = set(PLACEHOLDER.findall(ids[-1]))
+        if message.fuzzy or not all(strings):
+            problems.append(("untranslated", ids[0]))
+        elif any(set(PLACEHOLDER.findall(s)) != expected for s in strings):
+            problems.append(("placeholders", ids[0]))
+        if isinstance(message.id, tuple) and len(strings) != 3:
+            problems.append(("plural forms", ids[0]))
+    assert problems == []
