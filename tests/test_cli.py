@@ -27,7 +27,8 @@ def test_seed_demo_loads_accounts_people_and_volunteers(app):
     assert all(verify_password(u.password_hash, "demo1234") for u in users.values())
     assert _count(Person) == 80 and _count(Volunteer) == 40
     assert 15 <= _count(Household) <= 60
-    assert db.session.scalar(select(func.count(Person.id)).where(Person.household_id.is_(None))) == 0
+    without_household = select(func.count(Person.id)).where(Person.household_id.is_(None))
+    assert db.session.scalar(without_household) == 0
 
 
 def test_seed_demo_leaves_a_database_with_users_alone(app, users):

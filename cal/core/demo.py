@@ -48,7 +48,8 @@ DISABILITY = ["Orzeczenie o umiarkowanym stopniu niepełnosprawności; potrzebuj
 
 
 def _phone(rng: random.Random) -> str:
-    return f"{rng.choice('5678')}{rng.randint(10, 99)} {rng.randint(100, 999)} {rng.randint(100, 999)}"
+    first = f"{rng.choice('5678')}{rng.randint(10, 99)}"
+    return f"{first} {rng.randint(100, 999)} {rng.randint(100, 999)}"
 
 
 def _birth(rng: random.Random, min_age: int, max_age: int) -> date:

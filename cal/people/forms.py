@@ -9,7 +9,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Email, DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, Optional
 
 from cal.core.forms import PHONE, NotBefore, NotInFuture, optional_id_field, strip
 

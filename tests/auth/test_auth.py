@@ -122,8 +122,10 @@ def test_logout_requires_post(client_as):
 def test_login_is_rate_limited_per_address(make_app, users):
     app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
     client = app.test_client()
-    codes = [client.post("/login", data={"email": f"x{i}@test.local", "password": "bad"}).status_code
-             for i in range(4)]
+    codes = [
+        client.post("/login", data={"email": f"x{i}@test.local", "password": "bad"}).status_code
+        for i in range(4)
+    ]
     assert codes == [422, 422, 422, 429]
 
 
