@@ -45,19 +45,23 @@ def _name_filter(column, query: str):
     return [column.contains(word, autoescape=True) for word in words]
 
 
-def search_people(query: str = "", limit: int = PAGE_SIZE) -> tuple[list[Person], int]:
-    """Persons whose name contains every word of ``query`` (accents ignored), and
-    how many match in all."""
-    conditions = _name_filter(Person.search_name, query)
-    total = db.session.scalar(select(func.count(Person.id)).where(*conditions))
-    people = db.session.scalars(
-        select(Person)
-        .where(*conditions)
-        .options(selectinload(Person.district), selectinload(Person.household))
-        .order_by(Person.last_name, Person.first_name, Person.id)
-        .limit(limit)
+def _search(model, query: str, limit: int, options: tuple, order_by: tuple):
+    """Records whose folded name contains every word of ``query``, and how many match."""
+    conditions = _name_filter(model.search_name, query)
+    total = db.session.scalar(select(func.count(model.id)).where(*conditions))
+    rows = db.session.scalars(
+        select(model).where(*conditions).options(*options).order_by(*order_by).limit(limit)
     )
-    return list(people), total
+    return list(rows), total
+
+
+def search_people(query: str = "", limit: int = PAGE_SIZE) -> tuple[list[Person], int]:
+    """Persons whose name contains every word of ``query`` (accents ignored)."""
+    return _search(
+        Person, query, limit,
+        options=(selectinload(Person.district), selectinload(Person.household)),
+        order_by=(Person.last_name, Person.first_name, Person.id),
+    )
 
 
 def get_person(person_id: int) -> Person | None:
@@ -128,16 +132,11 @@ def read_special_notes(person: Person, actor) -> dict[str, str] | None:
 
 
 def search_households(query: str = "", limit: int = PAGE_SIZE) -> tuple[list[Household], int]:
-    conditions = _name_filter(Household.search_name, query)
-    total = db.session.scalar(select(func.count(Household.id)).where(*conditions))
-    households = db.session.scalars(
-        select(Household)
-        .where(*conditions)
-        .options(selectinload(Household.district), selectinload(Household.members))
-        .order_by(Household.name, Household.id)
-        .limit(limit)
+    return _search(
+        Household, query, limit,
+        options=(selectinload(Household.district), selectinload(Household.members)),
+        order_by=(Household.name, Household.id),
     )
-    return list(households), total
 
 
 def get_household(household_id: int) -> Household | None:

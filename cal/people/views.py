@@ -19,13 +19,15 @@ bp = Blueprint("people", __name__)
 STAFF = (Role.ADMIN, Role.COORDINATOR)
 
 
-def _district_choices():
-    return [(0, "—")] + [(d.id, d.name) for d in services.list_districts()]
+def _form_with_districts(form_class, record=None):
+    """The form, filled from ``record`` when first shown, with the district choices."""
+    form = form_class(obj=record if request.method == "GET" else None)
+    form.district_id.choices = [(0, "—")] + [(d.id, d.name) for d in services.list_districts()]
+    return form
 
 
 def _person_form(person=None) -> PersonForm:
-    form = PersonForm(obj=person if request.method == "GET" else None)
-    form.district_id.choices = _district_choices()
+    form = _form_with_districts(PersonForm, person)
     if not services.can_see_special(current_user):
         del form.health_notes
         del form.disability_notes
@@ -115,14 +117,8 @@ def household_list():
     return render_page("people/households.html", households=households, total=total, q=query)
 
 
-def _household_form(household=None) -> HouseholdForm:
-    form = HouseholdForm(obj=household if request.method == "GET" else None)
-    form.district_id.choices = _district_choices()
-    return form
-
-
 def _save_household(household: Household | None):
-    form = _household_form(household)
+    form = _form_with_districts(HouseholdForm, household)
     if form.validate_on_submit():
         data = dict(form.data)
         data["district_id"] = data.get("district_id") or None
