@@ -1,6 +1,9 @@
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+LOCAL_ZONE = ZoneInfo("Europe/Warsaw")
 
 
 def utcnow() -> datetime:
@@ -10,3 +13,13 @@ def utcnow() -> datetime:
 
 def age_on(birth: date, day: date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def local_day_start_utc(day: date) -> datetime:
+    """The naive-UTC instant at which ``day`` begins in Warsaw."""
+    return datetime.combine(day, time(), LOCAL_ZONE).astimezone(UTC).replace(tzinfo=None)
+
+
+def local_day_end_utc(day: date) -> datetime:
+    """The naive-UTC instant at which ``day`` ends (the next day begins) in Warsaw."""
+    return local_day_start_utc(day + timedelta(days=1))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from cal.core.access import Role, has_role
 from cal.core.errors import DomainError
 from cal.core.text import fold
+from cal.core.timeutil import local_day_end_utc, local_day_start_utc
 from cal.extensions import db
 from cal.people.audit import AuditAction, audit
 from cal.people.models import AuditLog, District, Household, Person
@@ -175,7 +176,7 @@ def filter_audit_log(user_id: int | None = None, action: str | None = None,
     if entity:
         stmt = stmt.where(AuditLog.entity == entity)
     if date_from:
-        stmt = stmt.where(AuditLog.at >= datetime.combine(date_from, time()))
+        stmt = stmt.where(AuditLog.at >= local_day_start_utc(date_from))
     if date_to:
-        stmt = stmt.where(AuditLog.at < datetime.combine(date_to, time()) + timedelta(days=1))
+        stmt = stmt.where(AuditLog.at < local_day_end_utc(date_to))
     return stmt

@@ -232,3 +232,20 @@ def test_audit_log_records_refused_access(client_as, users):
     client_as(Role.VOLUNTEER).get("/people")
     row = _audit_rows("denied")[-1]
     assert row.user_id == users[Role.VOLUNTEER].id and row.detail == "people.person_list"
+
+
+def test_audit_filter_by_date_uses_warsaw_days(users):
+    from datetime import datetime
+
+    person = PersonFactory()
+    services.read_special_notes(person, users[Role.ADMIN])
+    late_evening = _audit_rows("read")[-1]
+    late_evening.at = datetime(2026, 7, 1, 22, 30)  # UTC: 00:30 on 2 July in Warsaw
+    db.session.commit()
+
+    def ids(day_from, day_to):
+        stmt = services.filter_audit_log(date_from=day_from, date_to=day_to)
+        return [row.id for row in db.session.scalars(stmt)]
+
+    assert ids(date(2026, 7, 2), date(2026, 7, 2)) == [late_evening.id]
+    assert ids(date(2026, 7, 1), date(2026, 7, 1)) == []
