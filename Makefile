@@ -35,12 +35,14 @@ instance/secret_key:
 	$(PYTHON) -c 'import secrets; print(secrets.token_hex(32))' > $@
 
 ## Install, migrate, load demo data into an empty database, serve on SQLite.
+RUN_ENV = SECRET_KEY=$$(cat instance/secret_key) BASE_URL=http://127.0.0.1:$(PORT) \
+	SESSION_COOKIE_SECURE=0
+
 run: $(VENV)/.installed translations-compile instance/secret_key
-	SECRET_KEY=$$(cat instance/secret_key) $(BIN)/flask db upgrade
-	SECRET_KEY=$$(cat instance/secret_key) $(BIN)/flask seed-demo
+	$(RUN_ENV) $(BIN)/flask db upgrade
+	$(RUN_ENV) $(BIN)/flask seed-demo
 	@echo "CAL: http://127.0.0.1:$(PORT)  (demo accounts: see README, password demo1234)"
-	SECRET_KEY=$$(cat instance/secret_key) SESSION_COOKIE_SECURE=0 \
-		$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	$(RUN_ENV) $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

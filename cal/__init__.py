@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from cal.config import Config
 from cal.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
@@ -22,6 +23,10 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     _check_secret_key(app)
+    _check_base_url(app)
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
     os.makedirs(app.instance_path, exist_ok=True)
     register_extensions(app)
     register_blueprints(app)
@@ -37,6 +42,11 @@ def _check_secret_key(app: Flask) -> None:
         app.config["SECRET_KEY"] = "dev-only-" + os.urandom(8).hex()
         return
     raise RuntimeError("SECRET_KEY must be set (see README, Settings).")
+
+
+def _check_base_url(app: Flask) -> None:
+    if not app.config.get("BASE_URL") and not (app.debug or app.testing):
+        raise RuntimeError("BASE_URL must be set, e.g. https://cal.example.org (see README).")
 
 
 def register_extensions(app: Flask) -> None:
@@ -65,6 +75,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from cal.core.urls import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
     from cal.auth.views import bp as auth_bp
     from cal.core.views import bp as core_bp
     from cal.dashboard.views import bp as dashboard_bp
@@ -80,9 +93,10 @@ def register_blueprints(app: Flask) -> None:
 
 def register_hooks(app: Flask) -> None:
     from cal.core.access import enforce_declared_policy
-    from cal.core.http import register_error_handlers, set_security_headers
+    from cal.core.http import refuse_nul_bytes, register_error_handlers, set_security_headers
     from cal.core.templating import register_template_helpers
 
+    app.before_request(refuse_nul_bytes)
     app.before_request(enforce_declared_policy)
     app.after_request(set_security_headers)
     register_error_handlers(app)

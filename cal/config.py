@@ -37,6 +37,10 @@ class Config:
             env.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'cal.db'}"
         )
         self.REDIS_URL = env.get("REDIS_URL") or None
+        # Links in e-mails are built from this, never from the request's Host header.
+        self.BASE_URL = (env.get("BASE_URL") or "").rstrip("/") or None
+        # How many reverse proxies in front of the app set X-Forwarded-For/-Proto.
+        self.PROXY_COUNT = int(env.get("PROXY_COUNT") or 0)
         self.MAIL_SERVER = env.get("MAIL_SERVER") or None
         self.MAIL_PORT = int(env.get("MAIL_PORT") or 587)
         self.MAIL_USERNAME = env.get("MAIL_USERNAME") or None

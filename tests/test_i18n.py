@@ -14,14 +14,16 @@ CATALOG = ROOT / "cal" / "translations" / "pl" / "LC_MESSAGES" / "messages.po"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 
 
-def _extract(tmp_path) -> set:
+def _extract(tmp_path) -> tuple[set, set]:
+    """The message ids of the code and templates, and the files they came from."""
     target = tmp_path / "messages.pot"
     pybabel = Path(sys.executable).with_name("pybabel")
     subprocess.run([str(pybabel), "extract", "-F", "babel.cfg", "-k", "_l", "-o", str(target),
                     "--ignore-dirs", ".* node_modules tests bench", "."],
                    cwd=ROOT, check=True, capture_output=True)
     with target.open("rb") as handle:
-        return {m.id for m in read_po(handle) if m.id}
+        messages = [m for m in read_po(handle) if m.id]
+    return {m.id for m in messages}, {path for m in messages for path, _line in m.locations}
 
 
 def _catalog():
@@ -31,8 +33,17 @@ def _catalog():
 
 def test_every_message_of_the_code_is_in_the_polish_catalog(tmp_path):
     catalog = _catalog()
-    missing = [mid for mid in _extract(tmp_path) if catalog.get(mid) is None]
+    ids, _files = _extract(tmp_path)
+    missing = [mid for mid in ids if catalog.get(mid) is None]
     assert missing == [], "run 'make translations' and translate: " + repr(missing[:10])
+
+
+def test_every_template_with_strings_is_extracted(tmp_path):
+    # A template the extractor cannot parse is skipped silently; catch that here.
+    _ids, files = _extract(tmp_path)
+    templates = {str(p.relative_to(ROOT)) for p in (ROOT / "templates").rglob("*.html")
+                 if "_(" in p.read_text(encoding="utf-8")}
+    assert templates - files == set()
 
 
 def test_polish_catalog_is_complete_and_keeps_placeholders():

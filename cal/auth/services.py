@@ -71,6 +71,8 @@ def find_valid_token(raw: str, purpose: TokenPurpose) -> UserToken:
         raise DomainError(_("This link is not valid or has already been used."))
     if token.expires_at < utcnow():
         raise DomainError(_("This link has expired. Ask for a new one."))
+    if not db.session.get(User, token.user_id).active:
+        raise DomainError(_("This account is deactivated."))
     return token
 
 
@@ -78,8 +80,6 @@ def set_password_with_token(raw: str, purpose: TokenPurpose, password: str) -> U
     """Use a one-time link to set the password; every other link of the user dies."""
     token = find_valid_token(raw, purpose)
     user = db.session.get(User, token.user_id)
-    if not user.active:
-        raise DomainError(_("This account is deactivated."))
     user.password_hash = hash_password(password)
     now = utcnow()
     for other in db.session.scalars(

@@ -18,9 +18,9 @@ from cal.auth.models import TokenPurpose, User
 from cal.core.access import Role, any_role, public, roles_required
 from cal.core.errors import DomainError
 from cal.core.render import render_form, render_page
-from cal.core.urls import safe_next
+from cal.core.urls import external_url, safe_next
 from cal.extensions import db, limiter, login_manager
-from cal.jobs.mail import send_mail
+from cal.jobs.mail import send_mail_after_response, try_send_mail
 
 bp = Blueprint("auth", __name__)
 
@@ -40,14 +40,19 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _failed(response) -> bool:
+    """Only refused attempts count, so nobody locks a colleague out by guessing."""
+    return response.status_code != 302
+
+
 def _login_account_key() -> str:
     return "login-account:" + services.normalise_email(request.form.get("email", ""))
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_login_account_key)
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_login_limit, methods=["POST"], key_func=_login_account_key, deduct_when=_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
@@ -77,10 +82,15 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
-def _mail_link(user: User, subject: str, intro: str, url: str) -> None:
-    send_mail(user.email, subject, f"{intro}\n\n{url}\n")
+def _mail_invitation(user: User, raw: str) -> None:
+    url = external_url("auth.accept_invitation", token=raw)
+    body = _("Set your password here:") + f"\n\n{url}\n"
     if not current_app.config.get("MAIL_SERVER"):
         flash(_("E-mail is not configured. Pass this link on yourself: %(url)s", url=url), "info")
+    elif try_send_mail(user.email, _("Invitation to CAL"), body):
+        flash(_("Invitation sent to %(email)s.", email=user.email), "success")
+    else:
+        flash(_("The e-mail could not be sent. Try “Send the invitation again” later."), "error")
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -95,8 +105,9 @@ def forgot_password():
     db.session.commit()
     if found:
         user, raw = found
-        url = url_for("auth.reset_password", token=raw, _external=True)
-        send_mail(user.email, _("Password reset"), _("Set a new password here:") + f"\n\n{url}\n")
+        url = external_url("auth.reset_password", token=raw)
+        body = _("Set a new password here:") + f"\n\n{url}\n"
+        send_mail_after_response(user.email, _("Password reset"), body)
     flash(_("If an account uses this address, we have sent it a link to set a new password."))
     return redirect(url_for("auth.login"))
 
@@ -109,7 +120,10 @@ def _set_password(purpose: TokenPurpose, token: str, template: str, done_message
     form = SetPasswordForm()
     if not form.validate_on_submit():
         return render_form(template, form)
-    services.set_password_with_token(token, purpose, form.password.data)
+    try:
+        services.set_password_with_token(token, purpose, form.password.data)
+    except DomainError as error:
+        return render_page("auth/link_invalid.html", status=410, message=error.message)
     db.session.commit()
     flash(done_message, "success")
     return redirect(url_for("auth.login"))
@@ -151,9 +165,7 @@ def user_invite():
             getattr(form, error.field).errors.append(error.message)
         else:
             db.session.commit()
-            url = url_for("auth.accept_invitation", token=raw, _external=True)
-            _mail_link(user, _("Invitation to CAL"), _("Set your password here:"), url)
-            flash(_("Invitation sent to %(email)s.", email=user.email), "success")
+            _mail_invitation(user, raw)
             return redirect(url_for("auth.users"))
     return render_form("auth/users.html", form, users=services.list_users())
 
@@ -186,7 +198,5 @@ def user_reinvite(user_id: int):
         flash(error.message, "error")
         return redirect(url_for("auth.users"))
     db.session.commit()
-    url = url_for("auth.accept_invitation", token=raw, _external=True)
-    _mail_link(user, _("Invitation to CAL"), _("Set your password here:"), url)
-    flash(_("Invitation sent to %(email)s.", email=user.email), "success")
+    _mail_invitation(user, raw)
     return redirect(url_for("auth.users"))

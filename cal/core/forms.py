@@ -31,6 +31,15 @@ class NotBefore:
             raise ValidationError(_l("Check the year: it is too far in the past."))
 
 
+class NotAfter:
+    def __init__(self, year: int):
+        self.year = year
+
+    def __call__(self, form, field):
+        if field.data and field.data.year > self.year:
+            raise ValidationError(_l("Check the year: it is too far in the future."))
+
+
 def optional_id_field(label) -> SelectField:
     """A select of records by id, where 0 means none chosen."""
     return SelectField(label, coerce=int, default=0, validators=[Optional()])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -21,6 +21,14 @@ CSP = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+
+def refuse_nul_bytes():
+    """No field of ours may hold a NUL character (PostgreSQL cannot store it): refuse
+    such a request whole instead of failing deep inside a query."""
+    for values in (request.args, request.form):
+        if any("\x00" in key or "\x00" in value for key, value in values.items(multi=True)):
+            abort(400)
 
 
 def set_security_headers(response):
@@ -48,6 +56,12 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(404)
     def not_found(_error):
         return _error_page(404, _("Page not found"), _("This page does not exist or was moved."))
+
+    @app.errorhandler(400)
+    def bad_request(_error):
+        return _error_page(
+            400, _("The request was not understood"), _("Check what you typed and try again.")
+        )
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error):

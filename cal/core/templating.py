@@ -31,6 +31,7 @@ def navigation_for(user) -> list[tuple[str, str]]:
 
 
 def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["date"] = lambda d, fmt="medium": format_date(d, fmt) if d else ""
     app.jinja_env.filters["datetime"] = (
         lambda d, fmt="short": format_datetime(d, fmt) if d else ""

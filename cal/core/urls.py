@@ -2,6 +2,9 @@ from __future__ import annotations
 
 from urllib.parse import unquote, urlsplit
 
+from flask import current_app, url_for
+from werkzeug.routing import IntegerConverter
+
 
 def safe_next(target: str | None) -> str | None:
     """Return ``target`` only when it is a path on this site, else None.
@@ -22,3 +25,21 @@ def safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc:
         return None
     return target
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in our routes: a record id, so at most a 32-bit signed integer;
+    anything larger is simply not found (instead of overflowing the database)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for e-mails: BASE_URL plus the path, never the Host header."""
+    base = current_app.config.get("BASE_URL")
+    if base:
+        return base + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import smtplib
 from email.message import EmailMessage
 
-from flask import current_app
+from flask import after_this_request, current_app
 
 
 def send_mail(to: str, subject: str, body: str) -> None:
@@ -24,3 +24,27 @@ def send_mail(to: str, subject: str, body: str) -> None:
         if cfg.get("MAIL_USERNAME"):
             smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"] or "")
         smtp.send_message(message)
+
+
+def try_send_mail(to: str, subject: str, body: str) -> bool:
+    """Send, and log instead of failing the request when the mail server refuses."""
+    try:
+        send_mail(to, subject, body)
+    except (OSError, smtplib.SMTPException):
+        current_app.logger.exception("mail to %s not sent", to)
+        return False
+    return True
+
+
+def send_mail_after_response(to: str, subject: str, body: str) -> None:
+    """Send once the response has gone out, so its timing tells nothing about the mail."""
+    app = current_app._get_current_object()
+
+    @after_this_request
+    def schedule(response):
+        def send():
+            with app.app_context():
+                try_send_mail(to, subject, body)
+
+        response.call_on_close(send)
+        return response

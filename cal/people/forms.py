@@ -4,14 +4,15 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
-    HiddenField,
+    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
-from cal.core.forms import PHONE, NotBefore, NotInFuture, optional_id_field, strip
+from cal.core.forms import PHONE, NotAfter, NotBefore, NotInFuture, optional_id_field, strip
 
 
 class PersonForm(FlaskForm):
@@ -30,7 +31,9 @@ class PersonForm(FlaskForm):
     )
     address = StringField(_l("Address"), filters=[strip], validators=[Length(max=200)])
     district_id = optional_id_field(_l("District"))
-    household_id = HiddenField()
+    household_id = IntegerField(
+        widget=HiddenInput(), validators=[Optional(), NumberRange(min=1, max=2**31 - 1)]
+    )
     notes = TextAreaField(_l("Notes"), filters=[strip], validators=[Length(max=4000)])
     health_notes = TextAreaField(
         _l("Health notes"), filters=[strip], validators=[Length(max=4000)],
@@ -62,5 +65,5 @@ class AuditFilterForm(FlaskForm):
     user_id = optional_id_field(_l("User"))
     action = SelectField(_l("Action"), validators=[Optional()], default="")
     entity = SelectField(_l("Record type"), validators=[Optional()], default="")
-    date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("To"), validators=[Optional()])
+    date_from = DateField(_l("From"), validators=[Optional(), NotBefore(2000), NotAfter(2100)])
+    date_to = DateField(_l("To"), validators=[Optional(), NotBefore(2000), NotAfter(2100)])

@@ -41,6 +41,11 @@ def list_districts() -> list[District]:
     return list(db.session.scalars(select(District).order_by(District.name)))
 
 
+def _search_key(model, name: str) -> str:
+    """The folded name, cut to the column (folding may lengthen it: ß -> ss)."""
+    return fold(name)[: model.__table__.c.search_name.type.length]
+
+
 def _name_filter(column, query: str):
     words = fold(query).split()
     return [column.contains(word, autoescape=True) for word in words]
@@ -76,7 +81,7 @@ def get_person(person_id: int) -> Person | None:
 def find_duplicates(first_name: str, last_name: str, birth_date: date | None,
                     exclude_id: int | None = None) -> list[Person]:
     """Persons with the same name (accents and case ignored) and year of birth."""
-    search = fold(f"{last_name} {first_name}")
+    search = _search_key(Person, f"{last_name} {first_name}")
     candidates = db.session.scalars(
         select(Person).where(Person.search_name == search, Person.id != (exclude_id or 0))
     )
@@ -93,7 +98,7 @@ def _apply(person: Person, data: dict, allowed: tuple[str, ...]) -> list[str]:
         if name in data and getattr(person, name) != data[name]:
             setattr(person, name, data[name])
             changed.append(name)
-    person.search_name = fold(f"{person.last_name} {person.first_name}")
+    person.search_name = _search_key(Person, f"{person.last_name} {person.first_name}")
     return changed
 
 
@@ -154,7 +159,7 @@ def save_household(household: Household | None, data: dict, actor) -> Household:
     changed = [n for n in HOUSEHOLD_FIELDS if n in data and getattr(household, n) != data[n]]
     for name in changed:
         setattr(household, name, data[name])
-    household.search_name = fold(household.name)
+    household.search_name = _search_key(Household, household.name)
     if created:
         db.session.add(household)
         db.session.flush()

@@ -17,6 +17,7 @@ from cal.people.models import AuditLog, Household
 
 bp = Blueprint("people", __name__)
 STAFF = (Role.ADMIN, Role.COORDINATOR)
+MAX_PAGE = 100_000
 
 
 def _form_with_districts(form_class, record=None):
@@ -37,8 +38,7 @@ def _person_form(person=None) -> PersonForm:
 def _person_data(form: PersonForm) -> dict:
     data = {k: v for k, v in form.data.items() if k in services.PERSON_FIELDS}
     data["district_id"] = data.get("district_id") or None
-    household = str(data.get("household_id") or "")
-    data["household_id"] = int(household) if household.isdigit() else None
+    data["household_id"] = data.get("household_id") or None
     return data
 
 
@@ -55,7 +55,7 @@ def person_list():
 def person_new():
     form = _person_form()
     if request.method == "GET":
-        form.household_id.data = request.args.get("household", type=int) or ""
+        form.household_id.data = request.args.get("household", type=int)
     duplicates = []
     if form.validate_on_submit():
         try:
@@ -160,9 +160,9 @@ def audit_log():
     form.action.choices = [("", _("All"))] + [(a.value, a.value) for a in AuditAction]
     entities = db.session.scalars(select(AuditLog.entity).distinct().order_by(AuditLog.entity))
     form.entity.choices = [("", _("All"))] + [(e, e) for e in entities]
-    filters = form.data if form.validate() else {}
-    stmt = services.filter_audit_log(
-        **{k: filters.get(k) for k in ("user_id", "action", "entity", "date_from", "date_to")}
-    )
-    page = db.paginate(stmt, per_page=50, error_out=False)
-    return render_page("people/audit.html", form=form, page=page)
+    filters = {k: v for k, v in form.data.items() if v} if form.validate() else {}
+    page_number = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    page = db.paginate(services.filter_audit_log(**filters), page=page_number, per_page=50,
+                       error_out=False)
+    filter_args = {k: request.args[k] for k in filters}
+    return render_page("people/audit.html", form=form, page=page, filter_args=filter_args)
