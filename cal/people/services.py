@@ -146,6 +146,8 @@ def search_households(query: str = "", limit: int = PAGE_SIZE) -> tuple[list[Hou
 
 
 def get_household(household_id: int) -> Household | None:
+    if not 1 <= household_id < 2**31:
+        return None
     return db.session.scalar(
         select(Household)
         .where(Household.id == household_id)

@@ -56,6 +56,7 @@ def person_new():
     form = _person_form()
     if request.method == "GET":
         form.household_id.data = request.args.get("household", type=int)
+    household = services.get_household(form.household_id.data or 0)
     duplicates = []
     if form.validate_on_submit():
         try:
@@ -71,7 +72,8 @@ def person_new():
             db.session.commit()
             flash(_("Person registered."), "success")
             return redirect(url_for("people.person_detail", person_id=person.id))
-    return render_form("people/form.html", form, person=None, duplicates=duplicates)
+    return render_form("people/form.html", form, person=None, duplicates=duplicates,
+                       household=household)
 
 
 def _load_person(person_id: int):
@@ -106,7 +108,8 @@ def person_edit(person_id: int):
             return redirect(url_for("people.person_detail", person_id=person.id))
     if request.method == "GET" and services.read_special_notes(person, current_user):
         db.session.commit()
-    return render_form("people/form.html", form, person=person, duplicates=[])
+    return render_form("people/form.html", form, person=person, duplicates=[],
+                       household=person.household)
 
 
 @bp.get("/households")

@@ -249,3 +249,12 @@ def test_audit_filter_by_date_uses_warsaw_days(users):
 
     assert ids(date(2026, 7, 2), date(2026, 7, 2)) == [late_evening.id]
     assert ids(date(2026, 7, 1), date(2026, 7, 1)) == []
+
+
+def test_register_form_opened_from_a_household_names_it(client_as):
+    household = HouseholdFactory(name="Rodzina Lis")
+    db.session.commit()
+    client = client_as(Role.COORDINATOR)
+    html = client.get(f"/people/new?household={household.id}").get_data(as_text=True)
+    assert "Rodzina Lis" in html
+    assert client.get("/people/new?household=99999999999999").status_code == 200
