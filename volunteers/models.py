@@ -4,7 +4,7 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cal.auth.models import enum_column
@@ -32,8 +32,25 @@ STATUS_LABELS = {
 }
 
 
+class HelpKind(enum.StrEnum):
+    TUTORING = "tutoring"
+    DISABILITY = "disability"
+    SENIOR = "senior"
+    CLUB = "club"
+    EVENT = "event"
+
+
+HELP_KIND_LABELS = {
+    HelpKind.TUTORING: _l("Tutoring children"),
+    HelpKind.DISABILITY: _l("Help for people with disabilities"),
+    HelpKind.SENIOR: _l("Help for seniors"),
+    HelpKind.CLUB: _l("Social Integration Club and senior classes"),
+    HelpKind.EVENT: _l("Events"),
+}
+
+
 class Volunteer(db.Model):
-    """A volunteer's profile; grows with onboarding, compliance and matching."""
+    """A volunteer: contact, what they offer, when, and where they are in the pipeline."""
 
     __tablename__ = "volunteers"
 
@@ -50,7 +67,26 @@ class Volunteer(db.Model):
     status: Mapped[VolunteerStatus] = mapped_column(
         enum_column(VolunteerStatus), default=VolunteerStatus.APPLICANT, index=True
     )
+    # What they offer: kinds of help, subjects with a grade range, tasks, languages.
+    help_kinds: Mapped[str] = mapped_column(String(100), default="")
+    subjects: Mapped[str] = mapped_column(String(300), default="")
+    grade_from: Mapped[int | None]
+    grade_to: Mapped[int | None]
+    tasks: Mapped[str] = mapped_column(String(300), default="")
+    languages: Mapped[str] = mapped_column(String(100), default="pl")
+    # Weekly availability: bit (day * BLOCKS_PER_DAY + block) set when free.
+    availability: Mapped[int] = mapped_column(BigInteger, default=0)
+    capacity: Mapped[int] = mapped_column(default=2)
+    works_with_children: Mapped[bool] = mapped_column(default=False)
+    sees_personal_data: Mapped[bool] = mapped_column(default=True)
+    lived_abroad: Mapped[bool] = mapped_column(default=False)
+    heard_from: Mapped[str] = mapped_column(String(40), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    consent_at: Mapped[datetime | None]
+    application_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    left_at: Mapped[datetime | None]
 
     district: Mapped[District | None] = relationship(lazy="raise_on_sql")
     user = relationship("User", lazy="raise_on_sql")
@@ -58,3 +94,68 @@ class Volunteer(db.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    def kinds(self) -> set[HelpKind]:
+        return {HelpKind(k) for k in self.help_kinds.split(",") if k}
+
+
+class StatusChange(db.Model):
+    """The history of a volunteer's stages; kept when they leave."""
+
+    __tablename__ = "volunteer_status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(
+        ForeignKey("volunteers.id", ondelete="CASCADE"), index=True
+    )
+    from_status: Mapped[VolunteerStatus | None] = mapped_column(enum_column(VolunteerStatus))
+    to_status: Mapped[VolunteerStatus] = mapped_column(enum_column(VolunteerStatus))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(String(300), default="")
+
+    by_user = relationship("User", lazy="raise_on_sql")
+
+
+class RecordKind(enum.StrEnum):
+    AGREEMENT = "agreement"
+    RISK_INFO = "risk_info"
+    RIGHTS_INFO = "rights_info"
+    INSURANCE = "insurance"
+    COST_WAIVER = "cost_waiver"
+    REGISTER_CHECK = "register_check"
+    CRIMINAL_RECORD = "criminal_record"
+    FOREIGN_RECORDS = "foreign_records"
+    CHILD_STANDARDS = "child_standards"
+    GUARDIAN_CONSENT = "guardian_consent"
+    CONFIDENTIALITY = "confidentiality"
+    DATA_AUTHORISATION = "data_authorisation"
+
+
+class CheckResult(enum.StrEnum):
+    CLEAR = "clear"
+    ENTRY_FOUND = "entry_found"
+
+
+class ComplianceRecord(db.Model):
+    """One legal record of a volunteer (agreement, check, consent…). The newest of a
+    kind counts; older ones stay as history."""
+
+    __tablename__ = "compliance_records"
+    __table_args__ = (Index("ix_compliance_records_volunteer_kind", "volunteer_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"))
+    kind: Mapped[RecordKind] = mapped_column(enum_column(RecordKind, length=30))
+    done_on: Mapped[date]
+    valid_until: Mapped[date | None] = mapped_column(index=True)
+    period_start: Mapped[date | None]
+    period_end: Mapped[date | None]
+    result: Mapped[CheckResult | None] = mapped_column(enum_column(CheckResult))
+    scope: Mapped[str] = mapped_column(Text, default="")
+    place: Mapped[str] = mapped_column(String(200), default="")
+    terms: Mapped[str] = mapped_column(Text, default="")
+    checked_by: Mapped[str] = mapped_column(String(120), default="")
+    note: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

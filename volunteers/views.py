@@ -1,22 +1,224 @@
-from flask import Blueprint, request
+from __future__ import annotations
 
-from cal.core.access import Role, roles_required
-from cal.core.render import render_page
-from volunteers import services
-from volunteers.models import STATUS_LABELS, VolunteerStatus
+import secrets
+from datetime import date, timedelta
+from types import SimpleNamespace
+
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+
+from cal.core.access import Role, public, roles_required
+from cal.core.errors import DomainError
+from cal.core.forms import options
+from cal.core.render import render_form, render_page
+from cal.core.urls import external_url
+from cal.extensions import db, limiter
+from cal.jobs.mail import send_mail_after_response, try_send_mail
+from cal.people.services import list_districts
+from volunteers import availability, services
+from volunteers.compliance import (
+    FIELD_LABELS_BY_KIND,
+    RECORD_LABELS,
+    State,
+    record_fields,
+)
+from volunteers.forms import (
+    ApplicationForm,
+    CoordinatorProfileForm,
+    OwnProfileForm,
+    RecordForm,
+)
+from volunteers.models import STATUS_LABELS, RecordKind, VolunteerStatus
 
 bp = Blueprint("volunteers", __name__, url_prefix="/volunteers")
+STAFF = (Role.ADMIN, Role.COORDINATOR)
+
+
+def _with_districts(form):
+    form.district_id.choices = options([(0, "—")] + [(d.id, d.name) for d in list_districts()])
+    return form
+
+
+def _load(volunteer_id: int):
+    volunteer = services.get_volunteer(volunteer_id)
+    if volunteer is None:
+        abort(404)
+    return volunteer
+
+
+@bp.route("/apply", methods=["GET", "POST"])
+@public
+@limiter.limit("20 per hour", methods=["POST"])
+def apply():
+    form = _with_districts(ApplicationForm())
+    if request.method == "GET":
+        form.application_key.data = secrets.token_urlsafe(24)
+    if not form.validate_on_submit():
+        return render_form("volunteers/apply.html", form, grid=availability)
+    key = form.application_key.data
+    try:
+        volunteer, new = services.submit_application(form.profile_data(), key)
+        db.session.commit()
+    except IntegrityError:  # the same form arrived twice at the same moment
+        db.session.rollback()
+        volunteer, new = services.find_application(key), False
+    if new:
+        _notify_coordinators(volunteer)
+    return redirect(url_for("volunteers.apply_thanks"))
+
+
+def _notify_coordinators(volunteer) -> None:
+    url = external_url("volunteers.detail", volunteer_id=volunteer.id)
+    for coordinator in services.coordinators_to_notify():
+        send_mail_after_response(
+            coordinator.email, _("New volunteer application"),
+            _("%(name)s has applied to volunteer.", name=volunteer.first_name) + f"\n\n{url}\n")
+
+
+@bp.get("/apply/thanks")
+@public
+def apply_thanks():
+    return render_page("volunteers/apply_thanks.html")
 
 
 @bp.get("/")
-@roles_required(Role.ADMIN, Role.COORDINATOR)
+@roles_required(*STAFF)
 def index():
     status = request.args.get("status", "")
     status = VolunteerStatus(status) if status in {s.value for s in VolunteerStatus} else None
+    return _render_board(status)
+
+
+def _render_board(status, errors=None, code=200):
     return render_page(
-        "volunteers/index.html",
-        volunteers=services.list_volunteers(status),
-        counts=services.count_by_status(),
-        status=status,
-        labels=STATUS_LABELS,
-    )
+        "volunteers/index.html", status=code,
+        volunteers=services.list_volunteers(status), counts=services.count_by_status(),
+        current=status, labels=STATUS_LABELS, moves=services.ALLOWED_MOVES, errors=errors or {})
+
+
+@bp.post("/<int:volunteer_id>/status")
+@roles_required(*STAFF)
+def move(volunteer_id: int):
+    volunteer = _load(volunteer_id)
+    shown = request.form.get("shown", "")
+    shown = VolunteerStatus(shown) if shown in {s.value for s in VolunteerStatus} else None
+    target = request.form.get("to", "")
+    try:
+        if target not in {s.value for s in VolunteerStatus}:
+            raise DomainError(_("Choose a stage."))
+        was_applicant = volunteer.status == VolunteerStatus.APPLICANT
+        services.move_volunteer(volunteer, VolunteerStatus(target), current_user, date.today())
+        raw = _invite_if_accepted(volunteer) if was_applicant else None
+    except DomainError as error:
+        db.session.rollback()
+        return _render_board(shown, errors={volunteer.id: error.message}, code=422)
+    db.session.commit()
+    if raw:
+        _mail_invitation(volunteer, raw)
+    stage = STATUS_LABELS[volunteer.status]
+    flash(_("%(name)s: %(stage)s.", name=volunteer.full_name, stage=stage), "success")
+    if request.form.get("back") == "detail":
+        return redirect(url_for("volunteers.detail", volunteer_id=volunteer.id))
+    return _render_board(shown)
+
+
+def _invite_if_accepted(volunteer):
+    if volunteer.status != VolunteerStatus.SCREENING:
+        return None
+    ttl = timedelta(hours=current_app.config["INVITE_TTL_HOURS"])
+    return services.invite_volunteer(volunteer, current_user, ttl)
+
+
+def _mail_invitation(volunteer, raw: str) -> None:
+    url = external_url("auth.accept_invitation", token=raw)
+    body = _("Your application was accepted. Set your password here:") + f"\n\n{url}\n"
+    if not current_app.config.get("MAIL_SERVER"):
+        flash(_("E-mail is not configured. Pass this link on yourself: %(url)s", url=url), "info")
+    elif not try_send_mail(volunteer.email, _("Invitation to CAL"), body):
+        flash(_("The e-mail could not be sent. Try “Send the invitation again” later."), "error")
+
+
+@bp.get("/<int:volunteer_id>")
+@roles_required(*STAFF)
+def detail(volunteer_id: int):
+    volunteer = _load(volunteer_id)
+    items, records = services.read_compliance(volunteer, current_user, date.today())
+    db.session.commit()
+    return render_page(
+        "volunteers/detail.html", volunteer=volunteer, items=items, records=records,
+        history=services.history_of(volunteer), labels=STATUS_LABELS, State=State,
+        record_labels=RECORD_LABELS, moves=services.ALLOWED_MOVES[volunteer.status],
+        slots=availability.describe(volunteer.availability))
+
+
+@bp.route("/<int:volunteer_id>/edit", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def edit(volunteer_id: int):
+    volunteer = _load(volunteer_id)
+    form = _with_districts(CoordinatorProfileForm(obj=_form_object(volunteer)))
+    if form.validate_on_submit():
+        services.update_profile(volunteer, form.profile_data(), current_user)
+        db.session.commit()
+        flash(_("Changes saved."), "success")
+        return redirect(url_for("volunteers.detail", volunteer_id=volunteer.id))
+    return render_form("volunteers/edit.html", form, volunteer=volunteer, grid=availability)
+
+
+def _form_object(volunteer):
+    """The volunteer as the form reads it (lists for the multiple choices)."""
+    if request.method != "GET":
+        return None
+    values = {name: getattr(volunteer, name) for name in services.PROFILE_FIELDS}
+    for name in ("help_kinds", "subjects", "tasks", "languages"):
+        values[name] = [v for v in values[name].split(",") if v]
+    for name in ("grade_from", "grade_to"):
+        values[name] = str(values[name]) if values[name] else ""
+    values["district_id"] = values["district_id"] or 0
+    return SimpleNamespace(**values)
+
+
+@bp.route("/<int:volunteer_id>/records/<kind>", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def record_new(volunteer_id: int, kind: str):
+    volunteer = _load(volunteer_id)
+    if kind not in {k.value for k in RecordKind}:
+        abort(404)
+    kind = RecordKind(kind)
+    form = RecordForm()
+    if form.validate_on_submit():
+        try:
+            services.add_record(volunteer, kind, form.record_data(), current_user)
+        except DomainError as error:
+            form[error.field].errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Recorded: %(what)s.", what=RECORD_LABELS[kind]), "success")
+            return redirect(url_for("volunteers.detail", volunteer_id=volunteer.id))
+    return render_form("volunteers/record.html", form, volunteer=volunteer, kind=kind,
+                       title=RECORD_LABELS[kind], fields=record_fields(kind),
+                       field_labels=FIELD_LABELS_BY_KIND.get(kind, {}))
+
+
+@bp.get("/compliance")
+@roles_required(*STAFF)
+def compliance():
+    return render_page("volunteers/compliance.html",
+                       rows=services.compliance_overview(date.today()), State=State)
+
+
+@bp.route("/me", methods=["GET", "POST"])
+@roles_required(Role.VOLUNTEER)
+def me():
+    volunteer = services.volunteer_of_user(current_user)
+    if volunteer is None:
+        abort(404)
+    form = OwnProfileForm(obj=volunteer if request.method == "GET" else None)
+    if form.validate_on_submit():
+        services.update_profile(volunteer, form.data, current_user, own=True)
+        db.session.commit()
+        flash(_("Changes saved."), "success")
+        return redirect(url_for("volunteers.me"))
+    return render_form("volunteers/me.html", form, volunteer=volunteer, grid=availability,
+                       labels=STATUS_LABELS)

@@ -5,12 +5,12 @@ from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Leng
 
 from cal.auth.passwords import MIN_LENGTH
 from cal.core.access import Role
-from cal.core.forms import strip
+from cal.core.forms import options, strip
 from cal.core.labels import ROLE_LABELS
 
 
 def role_choices():
-    return [(role.value, ROLE_LABELS[role]) for role in Role]
+    return options((role.value, ROLE_LABELS[role]) for role in Role)
 
 
 class LoginForm(FlaskForm):

@@ -12,7 +12,16 @@ from cal.core.access import Role
 from cal.core.text import fold
 from cal.extensions import db
 from cal.people.models import District, Household, Person
-from volunteers.models import Volunteer, VolunteerStatus
+from volunteers.availability import BLOCKS_PER_DAY, DAYS, encode
+from volunteers.models import (
+    CheckResult,
+    ComplianceRecord,
+    HelpKind,
+    RecordKind,
+    StatusChange,
+    Volunteer,
+    VolunteerStatus,
+)
 
 DEMO_PASSWORD = "demo1234"
 ACCOUNTS = [
@@ -85,6 +94,54 @@ def _household_members(rng: random.Random, household: Household, district, surna
     return members
 
 
+SUBJECTS = ["math", "polish", "english", "biology", "chemistry", "physics", "history", "early"]
+TASKS = ["accompany", "shopping", "reading", "paperwork", "walks", "company", "errands"]
+
+
+def _offer(rng: random.Random, volunteer: Volunteer) -> None:
+    """What a demo volunteer offers and when."""
+    kinds = rng.sample(list(HelpKind), rng.randint(1, 2))
+    volunteer.help_kinds = ",".join(k.value for k in kinds)
+    if HelpKind.TUTORING in kinds:
+        volunteer.subjects = ",".join(rng.sample(SUBJECTS, rng.randint(1, 3)))
+        volunteer.grade_from = rng.choice([1, 4, 7])
+        volunteer.grade_to = volunteer.grade_from + rng.randint(2, 5)
+        volunteer.works_with_children = True
+    if {HelpKind.DISABILITY, HelpKind.SENIOR} & set(kinds):
+        volunteer.tasks = ",".join(rng.sample(TASKS, rng.randint(2, 4)))
+    volunteer.languages = rng.choice(["pl", "pl", "pl,en", "pl,uk", "pl,en,de", "pl,pjm"])
+    volunteer.availability = encode({(rng.randrange(len(DAYS)), rng.randrange(BLOCKS_PER_DAY))
+                                     for _ in range(rng.randint(3, 9))})
+    volunteer.capacity = rng.randint(1, 3)
+    volunteer.lived_abroad = rng.random() < 0.1
+
+
+def _records(rng: random.Random, volunteer: Volunteer, today: date) -> list[ComplianceRecord]:
+    """The legal records that let a demo volunteer be active (some ending soon)."""
+    signed = today - timedelta(days=rng.randint(30, 300))
+    end = signed + timedelta(days=365) if rng.random() < 0.9 else today + timedelta(days=20)
+    records = [ComplianceRecord(kind=RecordKind.AGREEMENT, done_on=signed, period_start=signed,
+                                period_end=end, scope="Pomoc w nauce / pomoc sąsiedzka",
+                                place="W miejscu zamieszkania osoby wspieranej",
+                                terms="Każda ze stron może rozwiązać porozumienie z 7-dniowym "
+                                      "wypowiedzeniem.")]
+    kinds = [RecordKind.RISK_INFO, RecordKind.RIGHTS_INFO, RecordKind.CONFIDENTIALITY,
+             RecordKind.DATA_AUTHORISATION]
+    records += [ComplianceRecord(kind=kind, done_on=signed) for kind in kinds]
+    if volunteer.works_with_children:
+        for kind in (RecordKind.REGISTER_CHECK, RecordKind.CRIMINAL_RECORD):
+            records.append(ComplianceRecord(kind=kind, done_on=signed, result=CheckResult.CLEAR,
+                                            scope="art. 21 ust. 3", checked_by="koordynator"))
+        records.append(ComplianceRecord(kind=RecordKind.CHILD_STANDARDS, done_on=signed,
+                                        period_start=signed))
+        if volunteer.lived_abroad:
+            records.append(ComplianceRecord(kind=RecordKind.FOREIGN_RECORDS, done_on=signed,
+                                            result=CheckResult.CLEAR, scope="oświadczenie"))
+    if volunteer.birth_date and (today - volunteer.birth_date).days < 18 * 365.25:
+        records.append(ComplianceRecord(kind=RecordKind.GUARDIAN_CONSENT, done_on=signed))
+    return records
+
+
 def seed_demo(seed: int = 2026, persons: int = 80, volunteers: int = 40) -> dict[str, int]:
     rng = random.Random(seed)
     password_hash = hash_password(DEMO_PASSWORD)
@@ -130,7 +187,19 @@ def seed_demo(seed: int = 2026, persons: int = 80, volunteers: int = 40) -> dict
             email=f"{fold(first)}.{fold(last)}{i}@example.org".replace(" ", ""),
             birth_date=_birth(rng, 16, 72), district=rng.choice(districts),
             status=statuses[i % len(statuses)]))
+    today = date.today()
+    for volunteer in vols:
+        _offer(rng, volunteer)
+    vols[0].help_kinds, vols[0].subjects, vols[0].works_with_children = "tutoring", "math", True
+    vols[0].grade_from, vols[0].grade_to = 4, 8
     db.session.add_all(vols)
+    db.session.flush()
+    for volunteer in vols:
+        db.session.add(StatusChange(volunteer_id=volunteer.id, to_status=volunteer.status))
+        if volunteer.status in (VolunteerStatus.ACTIVE, VolunteerStatus.PAUSED):
+            for record in _records(rng, volunteer, today):
+                record.volunteer_id = volunteer.id
+                db.session.add(record)
     db.session.flush()
     return {"users": len(users), "districts": len(districts), "households": households,
             "persons": len(people), "volunteers": len(vols)}

@@ -6,9 +6,15 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, Regexp, ValidationError
 
 PHONE = Regexp(r"^\+?[0-9 ()-]{6,20}$", message=_l("Enter a phone number, e.g. 600 100 200."))
+
+
+def options(pairs) -> list[SelectChoice]:
+    """Choices for a select or checkbox group from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def strip(value):

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from cal.auth.models import User
 from cal.core.access import Role, roles_required
 from cal.core.errors import DomainError
+from cal.core.forms import options
 from cal.core.render import render_form, render_page
 from cal.extensions import db
 from cal.people import services
@@ -23,7 +24,8 @@ MAX_PAGE = 100_000
 def _form_with_districts(form_class, record=None):
     """The form, filled from ``record`` when first shown, with the district choices."""
     form = form_class(obj=record if request.method == "GET" else None)
-    form.district_id.choices = [(0, "—")] + [(d.id, d.name) for d in services.list_districts()]
+    form.district_id.choices = options([(0, "—")] + [(d.id, d.name)
+                                                     for d in services.list_districts()])
     return form
 
 
@@ -157,12 +159,11 @@ def household_detail(household_id: int):
 @roles_required(Role.ADMIN)
 def audit_log():
     form = AuditFilterForm(request.args)
-    form.user_id.choices = [(0, _("Everyone"))] + [
-        (u.id, u.full_name) for u in db.session.scalars(select(User).order_by(User.full_name))
-    ]
-    form.action.choices = [("", _("All"))] + [(a.value, a.value) for a in AuditAction]
+    users = db.session.scalars(select(User).order_by(User.full_name))
+    form.user_id.choices = options([(0, _("Everyone"))] + [(u.id, u.full_name) for u in users])
+    form.action.choices = options([("", _("All"))] + [(a.value, a.value) for a in AuditAction])
     entities = db.session.scalars(select(AuditLog.entity).distinct().order_by(AuditLog.entity))
-    form.entity.choices = [("", _("All"))] + [(e, e) for e in entities]
+    form.entity.choices = options([("", _("All"))] + [(e, e) for e in entities])
     filters = {k: v for k, v in form.data.items() if v} if form.validate() else {}
     page_number = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
     page = db.paginate(services.filter_audit_log(**filters), page=page_number, per_page=50,

@@ -1,0 +1,177 @@
+"""Which legal records a volunteer needs, and whether each is in order.
+
+The rules (DOMAIN.md, sections 1 and 2):
+- always: the agreement (porozumienie: scope, place, period, termination clause) and
+  the information on health and safety risks (art. 45) and on rights and duties (art. 47);
+- an agreement of 30 days or less: accident insurance (NNW, art. 46 ust. 3);
+- work with children: the register check (both registers) and the criminal-record
+  information, both without entries, the signed acknowledgement of the child-protection
+  standards with the training date, and foreign records when the volunteer lived
+  abroad in the last 20 years;
+- a volunteer under 18: the guardian's consent (under 13 the guardian is the party);
+- access to personal data: the confidentiality pledge and the data-access authorisation.
+The travel-cost waiver is optional, and shown when given.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask_babel import lazy_gettext as _l
+
+from cal.core.timeutil import age_on
+from volunteers.models import CheckResult, ComplianceRecord, RecordKind, Volunteer
+
+EXPIRY_WARNING_DAYS = 30
+SHORT_AGREEMENT_DAYS = 30
+
+RECORD_LABELS = {
+    RecordKind.AGREEMENT: _l("Agreement (porozumienie)"),
+    RecordKind.RISK_INFO: _l("Information on health and safety risks (art. 45)"),
+    RecordKind.RIGHTS_INFO: _l("Information on rights and duties (art. 47)"),
+    RecordKind.INSURANCE: _l("Accident insurance (NNW)"),
+    RecordKind.COST_WAIVER: _l("Waiver of travel costs"),
+    RecordKind.REGISTER_CHECK: _l("Sex offenders register check (both registers)"),
+    RecordKind.CRIMINAL_RECORD: _l("Criminal record information (KRK)"),
+    RecordKind.FOREIGN_RECORDS: _l("Declaration and records from abroad (last 20 years)"),
+    RecordKind.CHILD_STANDARDS: _l("Child-protection standards: acknowledgement and training"),
+    RecordKind.GUARDIAN_CONSENT: _l("Guardian's consent (volunteer under 18)"),
+    RecordKind.CONFIDENTIALITY: _l("Confidentiality pledge"),
+    RecordKind.DATA_AUTHORISATION: _l("Authorisation to process personal data"),
+}
+
+
+class State(enum.StrEnum):
+    OK = "ok"            # green: in order
+    EXPIRING = "expiring"  # amber: in order, ends within 30 days
+    MISSING = "missing"    # red: missing, expired or with an entry found
+    OPTIONAL = "optional"  # grey: not required for this volunteer
+
+
+@dataclass(frozen=True)
+class Item:
+    kind: RecordKind
+    required: bool
+    state: State
+    record: ComplianceRecord | None
+    reason: str = ""
+
+    @property
+    def label(self):
+        return RECORD_LABELS[self.kind]
+
+    @property
+    def blocks_activation(self) -> bool:
+        return self.required and self.state == State.MISSING
+
+
+def latest_records(records: list[ComplianceRecord]) -> dict[RecordKind, ComplianceRecord]:
+    """The newest record of each kind (by date, then by entry)."""
+    latest: dict[RecordKind, ComplianceRecord] = {}
+    for record in sorted(records, key=lambda r: (r.done_on, r.id or 0)):
+        latest[record.kind] = record
+    return latest
+
+
+def is_minor(volunteer: Volunteer, today: date) -> bool:
+    return volunteer.birth_date is not None and age_on(volunteer.birth_date, today) < 18
+
+
+def agreement_days(agreement: ComplianceRecord | None) -> int | None:
+    """Calendar days of the agreement's period, or None when it runs with no end."""
+    if agreement is None or agreement.period_start is None or agreement.period_end is None:
+        return None
+    return (agreement.period_end - agreement.period_start).days + 1
+
+
+def required_kinds(volunteer: Volunteer, latest: dict, today: date) -> set[RecordKind]:
+    kinds = {RecordKind.AGREEMENT, RecordKind.RISK_INFO, RecordKind.RIGHTS_INFO}
+    days = agreement_days(latest.get(RecordKind.AGREEMENT))
+    if days is not None and days <= SHORT_AGREEMENT_DAYS:
+        kinds.add(RecordKind.INSURANCE)
+    if volunteer.works_with_children:
+        kinds |= {RecordKind.REGISTER_CHECK, RecordKind.CRIMINAL_RECORD,
+                  RecordKind.CHILD_STANDARDS}
+        if volunteer.lived_abroad:
+            kinds.add(RecordKind.FOREIGN_RECORDS)
+    if is_minor(volunteer, today):
+        kinds.add(RecordKind.GUARDIAN_CONSENT)
+    if volunteer.sees_personal_data:
+        kinds |= {RecordKind.CONFIDENTIALITY, RecordKind.DATA_AUTHORISATION}
+    return kinds
+
+
+def _end_of(record: ComplianceRecord) -> date | None:
+    ends = [d for d in (record.valid_until, record.period_end) if d is not None]
+    return min(ends) if ends else None
+
+
+def _state_of(kind: RecordKind, record: ComplianceRecord | None, today: date):
+    if record is None:
+        return State.MISSING, _l("missing")
+    if record.result == CheckResult.ENTRY_FOUND:
+        return State.MISSING, _l("an entry was found")
+    if kind == RecordKind.AGREEMENT and record.period_start and record.period_start > today:
+        return State.MISSING, _l("the agreement has not started yet")
+    end = _end_of(record)
+    if end is not None and end < today:
+        return State.MISSING, _l("expired")
+    if end is not None and end <= today + timedelta(days=EXPIRY_WARNING_DAYS):
+        return State.EXPIRING, _l("ends soon")
+    return State.OK, ""
+
+
+def compliance_items(volunteer: Volunteer, records: list[ComplianceRecord],
+                     today: date) -> list[Item]:
+    """Every record kind, in the order of RECORD_LABELS, with its state for this volunteer."""
+    latest = latest_records(records)
+    required = required_kinds(volunteer, latest, today)
+    items = []
+    for kind in RECORD_LABELS:
+        record = latest.get(kind)
+        state, reason = _state_of(kind, record, today)
+        if kind not in required:
+            state = State.OPTIONAL if state == State.MISSING else state
+        items.append(Item(kind, kind in required, state, record, reason))
+    return items
+
+
+def activation_blockers(volunteer: Volunteer, records: list[ComplianceRecord],
+                        today: date) -> list[Item]:
+    """The required items that are missing, expired or not clear."""
+    return [item for item in compliance_items(volunteer, records, today)
+            if item.blocks_activation]
+
+
+# Which fields a record of each kind has, and which of them the law needs filled.
+RECORD_FIELDS_BY_KIND = {
+    RecordKind.AGREEMENT: ("done_on", "period_start", "period_end", "scope", "place", "terms",
+                           "note"),
+    RecordKind.INSURANCE: ("done_on", "valid_until", "note"),
+    RecordKind.REGISTER_CHECK: ("done_on", "result", "checked_by", "valid_until", "note"),
+    RecordKind.CRIMINAL_RECORD: ("done_on", "result", "scope", "checked_by", "valid_until",
+                                 "note"),
+    RecordKind.FOREIGN_RECORDS: ("done_on", "result", "scope", "checked_by", "note"),
+    RecordKind.CHILD_STANDARDS: ("done_on", "period_start", "note"),
+}
+DEFAULT_RECORD_FIELDS = ("done_on", "valid_until", "note")
+REQUIRED_RECORD_FIELDS = {
+    RecordKind.AGREEMENT: ("period_start", "scope", "place", "terms"),
+    RecordKind.INSURANCE: ("valid_until",),
+    RecordKind.REGISTER_CHECK: ("result", "checked_by"),
+    RecordKind.CRIMINAL_RECORD: ("result", "scope"),
+    RecordKind.FOREIGN_RECORDS: ("result", "scope"),
+    RecordKind.CHILD_STANDARDS: ("period_start",),
+}
+# period_start of the child-protection record is the date of the training.
+FIELD_LABELS_BY_KIND = {RecordKind.CHILD_STANDARDS: {"period_start": _l("Date of the training")}}
+
+
+def record_fields(kind: RecordKind) -> tuple[str, ...]:
+    return RECORD_FIELDS_BY_KIND.get(kind, DEFAULT_RECORD_FIELDS)
+
+
+def missing_record_fields(kind: RecordKind, data: dict) -> list[str]:
+    return [name for name in REQUIRED_RECORD_FIELDS.get(kind, ()) if not data.get(name)]
