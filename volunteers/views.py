@@ -105,6 +105,8 @@ def move(volunteer_id: int):
     shown = request.form.get("shown", "")
     shown = VolunteerStatus(shown) if shown in {s.value for s in VolunteerStatus} else None
     target = request.form.get("to", "")
+    back_to_detail = request.form.get("back") == "detail"
+    detail_url = url_for("volunteers.detail", volunteer_id=volunteer.id)
     try:
         if target not in {s.value for s in VolunteerStatus}:
             raise DomainError(_("Choose a stage."))
@@ -113,15 +115,16 @@ def move(volunteer_id: int):
         raw = _invite_if_accepted(volunteer) if was_applicant else None
     except DomainError as error:
         db.session.rollback()
+        if back_to_detail:
+            flash(error.message, "error")
+            return redirect(detail_url)
         return _render_board(shown, errors={volunteer.id: error.message}, code=422)
     db.session.commit()
     if raw:
         _mail_invitation(volunteer, raw)
     stage = STATUS_LABELS[volunteer.status]
     flash(_("%(name)s: %(stage)s.", name=volunteer.full_name, stage=stage), "success")
-    if request.form.get("back") == "detail":
-        return redirect(url_for("volunteers.detail", volunteer_id=volunteer.id))
-    return _render_board(shown)
+    return redirect(detail_url) if back_to_detail else _render_board(shown)
 
 
 def _invite_if_accepted(volunteer):
