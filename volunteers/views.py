@@ -41,6 +41,14 @@ def _with_districts(form):
     return form
 
 
+def _stage(value: str | None) -> VolunteerStatus | None:
+    """The stage named in a query or form value, or None for anything else."""
+    try:
+        return VolunteerStatus(value)
+    except ValueError:
+        return None
+
+
 def _load(volunteer_id: int):
     volunteer = services.get_volunteer(volunteer_id)
     if volunteer is None:
@@ -86,9 +94,7 @@ def apply_thanks():
 @bp.get("/")
 @roles_required(*STAFF)
 def index():
-    status = request.args.get("status", "")
-    status = VolunteerStatus(status) if status in {s.value for s in VolunteerStatus} else None
-    return _render_board(status)
+    return _render_board(_stage(request.args.get("status")))
 
 
 def _render_board(status, errors=None, code=200):
@@ -102,16 +108,15 @@ def _render_board(status, errors=None, code=200):
 @roles_required(*STAFF)
 def move(volunteer_id: int):
     volunteer = _load(volunteer_id)
-    shown = request.form.get("shown", "")
-    shown = VolunteerStatus(shown) if shown in {s.value for s in VolunteerStatus} else None
-    target = request.form.get("to", "")
+    shown = _stage(request.form.get("shown"))
+    target = _stage(request.form.get("to"))
     back_to_detail = request.form.get("back") == "detail"
     detail_url = url_for("volunteers.detail", volunteer_id=volunteer.id)
     try:
-        if target not in {s.value for s in VolunteerStatus}:
+        if target is None:
             raise DomainError(_("Choose a stage."))
         was_applicant = volunteer.status == VolunteerStatus.APPLICANT
-        services.move_volunteer(volunteer, VolunteerStatus(target), current_user, date.today())
+        services.move_volunteer(volunteer, target, current_user, date.today())
         raw = _invite_if_accepted(volunteer) if was_applicant else None
     except DomainError as error:
         db.session.rollback()

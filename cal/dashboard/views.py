@@ -4,6 +4,7 @@ from flask import Blueprint
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from cal.auth.models import User
 from cal.core.access import Role, any_role
 from cal.core.render import render_page
 from cal.extensions import db
@@ -24,8 +25,6 @@ def _staff_context() -> dict:
 
 
 def _admin_context() -> dict:
-    from cal.auth.models import User
-
     return {
         "user_count": db.session.scalar(select(func.count(User.id))),
         "denied_count": db.session.scalar(
