@@ -49,6 +49,9 @@ class Config:
         self.MAIL_DEFAULT_SENDER = env.get("MAIL_DEFAULT_SENDER") or "cal@localhost"
         self.CENTRE_NAME = env.get("CENTRE_NAME") or "Ośrodek Pomocy Społecznej"
         self.CENTRE_ADDRESS = env.get("CENTRE_ADDRESS") or ""
+        # The place written on documents ("Miasto, dnia ...") and who signs them.
+        self.CENTRE_CITY = env.get("CENTRE_CITY") or ""
+        self.CENTRE_SIGNATORY = env.get("CENTRE_SIGNATORY") or "Dyrektor Ośrodka"
         self.BABEL_DEFAULT_LOCALE = "pl"
         self.BABEL_DEFAULT_TIMEZONE = "Europe/Warsaw"
         self.INVITE_TTL_HOURS = int(env.get("INVITE_TTL_HOURS") or 72)

@@ -11,6 +11,9 @@ The rules (DOMAIN.md, sections 1 and 2):
 - a volunteer under 18: the guardian's consent (under 13 the guardian is the party);
 - access to personal data: the confidentiality pledge and the data-access authorisation.
 The travel-cost waiver is optional, and shown when given.
+
+Trainings join the same rules: a volunteer who offers a kind of help must hold a
+valid completion of every active course required for it.
 """
 
 from __future__ import annotations
@@ -22,7 +25,14 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 
 from cal.core.timeutil import age_on
-from volunteers.models import CheckResult, ComplianceRecord, RecordKind, Volunteer
+from volunteers.models import (
+    CheckResult,
+    ComplianceRecord,
+    RecordKind,
+    TrainingCompletion,
+    TrainingCourse,
+    Volunteer,
+)
 
 EXPIRY_WARNING_DAYS = 30
 SHORT_AGREEMENT_DAYS = 30
@@ -52,15 +62,54 @@ class State(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Item:
+    """One legal record of the compliance panel."""
+
     kind: RecordKind
     required: bool
     state: State
     record: ComplianceRecord | None
     reason: str = ""
+    course = None
 
     @property
     def label(self):
         return RECORD_LABELS[self.kind]
+
+    @property
+    def done_on(self) -> date | None:
+        return self.record.done_on if self.record else None
+
+    @property
+    def ends_on(self) -> date | None:
+        return _end_of(self.record) if self.record else None
+
+    @property
+    def blocks_activation(self) -> bool:
+        return self.required and self.state == State.MISSING
+
+
+@dataclass(frozen=True)
+class TrainingItem:
+    """One training course of the compliance panel."""
+
+    course: TrainingCourse
+    required: bool
+    state: State
+    completion: TrainingCompletion | None
+    reason: str = ""
+    kind = None
+
+    @property
+    def label(self):
+        return _l("Training: %(name)s", name=self.course.name)
+
+    @property
+    def done_on(self) -> date | None:
+        return self.completion.completed_on if self.completion else None
+
+    @property
+    def ends_on(self) -> date | None:
+        return self.completion.valid_until if self.completion else None
 
     @property
     def blocks_activation(self) -> bool:
@@ -115,7 +164,10 @@ def _state_of(kind: RecordKind, record: ComplianceRecord | None, today: date):
         return State.MISSING, _l("an entry was found")
     if kind == RecordKind.AGREEMENT and record.period_start and record.period_start > today:
         return State.MISSING, _l("the agreement has not started yet")
-    end = _end_of(record)
+    return _state_by_end(_end_of(record), today)
+
+
+def _state_by_end(end: date | None, today: date):
     if end is not None and end < today:
         return State.MISSING, _l("expired")
     if end is not None and end <= today + timedelta(days=EXPIRY_WARNING_DAYS):
@@ -123,9 +175,46 @@ def _state_of(kind: RecordKind, record: ComplianceRecord | None, today: date):
     return State.OK, ""
 
 
-def compliance_items(volunteer: Volunteer, records: list[ComplianceRecord],
-                     today: date) -> list[Item]:
-    """Every record kind, in the order of RECORD_LABELS, with its state for this volunteer."""
+def required_courses(volunteer: Volunteer, courses) -> list[TrainingCourse]:
+    """The active courses required for a kind of help the volunteer offers."""
+    kinds = volunteer.kinds()
+    return [c for c in courses if c.active and c.required_kinds() & kinds]
+
+
+def latest_completions(completions) -> dict[int, TrainingCompletion]:
+    """The newest completion of each course (by date, then by entry)."""
+    latest: dict[int, TrainingCompletion] = {}
+    for completion in sorted(completions, key=lambda c: (c.completed_on, c.id or 0)):
+        latest[completion.course_id] = completion
+    return latest
+
+
+def training_items(volunteer: Volunteer, courses, completions, today: date) -> list[TrainingItem]:
+    """The required courses, each with its state, then other courses completed."""
+    latest = latest_completions(completions)
+    required = required_courses(volunteer, courses)
+    items = []
+    for course in required:
+        completion = latest.get(course.id)
+        if completion is None:
+            state, reason = State.MISSING, _l("not completed")
+        else:
+            state, reason = _state_by_end(completion.valid_until, today)
+        items.append(TrainingItem(course, True, state, completion, reason))
+    required_ids = {c.id for c in required}
+    for course in courses:
+        completion = latest.get(course.id)
+        if course.id not in required_ids and completion is not None:
+            state, reason = _state_by_end(completion.valid_until, today)
+            state = State.OPTIONAL if state == State.MISSING else state
+            items.append(TrainingItem(course, False, state, completion, reason))
+    return items
+
+
+def compliance_items(volunteer: Volunteer, records: list[ComplianceRecord], today: date,
+                     courses=(), completions=()) -> list:
+    """Every record kind, in the order of RECORD_LABELS, with its state for this volunteer,
+    then the trainings (given the courses and the volunteer's completions)."""
     latest = latest_records(records)
     required = required_kinds(volunteer, latest, today)
     items = []
@@ -135,13 +224,13 @@ def compliance_items(volunteer: Volunteer, records: list[ComplianceRecord],
         if kind not in required:
             state = State.OPTIONAL if state == State.MISSING else state
         items.append(Item(kind, kind in required, state, record, reason))
-    return items
+    return items + training_items(volunteer, courses, completions, today)
 
 
-def activation_blockers(volunteer: Volunteer, records: list[ComplianceRecord],
-                        today: date) -> list[Item]:
+def activation_blockers(volunteer: Volunteer, records: list[ComplianceRecord], today: date,
+                        courses=(), completions=()) -> list:
     """The required items that are missing, expired or not clear."""
-    return [item for item in compliance_items(volunteer, records, today)
+    return [item for item in compliance_items(volunteer, records, today, courses, completions)
             if item.blocks_activation]
 
 

@@ -4,7 +4,7 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cal.auth.models import enum_column
@@ -159,3 +159,121 @@ class ComplianceRecord(db.Model):
     note: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class DocumentKind(enum.StrEnum):
+    AGREEMENT = "agreement"
+    INFO_SHEET = "info_sheet"
+    COST_WAIVER = "cost_waiver"
+    CONFIDENTIALITY = "confidentiality"
+    CERTIFICATE = "certificate"
+    OPINION = "opinion"
+    TRAINING_CERTIFICATE = "training_certificate"
+
+
+class VolunteerDocument(db.Model):
+    """A PDF issued to a volunteer, kept as issued so it can be printed again."""
+
+    __tablename__ = "volunteer_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(
+        ForeignKey("volunteers.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[DocumentKind] = mapped_column(enum_column(DocumentKind, length=30))
+    issued_on: Mapped[date]
+    period_start: Mapped[date | None]
+    period_end: Mapped[date | None]
+    # What the document says beyond the volunteer's data (scope, opinion text...).
+    body: Mapped[str] = mapped_column(Text, default="")
+    # A training certificate names its completion, so it is issued once.
+    completion_id: Mapped[int | None] = mapped_column(
+        ForeignKey("training_completions.id", ondelete="SET NULL"), index=True
+    )
+    pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True, deferred_raiseload=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    created_by = relationship("User", lazy="raise_on_sql")
+
+
+class TrainingCourse(db.Model):
+    """A course; required for the kinds of help it names, valid for some months."""
+
+    __tablename__ = "training_courses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    # Kinds of help (HelpKind values, comma-separated) whose volunteers must hold it.
+    required_for: Mapped[str] = mapped_column(String(100), default="")
+    # None: a completion never expires.
+    validity_months: Mapped[int | None]
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def required_kinds(self) -> set[HelpKind]:
+        return {HelpKind(k) for k in self.required_for.split(",") if k}
+
+
+class TrainingSession(db.Model):
+    __tablename__ = "training_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(
+        ForeignKey("training_courses.id", ondelete="CASCADE"), index=True
+    )
+    starts_at: Mapped[datetime] = mapped_column(index=True)  # naive UTC
+    place: Mapped[str] = mapped_column(String(200), default="")
+    trainer: Mapped[str] = mapped_column(String(120), default="")
+    capacity: Mapped[int] = mapped_column(default=20)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    course: Mapped[TrainingCourse] = relationship(lazy="raise_on_sql")
+
+
+class TrainingEnrolment(db.Model):
+    """A volunteer's place at a session; ``attended`` is None until recorded."""
+
+    __tablename__ = "training_enrolments"
+    __table_args__ = (UniqueConstraint("session_id", "volunteer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("training_sessions.id", ondelete="CASCADE"), index=True
+    )
+    volunteer_id: Mapped[int] = mapped_column(
+        ForeignKey("volunteers.id", ondelete="CASCADE"), index=True
+    )
+    attended: Mapped[bool | None]
+    enrolled_at: Mapped[datetime] = mapped_column(default=utcnow)
+    enrolled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    session: Mapped[TrainingSession] = relationship(lazy="raise_on_sql")
+    volunteer: Mapped[Volunteer] = relationship(lazy="raise_on_sql")
+
+
+class TrainingCompletion(db.Model):
+    """A course completed by a volunteer (at one of our sessions or recorded by hand)."""
+
+    __tablename__ = "training_completions"
+    __table_args__ = (UniqueConstraint("session_id", "volunteer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(
+        ForeignKey("volunteers.id", ondelete="CASCADE"), index=True
+    )
+    course_id: Mapped[int] = mapped_column(
+        ForeignKey("training_courses.id", ondelete="CASCADE"), index=True
+    )
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("training_sessions.id", ondelete="SET NULL")
+    )
+    completed_on: Mapped[date]
+    valid_until: Mapped[date | None] = mapped_column(index=True)
+    note: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    course: Mapped[TrainingCourse] = relationship(lazy="raise_on_sql")
+    volunteer: Mapped[Volunteer] = relationship(lazy="raise_on_sql")

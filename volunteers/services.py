@@ -16,7 +16,6 @@ from cal.core.timeutil import utcnow
 from cal.extensions import db
 from cal.people.audit import AuditAction, audit
 from volunteers.compliance import (
-    RECORD_LABELS,
     State,
     activation_blockers,
     compliance_items,
@@ -28,6 +27,8 @@ from volunteers.models import (
     HelpKind,
     RecordKind,
     StatusChange,
+    TrainingCompletion,
+    TrainingCourse,
     Volunteer,
     VolunteerStatus,
 )
@@ -113,11 +114,27 @@ def records_of(volunteer: Volunteer) -> list[ComplianceRecord]:
         .order_by(ComplianceRecord.done_on.desc(), ComplianceRecord.id.desc())))
 
 
+def active_courses() -> list[TrainingCourse]:
+    return list(db.session.scalars(
+        select(TrainingCourse).where(TrainingCourse.active.is_(True))
+        .order_by(TrainingCourse.name, TrainingCourse.id)))
+
+
+def completions_of(volunteer: Volunteer) -> list[TrainingCompletion]:
+    return list(db.session.scalars(
+        select(TrainingCompletion).where(TrainingCompletion.volunteer_id == volunteer.id)
+        .options(selectinload(TrainingCompletion.course))
+        .order_by(TrainingCompletion.completed_on.desc(), TrainingCompletion.id.desc())))
+
+
 def read_compliance(volunteer: Volunteer, actor, today: date):
-    """The compliance panel's items and the full history; the read is audited."""
+    """The compliance panel's items (records and required trainings) and the full
+    history of records; the read is audited."""
     records = records_of(volunteer)
     audit(actor, AuditAction.READ, "volunteer_compliance", volunteer.id)
-    return compliance_items(volunteer, records, today), records
+    items = compliance_items(volunteer, records, today, active_courses(),
+                             completions_of(volunteer))
+    return items, records
 
 
 def move_volunteer(volunteer: Volunteer, to_status: VolunteerStatus, actor, today: date,
@@ -128,9 +145,10 @@ def move_volunteer(volunteer: Volunteer, to_status: VolunteerStatus, actor, toda
     if to_status not in ALLOWED_MOVES[volunteer.status]:
         raise DomainError(_("A volunteer cannot move from this stage to that one."))
     if to_status == S.ACTIVE:
-        blockers = activation_blockers(volunteer, records_of(volunteer), today)
+        blockers = activation_blockers(volunteer, records_of(volunteer), today,
+                                       active_courses(), completions_of(volunteer))
         if blockers:
-            missing = "; ".join(f"{RECORD_LABELS[i.kind]} ({i.reason})" for i in blockers)
+            missing = "; ".join(f"{i.label} ({i.reason})" for i in blockers)
             raise DomainError(_("Cannot activate yet. Missing: %(missing)s.", missing=missing))
     db.session.add(StatusChange(volunteer_id=volunteer.id, from_status=volunteer.status,
                                 to_status=to_status, by_user_id=actor.id, note=note[:300]))
@@ -186,7 +204,7 @@ def add_record(volunteer: Volunteer, kind: RecordKind, data: dict, actor) -> Com
 
 def compliance_overview(today: date) -> list[tuple[Volunteer, list]]:
     """Everyone not gone whose required records are missing or end within 30 days,
-    with those items; two queries whatever the number of volunteers."""
+    with those items; four queries whatever the number of volunteers."""
     volunteers = list(db.session.scalars(
         select(Volunteer).where(Volunteer.status != S.LEFT)
         .options(selectinload(Volunteer.district))
@@ -195,9 +213,15 @@ def compliance_overview(today: date) -> list[tuple[Volunteer, list]]:
     for record in db.session.scalars(select(ComplianceRecord).join(Volunteer).where(
             Volunteer.status != S.LEFT)):
         by_volunteer.setdefault(record.volunteer_id, []).append(record)
+    courses = active_courses()
+    trained: dict[int, list[TrainingCompletion]] = {}
+    for completion in db.session.scalars(select(TrainingCompletion).join(Volunteer).where(
+            Volunteer.status != S.LEFT)):
+        trained.setdefault(completion.volunteer_id, []).append(completion)
     result = []
     for volunteer in volunteers:
-        items = [i for i in compliance_items(volunteer, by_volunteer.get(volunteer.id, []), today)
+        items = [i for i in compliance_items(volunteer, by_volunteer.get(volunteer.id, []), today,
+                                             courses, trained.get(volunteer.id, []))
                  if i.required and i.state in (State.MISSING, State.EXPIRING)]
         if items:
             result.append((volunteer, items))

@@ -23,3 +23,13 @@ def local_day_start_utc(day: date) -> datetime:
 def local_day_end_utc(day: date) -> datetime:
     """The naive-UTC instant at which ``day`` ends (the next day begins) in Warsaw."""
     return local_day_start_utc(day + timedelta(days=1))
+
+
+def to_local(moment: datetime) -> datetime:
+    """A naive-UTC instant as an aware Warsaw time."""
+    return moment.replace(tzinfo=UTC).astimezone(LOCAL_ZONE)
+
+
+def local_to_utc(day: date, at: time) -> datetime:
+    """The naive-UTC instant of a Warsaw wall-clock time."""
+    return datetime.combine(day, at, LOCAL_ZONE).astimezone(UTC).replace(tzinfo=None)
