@@ -16,6 +16,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     TextAreaField,
+    TimeField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -38,7 +39,7 @@ from cal.core.forms import (
     options,
     strip,
 )
-from cal.core.timeutil import age_on
+from cal.core.timeutil import age_on, local_to_utc
 from volunteers import availability
 from volunteers.models import HELP_KIND_LABELS, CheckResult
 
@@ -208,3 +209,78 @@ class RecordForm(FlaskForm):
                                                    "checked_by", "note")}
         data["result"] = CheckResult(self.result.data) if self.result.data else None
         return data
+
+
+class DocumentForm(FlaskForm):
+    """The data a document asks for; each kind shows only its own fields."""
+
+    issued_on = DateField(_l("Date of issue"), validators=[
+        InputRequired(_l("Enter the date.")), NotBefore(2000), NotAfter(2100)])
+    period_start = DateField(_l("From"), validators=[Optional(), NotBefore(2000),
+                                                     NotAfter(2100)])
+    period_end = DateField(_l("Until"), validators=[Optional(), NotAfter(2100)])
+    scope = TextAreaField(_l("Scope of the services"), filters=[strip],
+                          validators=[Length(max=2000)])
+    place = StringField(_l("Place"), filters=[strip], validators=[Length(max=200)])
+    terms = TextAreaField(_l("Termination clause"), filters=[strip],
+                          validators=[Length(max=2000)])
+    guardian_name = StringField(_l("Guardian's name (volunteer under 18)"), filters=[strip],
+                                validators=[Length(max=120)])
+    waiver_extent = SelectField(_l("Extent of the waiver"), choices=options([
+        ("full", _l("All travel costs and allowances")),
+        ("partial", _l("Part of them (described below)"))]), default="full")
+    body = TextAreaField(_l("Text"), filters=[strip], validators=[Length(max=5000)])
+
+    def document_data(self) -> dict:
+        return {name: self[name].data for name in (
+            "issued_on", "period_start", "period_end", "scope", "place", "terms",
+            "guardian_name", "waiver_extent", "body")}
+
+
+def _kind_choices():
+    return options((k.value, label) for k, label in HELP_KIND_LABELS.items())
+
+
+class CourseForm(FlaskForm):
+    name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description and programme"), filters=[strip],
+                                validators=[Length(max=4000)])
+    required_for = MultiCheckboxField(_l("Required for volunteers who give this help"),
+                                      choices=_kind_choices)
+    validity_months = IntegerField(
+        _l("Valid for (months)"), validators=[Optional(), NumberRange(min=1, max=240)],
+        description=_l("Leave empty when a completed training never expires."))
+    active = BooleanField(_l("In use"), default=True)
+
+    def course_data(self) -> dict:
+        return {"name": self.name.data, "description": self.description.data,
+                "required_for": joined(self.required_for.data),
+                "validity_months": self.validity_months.data or None,
+                "active": self.active.data}
+
+
+class SessionForm(FlaskForm):
+    day = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date.")),
+                                            NotBefore(2000), NotAfter(2100)])
+    start = TimeField(_l("Start time"), validators=[InputRequired(_l("Enter the time."))])
+    place = StringField(_l("Place"), filters=[strip], validators=[DataRequired(),
+                                                                  Length(max=200)])
+    trainer = StringField(_l("Trainer"), filters=[strip], validators=[DataRequired(),
+                                                                      Length(max=120)])
+    capacity = IntegerField(_l("Places"), default=20,
+                            validators=[InputRequired(), NumberRange(min=1, max=500)])
+
+    def session_data(self) -> dict:
+        return {"starts_at": local_to_utc(self.day.data, self.start.data),
+                "place": self.place.data, "trainer": self.trainer.data,
+                "capacity": self.capacity.data}
+
+
+class CompletionForm(FlaskForm):
+    """A training completed elsewhere, recorded by hand."""
+
+    course_id = SelectField(_l("Training"), coerce=int, validators=[InputRequired()])
+    completed_on = DateField(_l("Completed on"), validators=[
+        InputRequired(_l("Enter the date.")), NotInFuture(), NotBefore(2000)])
+    note = StringField(_l("Note (organiser, certificate number)"), filters=[strip],
+                       validators=[Length(max=300)])

@@ -96,7 +96,7 @@ class Volunteer(db.Model):
         return f"{self.first_name} {self.last_name}"
 
     def kinds(self) -> set[HelpKind]:
-        return {HelpKind(k) for k in self.help_kinds.split(",") if k}
+        return {HelpKind(k) for k in (self.help_kinds or "").split(",") if k}
 
 
 class StatusChange(db.Model):

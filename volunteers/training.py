@@ -143,6 +143,24 @@ def enrolments_of(session: TrainingSession) -> list[TrainingEnrolment]:
         .order_by(Volunteer.last_name, Volunteer.first_name, Volunteer.id)))
 
 
+def candidates_for(session: TrainingSession, enrolments, today: date) -> dict:
+    """Who may be enrolled: first the volunteers (not gone) for whom the course is
+    required and who hold no valid completion, then everyone else; three queries."""
+    enrolled = {e.volunteer_id for e in enrolments}
+    volunteers = [v for v in db.session.scalars(
+        select(Volunteer).where(Volunteer.status != VolunteerStatus.LEFT)
+        .order_by(Volunteer.last_name, Volunteer.first_name, Volunteer.id))
+        if v.id not in enrolled]
+    course = session.course
+    valid = {c.volunteer_id for c in db.session.scalars(
+        select(TrainingCompletion).where(TrainingCompletion.course_id == course.id))
+        if c.valid_until is None or c.valid_until >= today}
+    kinds = course.required_kinds()
+    needing = [v for v in volunteers if v.kinds() & kinds and v.id not in valid]
+    needing_ids = {v.id for v in needing}
+    return {"needing": needing, "others": [v for v in volunteers if v.id not in needing_ids]}
+
+
 def enrol(session: TrainingSession, volunteer: Volunteer, actor, now: datetime,
           own: bool = False) -> TrainingEnrolment:
     """A place at the session; enrolling twice keeps the one place. Refuses a full

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, timedelta
+from io import BytesIO
 from types import SimpleNamespace
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -17,7 +18,7 @@ from cal.core.urls import external_url
 from cal.extensions import db, limiter
 from cal.jobs.mail import send_mail_after_response, try_send_mail
 from cal.people.services import list_districts
-from volunteers import availability, services
+from volunteers import availability, documents, services
 from volunteers.compliance import (
     FIELD_LABELS_BY_KIND,
     RECORD_LABELS,
@@ -27,10 +28,11 @@ from volunteers.compliance import (
 from volunteers.forms import (
     ApplicationForm,
     CoordinatorProfileForm,
+    DocumentForm,
     OwnProfileForm,
     RecordForm,
 )
-from volunteers.models import STATUS_LABELS, RecordKind, VolunteerStatus
+from volunteers.models import STATUS_LABELS, DocumentKind, RecordKind, VolunteerStatus
 
 bp = Blueprint("volunteers", __name__, url_prefix="/volunteers")
 STAFF = (Role.ADMIN, Role.COORDINATOR)
@@ -157,6 +159,8 @@ def detail(volunteer_id: int):
     return render_page(
         "volunteers/detail.html", volunteer=volunteer, items=items, records=records,
         history=services.history_of(volunteer), labels=STATUS_LABELS, State=State,
+        documents=documents.documents_of(volunteer), document_labels=documents.DOCUMENT_LABELS,
+        issuable=documents.DOCUMENT_FIELDS, completions=services.completions_of(volunteer),
         record_labels=RECORD_LABELS, moves=services.ALLOWED_MOVES[volunteer.status],
         slots=availability.describe(volunteer.availability))
 
@@ -209,6 +213,56 @@ def record_new(volunteer_id: int, kind: str):
                        field_labels=FIELD_LABELS_BY_KIND.get(kind, {}))
 
 
+def _enum_or_404(enum_type, value: str, allowed=None):
+    try:
+        member = enum_type(value)
+    except ValueError:
+        abort(404)
+    if allowed is not None and member not in allowed:
+        abort(404)
+    return member
+
+
+@bp.route("/<int:volunteer_id>/documents/<kind>", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def document_new(volunteer_id: int, kind: str):
+    volunteer = _load(volunteer_id)
+    kind = _enum_or_404(DocumentKind, kind, documents.DOCUMENT_FIELDS)
+    records = services.records_of(volunteer)
+    form = DocumentForm(data=documents.defaults_for(volunteer, kind, records, date.today())
+                        if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            document = documents.issue_document(volunteer, kind, form.document_data(),
+                                                current_user, records)
+        except DomainError as error:
+            form[error.field].errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Issued: %(what)s.", what=documents.DOCUMENT_LABELS[kind]), "success")
+            return redirect(url_for("volunteers.detail", volunteer_id=volunteer.id,
+                                    _anchor=f"document-{document.id}"))
+    return render_form("volunteers/document.html", form, volunteer=volunteer, kind=kind,
+                       title=documents.DOCUMENT_LABELS[kind],
+                       fields=documents.DOCUMENT_FIELDS[kind],
+                       minor=documents.agreement_variant(volunteer, date.today()) != "adult")
+
+
+@bp.get("/<int:volunteer_id>/documents/<int:document_id>.pdf")
+@roles_required(*STAFF)
+def document_pdf(volunteer_id: int, document_id: int):
+    return _send_document(_load(volunteer_id), document_id)
+
+
+def _send_document(volunteer, document_id: int):
+    document = documents.open_document(volunteer, document_id, current_user)
+    if document is None:
+        abort(404)
+    db.session.commit()
+    return send_file(BytesIO(document.pdf), mimetype="application/pdf",
+                     download_name=documents.file_name(document, volunteer))
+
+
 @bp.get("/compliance")
 @roles_required(*STAFF)
 def compliance():
@@ -229,4 +283,18 @@ def me():
         flash(_("Changes saved."), "success")
         return redirect(url_for("volunteers.me"))
     return render_form("volunteers/me.html", form, volunteer=volunteer, grid=availability,
-                       labels=STATUS_LABELS)
+                       labels=STATUS_LABELS, documents=documents.documents_of(volunteer),
+                       document_labels=documents.DOCUMENT_LABELS)
+
+
+@bp.get("/me/documents/<int:document_id>.pdf")
+@roles_required(Role.VOLUNTEER)
+def my_document_pdf(document_id: int):
+    volunteer = services.volunteer_of_user(current_user)
+    if volunteer is None:
+        abort(404)
+    return _send_document(volunteer, document_id)
+
+
+# The training pages share this blueprint.
+from volunteers import training_views  # noqa: E402, F401

@@ -15,7 +15,9 @@ from cal.core.labels import ROLE_LABELS
 NAVIGATION = [
     ("dashboard.index", _l("Start"), set(Role)),
     ("volunteers.index", _l("Volunteers"), {Role.ADMIN, Role.COORDINATOR}),
+    ("volunteers.trainings", _l("Trainings"), {Role.ADMIN, Role.COORDINATOR}),
     ("volunteers.me", _l("My profile"), {Role.VOLUNTEER}),
+    ("volunteers.my_trainings", _l("My trainings"), {Role.VOLUNTEER}),
     ("people.person_list", _l("People"), {Role.ADMIN, Role.COORDINATOR}),
     ("people.household_list", _l("Households"), {Role.ADMIN, Role.COORDINATOR}),
     ("clubs.index", _l("Club (KIS)"), {Role.ADMIN, Role.COORDINATOR, Role.LEADER}),

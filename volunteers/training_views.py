@@ -1,0 +1,259 @@
+"""Training pages: courses and sessions for coordinators, the volunteer's own trainings."""
+
+from __future__ import annotations
+
+from datetime import date
+from types import SimpleNamespace
+
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from cal.core.access import Role, roles_required
+from cal.core.errors import DomainError
+from cal.core.forms import options
+from cal.core.render import render_form, render_page
+from cal.core.timeutil import to_local, utcnow
+from cal.extensions import db
+from volunteers import documents, services, training
+from volunteers.forms import CompletionForm, CourseForm, SessionForm
+from volunteers.models import HELP_KIND_LABELS
+from volunteers.views import STAFF, _load, bp
+
+
+def _course_or_404(course_id: int):
+    course = training.get_course(course_id)
+    if course is None:
+        abort(404)
+    return course
+
+
+def _session_or_404(session_id: int):
+    session = training.get_session(session_id)
+    if session is None:
+        abort(404)
+    return session
+
+
+def _volunteer_from_form():
+    volunteer_id = request.form.get("volunteer_id", type=int)
+    volunteer = services.get_volunteer(volunteer_id) if volunteer_id else None
+    if volunteer is None:
+        abort(404)
+    return volunteer
+
+
+@bp.get("/trainings")
+@roles_required(*STAFF)
+def trainings():
+    return render_page("volunteers/trainings.html", courses=training.list_courses(),
+                       sessions=training.upcoming_sessions(utcnow()),
+                       expiring=training.expiring_trainings(date.today()),
+                       today=date.today(), kind_labels=HELP_KIND_LABELS)
+
+
+@bp.route("/trainings/new", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def course_new():
+    return _course_form(None)
+
+
+@bp.route("/trainings/<int:course_id>/edit", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def course_edit(course_id: int):
+    return _course_form(_course_or_404(course_id))
+
+
+def _course_form(course):
+    form = CourseForm(obj=_course_values(course) if request.method == "GET" else None)
+    if form.validate_on_submit():
+        course = training.save_course(course, form.course_data(), current_user)
+        db.session.commit()
+        flash(_("Changes saved."), "success")
+        return redirect(url_for("volunteers.course", course_id=course.id))
+    return render_form("volunteers/course_form.html", form, course=course)
+
+
+def _course_values(course):
+    if course is None:
+        return None
+    return SimpleNamespace(
+        name=course.name, description=course.description,
+        required_for=[k for k in course.required_for.split(",") if k],
+        validity_months=course.validity_months, active=course.active)
+
+
+@bp.get("/trainings/<int:course_id>")
+@roles_required(*STAFF)
+def course(course_id: int):
+    course = _course_or_404(course_id)
+    return render_page("volunteers/course.html", course=course,
+                       sessions=training.sessions_of(course), now=utcnow(),
+                       kind_labels=HELP_KIND_LABELS)
+
+
+@bp.route("/trainings/<int:course_id>/sessions/new", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def session_new(course_id: int):
+    course = _course_or_404(course_id)
+    form = SessionForm()
+    if form.validate_on_submit():
+        session = training.save_session(course, None, form.session_data(), current_user)
+        db.session.commit()
+        flash(_("Session added."), "success")
+        return redirect(url_for("volunteers.training_session", session_id=session.id))
+    return render_form("volunteers/session_form.html", form, course=course, session=None)
+
+
+@bp.route("/trainings/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def session_edit(session_id: int):
+    session = _session_or_404(session_id)
+    form = SessionForm(data={"day": to_local(session.starts_at).date(),
+                             "start": to_local(session.starts_at).time(),
+                             "place": session.place, "trainer": session.trainer,
+                             "capacity": session.capacity} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            training.save_session(session.course, session, form.session_data(), current_user)
+        except DomainError as error:
+            form[error.field].errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("volunteers.training_session", session_id=session.id))
+    return render_form("volunteers/session_form.html", form, course=session.course,
+                       session=session)
+
+
+@bp.get("/trainings/sessions/<int:session_id>")
+@roles_required(*STAFF)
+def training_session(session_id: int):
+    return _render_session(_session_or_404(session_id))
+
+
+def _render_session(session, error: str = "", code: int = 200):
+    enrolments = training.enrolments_of(session)
+    return render_page("volunteers/session.html", status=code, session=session,
+                       enrolments=enrolments, error=error, now=utcnow(),
+                       candidates=training.candidates_for(session, enrolments, date.today()))
+
+
+@bp.post("/trainings/sessions/<int:session_id>/enrol")
+@roles_required(*STAFF)
+def session_enrol(session_id: int):
+    return _change_session(session_id, lambda s, v: training.enrol(s, v, current_user, utcnow()))
+
+
+@bp.post("/trainings/sessions/<int:session_id>/withdraw")
+@roles_required(*STAFF)
+def session_withdraw(session_id: int):
+    return _change_session(session_id,
+                           lambda s, v: training.withdraw(s, v, current_user, utcnow()))
+
+
+@bp.post("/trainings/sessions/<int:session_id>/attendance")
+@roles_required(*STAFF)
+def session_attendance(session_id: int):
+    attended = request.form.get("attended") == "1"
+    return _change_session(session_id, lambda s, v: training.record_attendance(
+        s, v, attended, current_user, utcnow()))
+
+
+def _change_session(session_id: int, change):
+    session = _session_or_404(session_id)
+    volunteer = _volunteer_from_form()
+    try:
+        change(session, volunteer)
+    except DomainError as error:
+        db.session.rollback()
+        return _render_session(_session_or_404(session_id), error=error.message, code=422)
+    db.session.commit()
+    return _render_session(_session_or_404(session_id))
+
+
+@bp.route("/<int:volunteer_id>/trainings/new", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def completion_new(volunteer_id: int):
+    volunteer = _load(volunteer_id)
+    form = CompletionForm()
+    form.course_id.choices = options((c.id, c.name) for c in training.list_courses())
+    if form.validate_on_submit():
+        course = _course_or_404(form.course_id.data)
+        training.add_completion(volunteer, course, form.completed_on.data, form.note.data,
+                                current_user)
+        db.session.commit()
+        flash(_("Recorded: %(what)s.", what=course.name), "success")
+        return redirect(url_for("volunteers.detail", volunteer_id=volunteer.id))
+    return render_form("volunteers/completion_form.html", form, volunteer=volunteer)
+
+
+@bp.post("/<int:volunteer_id>/trainings/<int:completion_id>/certificate")
+@roles_required(*STAFF)
+def training_certificate(volunteer_id: int, completion_id: int):
+    volunteer = _load(volunteer_id)
+    return _certificate(volunteer, completion_id, "volunteers.document_pdf",
+                        volunteer_id=volunteer.id)
+
+
+def _certificate(volunteer, completion_id: int, endpoint: str, **values):
+    completion = training.get_completion(completion_id)
+    if completion is None or completion.volunteer_id != volunteer.id:
+        abort(404)
+    document = documents.training_certificate(completion, current_user)
+    db.session.commit()
+    return redirect(url_for(endpoint, document_id=document.id, **values))
+
+
+# The volunteer's own trainings (phone) ---------------------------------------------------
+
+def _me():
+    volunteer = services.volunteer_of_user(current_user)
+    if volunteer is None:
+        abort(404)
+    return volunteer
+
+
+@bp.get("/me/trainings")
+@roles_required(Role.VOLUNTEER)
+def my_trainings():
+    return _render_mine(_me())
+
+
+def _render_mine(volunteer, error: str = "", code: int = 200):
+    view = training.volunteer_trainings(volunteer, date.today(), utcnow())
+    return render_page("volunteers/my_trainings.html", status=code, volunteer=volunteer,
+                       error=error, **view)
+
+
+@bp.post("/me/trainings/<int:session_id>/enrol")
+@roles_required(Role.VOLUNTEER)
+def my_enrol(session_id: int):
+    return _change_mine(session_id, lambda s, v: training.enrol(s, v, current_user, utcnow(),
+                                                                own=True))
+
+
+@bp.post("/me/trainings/<int:session_id>/withdraw")
+@roles_required(Role.VOLUNTEER)
+def my_withdraw(session_id: int):
+    return _change_mine(session_id, lambda s, v: training.withdraw(s, v, current_user, utcnow(),
+                                                                   own=True))
+
+
+def _change_mine(session_id: int, change):
+    volunteer = _me()
+    session = _session_or_404(session_id)
+    try:
+        change(session, volunteer)
+    except DomainError as error:
+        db.session.rollback()
+        return _render_mine(_me(), error=error.message, code=422)
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return redirect(url_for("volunteers.my_trainings"))
+
+
+@bp.post("/me/trainings/completions/<int:completion_id>/certificate")
+@roles_required(Role.VOLUNTEER)
+def my_training_certificate(completion_id: int):
+    return _certificate(_me(), completion_id, "volunteers.my_document_pdf")
