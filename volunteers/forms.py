@@ -138,14 +138,20 @@ class ProfileFields(FlaskForm):
             raise ValidationError(_l("Choose the subjects you can teach."))
 
     def profile_data(self) -> dict:
+        """The profile; subjects and grades only with tutoring, tasks only with help
+        for people with disabilities or seniors (the form hides them otherwise)."""
+        kinds = set(self.help_kinds.data or [])
+        tutoring = "tutoring" in kinds
+        tasks = self.tasks.data if kinds & {"disability", "senior"} else []
         return {
             "first_name": self.first_name.data, "last_name": self.last_name.data,
             "email": (self.email.data or "").lower(), "phone": self.phone.data,
             "birth_date": self.birth_date.data, "district_id": self.district_id.data or None,
-            "help_kinds": joined(self.help_kinds.data), "subjects": joined(self.subjects.data),
-            "grade_from": int(self.grade_from.data) if self.grade_from.data else None,
-            "grade_to": int(self.grade_to.data) if self.grade_to.data else None,
-            "tasks": joined(self.tasks.data), "languages": joined(self.languages.data),
+            "help_kinds": joined(self.help_kinds.data),
+            "subjects": joined(self.subjects.data) if tutoring else "",
+            "grade_from": int(self.grade_from.data) if tutoring and self.grade_from.data else None,
+            "grade_to": int(self.grade_to.data) if tutoring and self.grade_to.data else None,
+            "tasks": joined(tasks), "languages": joined(self.languages.data),
             "availability": self.availability.data, "lived_abroad": self.lived_abroad.data,
         }
 

@@ -258,9 +258,9 @@ def _send_document(volunteer, document_id: int):
     document = documents.open_document(volunteer, document_id, current_user)
     if document is None:
         abort(404)
-    db.session.commit()
-    return send_file(BytesIO(document.pdf), mimetype="application/pdf",
-                     download_name=documents.file_name(document, volunteer))
+    pdf, name = document.pdf, documents.file_name(document, volunteer)
+    db.session.commit()  # the audited read
+    return send_file(BytesIO(pdf), mimetype="application/pdf", download_name=name)
 
 
 @bp.get("/compliance")
