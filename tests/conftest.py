@@ -137,8 +137,14 @@ def make_app(database_url):
 
 
 @pytest.fixture
-def app(make_app):
-    app = make_app()
+def app_settings() -> dict:
+    """Extra settings of the ``app`` fixture; a test module may override this."""
+    return {}
+
+
+@pytest.fixture
+def app(make_app, app_settings):
+    app = make_app(**app_settings)
     with app.app_context():
         _empty_all_tables()
         yield app

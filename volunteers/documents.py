@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -132,8 +132,9 @@ def _check(volunteer: Volunteer, kind: DocumentKind, data: dict) -> None:
 def render_pdf(template: str, **context) -> bytes:
     """A document template rendered in Polish and printed to PDF."""
     config = current_app.config
-    with force_locale("pl"):
-        html = render_template(f"documents/{template}.html", centre={
+    page = current_app.jinja_env.get_template(f"documents/{template}.html")
+    with force_locale("pl"):  # no request needed: a job may print a document too
+        html = page.render(centre={
             "name": config["CENTRE_NAME"], "address": config["CENTRE_ADDRESS"],
             "city": config["CENTRE_CITY"], "signatory": config["CENTRE_SIGNATORY"]}, **context)
     return HTML(string=html).write_pdf()

@@ -102,7 +102,8 @@ def session_new(course_id: int):
         db.session.commit()
         flash(_("Session added."), "success")
         return redirect(url_for("volunteers.training_session", session_id=session.id))
-    return render_form("volunteers/session_form.html", form, course=course, session=None)
+    return render_form("volunteers/session_form.html", form, course=course,
+                       training_session=None)
 
 
 @bp.route("/trainings/sessions/<int:session_id>/edit", methods=["GET", "POST"])
@@ -123,7 +124,7 @@ def session_edit(session_id: int):
             flash(_("Changes saved."), "success")
             return redirect(url_for("volunteers.training_session", session_id=session.id))
     return render_form("volunteers/session_form.html", form, course=session.course,
-                       session=session)
+                       training_session=session)
 
 
 @bp.get("/trainings/sessions/<int:session_id>")
@@ -134,7 +135,7 @@ def training_session(session_id: int):
 
 def _render_session(session, error: str = "", code: int = 200):
     enrolments = training.enrolments_of(session)
-    return render_page("volunteers/session.html", status=code, session=session,
+    return render_page("volunteers/session.html", status=code, training_session=session,
                        enrolments=enrolments, error=error, now=utcnow(),
                        candidates=training.candidates_for(session, enrolments, date.today()))
 
