@@ -269,14 +269,9 @@ def volunteer_trainings(volunteer: Volunteer, today: date, now: datetime) -> dic
     places = {e.session_id: e for e in db.session.scalars(
         select(TrainingEnrolment).where(TrainingEnrolment.volunteer_id == volunteer.id))}
     open_sessions = [(s, n) for s, n in upcoming_sessions(now) if s.starts_at > now]
-    return {
-        "needed": [i for i in items if i.required and i.state in (State.MISSING,
-                                                                    State.EXPIRING)],
-        "completions": completions,
-        "places": places,
-        "sessions": open_sessions,
-        "required_ids": {c.id for c in required_courses(volunteer, courses)},
-    }
+    needed = [i for i in items if i.required and i.state in (State.MISSING, State.EXPIRING)]
+    return {"needed": needed, "needed_ids": {i.course.id for i in needed},
+            "completions": completions, "places": places, "sessions": open_sessions}
 
 
 def expiring_trainings(today: date, days: int = EXPIRY_WARNING_DAYS) -> list[tuple]:

@@ -233,15 +233,14 @@ def document_new(volunteer_id: int, kind: str):
                         if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
-            document = documents.issue_document(volunteer, kind, form.document_data(),
-                                                current_user, records)
+            documents.issue_document(volunteer, kind, form.document_data(), current_user,
+                                     records)
         except DomainError as error:
             form[error.field].errors.append(error.message)
         else:
             db.session.commit()
             flash(_("Issued: %(what)s.", what=documents.DOCUMENT_LABELS[kind]), "success")
-            return redirect(url_for("volunteers.detail", volunteer_id=volunteer.id,
-                                    _anchor=f"document-{document.id}"))
+            return redirect(url_for("volunteers.detail", volunteer_id=volunteer.id))
     return render_form("volunteers/document.html", form, volunteer=volunteer, kind=kind,
                        title=documents.DOCUMENT_LABELS[kind],
                        fields=documents.DOCUMENT_FIELDS[kind],

@@ -4,12 +4,14 @@ through the real checks."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urljoin
 from datetime import date, timedelta
 
 import pytest
 
 from tests.e2e.conftest import DESKTOP, PHONE
 from tests.e2e.test_journeys import sign_in
+from tests.volunteers.test_documents import text_of
 
 pytestmark = pytest.mark.e2e
 TODAY = date.today()
@@ -27,7 +29,15 @@ def test_apply_on_a_phone_then_coordinator_activates_after_the_checks(visit):
     page.fill("#email", "weronika.testowa@example.org")
     page.fill("#phone", "601 202 303")
     page.fill("#birth_date", "1998-03-05")
+    subjects = page.locator("input[name=subjects]").first
+    tasks = page.locator("input[name=tasks]").first
+    assert subjects.is_hidden() and tasks.is_hidden()  # shown only when they apply
+    page.check("input[name=help_kinds][value=tutoring]")
+    assert subjects.is_visible()
+    page.uncheck("input[name=help_kinds][value=tutoring]")
+    assert subjects.is_hidden()
     page.check("input[name=help_kinds][value=senior]")
+    assert tasks.is_visible()
     page.check("input[name=tasks][value=shopping]")
     page.click("label:has(input[name='slot-1-4'])")
     page.click("label:has(input[name='slot-3-4'])")
@@ -79,6 +89,58 @@ def test_apply_on_a_phone_then_coordinator_activates_after_the_checks(visit):
     desk.check_accessibility()
     page.select_option("#to", "active")
     page.get_by_role("button", name="Przenieś").click()
+    error = page.locator(".flash-error")
+    error.wait_for()  # the training required for help to seniors is still missing
+    assert "Wsparcie seniora" in error.inner_text()
+    assert "Porozumienie" not in error.inner_text()
+
+    page.get_by_role("link", name="Odnotuj szkolenie ukończone u innego organizatora").click()
+    page.select_option("#course_id", label="Wsparcie seniora: komunikacja i bezpieczeństwo")
+    page.fill("#completed_on", day)
+    page.fill("#note", "PCK, zaświadczenie 12/2026")
+    desk.check_accessibility()
+    page.get_by_role("button", name="Zapisz").click()
+    page.wait_for_url(detail_url)
+    page.select_option("#to", "active")
+    page.get_by_role("button", name="Przenieś").click()
     page.locator(".flash-success", has_text="Aktywny").wait_for()
     assert "Aktywny" in page.locator("main").inner_text()
     desk.screenshot("active")
+
+    def issue(kind_label: str, fill: dict) -> str:
+        page.locator("summary", has_text="Wystaw dokument").click()
+        page.locator("details").get_by_role("link", name=kind_label).click()
+        for selector, value in fill.items():
+            page.fill(selector, value)
+        desk.check_accessibility()
+        page.get_by_role("button", name="Wystaw PDF").click()
+        page.wait_for_url(detail_url)
+        page.locator(".flash-success", has_text="Wystawiono").wait_for()
+        link = page.locator("#documents-heading ~ ul a").first
+        assert kind_label in link.inner_text()
+        pdf = page.request.get(urljoin(page.url, link.get_attribute("href")))
+        assert pdf.headers["content-type"] == "application/pdf"
+        return text_of(pdf.body())
+
+    agreement = issue("Porozumienie", {})  # starts from the signed agreement
+    assert "Weronika Testowa" in agreement and "Zakupy dla seniorów" in agreement
+    certificate = issue("Zaświadczenie o wykonaniu", {"#period_start": day,
+                                                      "#period_end": TODAY.isoformat()})
+    assert "ZAŚWIADCZENIE" in certificate and "Weronika Testowa" in certificate
+    desk.screenshot("documents")
+
+
+def test_a_volunteer_signs_up_for_a_training_on_the_phone(visit):
+    phone = visit(PHONE, name="training-phone")
+    page = phone.page
+    sign_in(phone, "wolontariusz@cal.local")
+    phone.goto("/volunteers/me/trainings")
+    phone.check_accessibility()
+    card = page.locator("article.card", has_text="Pierwsza pomoc przedmedyczna")
+    card.get_by_role("button", name="Zapisz mnie").click()
+    card.get_by_text("Jesteś na liście").wait_for()
+    phone.check_accessibility()
+    phone.screenshot("enrolled")
+    card.get_by_role("button", name="Rezygnuję z miejsca").click()
+    card.get_by_role("button", name="Zapisz mnie").wait_for()
+    assert "Jesteś na liście" not in card.inner_text()
