@@ -4,8 +4,8 @@ through the real checks."""
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
 from datetime import date, timedelta
+from urllib.parse import urljoin
 
 import pytest
 
