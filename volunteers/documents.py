@@ -24,7 +24,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload, undefer
-from weasyprint import HTML
 
 from cal.core.errors import DomainError
 from cal.core.text import fold
@@ -130,7 +129,16 @@ def _check(volunteer: Volunteer, kind: DocumentKind, data: dict) -> None:
 
 
 def render_pdf(template: str, **context) -> bytes:
-    """A document template rendered in Polish and printed to PDF."""
+    """A document template rendered in Polish and printed to PDF.
+
+    WeasyPrint is imported here, so the rest of the application runs on a machine
+    without the Pango library it needs; printing there is refused with a message."""
+    try:
+        from weasyprint import HTML
+    except OSError as error:  # the Pango library is missing
+        raise DomainError(_("PDF printing is not available on this server (the Pango "
+                            "library is missing). Ask the administrator."),
+                          field="issued_on") from error
     config = current_app.config
     page = current_app.jinja_env.get_template(f"documents/{template}.html")
     with force_locale("pl"):  # no request needed: a job may print a document too

@@ -300,3 +300,15 @@ def expiring_trainings(today: date, days: int = EXPIRY_WARNING_DAYS) -> list[tup
                 rows.append((volunteer, by_course[course_id], completion))
     rows.sort(key=lambda r: (r[2].valid_until, r[0].last_name, r[0].first_name))
     return rows
+
+
+def start_page_summary(volunteer: Volunteer, today: date, now: datetime) -> dict:
+    """For the volunteer's start page: the trainings still needed and the sessions
+    they have a place at; three queries."""
+    items = training_items(volunteer, active_courses(), completions_of(volunteer), today)
+    places = list(db.session.scalars(
+        select(TrainingSession).join(TrainingEnrolment)
+        .where(TrainingEnrolment.volunteer_id == volunteer.id, TrainingSession.starts_at > now)
+        .options(selectinload(TrainingSession.course)).order_by(TrainingSession.starts_at)))
+    return {"needed": [i for i in items if i.blocks_activation or i.state == State.EXPIRING],
+            "booked": places}

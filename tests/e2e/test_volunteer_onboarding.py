@@ -144,3 +144,26 @@ def test_a_volunteer_signs_up_for_a_training_on_the_phone(visit):
     card.get_by_role("button", name="Rezygnuję z miejsca").click()
     card.get_by_role("button", name="Zapisz mnie").wait_for()
     assert "Jesteś na liście" not in card.inner_text()
+
+
+def test_a_coordinator_takes_training_attendance_with_one_tap(visit):
+    desk = visit(DESKTOP, name="training-desk")
+    page = desk.page
+    sign_in(desk, "koordynator@cal.local")
+    desk.goto("/volunteers/trainings")
+    desk.check_accessibility()
+    page.get_by_role("link", name="Standardy ochrony małoletnich w pracy wolontariusza"
+                     ).first.click()
+    page.wait_for_url(re.compile(r"/volunteers/trainings/\d+$"))
+    desk.check_accessibility()
+    page.locator("table a").last.click()  # the oldest session: yesterday's, with its learners
+    page.wait_for_url(re.compile(r"/volunteers/trainings/sessions/\d+$"))
+    row = page.locator("#session-people li").first
+    name = row.locator("a").inner_text()
+    row.get_by_role("button", name=re.compile(r"^Obecny")).click()
+    # the list is swapped in by htmx with the tap saved
+    page.locator("#session-people li", has_text=name).locator(
+        "button[aria-pressed=true]", has_text="Obecny").wait_for()
+    assert "Ukończone" in page.locator("#session-people li", has_text=name).inner_text()
+    desk.check_accessibility()
+    desk.screenshot("attendance")
