@@ -60,8 +60,19 @@ class State(enum.StrEnum):
     OPTIONAL = "optional"  # grey: not required for this volunteer
 
 
+class _PanelRow:
+    """What every row of the compliance panel answers."""
+
+    required: bool
+    state: State
+
+    @property
+    def blocks_activation(self) -> bool:
+        return self.required and self.state == State.MISSING
+
+
 @dataclass(frozen=True)
-class Item:
+class Item(_PanelRow):
     """One legal record of the compliance panel."""
 
     kind: RecordKind
@@ -83,13 +94,9 @@ class Item:
     def ends_on(self) -> date | None:
         return _end_of(self.record) if self.record else None
 
-    @property
-    def blocks_activation(self) -> bool:
-        return self.required and self.state == State.MISSING
-
 
 @dataclass(frozen=True)
-class TrainingItem:
+class TrainingItem(_PanelRow):
     """One training course of the compliance panel."""
 
     course: TrainingCourse
@@ -110,10 +117,6 @@ class TrainingItem:
     @property
     def ends_on(self) -> date | None:
         return self.completion.valid_until if self.completion else None
-
-    @property
-    def blocks_activation(self) -> bool:
-        return self.required and self.state == State.MISSING
 
 
 def latest_records(records: list[ComplianceRecord]) -> dict[RecordKind, ComplianceRecord]:

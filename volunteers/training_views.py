@@ -12,6 +12,7 @@ from flask_login import current_user
 from cal.core.access import Role, roles_required
 from cal.core.errors import DomainError
 from cal.core.forms import options
+from cal.core.http import found
 from cal.core.render import render_form, render_page
 from cal.core.timeutil import to_local, utcnow
 from cal.extensions import db
@@ -22,25 +23,16 @@ from volunteers.views import STAFF, _load, bp
 
 
 def _course_or_404(course_id: int):
-    course = training.get_course(course_id)
-    if course is None:
-        abort(404)
-    return course
+    return found(training.get_course(course_id))
 
 
 def _session_or_404(session_id: int):
-    session = training.get_session(session_id)
-    if session is None:
-        abort(404)
-    return session
+    return found(training.get_session(session_id))
 
 
 def _volunteer_from_form():
     volunteer_id = request.form.get("volunteer_id", type=int)
-    volunteer = services.get_volunteer(volunteer_id) if volunteer_id else None
-    if volunteer is None:
-        abort(404)
-    return volunteer
+    return found(services.get_volunteer(volunteer_id) if volunteer_id else None)
 
 
 @bp.get("/trainings")
@@ -209,10 +201,7 @@ def _certificate(volunteer, completion_id: int, endpoint: str, **values):
 # The volunteer's own trainings (phone) ---------------------------------------------------
 
 def _me():
-    volunteer = services.volunteer_of_user(current_user)
-    if volunteer is None:
-        abort(404)
-    return volunteer
+    return found(services.volunteer_of_user(current_user))
 
 
 @bp.get("/me/trainings")

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from cal.core.access import Role, public, roles_required
 from cal.core.errors import DomainError
 from cal.core.forms import options
+from cal.core.http import found
 from cal.core.render import render_form, render_page
 from cal.core.urls import external_url
 from cal.extensions import db, limiter
@@ -52,10 +53,7 @@ def _stage(value: str | None) -> VolunteerStatus | None:
 
 
 def _load(volunteer_id: int):
-    volunteer = services.get_volunteer(volunteer_id)
-    if volunteer is None:
-        abort(404)
-    return volunteer
+    return found(services.get_volunteer(volunteer_id))
 
 
 @bp.route("/apply", methods=["GET", "POST"])
@@ -195,9 +193,7 @@ def _form_object(volunteer):
 @roles_required(*STAFF)
 def record_new(volunteer_id: int, kind: str):
     volunteer = _load(volunteer_id)
-    if kind not in {k.value for k in RecordKind}:
-        abort(404)
-    kind = RecordKind(kind)
+    kind = _enum_or_404(RecordKind, kind)
     form = RecordForm()
     if form.validate_on_submit():
         try:
@@ -254,9 +250,7 @@ def document_pdf(volunteer_id: int, document_id: int):
 
 
 def _send_document(volunteer, document_id: int):
-    document = documents.open_document(volunteer, document_id, current_user)
-    if document is None:
-        abort(404)
+    document = found(documents.open_document(volunteer, document_id, current_user))
     pdf, name = document.pdf, documents.file_name(document, volunteer)
     db.session.commit()  # the audited read
     return send_file(BytesIO(pdf), mimetype="application/pdf", download_name=name)
@@ -272,9 +266,7 @@ def compliance():
 @bp.route("/me", methods=["GET", "POST"])
 @roles_required(Role.VOLUNTEER)
 def me():
-    volunteer = services.volunteer_of_user(current_user)
-    if volunteer is None:
-        abort(404)
+    volunteer = found(services.volunteer_of_user(current_user))
     form = OwnProfileForm(obj=volunteer if request.method == "GET" else None)
     if form.validate_on_submit():
         services.update_profile(volunteer, form.data, current_user, own=True)
@@ -289,10 +281,7 @@ def me():
 @bp.get("/me/documents/<int:document_id>.pdf")
 @roles_required(Role.VOLUNTEER)
 def my_document_pdf(document_id: int):
-    volunteer = services.volunteer_of_user(current_user)
-    if volunteer is None:
-        abort(404)
-    return _send_document(volunteer, document_id)
+    return _send_document(found(services.volunteer_of_user(current_user)), document_id)
 
 
 # The training pages share this blueprint.

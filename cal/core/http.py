@@ -7,6 +7,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
+
+def found(thing):
+    """``thing``, or a 404 answer when there is none: ``found(get_person(person_id))``."""
+    if thing is None:
+        abort(404)
+    return thing
+
+
 CSP = "; ".join(
     [
         "default-src 'self'",

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -9,6 +9,7 @@ from cal.auth.models import User
 from cal.core.access import Role, roles_required
 from cal.core.errors import DomainError
 from cal.core.forms import options
+from cal.core.http import found
 from cal.core.render import render_form, render_page
 from cal.extensions import db
 from cal.people import services
@@ -79,10 +80,7 @@ def person_new():
 
 
 def _load_person(person_id: int):
-    person = services.get_person(person_id)
-    if person is None:
-        abort(404)
-    return person
+    return found(services.get_person(person_id))
 
 
 @bp.get("/people/<int:person_id>")
@@ -149,10 +147,8 @@ def household_edit(household_id: int):
 @bp.get("/households/<int:household_id>")
 @roles_required(*STAFF)
 def household_detail(household_id: int):
-    household = services.get_household(household_id)
-    if household is None:
-        abort(404)
-    return render_page("people/household.html", household=household)
+    return render_page("people/household.html",
+                       household=found(services.get_household(household_id)))
 
 
 @bp.get("/admin/audit")
