@@ -27,7 +27,7 @@ from sqlalchemy.orm import selectinload, undefer
 
 from cal.core.errors import DomainError
 from cal.core.text import fold
-from cal.core.timeutil import age_on
+from cal.core.timeutil import age_on, local_today
 from cal.extensions import db
 from cal.people.audit import AuditAction, audit
 from volunteers.compliance import SHORT_AGREEMENT_DAYS, latest_records
@@ -76,7 +76,8 @@ MIN_OPINION_LENGTH = 20
 
 def agreement_variant(volunteer: Volunteer, on: date) -> str:
     """``adult``; ``minor`` (13–17: signs with the guardian's consent); ``child``
-    (under 13: the guardian concludes the agreement on the child's behalf)."""
+    (under 13: the guardian acts on the child's behalf). Capacity counts on the day
+    the document is signed, which is the day it is issued."""
     if volunteer.birth_date is None:
         return "adult"
     age = age_on(volunteer.birth_date, on)
@@ -119,8 +120,11 @@ def _check(volunteer: Volunteer, kind: DocumentKind, data: dict) -> None:
     if kind == DocumentKind.OPINION and len(data["body"]) < MIN_OPINION_LENGTH:
         raise DomainError(_("Write the opinion (at least %(n)d characters).",
                              n=MIN_OPINION_LENGTH), field="body")
-    if kind == DocumentKind.AGREEMENT and agreement_variant(volunteer, start) != "adult" and (
-            not data.get("guardian_name")):
+    if kind == DocumentKind.CONFIDENTIALITY and end and end < data["issued_on"]:
+        raise DomainError(_("The authorisation cannot end before the date of issue."),
+                          field="period_end")
+    if kind == DocumentKind.AGREEMENT and agreement_variant(volunteer, data["issued_on"]) != (
+            "adult") and not data.get("guardian_name"):
         raise DomainError(_("The volunteer is under 18: enter the guardian's name."),
                           field="guardian_name")
     if kind == DocumentKind.COST_WAIVER and data.get("waiver_extent") == "partial" and (
@@ -153,13 +157,12 @@ def issue_document(volunteer: Volunteer, kind: DocumentKind, data: dict, actor,
     """Check the data, print the PDF, keep it and audit it."""
     kind = DocumentKind(kind)
     data = {name: data.get(name) for name in DOCUMENT_FIELDS[kind]}
-    data["issued_on"] = data.get("issued_on") or date.today()
+    data["issued_on"] = data.get("issued_on") or local_today()
     _check(volunteer, kind, data)
-    on = data.get("period_start") or data["issued_on"]
     agreement = latest_records(records).get(RecordKind.AGREEMENT)
     pdf = render_pdf(kind.value, issued_on=data["issued_on"], volunteer=volunteer, data=data,
                      agreement=agreement,
-                     variant=agreement_variant(volunteer, on),
+                     variant=agreement_variant(volunteer, data["issued_on"]),
                      short=_is_short(data.get("period_start"), data.get("period_end")),
                      help_scope=help_scope(volunteer))
     document = VolunteerDocument(
@@ -183,11 +186,12 @@ def training_certificate(completion: TrainingCompletion, actor) -> VolunteerDocu
         select(VolunteerDocument).where(VolunteerDocument.completion_id == completion.id))
     if existing is not None:
         return existing
-    pdf = render_pdf("training_certificate", issued_on=date.today(), volunteer=completion.volunteer,
-                     completion=completion, course=completion.course)
+    pdf = render_pdf("training_certificate", issued_on=local_today(),
+                     volunteer=completion.volunteer, completion=completion,
+                     course=completion.course)
     document = VolunteerDocument(
         volunteer_id=completion.volunteer_id, kind=DocumentKind.TRAINING_CERTIFICATE,
-        issued_on=date.today(), period_start=completion.completed_on,
+        issued_on=local_today(), period_start=completion.completed_on,
         period_end=completion.valid_until, body=completion.course.name,
         completion_id=completion.id, pdf=pdf, created_by_id=actor.id)
     db.session.add(document)

@@ -230,8 +230,10 @@ class DocumentForm(FlaskForm):
     place = StringField(_l("Place"), filters=[strip], validators=[Length(max=200)])
     terms = TextAreaField(_l("Termination clause"), filters=[strip],
                           validators=[Length(max=2000)])
-    guardian_name = StringField(_l("Guardian's name (volunteer under 18)"), filters=[strip],
-                                validators=[Length(max=120)])
+    guardian_name = StringField(
+        _l("Guardian's name (volunteer under 18)"), filters=[strip],
+        validators=[Length(max=120)],
+        description=_l("Needed when the volunteer is under 18 on the day of signing."))
     waiver_extent = SelectField(_l("Extent of the waiver"), choices=options([
         ("full", _l("All travel costs and allowances")),
         ("partial", _l("Part of them (described below)"))]), default="full")

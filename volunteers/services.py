@@ -128,13 +128,13 @@ def completions_of(volunteer: Volunteer) -> list[TrainingCompletion]:
 
 
 def read_compliance(volunteer: Volunteer, actor, today: date):
-    """The compliance panel's items (records and required trainings) and the full
-    history of records; the read is audited."""
+    """The compliance panel's items (records and required trainings), the full
+    history of records and the trainings completed; the read is audited."""
     records = records_of(volunteer)
+    completions = completions_of(volunteer)
     audit(actor, AuditAction.READ, "volunteer_compliance", volunteer.id)
-    items = compliance_items(volunteer, records, today, active_courses(),
-                             completions_of(volunteer))
-    return items, records
+    items = compliance_items(volunteer, records, today, active_courses(), completions)
+    return items, records, completions
 
 
 def move_volunteer(volunteer: Volunteer, to_status: VolunteerStatus, actor, today: date,

@@ -33,6 +33,7 @@ from volunteers.models import (
     TrainingEnrolment,
     TrainingSession,
     Volunteer,
+    VolunteerDocument,
     VolunteerStatus,
 )
 from volunteers.services import active_courses, completions_of
@@ -49,9 +50,12 @@ def add_months(day: date, months: int) -> date:
 
 
 def valid_until(course: TrainingCourse, completed_on: date) -> date | None:
+    """The last day a completion counts. As periods in months are counted in civil law
+    (Kodeks cywilny art. 111–112): from the day after the training, ending on the day
+    whose date matches it, or the month's last day when there is no such date."""
     if not course.validity_months:
         return None
-    return add_months(completed_on, course.validity_months) - timedelta(days=1)
+    return add_months(completed_on, course.validity_months)
 
 
 # Courses ------------------------------------------------------------------------------
@@ -118,16 +122,29 @@ def get_session(session_id: int) -> TrainingSession | None:
 
 def save_session(course: TrainingCourse, session: TrainingSession | None, data: dict,
                  actor) -> TrainingSession:
+    """Add or change a session; its date stays once attendance is recorded (the
+    completions are dated by it)."""
+    action = AuditAction.CREATE if session is None else AuditAction.UPDATE
     if session is None:
         session = TrainingSession(course_id=course.id)
         db.session.add(session)
-    elif data["capacity"] < count_enrolled(session):
-        raise DomainError(_("More people are enrolled than that."), field="capacity")
+    else:
+        if data["capacity"] < count_enrolled(session):
+            raise DomainError(_("More people are enrolled than that."), field="capacity")
+        if data["starts_at"] != session.starts_at and _attendance_recorded(session):
+            raise DomainError(_("Attendance is already recorded: the date cannot change."),
+                              field="day")
     for name in SESSION_FIELDS:
         setattr(session, name, data[name])
     db.session.flush()
-    audit(actor, AuditAction.UPDATE, "training_session", session.id, fields=list(SESSION_FIELDS))
+    audit(actor, action, "training_session", session.id, fields=list(SESSION_FIELDS))
     return session
+
+
+def _attendance_recorded(session: TrainingSession) -> bool:
+    return db.session.scalar(select(func.count()).select_from(TrainingEnrolment).where(
+        TrainingEnrolment.session_id == session.id,
+        TrainingEnrolment.attended.is_not(None))) > 0
 
 
 def count_enrolled(session: TrainingSession) -> int:
@@ -164,8 +181,9 @@ def candidates_for(session: TrainingSession, enrolments, today: date) -> dict:
 def enrol(session: TrainingSession, volunteer: Volunteer, actor, now: datetime,
           own: bool = False) -> TrainingEnrolment:
     """A place at the session; enrolling twice keeps the one place. Refuses a full
-    session, one that is over, and (for volunteers themselves) a session already
-    started."""
+    session, someone who left, and (for volunteers themselves) a session already
+    started or of a course out of use. A coordinator may still add someone to a
+    past session, to record who came."""
     existing = _enrolment(session, volunteer)
     if existing is not None:
         return existing
@@ -173,6 +191,11 @@ def enrol(session: TrainingSession, volunteer: Volunteer, actor, now: datetime,
         raise DomainError(_("This volunteer has left."))
     if own and session.starts_at <= now:
         raise DomainError(_("This session has already started."))
+    if own and not session.course.active:
+        raise DomainError(_("This training is no longer offered."))
+    # Hold the session's row while counting, so two taps cannot take the last place.
+    db.session.execute(select(TrainingSession.id).where(TrainingSession.id == session.id)
+                       .with_for_update())
     if count_enrolled(session) >= session.capacity:
         raise DomainError(_("This session is full."))
     enrolment = TrainingEnrolment(session_id=session.id, volunteer_id=volunteer.id,
@@ -220,18 +243,22 @@ def record_attendance(session: TrainingSession, volunteer: Volunteer, attended: 
         raise DomainError(_("This volunteer is not enrolled in the session."))
     if enrolment.attended is attended:
         return enrolment
-    enrolment.attended = attended
     completion = db.session.scalar(select(TrainingCompletion).where(
         TrainingCompletion.session_id == session.id,
         TrainingCompletion.volunteer_id == volunteer.id))
+    if not attended and completion is not None:
+        if db.session.scalar(select(VolunteerDocument.id).where(
+                VolunteerDocument.completion_id == completion.id)) is not None:
+            raise DomainError(_("A certificate of this training was issued: it cannot be "
+                                "marked absent."))
+        db.session.delete(completion)
     if attended and completion is None:
         day = to_local(session.starts_at).date()
         db.session.add(TrainingCompletion(
             volunteer_id=volunteer.id, course_id=session.course_id, session_id=session.id,
             completed_on=day, valid_until=valid_until(session.course, day),
             created_by_id=actor.id))
-    elif not attended and completion is not None:
-        db.session.delete(completion)
+    enrolment.attended = attended
     db.session.flush()
     audit(actor, AuditAction.UPDATE, "training_enrolment", enrolment.id, fields=["attended"],
           detail=f"volunteer {volunteer.id}: {'present' if attended else 'absent'}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from types import SimpleNamespace
 
 from flask import abort, flash, redirect, request, url_for
@@ -14,7 +13,7 @@ from cal.core.errors import DomainError
 from cal.core.forms import options
 from cal.core.http import found
 from cal.core.render import render_form, render_page
-from cal.core.timeutil import to_local, utcnow
+from cal.core.timeutil import local_today, to_local, utcnow
 from cal.extensions import db
 from volunteers import documents, services, training
 from volunteers.forms import CompletionForm, CourseForm, SessionForm
@@ -40,8 +39,8 @@ def _volunteer_from_form():
 def trainings():
     return render_page("volunteers/trainings.html", courses=training.list_courses(),
                        sessions=training.upcoming_sessions(utcnow()),
-                       expiring=training.expiring_trainings(date.today()),
-                       today=date.today(), kind_labels=HELP_KIND_LABELS)
+                       expiring=training.expiring_trainings(local_today()),
+                       today=local_today(), kind_labels=HELP_KIND_LABELS)
 
 
 @bp.route("/trainings/new", methods=["GET", "POST"])
@@ -129,7 +128,7 @@ def _render_session(session, error: str = "", code: int = 200):
     enrolments = training.enrolments_of(session)
     return render_page("volunteers/session.html", status=code, training_session=session,
                        enrolments=enrolments, error=error, now=utcnow(),
-                       candidates=training.candidates_for(session, enrolments, date.today()))
+                       candidates=training.candidates_for(session, enrolments, local_today()))
 
 
 @bp.post("/trainings/sessions/<int:session_id>/enrol")
@@ -148,9 +147,11 @@ def session_withdraw(session_id: int):
 @bp.post("/trainings/sessions/<int:session_id>/attendance")
 @roles_required(*STAFF)
 def session_attendance(session_id: int):
-    attended = request.form.get("attended") == "1"
+    value = request.form.get("attended")
+    if value not in ("0", "1"):
+        abort(400)
     return _change_session(session_id, lambda s, v: training.record_attendance(
-        s, v, attended, current_user, utcnow()))
+        s, v, value == "1", current_user, utcnow()))
 
 
 def _change_session(session_id: int, change):
@@ -186,14 +187,22 @@ def completion_new(volunteer_id: int):
 def training_certificate(volunteer_id: int, completion_id: int):
     volunteer = _load(volunteer_id)
     return _certificate(volunteer, completion_id, "volunteers.document_pdf",
+                        url_for("volunteers.detail", volunteer_id=volunteer.id),
                         volunteer_id=volunteer.id)
 
 
-def _certificate(volunteer, completion_id: int, endpoint: str, **values):
+def _certificate(volunteer, completion_id: int, endpoint: str, back: str, **values):
+    """Issue (or find) the certificate of a completion of this volunteer and open it;
+    a refusal goes back to ``back`` with its message."""
     completion = training.get_completion(completion_id)
     if completion is None or completion.volunteer_id != volunteer.id:
         abort(404)
-    document = documents.training_certificate(completion, current_user)
+    try:
+        document = documents.training_certificate(completion, current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(back)
     db.session.commit()
     return redirect(url_for(endpoint, document_id=document.id, **values))
 
@@ -211,7 +220,7 @@ def my_trainings():
 
 
 def _render_mine(volunteer, error: str = "", code: int = 200):
-    view = training.volunteer_trainings(volunteer, date.today(), utcnow())
+    view = training.volunteer_trainings(volunteer, local_today(), utcnow())
     return render_page("volunteers/my_trainings.html", status=code, volunteer=volunteer,
                        error=error, **view)
 
@@ -246,4 +255,5 @@ def _change_mine(session_id: int, change):
 @bp.post("/me/trainings/completions/<int:completion_id>/certificate")
 @roles_required(Role.VOLUNTEER)
 def my_training_certificate(completion_id: int):
-    return _certificate(_me(), completion_id, "volunteers.my_document_pdf")
+    return _certificate(_me(), completion_id, "volunteers.my_document_pdf",
+                        url_for("volunteers.my_trainings"))

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date, timedelta
+from datetime import timedelta
 from io import BytesIO
 from types import SimpleNamespace
 
@@ -15,6 +15,7 @@ from cal.core.errors import DomainError
 from cal.core.forms import options
 from cal.core.http import found
 from cal.core.render import render_form, render_page
+from cal.core.timeutil import local_today
 from cal.core.urls import external_url
 from cal.extensions import db, limiter
 from cal.jobs.mail import send_mail_after_response, try_send_mail
@@ -116,7 +117,7 @@ def move(volunteer_id: int):
         if target is None:
             raise DomainError(_("Choose a stage."))
         was_applicant = volunteer.status == VolunteerStatus.APPLICANT
-        services.move_volunteer(volunteer, target, current_user, date.today())
+        services.move_volunteer(volunteer, target, current_user, local_today())
         raw = _invite_if_accepted(volunteer) if was_applicant else None
     except DomainError as error:
         db.session.rollback()
@@ -152,15 +153,17 @@ def _mail_invitation(volunteer, raw: str) -> None:
 @roles_required(*STAFF)
 def detail(volunteer_id: int):
     volunteer = _load(volunteer_id)
-    items, records = services.read_compliance(volunteer, current_user, date.today())
-    db.session.commit()
-    return render_page(
+    items, records, completions = services.read_compliance(volunteer, current_user,
+                                                           local_today())
+    page = render_page(
         "volunteers/detail.html", volunteer=volunteer, items=items, records=records,
         history=services.history_of(volunteer), labels=STATUS_LABELS, State=State,
         documents=documents.documents_of(volunteer), document_labels=documents.DOCUMENT_LABELS,
-        issuable=documents.DOCUMENT_FIELDS, completions=services.completions_of(volunteer),
+        issuable=documents.DOCUMENT_FIELDS, completions=completions,
         record_labels=RECORD_LABELS, moves=services.ALLOWED_MOVES[volunteer.status],
         slots=availability.describe(volunteer.availability))
+    db.session.commit()  # the audited read, once the page is made
+    return page
 
 
 @bp.route("/<int:volunteer_id>/edit", methods=["GET", "POST"])
@@ -225,7 +228,7 @@ def document_new(volunteer_id: int, kind: str):
     volunteer = _load(volunteer_id)
     kind = _enum_or_404(DocumentKind, kind, documents.DOCUMENT_FIELDS)
     records = services.records_of(volunteer)
-    form = DocumentForm(data=documents.defaults_for(volunteer, kind, records, date.today())
+    form = DocumentForm(data=documents.defaults_for(volunteer, kind, records, local_today())
                         if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
@@ -239,8 +242,7 @@ def document_new(volunteer_id: int, kind: str):
             return redirect(url_for("volunteers.detail", volunteer_id=volunteer.id))
     return render_form("volunteers/document.html", form, volunteer=volunteer, kind=kind,
                        title=documents.DOCUMENT_LABELS[kind],
-                       fields=documents.DOCUMENT_FIELDS[kind],
-                       minor=documents.agreement_variant(volunteer, date.today()) != "adult")
+                       fields=documents.DOCUMENT_FIELDS[kind])
 
 
 @bp.get("/<int:volunteer_id>/documents/<int:document_id>.pdf")
@@ -260,7 +262,7 @@ def _send_document(volunteer, document_id: int):
 @roles_required(*STAFF)
 def compliance():
     return render_page("volunteers/compliance.html",
-                       rows=services.compliance_overview(date.today()), State=State)
+                       rows=services.compliance_overview(local_today()), State=State)
 
 
 @bp.route("/me", methods=["GET", "POST"])

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, render_template, request
+from flask import Flask, abort, render_template, request, session
 from flask_babel import gettext as _
-from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 
@@ -47,7 +46,9 @@ def set_security_headers(response):
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.add_header("Vary", "HX-Request")
-    if request.endpoint != "static" and current_user and current_user.is_authenticated:
+    # A signed-in session's pages hold personal data: never stored by a browser or proxy.
+    # (Read from the session, not the user row, which a commit may have expired.)
+    if request.endpoint != "static" and "_user_id" in session:
         headers["Cache-Control"] = "no-store"
     return response
 

@@ -11,6 +11,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def local_today() -> date:
+    """Today's date in Warsaw (the server's clock may run in another zone)."""
+    return datetime.now(LOCAL_ZONE).date()
+
+
 def age_on(birth: date, day: date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 

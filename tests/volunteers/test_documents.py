@@ -93,6 +93,24 @@ def test_a_volunteer_of_13_to_17_signs_with_the_guardians_consent(users):
     assert "Wyrażam zgodę na zawarcie niniejszego porozumienia" in text
 
 
+def test_age_counts_on_the_day_of_signing_not_the_day_the_agreement_starts(users):
+    volunteer = VolunteerFactory(birth_date=TODAY.replace(year=TODAY.year - 18)
+                                 + timedelta(days=20))  # 18 in twenty days
+    later = {**AGREEMENT, "period_start": TODAY + timedelta(days=30)}
+    with pytest.raises(DomainError) as refused:
+        issue(users, volunteer, D.AGREEMENT, **later)
+    assert refused.value.field == "guardian_name"
+
+
+def test_a_minors_waiver_carries_the_guardians_consent(users):
+    _document, text = issue(users, VolunteerFactory(birth_date=born(15)), D.COST_WAIVER,
+                            waiver_extent="full")
+    assert "Wyrażam zgodę na złożenie powyższego oświadczenia" in text
+    _document, text = issue(users, VolunteerFactory(birth_date=born(11)), D.COST_WAIVER,
+                            waiver_extent="full")
+    assert "składa w jego imieniu przedstawiciel ustawowy" in text
+
+
 def test_for_a_child_under_13_the_guardian_concludes_the_agreement(users):
     volunteer = VolunteerFactory(birth_date=born(12))
     _document, text = issue(users, volunteer, D.AGREEMENT, **AGREEMENT,
@@ -116,7 +134,7 @@ def test_the_certificate_confirms_scope_and_period(users):
     _document, text = issue(users, volunteer, D.CERTIFICATE, issued_on=TODAY,
                             period_start=start, period_end=TODAY - timedelta(days=1),
                             scope="pomoc w nauce języka polskiego")
-    for expected in ("ZAŚWIADCZENIE", "art. 44 ust. 2", "Piotr Nowak",
+    for expected in ("ZAŚWIADCZENIE", "art. 44 ustawy", "Piotr Nowak",
                      f"od {dmy(start)} do {dmy(TODAY - timedelta(days=1))}",
                      "pomoc w nauce języka polskiego", CENTRE["CENTRE_NAME"]):
         assert expected in text, expected
@@ -131,14 +149,15 @@ def test_a_certificate_cannot_cover_time_after_its_issue(users):
 
 
 def test_the_opinion_carries_the_coordinators_text(users):
-    volunteer = VolunteerFactory()
+    volunteer = VolunteerFactory(email="ola.nowak@example.org")
     with pytest.raises(DomainError):
         issue(users, volunteer, D.OPINION, period_start=TODAY - timedelta(days=90),
               period_end=TODAY, body="Dobrze.")
     opinion = "Wolontariuszka była punktualna, cierpliwa i bardzo zaangażowana w pracę z dziećmi."
     _document, text = issue(users, volunteer, D.OPINION, period_start=TODAY - timedelta(days=90),
                             period_end=TODAY, body=opinion)
-    assert "OPINIA" in text and "art. 44 ust. 3" in text and opinion in text
+    assert "OPINIA" in text and "art. 44 ustawy" in text and opinion in text
+    assert volunteer.email not in text  # a paper the volunteer hands on: no contact details
 
 
 def test_the_information_sheet_covers_risks_and_rights(users):
@@ -197,7 +216,7 @@ def test_a_coordinator_issues_a_document_and_finds_it_listed_with_its_date(clien
     assert f"/volunteers/{volunteer.id}/documents/{document.id}.pdf" in detail.text
     pdf = client.get(f"/volunteers/{volunteer.id}/documents/{document.id}.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
-    assert "na czas nieokreślony" in text_of(pdf.data)
+    assert f"na czas nieokreślony, począwszy od dnia {dmy(TODAY)}" in text_of(pdf.data)
     assert db.session.scalar(select(func.count()).select_from(AuditLog).where(
         AuditLog.entity == "volunteer_document", AuditLog.action == "read")) == 1
 

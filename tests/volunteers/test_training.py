@@ -17,7 +17,7 @@ from tests.factories import VolunteerFactory
 from tests.volunteers.test_compliance import adult_basics
 from tests.volunteers.test_documents import text_of
 from tests.volunteers.test_pipeline import give_records
-from volunteers import services, training
+from volunteers import documents, services, training
 from volunteers.compliance import State, training_items
 from volunteers.models import (
     TrainingCompletion,
@@ -61,12 +61,13 @@ def completed(volunteer, course_, on: date) -> TrainingCompletion:
 
 
 @pytest.mark.parametrize(("done", "months", "until"), [
-    (date(2025, 1, 15), 24, date(2027, 1, 14)),
-    (date(2025, 1, 31), 1, date(2025, 2, 27)),  # 28 Feb is the same day a month on
-    (date(2024, 2, 29), 12, date(2025, 2, 27)),
-    (date(2025, 12, 1), 1, date(2025, 12, 31)),
+    (date(2025, 1, 15), 24, date(2027, 1, 15)),
+    (date(2025, 1, 31), 1, date(2025, 2, 28)),  # no 31 February: the month's last day
+    (date(2024, 2, 29), 12, date(2025, 2, 28)),
+    (date(2025, 12, 1), 1, date(2026, 1, 1)),
 ])
-def test_a_completion_is_valid_for_the_courses_months(done, months, until):
+def test_a_completion_is_valid_for_the_courses_months_as_civil_law_counts(done, months,
+                                                                          until):
     assert training.valid_until(TrainingCourse(name="x", validity_months=months), done) == until
 
 
@@ -161,6 +162,37 @@ def test_someone_who_left_cannot_be_enrolled(users):
     with pytest.raises(DomainError):
         training.enrol(found, VolunteerFactory(status=VolunteerStatus.LEFT),
                        users[Role.COORDINATOR], NOW)
+
+
+def test_absent_is_refused_once_a_certificate_was_issued(users):
+    volunteer = VolunteerFactory()
+    found = session_of(course())
+    coordinator = users[Role.COORDINATOR]
+    training.enrol(found, volunteer, coordinator, NOW)
+    training.record_attendance(found, volunteer, True, coordinator, NOW)
+    completion = db.session.scalar(select(TrainingCompletion))
+    completion.volunteer = volunteer
+    completion.course = found.course
+    documents.training_certificate(completion, coordinator)
+    with pytest.raises(DomainError):
+        training.record_attendance(found, volunteer, False, coordinator, NOW)
+    assert db.session.scalar(select(func.count()).select_from(TrainingCompletion)) == 1
+
+
+def test_a_sessions_date_stays_once_attendance_is_recorded(users):
+    volunteer = VolunteerFactory()
+    found = session_of(course())
+    coordinator = users[Role.COORDINATOR]
+    training.enrol(found, volunteer, coordinator, NOW)
+    training.record_attendance(found, volunteer, True, coordinator, NOW)
+    data = {"starts_at": found.starts_at - timedelta(days=1), "place": "sala 1",
+            "trainer": "B", "capacity": 10}
+    with pytest.raises(DomainError) as refused:
+        training.save_session(found.course, found, data, coordinator)
+    assert refused.value.field == "day"
+    training.save_session(found.course, found, {**data, "starts_at": found.starts_at},
+                          coordinator)
+    assert found.place == "sala 1"
 
 
 def test_recorded_attendance_is_changed_not_withdrawn(users):
@@ -318,6 +350,28 @@ def test_training_pages_keep_to_the_query_budget(client_as, users, count_queries
         with count_queries() as many:
             assert who.get(path).status_code == 200
         assert len(many) == counts[path] <= 10, (path, many)
+
+
+def test_the_volunteer_page_keeps_to_the_query_budget(client_as, users, count_queries):
+    volunteer = VolunteerFactory(help_kinds="tutoring,senior", works_with_children=True)
+    give_records(volunteer, adult_basics()[:1])  # one of each kind of row to start with
+    completed(volunteer, course(required_for="tutoring"), TODAY)
+    documents.issue_document(volunteer, "info_sheet", {}, users[Role.COORDINATOR])
+    db.session.commit()
+    client = client_as(Role.COORDINATOR)
+    path = f"/volunteers/{volunteer.id}"
+    client.get(path)
+    with count_queries() as few:
+        assert client.get(path).status_code == 200
+    give_records(volunteer, adult_basics()[1:])
+    for n in range(4):
+        done = completed(volunteer, course(name=f"K{n}", required_for="senior"), TODAY)
+        documents.issue_document(volunteer, "info_sheet", {}, users[Role.COORDINATOR])
+        assert done.id
+    db.session.commit()
+    with count_queries() as many:
+        assert client.get(path).status_code == 200
+    assert len(few) == len(many) <= 10, '\n'.join(many)
 
 
 def test_session_times_are_shown_in_warsaw_time(client_as):
