@@ -286,5 +286,5 @@ def my_document_pdf(document_id: int):
     return _send_document(found(services.volunteer_of_user(current_user)), document_id)
 
 
-# The training pages share this blueprint.
-from volunteers import training_views  # noqa: E402, F401
+# The training, request and match pages share this blueprint.
+from volunteers import needs_views, training_views  # noqa: E402, F401

@@ -15,7 +15,9 @@ from cal.core.labels import ROLE_LABELS
 NAVIGATION = [
     ("dashboard.index", _l("Start"), set(Role)),
     ("volunteers.index", _l("Volunteers"), {Role.ADMIN, Role.COORDINATOR}),
+    ("volunteers.requests", _l("Help requests"), {Role.ADMIN, Role.COORDINATOR}),
     ("volunteers.trainings", _l("Trainings"), {Role.ADMIN, Role.COORDINATOR}),
+    ("volunteers.my_matches", _l("Whom I help"), {Role.VOLUNTEER}),
     ("volunteers.me", _l("My profile"), {Role.VOLUNTEER}),
     ("volunteers.my_trainings", _l("My trainings"), {Role.VOLUNTEER}),
     ("people.person_list", _l("People"), {Role.ADMIN, Role.COORDINATOR}),

@@ -1,0 +1,40 @@
+"""The outbox of notifications: every reminder or message is written here first and
+delivered later, once (the dedup key is unique in the database)."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from cal.auth.models import enum_column
+from cal.core.timeutil import utcnow
+from cal.extensions import db
+
+
+class Channel(enum.StrEnum):
+    EMAIL = "email"
+    INAPP = "inapp"
+
+
+class Notification(db.Model):
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel), default=Channel.INAPP)
+    kind: Mapped[str] = mapped_column(String(40))
+    # What it is about, e.g. "match:12"; with the kind and the due day it makes the key.
+    subject: Mapped[str] = mapped_column(String(80))
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str] = mapped_column(String(300), default="")
+    due_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    sent_at: Mapped[datetime | None]
+    read_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str] = mapped_column(String(500), default="")
+    dedup_key: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,209 @@
+"""Help requests, suggestions and proposals for coordinators; proposals and matches
+for the volunteer on the phone."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from cal.core.access import Role, roles_required
+from cal.core.errors import DomainError
+from cal.core.http import found
+from cal.core.render import render_form, render_page
+from cal.core.timeutil import local_today
+from cal.extensions import db
+from cal.people import services as people
+from volunteers import availability, needs, services
+from volunteers.forms import SUBJECTS, TASKS, ReasonForm, RequestFilterForm, RequestForm
+from volunteers.models import (
+    HELP_KIND_LABELS,
+    MATCH_STATUS_LABELS,
+    PRIORITY_LABELS,
+    REQUEST_STATUS_LABELS,
+    HelpKind,
+    Match,
+    MatchStatus,
+    RequestStatus,
+)
+from volunteers.views import STAFF, _enum_or_404, _with_districts, bp
+
+LABELS = {"kinds": HELP_KIND_LABELS, "statuses": REQUEST_STATUS_LABELS,
+          "priorities": PRIORITY_LABELS, "match_statuses": MATCH_STATUS_LABELS,
+          "tasks": dict(TASKS), "subjects": dict(SUBJECTS)}
+
+
+def _filters(form: RequestFilterForm) -> needs.RequestFilter:
+    if not form.validate():
+        return needs.RequestFilter()
+    return needs.RequestFilter(
+        kind=HelpKind(form.kind.data) if form.kind.data else None,
+        status=RequestStatus(form.status.data) if form.status.data else None,
+        district_id=form.district_id.data or None, child_age_from=form.child_age_from.data,
+        child_age_to=form.child_age_to.data, waited_days=form.waited_days.data)
+
+
+@bp.get("/requests")
+@roles_required(*STAFF)
+def requests():
+    form = _with_districts(RequestFilterForm(request.args))
+    rows = needs.list_requests(_filters(form), local_today())
+    return render_page("volunteers/requests.html", form=form, rows=rows, today=local_today(),
+                       **LABELS)
+
+
+@bp.route("/requests/new", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def request_new():
+    person_id = request.args.get("person", type=int)
+    household_id = request.args.get("household", type=int)
+    person = found(people.get_person(person_id)) if person_id else None
+    household = found(people.get_household(household_id)) if household_id and not person else None
+    if person is None and household is None:
+        flash(_("Open the person or household in need and record the request there."), "info")
+        return redirect(url_for("people.person_list"))
+    form = _with_districts(RequestForm())
+    if request.method == "GET":
+        form.starts_on.data = local_today()
+        district = (person or household).district_id
+        form.district_id.data = district or 0
+    return _save_request(form, None, person=person, household=household)
+
+
+@bp.route("/requests/<int:request_id>/edit", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def request_edit(request_id: int):
+    help_request = found(needs.get_request(request_id))
+    form = _with_districts(RequestForm(obj=help_request if request.method == "GET" else None))
+    if request.method == "GET":
+        form.tasks.data = sorted(help_request.task_set())
+        form.grade.data = str(help_request.grade or "")
+        form.district_id.data = help_request.district_id or 0
+    return _save_request(form, help_request)
+
+
+def _save_request(form, help_request, person=None, household=None):
+    if form.validate_on_submit():
+        try:
+            help_request = needs.save_request(help_request, form.request_data(), current_user,
+                                              person=person, household=household)
+        except DomainError as error:
+            db.session.rollback()
+            (form[error.field].errors if error.field else form.form_errors).append(
+                error.message)
+        else:
+            db.session.commit()
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("volunteers.request_detail", request_id=help_request.id))
+    who = needs.beneficiary(help_request) if help_request else (person or household)
+    return render_form("volunteers/request_form.html", form, help_request=help_request,
+                       who=who, grid=availability)
+
+
+@bp.get("/requests/<int:request_id>")
+@roles_required(*STAFF)
+def request_detail(request_id: int):
+    return _render_detail(found(needs.get_request(request_id)))
+
+
+def _render_detail(help_request, error: str = "", code: int = 200):
+    today = local_today()
+    matches = needs.matches_of(help_request)
+    ranked, blocked, not_offering = needs.suggestions(help_request, today) if (
+        help_request.status == RequestStatus.OPEN) else ([], [], 0)
+    return render_page(
+        "volunteers/request.html", status=code, help_request=help_request,
+        who=needs.beneficiary(help_request), matches=matches,
+        events=needs.history_of(matches), ranked=ranked[:30], blocked=blocked[:30],
+        more_blocked=max(0, len(blocked) - 30), not_offering=not_offering, error=error,
+        slots=availability.describe(help_request.slots), reason_form=ReasonForm(), **LABELS)
+
+
+@bp.post("/requests/<int:request_id>/propose")
+@roles_required(*STAFF)
+def request_propose(request_id: int):
+    help_request = found(needs.get_request(request_id))
+    chosen = [v for v in (request.form.get("first", type=int),
+                          request.form.get("second", type=int)) if v]
+    try:
+        needs.propose(help_request, chosen, current_user, local_today())
+    except DomainError as error:
+        db.session.rollback()
+        return _render_detail(found(needs.get_request(request_id)), error=error.message,
+                              code=422)
+    db.session.commit()
+    flash(_("Proposed. The volunteer answers on the phone."), "success")
+    return redirect(url_for("volunteers.request_detail", request_id=request_id))
+
+
+@bp.post("/requests/<int:request_id>/close")
+@roles_required(*STAFF)
+def request_close(request_id: int):
+    help_request = found(needs.get_request(request_id))
+    form = ReasonForm()
+    if not form.validate_on_submit() or not form.reason.data:
+        return _render_detail(help_request, error=_("Give the reason."), code=422)
+    needs.close_request(help_request, form.reason.data, current_user)
+    db.session.commit()
+    flash(_("The request is closed."), "success")
+    return redirect(url_for("volunteers.request_detail", request_id=request_id))
+
+
+@bp.post("/matches/<int:match_id>/status")
+@roles_required(*STAFF)
+def match_status(match_id: int):
+    match = found(db.session.get(Match, match_id))
+    to = _enum_or_404(MatchStatus, request.form.get("to", ""))
+    form = ReasonForm()
+    try:
+        if not form.validate_on_submit():
+            raise DomainError(_("The form is out of date: reload the page and send it again."))
+        needs.change_match(match, to, form.reason.data, current_user, local_today())
+    except DomainError as error:
+        db.session.rollback()
+        return _render_detail(found(needs.get_request(match.request_id)), error=error.message,
+                              code=422)
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return redirect(url_for("volunteers.request_detail", request_id=match.request_id))
+
+
+# The volunteer's proposals and matches (phone) ----------------------------------------------
+
+@bp.get("/me/matches")
+@roles_required(Role.VOLUNTEER)
+def my_matches():
+    volunteer = found(services.volunteer_of_user(current_user))
+    return _render_mine(volunteer)
+
+
+def _render_mine(volunteer, error: str = "", code: int = 200):
+    matches = needs.matches_of_volunteer(volunteer)
+    waiting = {m.id for m in matches if needs.current_proposal(m)} if any(
+        m.status == MatchStatus.PROPOSED for m in matches) else set()
+    return render_page("volunteers/my_matches.html", status=code, volunteer=volunteer,
+                       matches=matches, waiting=waiting, error=error,
+                       describe=availability.describe, **LABELS)
+
+
+@bp.post("/me/matches/<int:match_id>/answer")
+@roles_required(Role.VOLUNTEER)
+def my_answer(match_id: int):
+    volunteer = found(services.volunteer_of_user(current_user))
+    match = db.session.get(Match, match_id)
+    if match is None or match.volunteer_id != volunteer.id:
+        abort(404)
+    accept = request.form.get("accept")
+    if accept not in ("0", "1"):
+        abort(400)
+    try:
+        needs.answer(match, volunteer, current_user, accept == "1",
+                     (request.form.get("note") or "").strip(), local_today())
+    except DomainError as error:
+        db.session.rollback()
+        return _render_mine(found(services.volunteer_of_user(current_user)),
+                            error=error.message, code=422)
+    db.session.commit()
+    flash(_("Thank you. The coordinator has been told.") if accept == "1" else
+          _("Declined. The coordinator has been told."), "success")
+    return redirect(url_for("volunteers.my_matches"))
