@@ -171,7 +171,7 @@ def _distance(candidate: Candidate, need: Need) -> Reason:
 
 def _load(candidate: Candidate) -> Reason:
     weight = WEIGHTS["load"]
-    share = candidate.live / candidate.capacity if candidate.capacity else 1
+    share = min(1.0, candidate.live / candidate.capacity) if candidate.capacity else 1.0
     text = ngettext("%(num)d active match", "%(num)d active matches", candidate.live)
     return Reason("load", weight * (1 - share), candidate.live == 0, text)
 

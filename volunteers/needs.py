@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from cal.core.errors import DomainError
 from cal.core.timeutil import age_on, utcnow
@@ -89,8 +89,8 @@ def _years_before(day: date, years: int) -> date:
 def get_request(request_id: int) -> HelpRequest | None:
     return db.session.scalar(
         select(HelpRequest).where(HelpRequest.id == request_id)
-        .options(selectinload(HelpRequest.person), selectinload(HelpRequest.household),
-                 selectinload(HelpRequest.district)))
+        .options(joinedload(HelpRequest.person), joinedload(HelpRequest.household),
+                 joinedload(HelpRequest.district)))
 
 
 def save_request(request: HelpRequest | None, data: dict, actor, person: Person | None = None,
@@ -171,13 +171,17 @@ def candidates_for(request: HelpRequest, today: date, volunteer_ids=None) -> lis
                 TrainingCompletion.volunteer_id.in_(ids),
                 TrainingCompletion.course_id.in_([c.id for c in courses]))):
             completions.setdefault(completion.volunteer_id, []).append(completion)
-    live = dict(db.session.execute(
-        select(Match.volunteer_id, func.count()).where(Match.status.in_(LIVE_MATCH))
-        .group_by(Match.volunteer_id)).all())
-    helped = set(db.session.scalars(
-        select(Match.volunteer_id).join(HelpRequest).where(
-            Match.status.in_((*LIVE_MATCH, MatchStatus.ENDED)),
-            or_(*_same_family(request)))))
+    # Live matches per volunteer, and whether they helped this family: one query.
+    live, helped = {}, set()
+    for volunteer_id, count, family in db.session.execute(
+            select(Match.volunteer_id,
+                   func.sum(case((Match.status.in_(LIVE_MATCH), 1), else_=0)),
+                   func.max(case((or_(*_same_family(request)), 1), else_=0)))
+            .join(HelpRequest).where(Match.status.in_((*LIVE_MATCH, MatchStatus.ENDED)))
+            .group_by(Match.volunteer_id)):
+        live[volunteer_id] = count or 0
+        if family:
+            helped.add(volunteer_id)
     return [_candidate(v, records.get(v.id, []), courses, completions.get(v.id, []),
                        live.get(v.id, 0), v.id in helped, districts, today)
             for v in volunteers]
@@ -228,7 +232,7 @@ def suggestions(request: HelpRequest, today: date):
 def matches_of(request: HelpRequest) -> list[Match]:
     return list(db.session.scalars(
         select(Match).where(Match.request_id == request.id)
-        .options(selectinload(Match.volunteer))
+        .options(joinedload(Match.volunteer))
         .order_by(Match.proposed_at.desc(), Match.turn, Match.id)))
 
 
@@ -368,12 +372,21 @@ def change_match(match: Match, to: MatchStatus, reason: str, actor, today: date)
 
 
 def matches_of_volunteer(volunteer: Volunteer) -> list[Match]:
-    """The volunteer's proposals and matches, waiting and live first."""
-    matches = list(db.session.scalars(
+    """The volunteer's proposals and matches, waiting and live first; one query."""
+    return list(db.session.scalars(
         select(Match).where(Match.volunteer_id == volunteer.id,
                             Match.status.in_((MatchStatus.PROPOSED, *LIVE_MATCH)))
-        .options(selectinload(Match.request).selectinload(HelpRequest.person),
-                 selectinload(Match.request).selectinload(HelpRequest.household),
-                 selectinload(Match.request).selectinload(HelpRequest.district))
+        .options(joinedload(Match.request).joinedload(HelpRequest.person),
+                 joinedload(Match.request).joinedload(HelpRequest.household),
+                 joinedload(Match.request).joinedload(HelpRequest.district))
         .order_by(Match.status, Match.proposed_at.desc())))
-    return matches
+
+
+def waiting_for(volunteer: Volunteer) -> set[int]:
+    """The volunteer's proposals whose turn it is (no earlier turn still waiting)."""
+    earlier = aliased(Match)
+    return set(db.session.scalars(select(Match.id).where(
+        Match.volunteer_id == volunteer.id, Match.status == MatchStatus.PROPOSED,
+        ~select(earlier.id).where(earlier.request_id == Match.request_id,
+                                  earlier.status == MatchStatus.PROPOSED,
+                                  earlier.turn < Match.turn).exists())))

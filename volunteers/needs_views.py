@@ -178,11 +178,9 @@ def my_matches():
 
 
 def _render_mine(volunteer, error: str = "", code: int = 200):
-    matches = needs.matches_of_volunteer(volunteer)
-    waiting = {m.id for m in matches if needs.current_proposal(m)} if any(
-        m.status == MatchStatus.PROPOSED for m in matches) else set()
     return render_page("volunteers/my_matches.html", status=code, volunteer=volunteer,
-                       matches=matches, waiting=waiting, error=error,
+                       matches=needs.matches_of_volunteer(volunteer),
+                       waiting=needs.waiting_for(volunteer), error=error,
                        describe=availability.describe, **LABELS)
 
 

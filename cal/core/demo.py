@@ -4,7 +4,7 @@ and one account per role (password ``demo1234``)."""
 from __future__ import annotations
 
 import random
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from cal.auth.models import User
 from cal.auth.passwords import hash_password
@@ -18,7 +18,12 @@ from volunteers.models import (
     CheckResult,
     ComplianceRecord,
     HelpKind,
+    HelpRequest,
+    Match,
+    MatchEvent,
+    MatchStatus,
     RecordKind,
+    RequestStatus,
     StatusChange,
     TrainingCompletion,
     TrainingCourse,
@@ -205,6 +210,48 @@ def _trainings(rng: random.Random, vols: list[Volunteer], coordinator: User,
                                          enrolled_by_id=coordinator.id))
 
 
+def _requests(rng: random.Random, people: list[Person], vols: list[Volunteer],
+              coordinator: User, today: date) -> None:
+    """Open help requests (tutoring for children, help for seniors and for people with
+    disabilities), one active match and one proposal waiting for the demo volunteer."""
+    children = [p for p in people if p.birth_date and (today - p.birth_date).days < 18 * 365]
+    seniors = [p for p in people if p.birth_date and (today - p.birth_date).days > 65 * 365]
+    requests = []
+    for person in rng.sample(children, min(8, len(children))):
+        age = (today - person.birth_date).days // 365
+        requests.append(HelpRequest(
+            person_id=person.id, kind=HelpKind.TUTORING, subject=rng.choice(SUBJECTS[:4]),
+            grade=max(1, min(8, age - 6)), goal="Nadrobienie zaległości przed klasyfikacją.",
+            slots=encode({(rng.randrange(5), rng.choice([3, 4])) for _ in range(2)}),
+            district_id=person.district_id, starts_on=today, priority=rng.choice([1, 2, 2, 3]),
+            referred_by="pracownik socjalny: Ewa Kowalczyk", created_by_id=coordinator.id))
+    for person in rng.sample(seniors, min(5, len(seniors))):
+        requests.append(HelpRequest(
+            person_id=person.id, kind=rng.choice([HelpKind.SENIOR, HelpKind.DISABILITY]),
+            tasks=",".join(rng.sample(TASKS, 2)), goal="Pomoc w codziennych sprawach.",
+            slots=encode({(rng.randrange(5), rng.randrange(BLOCKS_PER_DAY))}),
+            district_id=person.district_id, starts_on=today, priority=rng.choice([1, 2, 3]),
+            referred_by="pracownik socjalny: Jan Nowicki", created_by_id=coordinator.id))
+    for i, request in enumerate(requests):
+        request.created_at = datetime.combine(today - timedelta(days=3 + 4 * i), time(9))
+    db.session.add_all(requests)
+    db.session.flush()
+    kacper = vols[0]
+    active, waiting = requests[0], requests[1]
+    for request, status in ((active, MatchStatus.ACTIVE), (waiting, MatchStatus.PROPOSED)):
+        request.subject, request.grade = "math", 5
+        match = Match(request_id=request.id, volunteer_id=kacper.id, status=status, score=80,
+                      reasons="matematyka", schedule=request.slots, proposed_by_id=coordinator.id,
+                      started_on=today - timedelta(days=40) if status == MatchStatus.ACTIVE
+                      else None)
+        db.session.add(match)
+        db.session.flush()
+        db.session.add(MatchEvent(match_id=match.id, to_status=status,
+                                  by_user_id=coordinator.id))
+        request.status = (RequestStatus.MATCHED if status == MatchStatus.ACTIVE
+                          else RequestStatus.PROPOSED)
+
+
 def seed_demo(seed: int = 2026, persons: int = 80, volunteers: int = 40) -> dict[str, int]:
     rng = random.Random(seed)
     password_hash = hash_password(DEMO_PASSWORD)
@@ -265,6 +312,7 @@ def seed_demo(seed: int = 2026, persons: int = 80, volunteers: int = 40) -> dict
                 db.session.add(record)
     db.session.flush()
     _trainings(rng, vols, users[Role.COORDINATOR], today)
+    _requests(rng, people, vols, users[Role.COORDINATOR], today)
     db.session.flush()
     return {"users": len(users), "districts": len(districts), "households": households,
             "persons": len(people), "volunteers": len(vols)}

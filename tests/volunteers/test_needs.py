@@ -1,0 +1,270 @@
+"""Help requests, suggestions from the database, proposals in turn, answers from the
+phone, the outbox, privacy before acceptance, and the pages' query budgets."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from cal.auth.models import User
+from cal.core.access import Role
+from cal.core.errors import DomainError
+from cal.extensions import db
+from cal.jobs.models import Notification
+from cal.jobs.outbox import notify
+from tests.factories import DistrictFactory, PersonFactory, VolunteerFactory
+from tests.volunteers.test_compliance import adult_basics, child_checks
+from tests.volunteers.test_pipeline import give_records
+from volunteers import needs
+from volunteers.models import (
+    HelpKind,
+    HelpRequest,
+    Match,
+    MatchStatus,
+    RequestStatus,
+    VolunteerStatus,
+)
+
+TODAY = date.today()
+ALL_WEEK = (1 << 42) - 1
+
+
+def tutor(**fields):
+    values = dict(help_kinds="tutoring", subjects="math", grade_from=1, grade_to=8,
+                  availability=ALL_WEEK, capacity=2, birth_date=date(1995, 1, 1),
+                  works_with_children=True)
+    volunteer = VolunteerFactory(**{**values, **fields})
+    give_records(volunteer, adult_basics() + child_checks())
+    return volunteer
+
+
+def child_request(**fields) -> HelpRequest:
+    district = DistrictFactory()
+    child = PersonFactory(first_name="Zosia", birth_date=TODAY.replace(year=TODAY.year - 10),
+                          district=district, address="ul. Lipowa 5/2", phone="600 100 200")
+    values = dict(person_id=child.id, kind=HelpKind.TUTORING, subject="math", grade=4,
+                  slots=0b11, district_id=district.id, starts_on=TODAY)
+    request = HelpRequest(**{**values, **fields})
+    db.session.add(request)
+    db.session.flush()
+    return needs.get_request(request.id)
+
+
+def adult_request(**fields) -> HelpRequest:
+    adult = PersonFactory(birth_date=date(1950, 1, 1))
+    request = HelpRequest(person_id=adult.id, kind=HelpKind.SENIOR, tasks="shopping",
+                          starts_on=TODAY, **fields)
+    db.session.add(request)
+    db.session.flush()
+    return needs.get_request(request.id)
+
+
+def volunteer_account(volunteer, email):
+    user = User(email=email, full_name=volunteer.full_name, role=Role.VOLUNTEER)
+    db.session.add(user)
+    db.session.flush()
+    volunteer.user_id = user.id
+    return user
+
+
+def test_suggestions_rank_the_eligible_and_name_what_blocks_the_others(users):
+    ready = tutor(last_name="Gotowa")
+    unchecked = VolunteerFactory(last_name="Bezsprawdzenia", help_kinds="tutoring",
+                                 subjects="math", availability=ALL_WEEK)
+    give_records(unchecked, adult_basics())
+    VolunteerFactory(last_name="Seniorom", help_kinds="senior")
+    request = child_request()
+    ranked, blocked, not_offering = needs.suggestions(request, TODAY)
+    assert [s.candidate.volunteer_id for s in ranked] == [ready.id]
+    (candidate, rules), = blocked
+    assert candidate.volunteer_id == unchecked.id
+    assert any("register" in rule for rule in rules)
+    assert not_offering == 1
+
+
+def test_the_service_refuses_to_propose_a_blocked_volunteer(users):
+    minor = tutor(birth_date=TODAY.replace(year=TODAY.year - 16), help_kinds="senior")
+    with pytest.raises(DomainError) as refused:
+        needs.propose(adult_request(), [minor.id], users[Role.COORDINATOR], TODAY)
+    assert "under 18" in refused.value.message
+    assert db.session.scalar(select(func.count()).select_from(Match)) == 0
+
+
+def test_a_volunteer_without_a_free_place_cannot_be_proposed(users):
+    busy = tutor(capacity=1)
+    first = child_request()
+    needs.propose(first, [busy.id], users[Role.COORDINATOR], TODAY)
+    match = db.session.scalar(select(Match))
+    volunteer_account(busy, "busy@test.local")
+    needs.answer(match, busy, users[Role.VOLUNTEER], True, "", TODAY)
+    with pytest.raises(DomainError):
+        needs.propose(child_request(), [busy.id], users[Role.COORDINATOR], TODAY)
+
+
+def test_two_volunteers_in_turn_the_second_is_asked_when_the_first_declines(users):
+    first, second = tutor(last_name="Pierwsza"), tutor(last_name="Druga")
+    user_one = volunteer_account(first, "one@test.local")
+    user_two = volunteer_account(second, "two@test.local")
+    request = child_request()
+    one, two = needs.propose(request, [first.id, second.id], users[Role.COORDINATOR], TODAY)
+    assert request.status == RequestStatus.PROPOSED
+    assert needs.current_proposal(one) and not needs.current_proposal(two)
+    with pytest.raises(DomainError):  # not their turn yet
+        needs.answer(two, second, user_two, True, "", TODAY)
+    needs.answer(one, first, user_one, False, "wyjeżdżam", TODAY)
+    assert one.status == MatchStatus.DECLINED and needs.current_proposal(two)
+    needs.answer(two, second, user_two, True, "", TODAY)
+    assert two.status == MatchStatus.ACTIVE and two.started_on == TODAY
+    assert db.session.get(HelpRequest, request.id).status == RequestStatus.MATCHED
+    told = {n.user_id: n.kind for n in db.session.scalars(select(Notification))}
+    assert told[user_one.id] == "match_proposed" and told[user_two.id] == "match_proposed"
+    assert told[users[Role.COORDINATOR].id] in ("match_declined", "match_accepted")
+
+
+def test_when_everyone_declines_the_request_is_open_again(users):
+    volunteer = tutor()
+    user = volunteer_account(volunteer, "v@test.local")
+    request = child_request()
+    match, = needs.propose(request, [volunteer.id], users[Role.COORDINATOR], TODAY)
+    needs.answer(match, volunteer, user, False, "", TODAY)
+    assert db.session.get(HelpRequest, request.id).status == RequestStatus.OPEN
+
+
+def test_acceptance_is_refused_when_a_rule_broke_since_the_proposal(users):
+    volunteer = tutor()
+    user = volunteer_account(volunteer, "v@test.local")
+    match, = needs.propose(child_request(), [volunteer.id], users[Role.COORDINATOR], TODAY)
+    volunteer.status = VolunteerStatus.PAUSED
+    with pytest.raises(DomainError):
+        needs.answer(match, volunteer, user, True, "", TODAY)
+
+
+def test_ending_a_match_needs_a_reason_and_opens_the_request(users):
+    volunteer = tutor()
+    user = volunteer_account(volunteer, "v@test.local")
+    request = child_request()
+    match, = needs.propose(request, [volunteer.id], users[Role.COORDINATOR], TODAY)
+    needs.answer(match, volunteer, user, True, "", TODAY)
+    coordinator = users[Role.COORDINATOR]
+    with pytest.raises(DomainError):
+        needs.change_match(match, MatchStatus.ENDED, "", coordinator, TODAY)
+    needs.change_match(match, MatchStatus.PAUSED, "choroba", coordinator, TODAY)
+    needs.change_match(match, MatchStatus.ENDED, "przeprowadzka", coordinator, TODAY)
+    assert match.end_reason == "przeprowadzka" and match.ended_on == TODAY
+    assert db.session.get(HelpRequest, request.id).status == RequestStatus.OPEN
+    assert [e.to_status for e in needs.history_of([match])[match.id]] == [
+        MatchStatus.PROPOSED, MatchStatus.ACTIVE, MatchStatus.PAUSED, MatchStatus.ENDED]
+
+
+def test_the_outbox_keeps_one_notification_per_event(users):
+    user = users[Role.VOLUNTEER]
+    first = notify(user.id, "match_proposed", "match:1", "Propozycja")
+    again = notify(user.id, "match_proposed", "match:1", "Propozycja")
+    assert first.id == again.id
+    assert db.session.scalar(select(func.count()).select_from(Notification)) == 1
+
+
+def test_the_list_filters_by_childs_age_kind_and_waiting_time(users):
+    ten = child_request()
+    old = child_request()
+    old.created_at = old.created_at - timedelta(days=40)
+    old.person.birth_date = TODAY.replace(year=TODAY.year - 15)
+    adult_request()
+    ages = needs.list_requests(needs.RequestFilter(child_age_from=8, child_age_to=12), TODAY)
+    assert [r.id for r in ages] == [ten.id]
+    waited = needs.list_requests(needs.RequestFilter(waited_days=30), TODAY)
+    assert [r.id for r in waited] == [old.id]
+    senior = needs.list_requests(needs.RequestFilter(kind=HelpKind.SENIOR), TODAY)
+    assert [r.kind for r in senior] == [HelpKind.SENIOR]
+    everyone = needs.list_requests(needs.RequestFilter(), TODAY)
+    assert everyone[0].id == old.id  # the longest waiting first
+
+
+# Pages ----------------------------------------------------------------------------------
+
+def test_a_coordinator_records_a_request_from_the_persons_page(client_as):
+    child = PersonFactory(birth_date=TODAY.replace(year=TODAY.year - 9))
+    db.session.commit()
+    client = client_as(Role.COORDINATOR)
+    assert f"/volunteers/requests/new?person={child.id}" in client.get(
+        f"/people/{child.id}").text
+    refused = client.post(f"/volunteers/requests/new?person={child.id}", data={
+        "kind": "tutoring", "subject": "", "starts_on": TODAY.isoformat(), "priority": "2",
+        "district_id": "0"})
+    assert refused.status_code == 422
+    sent = client.post(f"/volunteers/requests/new?person={child.id}", data={
+        "kind": "tutoring", "subject": "math", "grade": "3", "starts_on": TODAY.isoformat(),
+        "priority": "1", "district_id": "0", "slot-1-4": "y", "tasks": ["shopping"]})
+    assert sent.status_code == 302
+    request = db.session.scalar(select(HelpRequest))
+    assert request.subject == "math" and request.grade == 3 and request.tasks == ""
+    assert request.slots and request.person_id == child.id
+
+
+def test_the_volunteer_sees_only_a_first_name_until_accepting(client_as, users):
+    volunteer = tutor(user_id=users[Role.VOLUNTEER].id)
+    request = child_request()
+    needs.propose(request, [volunteer.id], users[Role.COORDINATOR], TODAY)
+    first, last = request.person.first_name, request.person.last_name
+    db.session.commit()
+    client = client_as(Role.VOLUNTEER)
+    page = client.get("/volunteers/me/matches").text
+    assert first in page
+    assert last not in page and "Lipowa" not in page and "600 100 200" not in page
+    match = db.session.scalar(select(Match))
+    assert client.post(f"/volunteers/me/matches/{match.id}/answer",
+                       data={"accept": "1"}).status_code == 302
+    page = client.get("/volunteers/me/matches").text
+    assert last in page and "Lipowa" in page and "600 100 200" in page
+
+
+def test_a_volunteer_cannot_answer_someone_elses_proposal(client_as, users):
+    VolunteerFactory(user_id=users[Role.VOLUNTEER].id)
+    other = tutor()
+    needs.propose(child_request(), [other.id], users[Role.COORDINATOR], TODAY)
+    db.session.commit()
+    match = db.session.scalar(select(Match))
+    answer = client_as(Role.VOLUNTEER).post(f"/volunteers/me/matches/{match.id}/answer",
+                                            data={"accept": "1"})
+    assert answer.status_code == 404
+    assert db.session.get(Match, match.id).status == MatchStatus.PROPOSED
+
+
+def test_proposing_from_the_page_and_a_refusal_shows_the_rule(client_as, users):
+    ready, unchecked = tutor(), VolunteerFactory(help_kinds="tutoring")
+    request = child_request()
+    db.session.commit()
+    client = client_as(Role.COORDINATOR)
+    refused = client.post(f"/volunteers/requests/{request.id}/propose",
+                          data={"first": unchecked.id})
+    assert refused.status_code == 422 and 'role="alert"' in refused.text
+    sent = client.post(f"/volunteers/requests/{request.id}/propose", data={"first": ready.id})
+    assert sent.status_code == 302
+    assert db.session.scalar(select(Match.volunteer_id)) == ready.id
+
+
+@pytest.mark.parametrize("path", ["/volunteers/requests", "/volunteers/requests/{id}",
+                                  "/volunteers/me/matches"])
+def test_request_pages_keep_to_the_query_budget(client_as, users, count_queries, path):
+    request = child_request()
+    mine = tutor(user_id=users[Role.VOLUNTEER].id)
+
+    def add(n):
+        for _ in range(n):
+            tutor()
+            other = child_request()
+            needs.propose(other, [mine.id], users[Role.COORDINATOR], TODAY)
+        db.session.commit()
+
+    client = client_as(Role.VOLUNTEER if "/me/" in path else Role.COORDINATOR)
+    url = path.format(id=request.id)
+    add(1)
+    client.get(url)
+    with count_queries() as few:
+        assert client.get(url).status_code == 200
+    add(6)
+    with count_queries() as many:
+        assert client.get(url).status_code == 200
+    assert len(few) == len(many) <= 10, "\n".join(many)
