@@ -301,7 +301,7 @@ def seed_demo(seed: int = 2026, persons: int = 80, volunteers: int = 40) -> dict
     for volunteer in vols:
         _offer(rng, volunteer)
     vols[0].help_kinds, vols[0].subjects, vols[0].works_with_children = "tutoring", "math", True
-    vols[0].grade_from, vols[0].grade_to = 4, 8
+    vols[0].grade_from, vols[0].grade_to, vols[0].capacity = 4, 8, 3
     db.session.add_all(vols)
     db.session.flush()
     for volunteer in vols:
