@@ -79,7 +79,7 @@ class Visit:
     def _console(self, message) -> None:
         # A refused form answers 422 by design; Chromium logs every 4xx as an error.
         if message.type == "error" and "status of 422" not in message.text:
-            self.errors.append(message.text)
+            self.errors.append(f"{self.page.url}: {message.text}")
 
     def goto(self, path: str):
         response = self.page.goto(self.base_url + path)

@@ -23,7 +23,7 @@ def test_a_need_is_recorded_proposed_and_accepted_on_the_phone(visit):
     page.wait_for_url(re.compile(r"/volunteers/requests/\d+$"))
     page.locator("dl.facts a").first.click()  # the child's page
     page.wait_for_url(re.compile(r"/people/\d+$"))
-    page.get_by_role("link", name="Zgłoś potrzebę").click()
+    page.get_by_role("button", name="Zgłoś potrzebę").click()
     page.wait_for_url(re.compile(r"/volunteers/requests/new"))
     page.select_option("#kind", "disability")
     assert page.locator("#subject").is_hidden()  # tutoring fields only for tutoring
@@ -39,11 +39,11 @@ def test_a_need_is_recorded_proposed_and_accepted_on_the_phone(visit):
     suggestions = page.locator("section[aria-labelledby=suggestions-heading]")
     row = suggestions.locator("tr", has_text="Lewandowski Kacper")
     assert "klasy 4–8" in row.inner_text()
-    assert suggestions.locator("h3", has_text="Zablokowani").count() == 1
+    assert suggestions.locator("h3", has_text="których nie można zaproponować").count() == 1
     desk.check_accessibility()
     desk.screenshot("suggestions")
     row.get_by_role("button", name=re.compile("^Zaproponuj")).click()
-    page.locator(".flash-success").wait_for()
+    page.locator(".flash-success", has_text="Zaproponowano").wait_for()
     assert "Zaproponowano" in page.locator("main").inner_text()
 
     phone = visit(PHONE, name="matching-phone")
@@ -55,7 +55,7 @@ def test_a_need_is_recorded_proposed_and_accepted_on_the_phone(visit):
     assert "ul." not in card.inner_text()  # no address before accepting
     phone.screenshot("proposal")
     card.get_by_role("button", name="Pomogę").click()
-    mobile.locator(".flash-success").wait_for()
+    mobile.locator(".flash-success", has_text="Dziękujemy").wait_for()
     phone.screenshot("accepted")
 
     page.goto(request_url)
