@@ -379,7 +379,8 @@ def matches_of_volunteer(volunteer: Volunteer) -> list[Match]:
         .options(joinedload(Match.request).joinedload(HelpRequest.person),
                  joinedload(Match.request).joinedload(HelpRequest.household),
                  joinedload(Match.request).joinedload(HelpRequest.district))
-        .order_by(Match.status, Match.proposed_at.desc())))
+        .order_by(case((Match.status == MatchStatus.PROPOSED, 0), else_=1),
+                  Match.proposed_at.desc(), Match.id.desc())))
 
 
 def waiting_for(volunteer: Volunteer) -> set[int]:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pytest
+from flask_babel import force_locale
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -14,6 +15,13 @@ from volunteers.models import HelpKind
 KINDS = (HelpKind.TUTORING, HelpKind.DISABILITY, HelpKind.SENIOR)
 TASKS = ("shopping", "walks", "reading", "company")
 SUBJECTS = ("math", "polish", "english")
+
+
+@pytest.fixture(autouse=True)
+def in_english(app):
+    """The rules' words are checked in English (the catalog gives them in Polish)."""
+    with force_locale("en"):
+        yield
 
 
 def ready(**overrides) -> Candidate:

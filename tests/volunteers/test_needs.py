@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from cal.auth.models import User
@@ -29,6 +30,13 @@ from volunteers.models import (
 
 TODAY = date.today()
 ALL_WEEK = (1 << 42) - 1
+
+
+@pytest.fixture(autouse=True)
+def in_english(app):
+    """The rules' words are checked in English (the catalog gives them in Polish)."""
+    with force_locale("en"):
+        yield
 
 
 def tutor(**fields):
