@@ -25,6 +25,7 @@ NAVIGATION = [
     ("clubs.index", _l("Club (KIS)"), {Role.ADMIN, Role.COORDINATOR, Role.LEADER}),
     ("seniors.index", _l("Senior centre"), {Role.ADMIN, Role.COORDINATOR, Role.LEADER}),
     ("auth.users", _l("Users"), {Role.ADMIN}),
+    ("people.districts", _l("Districts"), {Role.ADMIN}),
     ("people.audit_log", _l("Audit log"), {Role.ADMIN}),
 ]
 

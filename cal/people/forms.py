@@ -4,12 +4,20 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    FloatField,
     IntegerField,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 from wtforms.widgets import HiddenInput
 
 from cal.core.forms import PHONE, NotAfter, NotBefore, NotInFuture, optional_id_field, strip
@@ -67,3 +75,14 @@ class AuditFilterForm(FlaskForm):
     entity = SelectField(_l("Record type"), validators=[Optional()], default="")
     date_from = DateField(_l("From"), validators=[Optional(), NotBefore(2000), NotAfter(2100)])
     date_to = DateField(_l("To"), validators=[Optional(), NotBefore(2000), NotAfter(2100)])
+
+
+class DistrictForm(FlaskForm):
+    """A district and its centre point on the town's grid (km), for distances."""
+
+    name = StringField(_l("District"), filters=[strip],
+                       validators=[DataRequired(), Length(max=80)])
+    x_km = FloatField(_l("Centre, km east"), validators=[InputRequired(),
+                                                          NumberRange(min=-100, max=100)])
+    y_km = FloatField(_l("Centre, km north"), validators=[InputRequired(),
+                                                           NumberRange(min=-100, max=100)])

@@ -41,6 +41,20 @@ def list_districts() -> list[District]:
     return list(db.session.scalars(select(District).order_by(District.name)))
 
 
+def save_district(district: District | None, data: dict, actor) -> District:
+    """Add or change a district; names stay unique."""
+    clash = db.session.scalar(select(District).where(District.name == data["name"]))
+    if clash is not None and clash is not district:
+        raise DomainError(_("A district of this name exists."), field="name")
+    if district is None:
+        district = District()
+        db.session.add(district)
+    district.name, district.x_km, district.y_km = data["name"], data["x_km"], data["y_km"]
+    db.session.flush()
+    audit(actor, AuditAction.UPDATE, "district", district.id, fields=["name", "x_km", "y_km"])
+    return district
+
+
 def _search_key(model, name: str) -> str:
     """The folded name, cut to the column (folding may lengthen it: ß -> ss)."""
     return fold(name)[: model.__table__.c.search_name.type.length]

@@ -14,8 +14,8 @@ from cal.core.render import render_form, render_page
 from cal.extensions import db
 from cal.people import services
 from cal.people.audit import AuditAction
-from cal.people.forms import AuditFilterForm, HouseholdForm, PersonForm
-from cal.people.models import AuditLog, Household
+from cal.people.forms import AuditFilterForm, DistrictForm, HouseholdForm, PersonForm
+from cal.people.models import AuditLog, District, Household
 
 bp = Blueprint("people", __name__)
 STAFF = (Role.ADMIN, Role.COORDINATOR)
@@ -166,3 +166,50 @@ def audit_log():
                        error_out=False)
     filter_args = {k: request.args[k] for k in filters}
     return render_page("people/audit.html", form=form, page=page, filter_args=filter_args)
+
+
+@bp.route("/admin/districts", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def districts():
+    """The town's districts and their centre points: distances for matching."""
+    form = DistrictForm(prefix="new")
+    if form.validate_on_submit():
+        return _save_district(None, form)
+    return _render_districts(form, status=422 if form.is_submitted() else 200)
+
+
+@bp.post("/admin/districts/<int:district_id>")
+@roles_required(Role.ADMIN)
+def district_edit(district_id: int):
+    district = found(db.session.get(District, district_id))
+    form = DistrictForm(prefix=f"d{district.id}")
+    if form.validate_on_submit():
+        return _save_district(district, form)
+    return _render_districts(DistrictForm(prefix="new", formdata=None), status=422,
+                             failed=(district.id, form))
+
+
+def _save_district(district, form):
+    try:
+        services.save_district(district, {k: form[k].data for k in ("name", "x_km", "y_km")},
+                               current_user)
+    except DomainError as error:
+        db.session.rollback()
+        form[error.field].errors.append(error.message)
+        failed = (district.id, form) if district else None
+        new = form if district is None else DistrictForm(prefix="new", formdata=None)
+        return _render_districts(new, status=422, failed=failed)
+    db.session.commit()
+    flash(_("Changes saved."), "success")
+    return redirect(url_for("people.districts"))
+
+
+def _render_districts(new_form, status: int, failed=None):
+    rows = []
+    for district in services.list_districts():
+        if failed and failed[0] == district.id:
+            rows.append((district, failed[1]))
+        else:
+            rows.append((district, DistrictForm(prefix=f"d{district.id}", formdata=None,
+                                                obj=district)))
+    return render_page("people/districts.html", status=status, rows=rows, new_form=new_form)
