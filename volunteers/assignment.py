@@ -35,21 +35,23 @@ def assign(requests: list[tuple[int, matching.Need]],
            candidates: list[matching.Candidate]) -> list[Pairing]:
     """The pairings of the best whole-list assignment (requests left out get none)."""
     columns: list[matching.Candidate] = []
+    places: dict[int, list[int]] = {}  # volunteer -> their columns
     for candidate in candidates:
-        columns.extend([candidate] * max(0, candidate.capacity - candidate.live))
+        for _ in range(max(0, candidate.capacity - candidate.live)):
+            places.setdefault(candidate.volunteer_id, []).append(len(columns))
+            columns.append(candidate)
     rows, cols, costs, scores = [], [], [], {}
     for row, (_request_id, need) in enumerate(requests):
-        allowed = {}
         for candidate in candidates:
-            if not matching.blockers(candidate, need):
-                allowed[candidate.volunteer_id] = matching.score(candidate, need).score
-        for col, candidate in enumerate(columns):
-            if candidate.volunteer_id in allowed:
-                score = allowed[candidate.volunteer_id]
+            free = places.get(candidate.volunteer_id)
+            if not free or matching.blockers(candidate, need):
+                continue
+            score = matching.score(candidate, need).score
+            scores[(row, candidate.volunteer_id)] = score
+            for col in free:
                 rows.append(row)
                 cols.append(col)
                 costs.append(CEILING - score)
-                scores[(row, candidate.volunteer_id)] = score
         rows.append(row)
         cols.append(len(columns) + row)  # this request's "nobody"
         costs.append(CEILING)

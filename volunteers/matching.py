@@ -207,5 +207,8 @@ def suggest(candidates, need: Need) -> tuple[list[Suggestion], list[tuple[Candid
     return ranked, blocked
 
 
+SUBJECT_NAMES = dict(SUBJECTS)
+
+
 def _subject_name(code: str) -> str:
-    return str(dict(SUBJECTS).get(code, code))
+    return str(SUBJECT_NAMES.get(code, code))
