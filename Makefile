@@ -6,7 +6,7 @@ PORT ?= 5000
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 export FLASK_APP := wsgi
 
-.PHONY: run test lint translations translations-compile e2e-tools clean
+.PHONY: run test bench lint translations translations-compile e2e-tools clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,15 @@ test: $(VENV)/.installed-dev translations-compile e2e-tools lint
 		TEST_DATABASE_URL="$(PG_URL)" $(BIN)/pytest; \
 	else \
 		echo "PostgreSQL is not reachable at $(PG_URL): the PostgreSQL run is skipped (never in CI)."; \
+	fi
+
+## Benchmarks at the size of a large town (README, Performance), on SQLite and PostgreSQL.
+bench: $(VENV)/.installed-dev translations-compile
+	$(BIN)/python -m bench.matching
+	@if $(BIN)/python -m tests.services postgres "$(PG_URL)"; then \
+		$(BIN)/python -m bench.matching --database "$(PG_URL)"; \
+	else \
+		echo "PostgreSQL is not reachable at $(PG_URL): its benchmark is skipped."; \
 	fi
 
 clean:

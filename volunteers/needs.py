@@ -20,8 +20,8 @@ from cal.extensions import db
 from cal.jobs.outbox import notify
 from cal.people.audit import AuditAction, audit
 from cal.people.models import District, Household, Person
-from volunteers import matching
-from volunteers.compliance import State, compliance_items, is_minor
+from volunteers import assignment, matching
+from volunteers.compliance import in_order, is_minor, latest_records
 from volunteers.models import (
     LIVE_MATCH,
     ComplianceRecord,
@@ -41,7 +41,6 @@ from volunteers.services import active_courses
 REQUEST_FIELDS = ("kind", "subject", "grade", "goal", "tasks", "slots", "district_id",
                   "starts_on", "ends_on", "priority", "referred_by", "notes")
 MAX_TURNS = 2
-IN_ORDER = (State.OK, State.EXPIRING)
 
 
 # Requests ------------------------------------------------------------------------------
@@ -144,87 +143,127 @@ def need_of(request: HelpRequest, today: date) -> matching.Need:
     place = (request.district.x_km, request.district.y_km) if request.district else None
     return matching.Need(kind=request.kind, subject=request.subject, grade=request.grade,
                          tasks=frozenset(request.task_set()), slots=request.slots, place=place,
-                         about_child=child, about_adult=adult or household_only)
+                         about_child=child, about_adult=adult or household_only,
+                         family=matching.family_key(request.person_id, request.household_id))
 
 
 # Candidates ----------------------------------------------------------------------------
 
-def candidates_for(request: HelpRequest, today: date, volunteer_ids=None) -> list:
-    """Every volunteer who has not left, as the rules see them for this request;
-    six queries whatever their number."""
-    stmt = select(Volunteer).where(Volunteer.status != VolunteerStatus.LEFT)
+VOLUNTEER_FACTS = (Volunteer.id, Volunteer.first_name, Volunteer.last_name, Volunteer.status,
+                   Volunteer.help_kinds, Volunteer.subjects, Volunteer.grade_from,
+                   Volunteer.grade_to, Volunteer.tasks, Volunteer.availability,
+                   Volunteer.capacity, Volunteer.birth_date, Volunteer.district_id)
+KIND_OF = {kind.value: kind for kind in HelpKind}
+CHECKED_RECORDS = (RecordKind.AGREEMENT, RecordKind.REGISTER_CHECK, RecordKind.CRIMINAL_RECORD)
+
+
+def roster(today: date, *, kind: HelpKind | None = None, volunteer_ids=None,
+           active_only: bool = False) -> list[matching.Candidate]:
+    """Volunteers who have not left, as the matching rules see them (for every kind of
+    help, every family); five queries of plain columns whatever their number, so ten
+    thousand volunteers load in a fraction of a second. kind keeps those who offer
+    it; active_only those who may be proposed at all."""
+    chosen = select(Volunteer.id).where(Volunteer.status != VolunteerStatus.LEFT)
+    if active_only:
+        chosen = chosen.where(Volunteer.status == VolunteerStatus.ACTIVE)
+    if kind is not None:
+        chosen = chosen.where(Volunteer.help_kinds.contains(kind.value))
     if volunteer_ids is not None:
-        stmt = stmt.where(Volunteer.id.in_(volunteer_ids))
-    volunteers = list(db.session.scalars(stmt))
-    ids = [v.id for v in volunteers]
+        chosen = chosen.where(Volunteer.id.in_(list(volunteer_ids)))
+    rows = db.session.execute(select(*VOLUNTEER_FACTS).where(Volunteer.id.in_(chosen))).all()
     districts = {d.id: (d.x_km, d.y_km) for d in db.session.scalars(select(District))}
     records: dict[int, list] = {}
-    for record in db.session.scalars(select(ComplianceRecord).where(
-            ComplianceRecord.volunteer_id.in_(ids), ComplianceRecord.kind.in_(
-                (RecordKind.AGREEMENT, RecordKind.REGISTER_CHECK,
-                 RecordKind.CRIMINAL_RECORD)))):
+    for record in db.session.execute(
+            select(ComplianceRecord.volunteer_id, ComplianceRecord.kind,
+                   ComplianceRecord.done_on, ComplianceRecord.id, ComplianceRecord.result,
+                   ComplianceRecord.period_start, ComplianceRecord.period_end,
+                   ComplianceRecord.valid_until)
+            .where(ComplianceRecord.volunteer_id.in_(chosen),
+                   ComplianceRecord.kind.in_(CHECKED_RECORDS))):
         records.setdefault(record.volunteer_id, []).append(record)
-    courses = [c for c in active_courses() if request.kind in c.required_kinds()]
-    completions: dict[int, list] = {}
+    courses = [c for c in active_courses() if c.required_kinds()]
+    valid: dict[int, set[int]] = {}
     if courses:
-        for completion in db.session.scalars(select(TrainingCompletion).where(
-                TrainingCompletion.volunteer_id.in_(ids),
-                TrainingCompletion.course_id.in_([c.id for c in courses]))):
-            completions.setdefault(completion.volunteer_id, []).append(completion)
-    # Live matches per volunteer, and whether they helped this family: one query.
-    live, helped = {}, set()
-    for volunteer_id, count, family in db.session.execute(
-            select(Match.volunteer_id,
-                   func.sum(case((Match.status.in_(LIVE_MATCH), 1), else_=0)),
-                   func.max(case((or_(*_same_family(request)), 1), else_=0)))
-            .join(HelpRequest).where(Match.status.in_((*LIVE_MATCH, MatchStatus.ENDED)))
-            .group_by(Match.volunteer_id)):
-        live[volunteer_id] = count or 0
-        if family:
-            helped.add(volunteer_id)
-    return [_candidate(v, records.get(v.id, []), courses, completions.get(v.id, []),
-                       live.get(v.id, 0), v.id in helped, districts, today)
-            for v in volunteers]
+        for volunteer_id, course_id in db.session.execute(
+                select(TrainingCompletion.volunteer_id, TrainingCompletion.course_id).where(
+                    TrainingCompletion.volunteer_id.in_(chosen),
+                    TrainingCompletion.course_id.in_([c.id for c in courses]),
+                    or_(TrainingCompletion.valid_until.is_(None),
+                        TrainingCompletion.valid_until >= today))):
+            valid.setdefault(volunteer_id, set()).add(course_id)
+    live: dict[int, int] = {}
+    waiting: dict[int, int] = {}
+    families: dict[int, set[str]] = {}
+    for volunteer_id, status, person_id, household_id in db.session.execute(
+            select(Match.volunteer_id, Match.status, HelpRequest.person_id,
+                   HelpRequest.household_id).join(HelpRequest)
+            .where(Match.volunteer_id.in_(chosen),
+                   Match.status.in_((*LIVE_MATCH, MatchStatus.ENDED, MatchStatus.PROPOSED)))):
+        if status == MatchStatus.PROPOSED:
+            waiting[volunteer_id] = waiting.get(volunteer_id, 0) + 1
+            continue
+        if status in LIVE_MATCH:
+            live[volunteer_id] = live.get(volunteer_id, 0) + 1
+        families.setdefault(volunteer_id, set()).update(
+            matching.family_key(person_id, household_id))
+    return [_candidate(row, records.get(row.id, ()), courses, valid.get(row.id, set()),
+                       live.get(row.id, 0), waiting.get(row.id, 0),
+                       frozenset(families.get(row.id, ())), districts, today)
+            for row in rows]
 
 
-def _same_family(request: HelpRequest) -> list:
-    conditions = []
-    if request.person_id:
-        conditions.append(HelpRequest.person_id == request.person_id)
-    if request.household_id:
-        conditions.append(HelpRequest.household_id == request.household_id)
-    return conditions or [HelpRequest.id == request.id]
-
-
-def _candidate(volunteer: Volunteer, records, courses, completions, live: int, helped: bool,
-               districts: dict, today: date) -> matching.Candidate:
-    kinds = {item.kind: item.state for item in compliance_items(volunteer, records, today)
-             if item.kind in (RecordKind.AGREEMENT, RecordKind.REGISTER_CHECK,
-                              RecordKind.CRIMINAL_RECORD)}
-    valid = {c.course_id for c in completions
-             if c.valid_until is None or c.valid_until >= today}
+def _candidate(row, records, courses, valid: set[int], live: int, waiting: int,
+               families: frozenset, districts: dict, today: date) -> matching.Candidate:
+    latest = latest_records(records)
+    kinds = frozenset(KIND_OF[k] for k in row.help_kinds.split(",") if k)
     return matching.Candidate(
-        volunteer_id=volunteer.id, name=f"{volunteer.last_name} {volunteer.first_name}",
-        active=volunteer.status == VolunteerStatus.ACTIVE, kinds=frozenset(volunteer.kinds()),
-        capacity=volunteer.capacity, live=live, minor=is_minor(volunteer, today),
-        agreement_ok=kinds.get(RecordKind.AGREEMENT) in IN_ORDER,
-        register_ok=kinds.get(RecordKind.REGISTER_CHECK) in IN_ORDER,
-        criminal_ok=kinds.get(RecordKind.CRIMINAL_RECORD) in IN_ORDER,
-        missing_trainings=tuple(c.name for c in courses if c.id not in valid),
-        subjects=frozenset(s for s in volunteer.subjects.split(",") if s),
-        grade_from=volunteer.grade_from, grade_to=volunteer.grade_to,
-        tasks=frozenset(t for t in volunteer.tasks.split(",") if t),
-        availability=volunteer.availability, place=districts.get(volunteer.district_id),
-        helped_before=helped)
+        volunteer_id=row.id, name=f"{row.last_name} {row.first_name}",
+        active=row.status == VolunteerStatus.ACTIVE, kinds=kinds,
+        capacity=row.capacity, live=live, minor=is_minor(row, today),
+        agreement_ok=in_order(RecordKind.AGREEMENT, latest.get(RecordKind.AGREEMENT), today),
+        register_ok=in_order(RecordKind.REGISTER_CHECK,
+                             latest.get(RecordKind.REGISTER_CHECK), today),
+        criminal_ok=in_order(RecordKind.CRIMINAL_RECORD,
+                             latest.get(RecordKind.CRIMINAL_RECORD), today),
+        missing_trainings=tuple((kind, c.name) for c in courses if c.id not in valid
+                                for kind in sorted(c.required_kinds())),
+        subjects=frozenset(s for s in row.subjects.split(",") if s),
+        grade_from=row.grade_from, grade_to=row.grade_to,
+        tasks=frozenset(t for t in row.tasks.split(",") if t),
+        availability=row.availability, place=districts.get(row.district_id),
+        families=families, waiting=waiting)
 
 
-def suggestions(request: HelpRequest, today: date):
-    """Ranked suggestions and blocked volunteers (those who offer this kind of help),
-    and how many others do not offer it at all."""
+def candidates_for(request: HelpRequest, today: date, volunteer_ids=None) -> list:
+    """The volunteers as the rules see them for this request: those who offer its kind
+    of help, or exactly the ones asked for (whatever they offer)."""
+    kind = request.kind if volunteer_ids is None else None
+    return roster(today, kind=kind, volunteer_ids=volunteer_ids)
+
+
+@dataclass(frozen=True)
+class RequestSuggestions:
+    """The shortlist of active volunteers who offer the request's kind of help, and
+    how many others there are: not active (by stage) or not offering it."""
+
+    shortlist: matching.Shortlist
+    not_active: dict[VolunteerStatus, int]
+    not_offering: int
+
+
+def suggestions(request: HelpRequest, today: date, limit: int | None = 30) -> RequestSuggestions:
     need = need_of(request, today)
-    ranked, blocked = matching.suggest(candidates_for(request, today), need)
-    offering = [(c, rules) for c, rules in blocked if need.kind in c.kinds]
-    return ranked, offering, len(blocked) - len(offering)
+    shortlist = matching.suggest(roster(today, kind=request.kind, active_only=True), need, limit)
+    offers = Volunteer.help_kinds.contains(request.kind.value)
+    not_active: dict[VolunteerStatus, int] = {}
+    not_offering = 0
+    for status, everyone, offering in db.session.execute(
+            select(Volunteer.status, func.count(), func.sum(case((offers, 1), else_=0)))
+            .where(Volunteer.status != VolunteerStatus.LEFT).group_by(Volunteer.status)):
+        not_offering += everyone - (offering or 0)
+        if offering and status != VolunteerStatus.ACTIVE:
+            not_active[status] = offering
+    return RequestSuggestions(shortlist, not_active, not_offering)
 
 
 # Proposals and answers ---------------------------------------------------------------------
@@ -271,16 +310,7 @@ def propose(request: HelpRequest, volunteer_ids: list[int], actor, today: date) 
         if rules:
             raise DomainError(_("%(name)s cannot be proposed: %(rules)s.",
                                 name=candidate.name, rules="; ".join(rules)))
-        suggestion = matching.score(candidate, need)
-        match = Match(request_id=request.id, volunteer_id=volunteer_id, turn=turn,
-                      score=suggestion.score,
-                      reasons="\n".join(r.text for r in suggestion.reasons),
-                      schedule=request.slots & candidate.availability,
-                      proposed_by_id=actor.id)
-        db.session.add(match)
-        db.session.flush()
-        _move(match, MatchStatus.PROPOSED, actor)
-        made.append(match)
+        made.append(_new_match(request, candidate, need, turn, actor))
     request.status = RequestStatus.PROPOSED
     _tell_volunteer(made[0])
     audit(actor, AuditAction.CREATE, "match", made[0].id,
@@ -288,9 +318,122 @@ def propose(request: HelpRequest, volunteer_ids: list[int], actor, today: date) 
     return made
 
 
+def _new_match(request: HelpRequest, candidate: matching.Candidate, need: matching.Need,
+               turn: int, actor) -> Match:
+    suggestion = matching.score(candidate, need)
+    match = Match(request_id=request.id, volunteer_id=candidate.volunteer_id, turn=turn,
+                  score=suggestion.score, reasons="\n".join(r.text for r in suggestion.reasons),
+                  schedule=request.slots & candidate.availability, proposed_by_id=actor.id)
+    db.session.add(match)
+    db.session.flush()
+    _move(match, MatchStatus.PROPOSED, actor)
+    return match
+
+
+# Whole-list assignment --------------------------------------------------------------------
+
+@dataclass
+class PlanRow:
+    """One open request of a whole-list plan: the volunteer the assignment gives it
+    (or none) and the best others allowed, as (candidate, score)."""
+
+    request: HelpRequest
+    volunteer_id: int | None
+    score: float | None
+    options: list
+    error: str = ""
+
+
+def open_requests(kind: HelpKind | None = None, district_id: int | None = None):
+    stmt = (select(HelpRequest).where(HelpRequest.status == RequestStatus.OPEN)
+            .options(selectinload(HelpRequest.person), selectinload(HelpRequest.household),
+                     selectinload(HelpRequest.district))
+            .order_by(HelpRequest.created_at, HelpRequest.priority, HelpRequest.id))
+    if kind:
+        stmt = stmt.where(HelpRequest.kind == kind)
+    if district_id:
+        stmt = stmt.where(HelpRequest.district_id == district_id)
+    return list(db.session.scalars(stmt))
+
+
+def plan_open(today: date, kind: HelpKind | None = None, district_id: int | None = None,
+              alternatives: int = 5) -> list[PlanRow]:
+    """The best assignment of every open request (of a kind, in a district) to the
+    active volunteers with free places; nothing is proposed until confirmed."""
+    requests = open_requests(kind, district_id)
+    candidates = roster(today, active_only=True)
+    by_id = {c.volunteer_id: c for c in candidates}
+    pairings, options = assignment.assign_with_options(
+        [(r.id, need_of(r, today)) for r in requests], candidates, alternatives)
+    chosen = {p.request_id: p for p in pairings}
+    rows = []
+    for request in requests:
+        pairing = chosen.get(request.id)
+        offered = [(by_id[v], score) for v, score in options.get(request.id, [])]
+        if pairing and all(c.volunteer_id != pairing.volunteer_id for c, _ in offered):
+            offered.insert(0, (by_id[pairing.volunteer_id], pairing.score))
+        rows.append(PlanRow(request, pairing.volunteer_id if pairing else None,
+                            pairing.score if pairing else None, offered))
+    return rows
+
+
+class PlanRefused(DomainError):
+    """Some rows of a plan cannot be proposed; nothing was."""
+
+    def __init__(self, errors: dict[int, str]):
+        super().__init__(_("Nothing was sent: correct the marked rows and confirm again."))
+        self.errors = errors
+
+
+def propose_plan(choices: dict[int, int], actor, today: date) -> list[Match]:
+    """Propose each chosen request to its chosen volunteer, all or nothing: the rules
+    are checked again, and no volunteer gets more proposals than free places."""
+    if not choices:
+        raise DomainError(_("Choose at least one volunteer."))
+    requests = {r.id: r for r in db.session.scalars(
+        select(HelpRequest).where(HelpRequest.id.in_(list(choices)))
+        .options(selectinload(HelpRequest.person), selectinload(HelpRequest.district)))}
+    candidates = {c.volunteer_id: c for c in roster(today, volunteer_ids=set(choices.values()))}
+    errors: dict[int, str] = {}
+    taken: dict[int, int] = {}
+    for request_id, volunteer_id in choices.items():
+        request, candidate = requests.get(request_id), candidates.get(volunteer_id)
+        if request is None or candidate is None:
+            errors[request_id] = _("This volunteer cannot be found.")
+            continue
+        if request.status != RequestStatus.OPEN:
+            errors[request_id] = _("Only an open request can be proposed.")
+            continue
+        rules = matching.blockers(candidate, need_of(request, today))
+        if rules:
+            errors[request_id] = "; ".join(rules)
+            continue
+        taken[volunteer_id] = taken.get(volunteer_id, 0) + 1
+        if taken[volunteer_id] > candidate.capacity - candidate.live - candidate.waiting:
+            errors[request_id] = _("%(name)s has no free place for so many proposals.",
+                                   name=candidate.name)
+    if errors:
+        raise PlanRefused(errors)
+    users = dict(db.session.execute(select(Volunteer.id, Volunteer.user_id).where(
+        Volunteer.id.in_(set(choices.values())))).all())
+    made = []
+    for request_id, volunteer_id in choices.items():
+        request, candidate = requests[request_id], candidates[volunteer_id]
+        match = _new_match(request, candidate, need_of(request, today), 1, actor)
+        request.status = RequestStatus.PROPOSED
+        _tell_of_proposal(match, users.get(volunteer_id))
+        audit(actor, AuditAction.CREATE, "match", match.id,
+              detail=f"request {request_id}: {volunteer_id} (whole list)")
+        made.append(match)
+    return made
+
+
 def _tell_volunteer(match: Match) -> None:
-    volunteer = db.session.get(Volunteer, match.volunteer_id)
-    notify(volunteer.user_id, "match_proposed", f"match:{match.id}",
+    _tell_of_proposal(match, db.session.get(Volunteer, match.volunteer_id).user_id)
+
+
+def _tell_of_proposal(match: Match, user_id: int | None) -> None:
+    notify(user_id, "match_proposed", f"match:{match.id}",
            _("A new proposal to help"), url=external_url("volunteers.my_matches"))
 
 

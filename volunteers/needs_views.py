@@ -14,13 +14,14 @@ from cal.core.render import render_form, render_page
 from cal.core.timeutil import local_today
 from cal.extensions import db
 from cal.people import services as people
-from volunteers import availability, needs, services
+from volunteers import availability, matching, needs, services
 from volunteers.forms import SUBJECTS, TASKS, ReasonForm, RequestFilterForm, RequestForm
 from volunteers.models import (
     HELP_KIND_LABELS,
     MATCH_STATUS_LABELS,
     PRIORITY_LABELS,
     REQUEST_STATUS_LABELS,
+    STATUS_LABELS,
     HelpKind,
     Match,
     MatchStatus,
@@ -30,7 +31,8 @@ from volunteers.views import STAFF, _enum_or_404, _with_districts, bp
 
 LABELS = {"kinds": HELP_KIND_LABELS, "statuses": REQUEST_STATUS_LABELS,
           "priorities": PRIORITY_LABELS, "match_statuses": MATCH_STATUS_LABELS,
-          "tasks": dict(TASKS), "subjects": dict(SUBJECTS)}
+          "tasks": dict(TASKS), "subjects": dict(SUBJECTS), "volunteer_statuses": STATUS_LABELS}
+SHOWN = 30  # suggestions and blocked volunteers shown at first
 
 
 def _filters(form: RequestFilterForm) -> needs.RequestFilter:
@@ -109,13 +111,14 @@ def request_detail(request_id: int):
 def _render_detail(help_request, error: str = "", code: int = 200):
     today = local_today()
     matches = needs.matches_of(help_request)
-    ranked, blocked, not_offering = needs.suggestions(help_request, today) if (
-        help_request.status == RequestStatus.OPEN) else ([], [], 0)
+    everyone = request.args.get("all") == "1"
+    suggested = needs.suggestions(help_request, today, None if everyone else SHOWN) if (
+        help_request.status == RequestStatus.OPEN) else None
     return render_page(
         "volunteers/request.html", status=code, help_request=help_request,
         who=needs.beneficiary(help_request), matches=matches,
-        events=needs.history_of(matches), ranked=ranked[:30], blocked=blocked[:30],
-        more_blocked=max(0, len(blocked) - 30), not_offering=not_offering, error=error,
+        events=needs.history_of(matches), suggested=suggested, everyone=everyone,
+        rule_labels=matching.RULE_LABELS, error=error,
         slots=availability.describe(help_request.slots), reason_form=ReasonForm(), **LABELS)
 
 

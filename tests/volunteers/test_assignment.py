@@ -48,7 +48,7 @@ def test_no_assignment_breaks_a_rule_or_a_capacity(app, need_list, pool):
         assert not breaks_a_rule(by_id[pairing.volunteer_id], dict(requests)[pairing.request_id])
     for volunteer_id, count in Counter(p.volunteer_id for p in pairings).items():
         candidate = by_id[volunteer_id]
-        assert count <= candidate.capacity - candidate.live
+        assert count <= candidate.capacity - candidate.live - candidate.waiting
 
 
 @CHECKS
@@ -63,7 +63,8 @@ def test_the_assignment_has_the_best_total_score(app, need_list, pool):
         best = 0.0
         for choice in itertools.product(*options):
             used = Counter(c.volunteer_id for c in choice if c is not None)
-            if any(used[c.volunteer_id] > max(0, c.capacity - c.live) for c in pool):
+            if any(used[c.volunteer_id] > max(0, c.capacity - c.live - c.waiting)
+                   for c in pool):
                 continue
             best = max(best, sum(matching.score(c, need).score
                                  for c, (_, need) in zip(choice, requests, strict=True)

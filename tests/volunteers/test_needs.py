@@ -83,13 +83,29 @@ def test_suggestions_rank_the_eligible_and_name_what_blocks_the_others(users):
                                  subjects="math", availability=ALL_WEEK)
     give_records(unchecked, adult_basics())
     VolunteerFactory(last_name="Seniorom", help_kinds="senior")
+    tutor(last_name="Wszkoleniu", status=VolunteerStatus.TRAINING)
     request = child_request()
-    ranked, blocked, not_offering = needs.suggestions(request, TODAY)
-    assert [s.candidate.volunteer_id for s in ranked] == [ready.id]
-    (candidate, rules), = blocked
+    found = needs.suggestions(request, TODAY)
+    assert [s.candidate.volunteer_id for s in found.shortlist.ranked] == [ready.id]
+    (candidate, rules), = found.shortlist.blocked
     assert candidate.volunteer_id == unchecked.id
     assert any("register" in rule for rule in rules)
-    assert not_offering == 1
+    assert found.shortlist.rule_counts == {"register": 1, "criminal": 1}
+    assert found.not_active == {VolunteerStatus.TRAINING: 1}
+    assert found.not_offering == 1
+
+
+def test_suggestions_show_the_best_first_and_count_the_rest(users):
+    tutors = [tutor(last_name=f"Tutor{i}", capacity=i % 3 + 1) for i in range(5)]
+    for volunteer in tutors[:2]:
+        matched = child_request()
+        db.session.add(Match(request_id=matched.id, volunteer_id=volunteer.id,
+                             status=MatchStatus.ACTIVE, score=50, schedule=0))
+    found = needs.suggestions(child_request(), TODAY, limit=2)
+    shortlist = found.shortlist
+    assert len(shortlist.ranked) == 2 and shortlist.ranked_total + shortlist.blocked_total == 5
+    everyone = needs.suggestions(child_request(), TODAY, limit=None).shortlist
+    assert [s.score for s in everyone.ranked[:2]] == [s.score for s in shortlist.ranked]
 
 
 def test_the_service_refuses_to_propose_a_blocked_volunteer(users):
