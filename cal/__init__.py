@@ -50,6 +50,7 @@ def _check_base_url(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    import cal.core.once  # noqa: F401  (forms stored once, used by every package)
     import cal.jobs.models  # noqa: F401  (the outbox table, used by every package)
     from cal.core.i18n import select_locale
 

@@ -39,6 +39,7 @@ from cal.core.forms import (
     options,
     strip,
 )
+from cal.core.once import once_key_field
 from cal.core.timeutil import age_on, local_to_utc
 from volunteers import availability
 from volunteers.models import (
@@ -307,6 +308,7 @@ REQUEST_KIND_CHOICES = [(k.value, HELP_KIND_LABELS[k]) for k in REQUEST_KINDS]
 class RequestForm(FlaskForm):
     """A help request; subject, grade and goal for tutoring, tasks for other help."""
 
+    once_key = once_key_field()
     kind = SelectField(_l("Kind of help"), choices=options(REQUEST_KIND_CHOICES))
     subject = SelectField(_l("Subject"), choices=options([("", "—"), *SUBJECTS]),
                           validators=[Optional()])

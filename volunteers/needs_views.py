@@ -10,6 +10,7 @@ from flask_login import current_user
 from cal.core.access import Role, roles_required
 from cal.core.errors import DomainError
 from cal.core.http import found
+from cal.core.once import submit_once
 from cal.core.render import render_form, render_page
 from cal.core.timeutil import local_today
 from cal.extensions import db
@@ -86,17 +87,17 @@ def request_edit(request_id: int):
 
 def _save_request(form, help_request, person=None, household=None):
     if form.validate_on_submit():
+        def save() -> str:
+            saved = needs.save_request(help_request, form.request_data(), current_user,
+                                       person=person, household=household)
+            flash(_("Changes saved."), "success")
+            return url_for("volunteers.request_detail", request_id=saved.id)
         try:
-            help_request = needs.save_request(help_request, form.request_data(), current_user,
-                                              person=person, household=household)
+            return submit_once(form.once_key.data, save)
         except DomainError as error:
             db.session.rollback()
             (form[error.field].errors if error.field else form.form_errors).append(
                 error.message)
-        else:
-            db.session.commit()
-            flash(_("Changes saved."), "success")
-            return redirect(url_for("volunteers.request_detail", request_id=help_request.id))
     who = needs.beneficiary(help_request) if help_request else (person or household)
     return render_form("volunteers/request_form.html", form, help_request=help_request,
                        who=who, grid=availability)

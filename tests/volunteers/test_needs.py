@@ -214,14 +214,19 @@ def test_a_coordinator_records_a_request_from_the_persons_page(client_as):
     client = client_as(Role.COORDINATOR)
     assert f"/volunteers/requests/new?person={child.id}" in client.get(
         f"/people/{child.id}").text
+    page = client.get(f"/volunteers/requests/new?person={child.id}").text
+    key = page.split('name="once_key" type="hidden" value="')[1].split('"')[0]
     refused = client.post(f"/volunteers/requests/new?person={child.id}", data={
         "kind": "tutoring", "subject": "", "starts_on": TODAY.isoformat(), "priority": "2",
-        "district_id": "0"})
-    assert refused.status_code == 422
-    sent = client.post(f"/volunteers/requests/new?person={child.id}", data={
-        "kind": "tutoring", "subject": "math", "grade": "3", "starts_on": TODAY.isoformat(),
-        "priority": "1", "district_id": "0", "slot-1-4": "y", "tasks": ["shopping"]})
+        "district_id": "0", "once_key": key})
+    assert refused.status_code == 422 and key in refused.text  # the same form, kept
+    form = {"kind": "tutoring", "subject": "math", "grade": "3", "starts_on": TODAY.isoformat(),
+            "priority": "1", "district_id": "0", "slot-1-4": "y", "tasks": ["shopping"],
+            "once_key": key}
+    sent = client.post(f"/volunteers/requests/new?person={child.id}", data=form)
     assert sent.status_code == 302
+    again = client.post(f"/volunteers/requests/new?person={child.id}", data=form)
+    assert again.status_code == 302 and again.location == sent.location  # stored once
     request = db.session.scalar(select(HelpRequest))
     assert request.subject == "math" and request.grade == 3 and request.tasks == ""
     assert request.slots and request.person_id == child.id
