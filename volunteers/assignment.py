@@ -61,10 +61,10 @@ def assign_with_options(requests: list[tuple[int, matching.Need]],
         if allowed.size:
             best = allowed[np.argsort(-scores[allowed], kind="stable")]
             enough = np.searchsorted(np.cumsum(free[best]), len(requests)) + 1
-            best = best[:enough]
-            table[row] = scores
             options[requests[row][0]] = [(candidates[i].volunteer_id, float(scores[i]))
                                          for i in best[:alternatives].tolist()]
+            best = best[:enough]
+            table[row] = scores
             counts = free[best]
             total = int(counts.sum())
             within = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)

@@ -357,23 +357,27 @@ def open_requests(kind: HelpKind | None = None, district_id: int | None = None):
 
 
 def plan_open(today: date, kind: HelpKind | None = None, district_id: int | None = None,
-              alternatives: int = 5) -> list[PlanRow]:
+              alternatives: int = 5, chosen: dict[int, int | None] | None = None
+              ) -> list[PlanRow]:
     """The best assignment of every open request (of a kind, in a district) to the
-    active volunteers with free places; nothing is proposed until confirmed."""
+    active volunteers with free places; nothing is proposed until confirmed. `chosen`
+    keeps the coordinator's own choices (request -> volunteer or None) over it."""
     requests = open_requests(kind, district_id)
     candidates = roster(today, active_only=True)
     by_id = {c.volunteer_id: c for c in candidates}
     pairings, options = assignment.assign_with_options(
         [(r.id, need_of(r, today)) for r in requests], candidates, alternatives)
-    chosen = {p.request_id: p for p in pairings}
+    best = {p.request_id: (p.volunteer_id, p.score) for p in pairings}
     rows = []
     for request in requests:
-        pairing = chosen.get(request.id)
-        offered = [(by_id[v], score) for v, score in options.get(request.id, [])]
-        if pairing and all(c.volunteer_id != pairing.volunteer_id for c, _ in offered):
-            offered.insert(0, (by_id[pairing.volunteer_id], pairing.score))
-        rows.append(PlanRow(request, pairing.volunteer_id if pairing else None,
-                            pairing.score if pairing else None, offered))
+        volunteer_id, score = best.get(request.id, (None, None))
+        if chosen is not None and request.id in chosen:
+            volunteer_id, score = chosen[request.id], None
+        offered = [(by_id[v], s) for v, s in options.get(request.id, [])]
+        if volunteer_id in by_id and all(c.volunteer_id != volunteer_id for c, _ in offered):
+            offered.insert(0, (by_id[volunteer_id], score))
+        score = next((s for c, s in offered if c.volunteer_id == volunteer_id), None)
+        rows.append(PlanRow(request, volunteer_id, score, offered))
     return rows
 
 

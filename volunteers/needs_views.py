@@ -3,20 +3,30 @@ for the volunteer on the phone."""
 
 from __future__ import annotations
 
+import re
+
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from cal.core.access import Role, roles_required
 from cal.core.errors import DomainError
 from cal.core.http import found
-from cal.core.once import submit_once
+from cal.core.once import KEY_PATTERN, new_key, submit_once
 from cal.core.render import render_form, render_page
 from cal.core.timeutil import local_today
 from cal.extensions import db
 from cal.people import services as people
 from volunteers import availability, matching, needs, services
-from volunteers.forms import SUBJECTS, TASKS, ReasonForm, RequestFilterForm, RequestForm
+from volunteers.forms import (
+    REQUEST_KIND_CHOICES,
+    SUBJECTS,
+    TASKS,
+    ReasonForm,
+    RequestFilterForm,
+    RequestForm,
+)
 from volunteers.models import (
     HELP_KIND_LABELS,
     MATCH_STATUS_LABELS,
@@ -121,6 +131,61 @@ def _render_detail(help_request, error: str = "", code: int = 200):
         events=needs.history_of(matches), suggested=suggested, everyone=everyone,
         rule_labels=matching.RULE_LABELS, error=error,
         slots=availability.describe(help_request.slots), reason_form=ReasonForm(), **LABELS)
+
+
+@bp.route("/requests/assign", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def requests_assign():
+    """Whole-list assignment: the best plan for every open request, to review and
+    change; nothing is sent until the coordinator confirms it."""
+    kind = _enum_or_404(HelpKind, request.values["kind"]) if request.values.get("kind") else None
+    district_id = request.values.get("district", type=int) or None
+    if request.method == "GET":
+        return _render_plan(needs.plan_open(local_today(), kind, district_id), kind,
+                            district_id)
+    choices = _posted_choices()
+    key = request.form.get("once_key", "")
+    if not re.fullmatch(KEY_PATTERN, key):
+        abort(400)
+
+    def send() -> str:
+        made = needs.propose_plan({r: v for r, v in choices.items() if v}, current_user,
+                                  local_today())
+        flash(ngettext("%(num)d proposal sent. Volunteers answer on the phone.",
+                       "%(num)d proposals sent. Volunteers answer on the phone.", len(made)),
+              "success")
+        return url_for("volunteers.requests", status=RequestStatus.PROPOSED.value)
+    try:
+        return submit_once(key, send)
+    except DomainError as refused:
+        db.session.rollback()
+        rows = needs.plan_open(local_today(), kind, district_id, chosen=choices)
+        errors = dict(getattr(refused, "errors", {}))
+        for row in rows:
+            row.error = errors.pop(row.request.id, "")
+        gone = [_("Request %(id)d: %(error)s", id=request_id, error=error)
+                for request_id, error in errors.items()]  # no longer open: not in the list
+        return _render_plan(rows, kind, district_id, error=" ".join([refused.message, *gone]),
+                            key=key, code=422)
+
+
+def _posted_choices() -> dict[int, int | None]:
+    """The plan as sent: request -> volunteer (None for nobody) from v-<request> fields."""
+    choices = {}
+    for name, value in request.form.items():
+        if name.startswith("v-") and name[2:].isdigit():
+            choices[int(name[2:])] = int(value) if value.isdigit() else None
+    return choices
+
+
+def _render_plan(rows, kind, district_id, error: str = "", key: str = "", code: int = 200):
+    chosen = [row for row in rows if row.volunteer_id]
+    return render_page(
+        "volunteers/assign.html", status=code, rows=rows, kind=kind, district_id=district_id,
+        districts=people.list_districts(), request_kinds=REQUEST_KIND_CHOICES,
+        chosen=len(chosen), once_key=key or new_key(),
+        total=round(sum(row.score or 0 for row in chosen), 1), error=error, today=local_today(),
+        **LABELS)
 
 
 @bp.post("/requests/<int:request_id>/propose")

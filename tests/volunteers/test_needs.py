@@ -275,7 +275,7 @@ def test_proposing_from_the_page_and_a_refusal_shows_the_rule(client_as, users):
 
 
 @pytest.mark.parametrize("path", ["/volunteers/requests", "/volunteers/requests/{id}",
-                                  "/volunteers/me/matches"])
+                                  "/volunteers/me/matches", "/volunteers/requests/assign"])
 def test_request_pages_keep_to_the_query_budget(client_as, users, count_queries, path):
     request = child_request()
     mine = tutor(user_id=users[Role.VOLUNTEER].id)
@@ -297,3 +297,67 @@ def test_request_pages_keep_to_the_query_budget(client_as, users, count_queries,
     with count_queries() as many:
         assert client.get(url).status_code == 200
     assert len(few) == len(many) <= 10, "\n".join(many)
+
+
+# Whole-list assignment --------------------------------------------------------------------
+
+def test_the_plan_gives_each_open_request_the_best_allowed_volunteer(users):
+    maths = tutor(last_name="Matematyk", subjects="math", capacity=1)
+    polish = tutor(last_name="Polonistka", subjects="math,polish", capacity=1)
+    first, second = child_request(subject="math"), child_request(subject="polish")
+    adult_request()  # nobody offers help to seniors
+    rows = {row.request.id: row for row in needs.plan_open(TODAY)}
+    assert rows[first.id].volunteer_id == maths.id  # not greedy: polish is left for second
+    assert rows[second.id].volunteer_id == polish.id
+    assert sum(1 for row in rows.values() if row.volunteer_id is None) == 1
+    assert all(c.volunteer_id in (maths.id, polish.id) for c, _ in rows[first.id].options)
+    assert db.session.scalar(select(func.count()).select_from(Match)) == 0  # nothing sent
+
+
+def test_confirming_the_plan_proposes_all_or_nothing(users):
+    coordinator = users[Role.COORDINATOR]
+    one = tutor(capacity=1, user_id=users[Role.VOLUNTEER].id)
+    two = tutor(capacity=1)
+    unchecked = VolunteerFactory(help_kinds="tutoring", subjects="math", availability=ALL_WEEK)
+    give_records(unchecked, adult_basics())
+    a, b, c = child_request(), child_request(), child_request()
+    db.session.commit()
+    with pytest.raises(needs.PlanRefused) as refused:
+        needs.propose_plan({a.id: one.id, b.id: one.id, c.id: unchecked.id}, coordinator,
+                           TODAY)
+    assert set(refused.value.errors) == {b.id, c.id}
+    assert "no free place" in refused.value.errors[b.id]
+    assert "register" in refused.value.errors[c.id]
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Match)) == 0
+    made = needs.propose_plan({a.id: one.id, b.id: two.id}, coordinator, TODAY)
+    assert {m.volunteer_id for m in made} == {one.id, two.id}
+    assert {r.status for r in (a, b)} == {RequestStatus.PROPOSED}
+    assert db.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.kind == "match_proposed")) == 1  # only the volunteer with an account
+    again = needs.plan_open(TODAY)
+    assert [row.request.id for row in again] == [c.id]
+    assert again[0].volunteer_id is None  # one and two have no free place left
+
+
+def test_the_plan_page_sends_nothing_until_confirmed_and_only_once(client_as, users):
+    one, two = tutor(last_name="Pierwsza"), tutor(last_name="Druga")
+    a, b = child_request(), child_request()
+    db.session.commit()
+    client = client_as(Role.COORDINATOR)
+    assert "/volunteers/requests/assign" in client.get("/volunteers/requests").text
+    page = client.get("/volunteers/requests/assign")
+    assert page.status_code == 200 and "Pierwsza" in page.text and "Druga" in page.text
+    assert db.session.scalar(select(func.count()).select_from(Match)) == 0
+    key = page.text.split('name="once_key" value="')[1].split('"')[0]
+    form = {"once_key": key, f"v-{a.id}": str(two.id), f"v-{b.id}": ""}  # changed by hand
+    sent = client.post("/volunteers/requests/assign", data=form)
+    assert sent.status_code == 302
+    again = client.post("/volunteers/requests/assign", data=form)
+    assert again.status_code == 302 and again.location == sent.location
+    assert db.session.scalars(select(Match.volunteer_id)).all() == [two.id]
+    refused = client.post("/volunteers/requests/assign", data={
+        "once_key": "x" * 20, f"v-{b.id}": str(one.id), f"v-{a.id}": str(one.id)})
+    assert refused.status_code == 422 and 'role="alert"' in refused.text
+    assert f'<option value="{one.id}" selected>' in refused.text  # the choice is kept
+    assert db.session.scalar(select(func.count()).select_from(Match)) == 1  # nothing sent
