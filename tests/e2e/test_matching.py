@@ -60,3 +60,26 @@ def test_a_need_is_recorded_proposed_and_accepted_on_the_phone(visit):
 
     page.goto(request_url)
     assert "Dopasowane" in page.locator("dl.facts").inner_text()
+
+
+def test_the_coordinator_reviews_the_whole_list_plan_and_sends_it(visit):
+    desk = visit(DESKTOP, name="assign-desk")
+    page = desk.page
+    sign_in(desk, "koordynator@cal.local")
+    desk.goto("/volunteers/requests")
+    page.get_by_role("button", name="Zaproponuj dla wszystkich otwartych potrzeb").click()
+    page.wait_for_url(re.compile(r"/volunteers/requests/assign$"))
+    desk.check_accessibility()
+    desk.screenshot("plan")
+    rows = page.locator("table.plan tbody tr")
+    planned = rows.count()
+    assert planned > 3
+    rows.nth(0).locator("select").select_option("")  # the coordinator changes a row
+    left_out = page.evaluate(
+        "() => [...document.querySelectorAll('table.plan select')].filter(s => !s.value).length")
+    page.get_by_role("button", name="Wyślij wybrane propozycje").click()
+    page.wait_for_url(re.compile(r"/volunteers/requests\?status=proposed$"))
+    flash = page.locator(".flash-success").inner_text()
+    assert "Wysłano" in flash
+    desk.goto("/volunteers/requests/assign")
+    assert page.locator("table.plan tbody tr").count() == left_out  # only those left out
