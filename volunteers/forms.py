@@ -198,6 +198,7 @@ class OwnProfileForm(FlaskForm):
 
 
 class RecordForm(FlaskForm):
+    once_key = once_key_field()
     done_on = DateField(_l("Date (signed, given or checked)"),
                         validators=[InputRequired(_l("Enter the date.")), NotInFuture(),
                                     NotBefore(2000)])
@@ -227,6 +228,7 @@ class RecordForm(FlaskForm):
 
 class DocumentForm(FlaskForm):
     """The data a document asks for; each kind shows only its own fields."""
+    once_key = once_key_field()
 
     issued_on = DateField(_l("Date of issue"), validators=[
         InputRequired(_l("Enter the date.")), NotBefore(2000), NotAfter(2100)])
@@ -258,6 +260,7 @@ def _kind_choices():
 
 
 class CourseForm(FlaskForm):
+    once_key = once_key_field()
     name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description and programme"), filters=[strip],
                                 validators=[Length(max=4000)])
@@ -276,6 +279,7 @@ class CourseForm(FlaskForm):
 
 
 class SessionForm(FlaskForm):
+    once_key = once_key_field()
     day = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date.")),
                                             NotBefore(2000), NotAfter(2100)])
     start = TimeField(_l("Start time"), validators=[InputRequired(_l("Enter the time."))])
@@ -294,6 +298,7 @@ class SessionForm(FlaskForm):
 
 class CompletionForm(FlaskForm):
     """A training completed elsewhere, recorded by hand."""
+    once_key = once_key_field()
 
     course_id = SelectField(_l("Training"), coerce=int, validators=[InputRequired()])
     completed_on = DateField(_l("Completed on"), validators=[

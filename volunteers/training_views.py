@@ -12,6 +12,7 @@ from cal.core.access import Role, roles_required
 from cal.core.errors import DomainError
 from cal.core.forms import options
 from cal.core.http import found
+from cal.core.once import submit_once
 from cal.core.render import render_form, render_page
 from cal.core.timeutil import local_today, to_local, utcnow
 from cal.extensions import db
@@ -58,10 +59,11 @@ def course_edit(course_id: int):
 def _course_form(course):
     form = CourseForm(obj=_course_values(course) if request.method == "GET" else None)
     if form.validate_on_submit():
-        course = training.save_course(course, form.course_data(), current_user)
-        db.session.commit()
-        flash(_("Changes saved."), "success")
-        return redirect(url_for("volunteers.course", course_id=course.id))
+        def save() -> str:
+            saved = training.save_course(course, form.course_data(), current_user)
+            flash(_("Changes saved."), "success")
+            return url_for("volunteers.course", course_id=saved.id)
+        return submit_once(form.once_key.data, save)
     return render_form("volunteers/course_form.html", form, course=course)
 
 
@@ -89,10 +91,11 @@ def session_new(course_id: int):
     course = _course_or_404(course_id)
     form = SessionForm()
     if form.validate_on_submit():
-        session = training.save_session(course, None, form.session_data(), current_user)
-        db.session.commit()
-        flash(_("Session added."), "success")
-        return redirect(url_for("volunteers.training_session", session_id=session.id))
+        def add() -> str:
+            session = training.save_session(course, None, form.session_data(), current_user)
+            flash(_("Session added."), "success")
+            return url_for("volunteers.training_session", session_id=session.id)
+        return submit_once(form.once_key.data, add)
     return render_form("volunteers/session_form.html", form, course=course,
                        training_session=None)
 
@@ -174,11 +177,13 @@ def completion_new(volunteer_id: int):
     form.course_id.choices = options((c.id, c.name) for c in training.list_courses())
     if form.validate_on_submit():
         course = _course_or_404(form.course_id.data)
-        training.add_completion(volunteer, course, form.completed_on.data, form.note.data,
-                                current_user)
-        db.session.commit()
-        flash(_("Recorded: %(what)s.", what=course.name), "success")
-        return redirect(url_for("volunteers.detail", volunteer_id=volunteer.id))
+
+        def record() -> str:
+            training.add_completion(volunteer, course, form.completed_on.data, form.note.data,
+                                    current_user)
+            flash(_("Recorded: %(what)s.", what=course.name), "success")
+            return url_for("volunteers.detail", volunteer_id=volunteer.id)
+        return submit_once(form.once_key.data, record)
     return render_form("volunteers/completion_form.html", form, volunteer=volunteer)
 
 

@@ -14,6 +14,7 @@ from cal.core.access import Role, public, roles_required
 from cal.core.errors import DomainError
 from cal.core.forms import options
 from cal.core.http import found
+from cal.core.once import submit_once
 from cal.core.render import render_form, render_page
 from cal.core.timeutil import local_today
 from cal.core.urls import external_url
@@ -199,14 +200,15 @@ def record_new(volunteer_id: int, kind: str):
     kind = _enum_or_404(RecordKind, kind)
     form = RecordForm()
     if form.validate_on_submit():
-        try:
+        def record() -> str:
             services.add_record(volunteer, kind, form.record_data(), current_user)
-        except DomainError as error:
-            form[error.field].errors.append(error.message)
-        else:
-            db.session.commit()
             flash(_("Recorded: %(what)s.", what=RECORD_LABELS[kind]), "success")
-            return redirect(url_for("volunteers.detail", volunteer_id=volunteer.id))
+            return url_for("volunteers.detail", volunteer_id=volunteer.id)
+        try:
+            return submit_once(form.once_key.data, record)
+        except DomainError as error:
+            db.session.rollback()
+            form[error.field].errors.append(error.message)
     return render_form("volunteers/record.html", form, volunteer=volunteer, kind=kind,
                        title=RECORD_LABELS[kind], fields=record_fields(kind),
                        field_labels=FIELD_LABELS_BY_KIND.get(kind, {}))
@@ -231,15 +233,16 @@ def document_new(volunteer_id: int, kind: str):
     form = DocumentForm(data=documents.defaults_for(volunteer, kind, records, local_today())
                         if request.method == "GET" else None)
     if form.validate_on_submit():
-        try:
+        def issue() -> str:
             documents.issue_document(volunteer, kind, form.document_data(), current_user,
                                      records)
-        except DomainError as error:
-            form[error.field].errors.append(error.message)
-        else:
-            db.session.commit()
             flash(_("Issued: %(what)s.", what=documents.DOCUMENT_LABELS[kind]), "success")
-            return redirect(url_for("volunteers.detail", volunteer_id=volunteer.id))
+            return url_for("volunteers.detail", volunteer_id=volunteer.id)
+        try:
+            return submit_once(form.once_key.data, issue)
+        except DomainError as error:
+            db.session.rollback()
+            form[error.field].errors.append(error.message)
     return render_form("volunteers/document.html", form, volunteer=volunteer, kind=kind,
                        title=documents.DOCUMENT_LABELS[kind],
                        fields=documents.DOCUMENT_FIELDS[kind])

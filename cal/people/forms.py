@@ -21,9 +21,11 @@ from wtforms.validators import (
 from wtforms.widgets import HiddenInput
 
 from cal.core.forms import PHONE, NotAfter, NotBefore, NotInFuture, optional_id_field, strip
+from cal.core.once import once_key_field
 
 
 class PersonForm(FlaskForm):
+    once_key = once_key_field()
     first_name = StringField(
         _l("First name"), filters=[strip], validators=[DataRequired(), Length(max=80)]
     )
@@ -55,6 +57,7 @@ class PersonForm(FlaskForm):
 
 
 class HouseholdForm(FlaskForm):
+    once_key = once_key_field()
     name = StringField(
         _l("Name of the household"), filters=[strip],
         validators=[DataRequired(), Length(max=120)],

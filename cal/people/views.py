@@ -10,6 +10,7 @@ from cal.core.access import Role, roles_required
 from cal.core.errors import DomainError
 from cal.core.forms import options
 from cal.core.http import found
+from cal.core.once import submit_once
 from cal.core.render import render_form, render_page
 from cal.extensions import db
 from cal.people import services
@@ -62,19 +63,21 @@ def person_new():
     household = services.get_household(form.household_id.data or 0)
     duplicates = []
     if form.validate_on_submit():
-        try:
+        def register() -> str:
             person = services.create_person(
                 _person_data(form), current_user, confirm_duplicate=form.confirm_duplicate.data
             )
+            flash(_("Person registered."), "success")
+            return url_for("people.person_detail", person_id=person.id)
+        try:
+            return submit_once(form.once_key.data, register)
         except services.DuplicateWarning as warning:
+            db.session.rollback()
             duplicates = warning.duplicates
             form.confirm_duplicate.errors.append(warning.message)
         except DomainError as error:
+            db.session.rollback()
             form.first_name.errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Person registered."), "success")
-            return redirect(url_for("people.person_detail", person_id=person.id))
     return render_form("people/form.html", form, person=None, duplicates=duplicates,
                        household=household)
 
@@ -125,10 +128,12 @@ def _save_household(household: Household | None):
     if form.validate_on_submit():
         data = dict(form.data)
         data["district_id"] = data.get("district_id") or None
-        household = services.save_household(household, data, current_user)
-        db.session.commit()
-        flash(_("Household saved."), "success")
-        return redirect(url_for("people.household_detail", household_id=household.id))
+
+        def save() -> str:
+            saved = services.save_household(household, data, current_user)
+            flash(_("Household saved."), "success")
+            return url_for("people.household_detail", household_id=saved.id)
+        return submit_once(form.once_key.data, save)
     return render_form("people/household_form.html", form, household=household)
 
 

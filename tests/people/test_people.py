@@ -153,13 +153,16 @@ def test_register_duplicate_shows_a_warning_then_saves_when_confirmed(client_as)
     PersonFactory(first_name="Zofia", last_name="Nowak", birth_date=date(2015, 3, 14))
     db.session.commit()
     client = client_as(Role.COORDINATOR)
-    data = {"first_name": "Zofia", "last_name": "Nowak", "birth_date": "2015-09-09"}
+    data = {"first_name": "Zofia", "last_name": "Nowak", "birth_date": "2015-09-09",
+            "once_key": "a-key-for-this-form-1"}
     warned = client.post("/people/new", data=data)
     assert warned.status_code == 422
     assert 'name="confirm_duplicate"' in warned.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Person.id))) == 1
     saved = client.post("/people/new", data={**data, "confirm_duplicate": "y"})
     assert saved.status_code == 302
+    again = client.post("/people/new", data={**data, "confirm_duplicate": "y"})  # sent twice
+    assert again.status_code == 302 and again.location == saved.location
     assert db.session.scalar(select(func.count(Person.id))) == 2
 
 

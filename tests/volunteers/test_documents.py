@@ -206,11 +206,14 @@ def test_a_coordinator_issues_a_document_and_finds_it_listed_with_its_date(clien
     volunteer = VolunteerFactory(birth_date=born(30))
     db.session.commit()
     client = client_as(Role.COORDINATOR)
-    sent = client.post(f"/volunteers/{volunteer.id}/documents/agreement", data={
-        "issued_on": TODAY.isoformat(), "period_start": TODAY.isoformat(),
-        "period_end": "", "scope": "odwiedziny u seniorów", "place": "dom seniora",
-        "terms": "7 dni wypowiedzenia"})
+    form = {"issued_on": TODAY.isoformat(), "period_start": TODAY.isoformat(),
+            "period_end": "", "scope": "odwiedziny u seniorów", "place": "dom seniora",
+            "terms": "7 dni wypowiedzenia", "once_key": "a-key-for-this-form-1"}
+    sent = client.post(f"/volunteers/{volunteer.id}/documents/agreement", data=form)
     assert sent.status_code == 302
+    again = client.post(f"/volunteers/{volunteer.id}/documents/agreement", data=form)
+    assert again.status_code == 302  # a double tap issues one document
+    assert db.session.scalar(select(func.count()).select_from(VolunteerDocument)) == 1
     document = db.session.scalar(select(VolunteerDocument))
     detail = client.get(f"/volunteers/{volunteer.id}")
     assert f"/volunteers/{volunteer.id}/documents/{document.id}.pdf" in detail.text
