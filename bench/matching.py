@@ -16,6 +16,7 @@ Budgets (issue: needs and matching): suggestions under 200 ms, the whole list un
 from __future__ import annotations
 
 import argparse
+import gc
 import random
 import statistics
 import sys
@@ -179,12 +180,13 @@ def main(argv=None) -> int:
                           "BASE_URL": "http://localhost"})
         with app.app_context():
             flask_migrate.upgrade()
+        gc.freeze()  # as wsgi.py does after start-up
         result = measure(app, label, args.volunteers, args.requests)
         with app.app_context():
             db.engine.dispose()
     print(report(result, args.volunteers))
-    slow = (statistics.median(result["service"]) * 1000 > BUDGET_SUGGESTIONS_MS
-            or statistics.median(result["plan"]) > BUDGET_WHOLE_LIST_S)
+    slow = (max(result["service"]) * 1000 > BUDGET_SUGGESTIONS_MS
+            or max(result["plan"]) > BUDGET_WHOLE_LIST_S)
     if slow:
         print("over budget", file=sys.stderr)
     return 1 if slow else 0
