@@ -12,6 +12,7 @@ from wtforms import (
     Field,
     HiddenField,
     IntegerField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -42,6 +43,7 @@ from cal.core.forms import (
 from cal.core.once import once_key_field
 from cal.core.timeutil import age_on, local_to_utc
 from volunteers import availability
+from volunteers.hours import DURATIONS, MAX_MINUTES, MIN_MINUTES, hours_text
 from volunteers.models import (
     HELP_KIND_LABELS,
     PRIORITY_LABELS,
@@ -366,3 +368,28 @@ class RequestFilterForm(FlaskForm):
 
 class ReasonForm(FlaskForm):
     reason = StringField(_l("Reason"), filters=[strip], validators=[Length(max=300)])
+
+
+def _minutes_label(minutes: int) -> str:
+    return hours_text(minutes)
+
+
+class HoursForm(FlaskForm):
+    """Hours from the phone: what for (prefilled), how long (a chip), which day."""
+
+    key = once_key_field()
+    activity = SelectField(_l("What did you help with?"), validators=[DataRequired()])
+    label = StringField(_l("Which session or event"), filters=[strip],
+                        validators=[Length(max=200)])
+    minutes = RadioField(_l("How long"), choices=options([
+        *((str(m), _minutes_label(m)) for m in DURATIONS), ("other", _l("Other"))]),
+        validators=[DataRequired(_l("Choose how long."))])
+    other_minutes = IntegerField(_l("Minutes"), validators=[
+        Optional(), NumberRange(min=MIN_MINUTES, max=MAX_MINUTES)])
+    worked_on = DateField(_l("Day"), validators=[DataRequired(_l("Give the day."))])
+    note = StringField(_l("Note (optional)"), filters=[strip], validators=[Length(max=300)])
+
+    def minutes_value(self) -> int | None:
+        if self.minutes.data == "other":
+            return self.other_minutes.data
+        return int(self.minutes.data) if (self.minutes.data or "").isdigit() else None

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from cal.core.errors import DomainError
 from cal.core.timeutil import age_on, utcnow
@@ -311,11 +312,24 @@ def propose(request: HelpRequest, volunteer_ids: list[int], actor, today: date) 
             raise DomainError(_("%(name)s cannot be proposed: %(rules)s.",
                                 name=candidate.name, rules="; ".join(rules)))
         made.append(_new_match(request, candidate, need, turn, actor))
-    request.status = RequestStatus.PROPOSED
+    _claim_open(request)
     _tell_volunteer(made[0])
     audit(actor, AuditAction.CREATE, "match", made[0].id,
           detail=f"request {request.id}: " + ",".join(map(str, volunteer_ids)))
     return made
+
+
+def _claim_open(request: HelpRequest) -> None:
+    """Mark an open request proposed, in one conditional UPDATE: of two coordinators
+    proposing it at the same moment, the second is refused."""
+    moved = db.session.execute(
+        update(HelpRequest).where(HelpRequest.id == request.id,
+                                  HelpRequest.status == RequestStatus.OPEN)
+        .values(status=RequestStatus.PROPOSED)
+        .execution_options(synchronize_session=False)).rowcount
+    if moved != 1:
+        raise DomainError(_("Only an open request can be proposed."))
+    set_committed_value(request, "status", RequestStatus.PROPOSED)
 
 
 def _new_match(request: HelpRequest, candidate: matching.Candidate, need: matching.Need,
@@ -372,10 +386,13 @@ def plan_open(today: date, kind: HelpKind | None = None, district_id: int | None
     for request in requests:
         volunteer_id, score = best.get(request.id, (None, None))
         if chosen is not None and request.id in chosen:
-            volunteer_id, score = chosen[request.id], None
+            volunteer_id = chosen[request.id]
         offered = [(by_id[v], s) for v, s in options.get(request.id, [])]
         if volunteer_id in by_id and all(c.volunteer_id != volunteer_id for c, _ in offered):
-            offered.insert(0, (by_id[volunteer_id], score))
+            candidate, need = by_id[volunteer_id], need_of(request, today)
+            score = (None if matching.blockers(candidate, need)
+                     else matching.score(candidate, need).score)
+            offered.insert(0, (candidate, score))
         score = next((s for c, s in offered if c.volunteer_id == volunteer_id), None)
         rows.append(PlanRow(request, volunteer_id, score, offered))
     return rows
@@ -402,7 +419,10 @@ def propose_plan(choices: dict[int, int], actor, today: date) -> list[Match]:
     taken: dict[int, int] = {}
     for request_id, volunteer_id in choices.items():
         request, candidate = requests.get(request_id), candidates.get(volunteer_id)
-        if request is None or candidate is None:
+        if request is None:
+            errors[request_id] = _("This request cannot be found.")
+            continue
+        if candidate is None:
             errors[request_id] = _("This volunteer cannot be found.")
             continue
         if request.status != RequestStatus.OPEN:
@@ -424,7 +444,7 @@ def propose_plan(choices: dict[int, int], actor, today: date) -> list[Match]:
     for request_id, volunteer_id in choices.items():
         request, candidate = requests[request_id], candidates[volunteer_id]
         match = _new_match(request, candidate, need_of(request, today), 1, actor)
-        request.status = RequestStatus.PROPOSED
+        _claim_open(request)
         _tell_of_proposal(match, users.get(volunteer_id))
         audit(actor, AuditAction.CREATE, "match", match.id,
               detail=f"request {request_id}: {volunteer_id} (whole list)")

@@ -97,11 +97,11 @@ def request_edit(request_id: int):
 
 def _save_request(form, help_request, person=None, household=None):
     if form.validate_on_submit():
-        def save() -> str:
+        def save() -> tuple[str, str]:
             saved = needs.save_request(help_request, form.request_data(), current_user,
                                        person=person, household=household)
-            flash(_("Changes saved."), "success")
-            return url_for("volunteers.request_detail", request_id=saved.id)
+            return (url_for("volunteers.request_detail", request_id=saved.id),
+                    _("Changes saved."))
         try:
             return submit_once(form.once_key.data, save)
         except DomainError as error:
@@ -148,13 +148,12 @@ def requests_assign():
     if not re.fullmatch(KEY_PATTERN, key):
         abort(400)
 
-    def send() -> str:
+    def send() -> tuple[str, str]:
         made = needs.propose_plan({r: v for r, v in choices.items() if v}, current_user,
                                   local_today())
-        flash(ngettext("%(num)d proposal sent. Volunteers answer on the phone.",
-                       "%(num)d proposals sent. Volunteers answer on the phone.", len(made)),
-              "success")
-        return url_for("volunteers.requests", status=RequestStatus.PROPOSED.value)
+        return (url_for("volunteers.requests", status=RequestStatus.PROPOSED.value),
+                ngettext("%(num)d proposal sent. Volunteers answer on the phone.",
+                         "%(num)d proposals sent. Volunteers answer on the phone.", len(made)))
     try:
         return submit_once(key, send)
     except DomainError as refused:
@@ -173,8 +172,8 @@ def _posted_choices() -> dict[int, int | None]:
     """The plan as sent: request -> volunteer (None for nobody) from v-<request> fields."""
     choices = {}
     for name, value in request.form.items():
-        if name.startswith("v-") and name[2:].isdigit():
-            choices[int(name[2:])] = int(value) if value.isdigit() else None
+        if re.fullmatch(r"v-[0-9]{1,9}", name):
+            choices[int(name[2:])] = int(value) if re.fullmatch(r"[0-9]{1,9}", value) else None
     return choices
 
 

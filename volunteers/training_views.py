@@ -59,10 +59,9 @@ def course_edit(course_id: int):
 def _course_form(course):
     form = CourseForm(obj=_course_values(course) if request.method == "GET" else None)
     if form.validate_on_submit():
-        def save() -> str:
+        def save() -> tuple[str, str]:
             saved = training.save_course(course, form.course_data(), current_user)
-            flash(_("Changes saved."), "success")
-            return url_for("volunteers.course", course_id=saved.id)
+            return url_for("volunteers.course", course_id=saved.id), _("Changes saved.")
         return submit_once(form.once_key.data, save)
     return render_form("volunteers/course_form.html", form, course=course)
 
@@ -91,10 +90,10 @@ def session_new(course_id: int):
     course = _course_or_404(course_id)
     form = SessionForm()
     if form.validate_on_submit():
-        def add() -> str:
+        def add() -> tuple[str, str]:
             session = training.save_session(course, None, form.session_data(), current_user)
-            flash(_("Session added."), "success")
-            return url_for("volunteers.training_session", session_id=session.id)
+            return (url_for("volunteers.training_session", session_id=session.id),
+                    _("Session added."))
         return submit_once(form.once_key.data, add)
     return render_form("volunteers/session_form.html", form, course=course,
                        training_session=None)
@@ -178,11 +177,11 @@ def completion_new(volunteer_id: int):
     if form.validate_on_submit():
         course = _course_or_404(form.course_id.data)
 
-        def record() -> str:
+        def record() -> tuple[str, str]:
             training.add_completion(volunteer, course, form.completed_on.data, form.note.data,
                                     current_user)
-            flash(_("Recorded: %(what)s.", what=course.name), "success")
-            return url_for("volunteers.detail", volunteer_id=volunteer.id)
+            return (url_for("volunteers.detail", volunteer_id=volunteer.id),
+                    _("Recorded: %(what)s.", what=course.name))
         return submit_once(form.once_key.data, record)
     return render_form("volunteers/completion_form.html", form, volunteer=volunteer)
 

@@ -200,10 +200,10 @@ def record_new(volunteer_id: int, kind: str):
     kind = _enum_or_404(RecordKind, kind)
     form = RecordForm()
     if form.validate_on_submit():
-        def record() -> str:
+        def record() -> tuple[str, str]:
             services.add_record(volunteer, kind, form.record_data(), current_user)
-            flash(_("Recorded: %(what)s.", what=RECORD_LABELS[kind]), "success")
-            return url_for("volunteers.detail", volunteer_id=volunteer.id)
+            return (url_for("volunteers.detail", volunteer_id=volunteer.id),
+                    _("Recorded: %(what)s.", what=RECORD_LABELS[kind]))
         try:
             return submit_once(form.once_key.data, record)
         except DomainError as error:
@@ -233,11 +233,11 @@ def document_new(volunteer_id: int, kind: str):
     form = DocumentForm(data=documents.defaults_for(volunteer, kind, records, local_today())
                         if request.method == "GET" else None)
     if form.validate_on_submit():
-        def issue() -> str:
+        def issue() -> tuple[str, str]:
             documents.issue_document(volunteer, kind, form.document_data(), current_user,
                                      records)
-            flash(_("Issued: %(what)s.", what=documents.DOCUMENT_LABELS[kind]), "success")
-            return url_for("volunteers.detail", volunteer_id=volunteer.id)
+            return (url_for("volunteers.detail", volunteer_id=volunteer.id),
+                    _("Issued: %(what)s.", what=documents.DOCUMENT_LABELS[kind]))
         try:
             return submit_once(form.once_key.data, issue)
         except DomainError as error:
@@ -290,4 +290,4 @@ def my_document_pdf(document_id: int):
 
 
 # The training, request and match pages share this blueprint.
-from volunteers import needs_views, training_views  # noqa: E402, F401
+from volunteers import hours_views, needs_views, training_views  # noqa: E402, F401

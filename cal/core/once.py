@@ -5,9 +5,13 @@ there again instead of storing twice; two at the same moment meet the unique key
 
 A view uses it as:
 
+    def save():
+        thing = service.create(...)
+        return url_for(..., id=thing.id), _("Saved.")
     try:
-        return submit_once(form.once_key.data, lambda: url_of_what_was_stored)
+        return submit_once(form.once_key.data, save)
     except DomainError as error:
+        db.session.rollback()
         ...  # the form's errors, as everywhere
 """
 
@@ -17,7 +21,7 @@ import secrets
 from collections.abc import Callable
 from datetime import datetime
 
-from flask import redirect
+from flask import abort, flash
 from flask_login import current_user
 from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +29,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from wtforms import HiddenField
 from wtforms.validators import DataRequired, Regexp
 
+from cal.core.render import go
 from cal.core.timeutil import utcnow
 from cal.extensions import db
 
@@ -55,24 +60,43 @@ def earlier(key: str) -> str | None:
         FormSubmission.key == key, FormSubmission.user_id == _user_id()))
 
 
-def submit_once(key: str, work: Callable[[], str]):
-    """Run work (which stores and returns the URL to show next) once per key, commit,
-    and redirect; the same key again redirects to that URL and stores nothing."""
+def submit_once(key: str, work: Callable[[], tuple[str, str]]):
+    """Run work once per key, commit, and go where it leads (render.go), saying its
+    message. work stores and returns (the URL to show next, a message or "").
+
+    The key is claimed before the work: a second copy of the form arriving at the same
+    moment waits on the first (PostgreSQL) or on the database lock (SQLite), then finds
+    the key taken and goes where the first went, without running the work again.
+    """
     done = earlier(key)
     if done is not None:
         db.session.rollback()
-        return redirect(done)
+        return go(done)
+    # The claim is the transaction's first write, so a clash rolls back nothing else
+    # (and needs no savepoint, which pysqlite would commit on release).
+    claim = FormSubmission(key=key, user_id=_user_id(), result_url="")
+    db.session.add(claim)
     try:
-        url = work()
-        db.session.add(FormSubmission(key=key, user_id=_user_id(), result_url=url[:300]))
+        db.session.flush()
+    except IntegrityError:
+        return _taken(key)
+    url, message = work()
+    claim.result_url = url[:300]
+    try:
         db.session.commit()
     except IntegrityError:  # the same form arrived twice at the same moment
-        db.session.rollback()
-        done = earlier(key)
-        if done is None:
-            raise
-        return redirect(done)
-    return redirect(url)
+        return _taken(key)
+    if message:
+        flash(message, "success")
+    return go(url)
+
+
+def _taken(key: str):
+    db.session.rollback()
+    done = earlier(key)
+    if done is None:  # another user's key, or a copy still at work: never run twice
+        abort(409)
+    return go(done)
 
 
 def _user_id() -> int | None:

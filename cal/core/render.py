@@ -9,7 +9,7 @@ everybody else gets the whole page.
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import redirect, render_template
 from htmx_flask import request
 from jinja2_fragments import BlockNotFoundError
 from jinja2_fragments.flask import render_block
@@ -35,3 +35,11 @@ def render_form(template: str, form, **context):
     with the errors beside the fields (htmx is configured to swap 422 answers)."""
     status = 422 if form.is_submitted() else 200
     return render_page(template, status=status, form=form, **context)
+
+
+def go(url: str):
+    """After a form was stored: a redirect to ``url``; for an htmx request an empty
+    answer whose HX-Redirect makes the browser open ``url`` as a whole page."""
+    if request.htmx:
+        return "", 204, {"HX-Redirect": url}
+    return redirect(url)

@@ -1,6 +1,5 @@
 """The start page of each role."""
 
-from datetime import date
 
 from flask import Blueprint
 from flask_login import current_user
@@ -9,11 +8,11 @@ from sqlalchemy import func, select
 from cal.auth.models import User
 from cal.core.access import Role, any_role
 from cal.core.render import render_page
-from cal.core.timeutil import utcnow
+from cal.core.timeutil import local_today, utcnow
 from cal.extensions import db
 from cal.people.models import AuditLog, Household, Person
+from volunteers import hours, training
 from volunteers import services as volunteer_services
-from volunteers import training
 from volunteers.models import STATUS_LABELS
 
 bp = Blueprint("dashboard", __name__)
@@ -40,9 +39,11 @@ def _admin_context() -> dict:
 
 def _volunteer_context() -> dict:
     volunteer = volunteer_services.volunteer_of_user(current_user)
-    trainings = (training.start_page_summary(volunteer, date.today(), utcnow())
-                 if volunteer else {})
-    return {"volunteer": volunteer, "status_labels": STATUS_LABELS, "trainings": trainings}
+    today = local_today()
+    trainings = (training.start_page_summary(volunteer, today, utcnow()) if volunteer else {})
+    visits = hours.next_visits(volunteer, today) if volunteer else []
+    return {"volunteer": volunteer, "status_labels": STATUS_LABELS, "trainings": trainings,
+            "visits": visits, "today": today}
 
 
 CONTEXT = {

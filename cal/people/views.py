@@ -63,12 +63,11 @@ def person_new():
     household = services.get_household(form.household_id.data or 0)
     duplicates = []
     if form.validate_on_submit():
-        def register() -> str:
+        def register() -> tuple[str, str]:
             person = services.create_person(
                 _person_data(form), current_user, confirm_duplicate=form.confirm_duplicate.data
             )
-            flash(_("Person registered."), "success")
-            return url_for("people.person_detail", person_id=person.id)
+            return url_for("people.person_detail", person_id=person.id), _("Person registered.")
         try:
             return submit_once(form.once_key.data, register)
         except services.DuplicateWarning as warning:
@@ -129,10 +128,10 @@ def _save_household(household: Household | None):
         data = dict(form.data)
         data["district_id"] = data.get("district_id") or None
 
-        def save() -> str:
+        def save() -> tuple[str, str]:
             saved = services.save_household(household, data, current_user)
-            flash(_("Household saved."), "success")
-            return url_for("people.household_detail", household_id=saved.id)
+            return (url_for("people.household_detail", household_id=saved.id),
+                    _("Household saved."))
         return submit_once(form.once_key.data, save)
     return render_form("people/household_form.html", form, household=household)
 

@@ -1,0 +1,271 @@
+"""Hours from the phone: stored once per key, bounds answered with a clear message and
+nothing stored, a volunteer never logs for nor sees another, totals, the start page."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from flask_babel import force_locale
+from sqlalchemy import func, select
+
+from cal.core.access import Role
+from cal.core.errors import DomainError
+from cal.extensions import db
+from tests.factories import PersonFactory, VolunteerFactory
+from volunteers import hours
+from volunteers.availability import encode
+from volunteers.models import (
+    Activity,
+    EntryStatus,
+    HelpKind,
+    HelpRequest,
+    HourEntry,
+    Match,
+    MatchStatus,
+)
+
+TODAY = date.today()
+KEY = "k" * 32
+
+
+@pytest.fixture(autouse=True)
+def in_english(app):
+    """The rules' words are checked in English (the catalog gives them in Polish)."""
+    with force_locale("en"):
+        yield
+
+
+def helping(volunteer, first_name="Zosia", schedule=None, status=MatchStatus.ACTIVE,
+            started=TODAY - timedelta(days=60)) -> Match:
+    child = PersonFactory(first_name=first_name)
+    request = HelpRequest(person_id=child.id, kind=HelpKind.TUTORING, subject="math",
+                          starts_on=started)
+    db.session.add(request)
+    db.session.flush()
+    match = Match(request_id=request.id, volunteer_id=volunteer.id, status=status, score=80,
+                  schedule=encode({(TODAY.weekday(), 4)}) if schedule is None else schedule,
+                  started_on=started)
+    db.session.add(match)
+    db.session.flush()
+    return match
+
+
+@pytest.fixture
+def me(users):
+    volunteer = VolunteerFactory(first_name="Kacper", user_id=users[Role.VOLUNTEER].id)
+    db.session.flush()
+    return volunteer
+
+
+def form(match_or_value, **changes) -> dict:
+    value = match_or_value if isinstance(match_or_value, str) else f"match:{match_or_value.id}"
+    return {"key": KEY, "activity": value, "minutes": "60", "worked_on": TODAY.isoformat(),
+            "note": "", "label": "", **changes}
+
+
+def count() -> int:
+    return db.session.scalar(select(func.count()).select_from(HourEntry))
+
+
+def test_the_same_submission_sent_fifty_times_stores_one_entry(client_as, me):
+    match = helping(me)
+    db.session.commit()
+    client = client_as(Role.VOLUNTEER)
+    answers = {client.post("/volunteers/me/hours/new", data=form(match)).status_code
+               for _ in range(50)}
+    assert answers == {302}
+    assert count() == 1
+    entry = db.session.scalar(select(HourEntry))
+    assert (entry.minutes, entry.match_id, entry.help_kind) == (60, match.id, HelpKind.TUTORING)
+    assert entry.status == EntryStatus.PENDING
+
+
+def test_an_htmx_submission_is_told_where_to_go(client_as, me):
+    match = helping(me)
+    db.session.commit()
+    sent = client_as(Role.VOLUNTEER).post("/volunteers/me/hours/new", data=form(match),
+                                          headers={"HX-Request": "true"})
+    assert sent.status_code == 204 and sent.headers["HX-Redirect"] == "/volunteers/me/hours"
+
+
+def test_two_copies_at_the_same_moment_store_one_entry(app, me):
+    match = helping(me)
+    db.session.commit()
+    data = hours.entry_data(hours.choices_for(me, TODAY), f"match:{match.id}", "", TODAY, 45,
+                            "", TODAY)
+    with db.engine.begin() as other:  # the other copy was stored a moment ago
+        other.execute(HourEntry.__table__.insert().values(
+            volunteer_id=me.id, key=KEY, activity="match", match_id=match.id, label="",
+            worked_on=TODAY, minutes=45, note="", status="pending", reject_reason="",
+            created_at=db.func.now(), updated_at=db.func.now()))
+    real_find = hours.find_entry
+    calls = []
+
+    def not_yet(key):  # this request looked before the other one was stored
+        calls.append(key)
+        return None if len(calls) == 1 else real_find(key)
+    hours.find_entry = not_yet
+    try:
+        entry, new = hours.log_hours(me, KEY, data)
+    finally:
+        hours.find_entry = real_find
+    assert not new and entry.minutes == 45 and count() == 1
+
+
+@pytest.mark.parametrize(("changes", "field", "message"), [
+    ({"worked_on": (TODAY + timedelta(days=1)).isoformat()}, "worked_on", "future"),
+    ({"worked_on": (TODAY - timedelta(days=31)).isoformat()}, "worked_on", "30 days back"),
+    ({"minutes": "other", "other_minutes": "2"}, "other_minutes", "5"),
+    ({"minutes": "other", "other_minutes": "800"}, "other_minutes", "720"),
+    ({"minutes": "other", "other_minutes": ""}, "other_minutes", "Give the minutes"),
+    ({"minutes": "17"}, "minutes", "Not a valid choice"),
+    ({"activity": "event"}, "label", "Name the session or event"),
+    ({"activity": "match:999999"}, "activity", "Not a valid choice"),
+    ({"worked_on": "yesterday"}, "worked_on", "Give the day"),
+    ({"key": "short"}, "key", ""),
+])
+def test_bad_input_is_answered_beside_its_field_and_nothing_is_stored(client_as, me, changes,
+                                                                       field, message):
+    match = helping(me)
+    db.session.commit()
+    client = client_as(Role.VOLUNTEER)
+    with force_locale("en"):
+        client.post("/language", data={"locale": "en", "next": "/"})
+        refused = client.post("/volunteers/me/hours/new", data=form(match, **changes))
+    assert refused.status_code == 422
+    assert "field-error" in refused.text and message in refused.text
+    assert f'id="{field}-error"' in refused.text or "out of date" in refused.text
+    assert count() == 0
+
+
+def test_a_volunteer_never_logs_for_nor_sees_another(client_as, me):
+    other = VolunteerFactory(first_name="Inna")
+    theirs = helping(other, first_name="Cudza")
+    mine = helping(me)
+    their_entry = HourEntry(volunteer_id=other.id, key="o" * 32, activity=Activity.MATCH,
+                            match_id=theirs.id, worked_on=TODAY, minutes=30,
+                            note="notatka innej osoby")
+    db.session.add(their_entry)
+    db.session.commit()
+    client = client_as(Role.VOLUNTEER)
+    page = client.get("/volunteers/me/hours/new").text
+    assert "Cudza" not in page and f"match:{mine.id}" in page
+    assert client.post("/volunteers/me/hours/new",
+                       data=form(theirs)).status_code == 422  # not among their choices
+    assert "notatka innej osoby" not in client.get("/volunteers/me/hours").text
+    assert client.get(f"/volunteers/me/hours/{their_entry.id}/edit").status_code == 404
+    assert client.post(f"/volunteers/me/hours/{their_entry.id}/delete").status_code == 404
+    # The same key as another volunteer's entry is refused, not taken over.
+    refused = client.post("/volunteers/me/hours/new", data=form(mine, key="o" * 32))
+    assert refused.status_code == 422 and count() == 1
+    assert db.session.get(HourEntry, their_entry.id).minutes == 30
+
+
+def test_an_entry_changes_only_while_it_waits(client_as, me):
+    match = helping(me)
+    db.session.commit()
+    client = client_as(Role.VOLUNTEER)
+    client.post("/volunteers/me/hours/new", data=form(match))
+    entry = db.session.scalar(select(HourEntry))
+    changed = client.post(f"/volunteers/me/hours/{entry.id}/edit",
+                          data=form(match, minutes="90", key="n" * 32))
+    assert changed.status_code == 302
+    db.session.refresh(entry)
+    assert entry.minutes == 90
+    entry.status = EntryStatus.APPROVED
+    db.session.commit()
+    refused = client.post(f"/volunteers/me/hours/{entry.id}/edit",
+                          data=form(match, minutes="30", key="n" * 32))
+    assert refused.status_code == 422 and "waits for approval" in refused.text
+    client.post(f"/volunteers/me/hours/{entry.id}/delete")
+    assert count() == 1
+    entry.status, entry.reject_reason = EntryStatus.REJECTED, "To był dzień wolny."
+    db.session.commit()
+    assert "To był dzień wolny." in client.get("/volunteers/me/hours").text
+
+
+def test_deleting_a_waiting_entry(client_as, me):
+    match = helping(me)
+    db.session.commit()
+    client = client_as(Role.VOLUNTEER)
+    client.post("/volunteers/me/hours/new", data=form(match))
+    entry = db.session.scalar(select(HourEntry))
+    assert client.post(f"/volunteers/me/hours/{entry.id}/delete").status_code == 302
+    assert count() == 0
+
+
+def test_totals_count_this_month_and_year_approved_and_waiting(app, me):
+    match = helping(me)
+    days = [TODAY, TODAY.replace(day=1), TODAY.replace(month=1, day=1),
+            TODAY.replace(year=TODAY.year - 1)]
+    for i, (day, status) in enumerate(zip(days, [EntryStatus.APPROVED, EntryStatus.PENDING,
+                                                 EntryStatus.APPROVED, EntryStatus.APPROVED],
+                                          strict=True)):
+        db.session.add(HourEntry(volunteer_id=me.id, key=f"{i}" * 20, activity=Activity.MATCH,
+                                 match_id=match.id, worked_on=day, minutes=60 * (i + 1),
+                                 status=status))
+    db.session.add(HourEntry(volunteer_id=me.id, key="r" * 20, activity=Activity.MATCH,
+                             match_id=match.id, worked_on=TODAY, minutes=500,
+                             status=EntryStatus.REJECTED))
+    db.session.flush()
+    totals = hours.totals_of(me, TODAY)
+    same_month = TODAY.month == 1
+    assert totals.month_approved == 60 + (180 if same_month else 0)
+    assert totals.month_waiting == 120
+    assert totals.year_approved == 60 + 180
+    assert totals.year_waiting == 120
+    assert hours.hours_text(90) == "1 h 30 min" and hours.hours_text(45) == "45 min"
+
+
+def test_the_form_starts_from_todays_visit_and_the_usual_length(client_as, me):
+    helping(me, first_name="Wczoraj", schedule=encode({((TODAY.weekday() + 1) % 7, 2)}))
+    today = helping(me, first_name="Dzisiaj")
+    choices = hours.choices_for(me, TODAY)
+    assert hours.likely_choice(me, choices, TODAY).match.id == today.id
+    db.session.add(HourEntry(volunteer_id=me.id, key="u" * 20, activity=Activity.MATCH,
+                             match_id=today.id, worked_on=TODAY, minutes=90))
+    db.session.commit()
+    page = client_as(Role.VOLUNTEER).get("/volunteers/me/hours/new").text
+    assert f'<option selected value="match:{today.id}">' in page
+    assert re.search(r'<input checked[^>]*value="90">', page)
+    assert f'value="{TODAY.isoformat()}"' in page
+
+
+def test_the_start_page_shows_the_next_visit_and_the_big_button(client_as, me):
+    helping(me, first_name="Zosia")
+    db.session.commit()
+    page = client_as(Role.VOLUNTEER).get("/").text
+    assert 'href="/volunteers/me/hours/new" role="button" class="big"' in page
+    assert "Zosia" in page and "16–18" in page
+
+
+@pytest.mark.parametrize("path", ["/", "/volunteers/me/hours", "/volunteers/me/hours/new"])
+def test_hours_pages_keep_to_the_query_budget(client_as, me, count_queries, path):
+    client = client_as(Role.VOLUNTEER)
+
+    def add(n):
+        for i in range(n):
+            match = helping(me, first_name=f"Dziecko{i}")
+            db.session.add(HourEntry(volunteer_id=me.id, key=f"{match.id:020d}",
+                                     activity=Activity.MATCH, match_id=match.id,
+                                     worked_on=TODAY, minutes=60))
+        db.session.commit()
+
+    add(1)
+    client.get(path)
+    with count_queries() as few:
+        assert client.get(path).status_code == 200
+    add(49)
+    with count_queries() as many:
+        assert client.get(path).status_code == 200
+    assert len(few) == len(many) <= 10, "\n".join(many)
+
+
+def test_the_service_refuses_a_day_before_the_help_started(app, me):
+    match = helping(me, started=TODAY - timedelta(days=3))
+    with pytest.raises(DomainError) as refused:
+        hours.entry_data(hours.choices_for(me, TODAY), f"match:{match.id}", "",
+                         TODAY - timedelta(days=5), 60, "", TODAY)
+    assert refused.value.field == "worked_on"
