@@ -295,8 +295,10 @@ def describe(entry: HourEntry) -> str:
 
 
 def hours_text(minutes: int) -> str:
-    """90 → '1 h 30 min', 60 → '1 h', 45 → '45 min'."""
+    """90 → '1 h 30 min', 60 → '1 h', 45 → '45 min', 0 → '0 h'."""
     hours, rest = divmod(minutes, 60)
+    if not minutes:
+        return "0 h"
     if hours and rest:
         return f"{hours} h {rest} min"
     return f"{hours} h" if hours else f"{rest} min"

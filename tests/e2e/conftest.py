@@ -72,14 +72,20 @@ class Visit:
         self.base_url = base_url
         self.name = name
         self.errors: list[str] = []
+        self.expected: tuple[str, ...] = ()
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.shots = 0
 
     def _console(self, message) -> None:
         # A refused form answers 422 by design; Chromium logs every 4xx as an error.
-        if message.type == "error" and "status of 422" not in message.text:
+        if message.type == "error" and "status of 422" not in message.text and not any(
+                part in message.text for part in self.expected):
             self.errors.append(f"{self.page.url}: {message.text}")
+
+    def expect_console_errors(self, *parts: str) -> None:
+        """Errors this journey causes on purpose (say, a cut network) are not failures."""
+        self.expected = parts
 
     def goto(self, path: str):
         response = self.page.goto(self.base_url + path)
