@@ -178,7 +178,7 @@ def test_an_entry_changes_only_while_it_waits(client_as, me):
     db.session.commit()
     refused = client.post(f"/volunteers/me/hours/{entry.id}/edit",
                           data=form(match, minutes="30", key="n" * 32))
-    assert refused.status_code == 422 and "waits for approval" in refused.text
+    assert refused.status_code == 422 and "dopóki czeka na zatwierdzenie" in refused.text
     client.post(f"/volunteers/me/hours/{entry.id}/delete")
     assert count() == 1
     entry.status, entry.reject_reason = EntryStatus.REJECTED, "To był dzień wolny."
