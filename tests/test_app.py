@@ -134,3 +134,15 @@ def test_language_switch_ignores_unknown_locale_and_foreign_next(client):
     assert response.status_code == 302
     assert "evil" not in response.location
     assert '<html lang="pl">' in client.get("/login").get_data(as_text=True)
+
+
+def test_the_web_app_manifest_lets_a_phone_add_cal_to_its_home_screen(client):
+    page = client.get("/login").text
+    assert 'rel="manifest" href="/static/manifest.webmanifest"' in page
+    manifest = client.get("/static/manifest.webmanifest")
+    assert manifest.status_code == 200 and manifest.mimetype == "application/manifest+json"
+    data = manifest.get_json(force=True)
+    assert data["display"] == "standalone" and data["start_url"] == "/"
+    for icon in data["icons"]:
+        image = client.get(icon["src"])
+        assert image.status_code == 200 and image.mimetype == "image/png"
