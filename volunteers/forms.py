@@ -45,6 +45,7 @@ from cal.core.timeutil import age_on, local_to_utc
 from volunteers import availability
 from volunteers.hours import DURATIONS, MAX_MINUTES, MIN_MINUTES, hours_text
 from volunteers.models import (
+    ACTIVITY_LABELS,
     HELP_KIND_LABELS,
     PRIORITY_LABELS,
     REQUEST_KINDS,
@@ -393,3 +394,21 @@ class HoursForm(FlaskForm):
         if self.minutes.data == "other":
             return self.other_minutes.data
         return int(self.minutes.data) if (self.minutes.data or "").isdigit() else None
+
+
+class HoursFilterForm(FlaskForm):
+    """The approval queue's filters (a GET form)."""
+
+    class Meta:
+        csrf = False
+
+    volunteer = optional_id_field(_l("Volunteer"))
+    month = StringField(_l("Month"), render_kw={"type": "month"}, validators=[
+        Optional(), Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", message=_l("Choose a month."))])
+    activity = SelectField(_l("Activity"), choices=options(
+        [("", _l("All")), *((a.value, label) for a, label in ACTIVITY_LABELS.items())]),
+        validators=[Optional()])
+    status = SelectField(_l("Status"), choices=options(
+        [("pending", _l("Waiting for approval")), ("approved", _l("Approved")),
+         ("rejected", _l("Rejected")), ("", _l("All"))]), default="pending",
+        validators=[Optional()])

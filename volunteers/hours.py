@@ -18,15 +18,21 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, extract, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from cal.core.errors import DomainError
 from cal.core.timeutil import local_to_utc, utcnow
+from cal.core.urls import external_url
 from cal.extensions import db
+from cal.jobs.outbox import notify
+from cal.people.audit import AuditAction, audit
 from volunteers import availability
 from volunteers.models import (
+    ACTIVITY_LABELS,
+    ENTRY_STATUS_LABELS,
+    HELP_KIND_LABELS,
     LIVE_MATCH,
     Activity,
     EntryStatus,
@@ -302,3 +308,125 @@ def hours_text(minutes: int) -> str:
     if hours and rest:
         return f"{hours} h {rest} min"
     return f"{hours} h" if hours else f"{rest} min"
+
+
+# Approval by coordinators ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class HoursFilter:
+    volunteer_id: int | None = None
+    month: date | None = None  # its first day
+    activity: Activity | None = None
+    status: EntryStatus | None = EntryStatus.PENDING
+
+
+def _filtered(stmt, filters: HoursFilter):
+    if filters.volunteer_id:
+        stmt = stmt.where(HourEntry.volunteer_id == filters.volunteer_id)
+    if filters.month:
+        stmt = stmt.where(HourEntry.worked_on >= filters.month,
+                          HourEntry.worked_on < next_month(filters.month))
+    if filters.activity:
+        stmt = stmt.where(HourEntry.activity == filters.activity)
+    if filters.status:
+        stmt = stmt.where(HourEntry.status == filters.status)
+    return stmt
+
+
+def next_month(first: date) -> date:
+    return (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def queue(filters: HoursFilter, limit: int = 500) -> list[HourEntry]:
+    """Entries for review, the oldest day first; one query."""
+    return list(db.session.scalars(_filtered(
+        select(HourEntry).options(
+            joinedload(HourEntry.volunteer),
+            joinedload(HourEntry.match).joinedload(Match.request).joinedload(HelpRequest.person),
+            joinedload(HourEntry.match).joinedload(Match.request)
+            .joinedload(HelpRequest.household),
+            joinedload(HourEntry.session).joinedload(TrainingSession.course)),
+        filters).order_by(HourEntry.worked_on, HourEntry.volunteer_id, HourEntry.id)
+        .limit(limit)))
+
+
+def review(entry_ids: list[int], approve: bool, reason: str, actor) -> int:
+    """Approve or reject the entries still waiting among these; a rejection needs its
+    reason, which the volunteer sees. Returns how many changed."""
+    reason = reason.strip()
+    if not approve and not reason:
+        raise DomainError(_("Give the reason for the rejection; the volunteer will see it."),
+                          field="reason")
+    entries = list(db.session.scalars(select(HourEntry).where(
+        HourEntry.id.in_(entry_ids), HourEntry.status == EntryStatus.PENDING)))
+    now = utcnow()
+    status = EntryStatus.APPROVED if approve else EntryStatus.REJECTED
+    for entry in entries:
+        entry.status, entry.reviewed_by_id, entry.reviewed_at = status, actor.id, now
+        entry.reject_reason = "" if approve else reason[:300]
+        audit(actor, AuditAction.UPDATE, "hour_entry", entry.id, fields=["status"],
+              detail=status.value)
+    if not approve:
+        users = dict(db.session.execute(select(Volunteer.id, Volunteer.user_id).where(
+            Volunteer.id.in_({e.volunteer_id for e in entries}))).all())
+        for entry in entries:
+            notify(users.get(entry.volunteer_id), "hours_rejected", f"hours:{entry.id}",
+                   _("Hours not approved"), body=reason,
+                   url=external_url("volunteers.my_hours"))
+    return len(entries)
+
+
+@dataclass(frozen=True)
+class TotalRow:
+    volunteer_id: int
+    name: str
+    year: int
+    month: int
+    kind: str  # a HelpKind value, or "training"
+    approved: int
+    waiting: int
+
+
+def totals(filters: HoursFilter) -> list[TotalRow]:
+    """Minutes per volunteer, month and kind of help (approved and waiting); one query,
+    whatever the status filter (rejected entries never count)."""
+    year = extract("year", HourEntry.worked_on)
+    month = extract("month", HourEntry.worked_on)
+    kind = func.coalesce(HourEntry.help_kind, "training")
+
+    def minutes(status):
+        return func.sum(case((HourEntry.status == status, HourEntry.minutes), else_=0))
+    stmt = _filtered(
+        select(HourEntry.volunteer_id, Volunteer.last_name, Volunteer.first_name, year, month,
+               kind, minutes(EntryStatus.APPROVED), minutes(EntryStatus.PENDING))
+        .join(Volunteer, Volunteer.id == HourEntry.volunteer_id)
+        .where(HourEntry.status != EntryStatus.REJECTED),
+        HoursFilter(filters.volunteer_id, filters.month, filters.activity, None))
+    stmt = stmt.group_by(HourEntry.volunteer_id, Volunteer.last_name, Volunteer.first_name,
+                         year, month, kind)
+    return sorted((TotalRow(v, f"{last} {first}", int(y), int(m), str(k), int(a or 0),
+                            int(w or 0))
+                   for v, last, first, y, m, k, a, w in db.session.execute(stmt)),
+                  key=lambda r: (r.name, r.volunteer_id, r.year, r.month, r.kind))
+
+
+def volunteers_with_hours() -> list[tuple[int, str]]:
+    """(id, name) of every volunteer who has logged hours, for the queue's filter."""
+    return [(v, f"{last} {first}") for v, last, first in db.session.execute(
+        select(Volunteer.id, Volunteer.last_name, Volunteer.first_name)
+        .where(Volunteer.id.in_(select(HourEntry.volunteer_id)))
+        .order_by(Volunteer.last_name, Volunteer.first_name))]
+
+
+def export_rows(filters: HoursFilter, limit: int = 20_000):
+    """The entries of a filter as rows for CSV or XLSX, in words (header first)."""
+    yield (_("Volunteer"), _("Day"), _("Minutes"), _("Activity"), _("Kind of help"),
+           _("What"), _("Note"), _("Status"), _("Reviewed"), _("Reason"))
+    for entry in queue(filters, limit=limit):
+        yield (f"{entry.volunteer.last_name} {entry.volunteer.first_name}",
+               entry.worked_on.isoformat(), entry.minutes,
+               str(ACTIVITY_LABELS[entry.activity]),
+               str(HELP_KIND_LABELS[entry.help_kind]) if entry.help_kind else "",
+               describe(entry), entry.note, str(ENTRY_STATUS_LABELS[entry.status]),
+               entry.reviewed_at.isoformat(timespec="minutes") if entry.reviewed_at else "",
+               entry.reject_reason)

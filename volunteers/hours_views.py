@@ -3,10 +3,15 @@ own history with totals, changes while an entry waits for approval."""
 
 from __future__ import annotations
 
-from flask import flash, request, url_for
+import re
+from datetime import date
+
+from flask import Response, abort, flash, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
+from cal.core import exports
 from cal.core.access import Role, roles_required
 from cal.core.errors import DomainError
 from cal.core.forms import options
@@ -14,10 +19,17 @@ from cal.core.http import found
 from cal.core.render import go, render_form, render_page
 from cal.core.timeutil import local_today
 from cal.extensions import db
+from cal.people.audit import AuditAction, audit
 from volunteers import hours, services
-from volunteers.forms import HoursForm
-from volunteers.models import ACTIVITY_LABELS, ENTRY_STATUS_LABELS, EntryStatus
-from volunteers.views import bp
+from volunteers.forms import HoursFilterForm, HoursForm
+from volunteers.models import (
+    ACTIVITY_LABELS,
+    ENTRY_STATUS_LABELS,
+    HELP_KIND_LABELS,
+    Activity,
+    EntryStatus,
+)
+from volunteers.views import STAFF, bp
 
 LABELS = {"activities": ACTIVITY_LABELS, "entry_statuses": ENTRY_STATUS_LABELS,
           "hours_text": hours.hours_text, "describe_entry": hours.describe}
@@ -131,3 +143,76 @@ def my_hours_delete(entry_id: int):
         db.session.commit()
         flash(_("Entry deleted."), "success")
     return go(url_for("volunteers.my_hours"))
+
+
+# Approval by coordinators (desk) ---------------------------------------------------------
+
+def _hours_filters(form: HoursFilterForm) -> hours.HoursFilter:
+    if not form.validate():
+        return hours.HoursFilter()
+    month = None
+    if form.month.data:
+        year, number = form.month.data.split("-")
+        month = date(int(year), int(number), 1)
+    status = request.args.get("status", "pending")
+    return hours.HoursFilter(
+        volunteer_id=form.volunteer.data or None, month=month,
+        activity=Activity(form.activity.data) if form.activity.data else None,
+        status=EntryStatus(status) if status in set(EntryStatus) else None)
+
+
+def _filter_form() -> HoursFilterForm:
+    form = HoursFilterForm(request.args)
+    form.volunteer.choices = options([(0, _("All")), *hours.volunteers_with_hours()])
+    return form
+
+
+@bp.get("/hours")
+@roles_required(*STAFF)
+def hours_queue():
+    return _render_queue(_filter_form())
+
+
+def _render_queue(form: HoursFilterForm, error: str = "", message: str = "", code: int = 200):
+    filters = _hours_filters(form)
+    return render_page("volunteers/hours_queue.html", status=code, form=form,
+                       entries=hours.queue(filters), totals=hours.totals(filters),
+                       query=request.query_string.decode(), error=error, message=message,
+                       kinds=HELP_KIND_LABELS, **LABELS)
+
+
+@bp.post("/hours/review")
+@roles_required(*STAFF)
+def hours_review():
+    ids = [int(v) for v in request.form.getlist("entry") if re.fullmatch(r"[0-9]{1,9}", v)]
+    approve = request.form.get("decision") == "approve"
+    form = _filter_form()
+    if not ids:
+        return _render_queue(form, error=_("Choose at least one entry."), code=422)
+    try:
+        changed = hours.review(ids, approve, request.form.get("reason", ""), current_user)
+    except DomainError as error:
+        db.session.rollback()
+        return _render_queue(form, error=error.message, code=422)
+    db.session.commit()
+    message = (ngettext("%(num)d entry approved.", "%(num)d entries approved.", changed)
+               if approve else
+               ngettext("%(num)d entry rejected.", "%(num)d entries rejected.", changed))
+    return _render_queue(form, message=message)
+
+
+@bp.get("/hours/export.<fmt>")
+@roles_required(*STAFF)
+def hours_export(fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    filters = _hours_filters(_filter_form())
+    rows = hours.export_rows(filters)
+    name = f"godziny-{local_today().isoformat()}.{fmt}"
+    audit(current_user, AuditAction.EXPORT, "hour_entry", None, detail=fmt)
+    db.session.commit()
+    body, mimetype = (exports.csv_bytes(rows), "text/csv") if fmt == "csv" else (
+        exports.xlsx_bytes(rows, _("Hours")),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

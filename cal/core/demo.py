@@ -6,6 +6,8 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
+from sqlalchemy import select
+
 from cal.auth.models import User
 from cal.auth.passwords import hash_password
 from cal.core.access import Role
@@ -13,12 +15,15 @@ from cal.core.text import fold
 from cal.core.timeutil import local_to_utc
 from cal.extensions import db
 from cal.people.models import District, Household, Person
-from volunteers.availability import BLOCKS_PER_DAY, DAYS, encode
+from volunteers.availability import BLOCKS_PER_DAY, DAYS, decode, encode
 from volunteers.models import (
+    Activity,
     CheckResult,
     ComplianceRecord,
+    EntryStatus,
     HelpKind,
     HelpRequest,
+    HourEntry,
     Match,
     MatchEvent,
     MatchStatus,
@@ -252,6 +257,35 @@ def _requests(rng: random.Random, people: list[Person], vols: list[Volunteer],
                           else RequestStatus.PROPOSED)
 
 
+def _hours(rng: random.Random, vols: list[Volunteer], coordinator: User, today: date) -> None:
+    """Hours of the last weeks: the demo volunteer's visits (the older approved, this
+    week's waiting) and a family picnic some active volunteers helped at."""
+    match = db.session.scalar(select(Match).where(Match.volunteer_id == vols[0].id,
+                                                  Match.status == MatchStatus.ACTIVE))
+    request = db.session.get(HelpRequest, match.request_id)
+    weekdays = {day for day, _block in decode(match.schedule)}
+    for back in range(1, 29):
+        day = today - timedelta(days=back)
+        if day.weekday() not in weekdays or day < match.started_on:
+            continue
+        approved = back > 7
+        db.session.add(HourEntry(
+            volunteer_id=vols[0].id, key=f"demo-visit-{day.isoformat()}",
+            activity=Activity.MATCH, match_id=match.id, help_kind=request.kind,
+            worked_on=day, minutes=rng.choice([60, 90, 90, 120]),
+            status=EntryStatus.APPROVED if approved else EntryStatus.PENDING,
+            reviewed_by_id=coordinator.id if approved else None,
+            reviewed_at=datetime.combine(day + timedelta(days=2), time(10)) if approved
+            else None))
+    picnic = today - timedelta(days=rng.randint(3, 10))
+    helpers = [v for v in vols[1:] if v.status == VolunteerStatus.ACTIVE][:6]
+    for volunteer in helpers:
+        db.session.add(HourEntry(
+            volunteer_id=volunteer.id, key=f"demo-picnic-{volunteer.id}",
+            activity=Activity.EVENT, help_kind=HelpKind.EVENT, label="Piknik rodzinny",
+            worked_on=picnic, minutes=rng.choice([120, 180, 240])))
+
+
 def seed_demo(seed: int = 2026, persons: int = 80, volunteers: int = 40) -> dict[str, int]:
     rng = random.Random(seed)
     password_hash = hash_password(DEMO_PASSWORD)
@@ -313,6 +347,8 @@ def seed_demo(seed: int = 2026, persons: int = 80, volunteers: int = 40) -> dict
     db.session.flush()
     _trainings(rng, vols, users[Role.COORDINATOR], today)
     _requests(rng, people, vols, users[Role.COORDINATOR], today)
+    db.session.flush()
+    _hours(rng, vols, users[Role.COORDINATOR], today)
     db.session.flush()
     return {"users": len(users), "districts": len(districts), "households": households,
             "persons": len(people), "volunteers": len(vols)}

@@ -17,6 +17,7 @@ NAVIGATION = [
     ("volunteers.index", _l("Volunteers"), {Role.ADMIN, Role.COORDINATOR}),
     ("volunteers.requests", _l("Help requests"), {Role.ADMIN, Role.COORDINATOR}),
     ("volunteers.trainings", _l("Trainings"), {Role.ADMIN, Role.COORDINATOR}),
+    ("volunteers.hours_queue", _l("Hours"), {Role.ADMIN, Role.COORDINATOR}),
     ("volunteers.my_hours", _l("My hours"), {Role.VOLUNTEER}),
     ("volunteers.my_matches", _l("Whom I help"), {Role.VOLUNTEER}),
     ("volunteers.me", _l("My profile"), {Role.VOLUNTEER}),

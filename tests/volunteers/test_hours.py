@@ -3,6 +3,7 @@ nothing stored, a volunteer never logs for nor sees another, totals, the start p
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date, timedelta
 
@@ -13,6 +14,7 @@ from sqlalchemy import func, select
 from cal.core.access import Role
 from cal.core.errors import DomainError
 from cal.extensions import db
+from cal.jobs.models import Notification
 from tests.factories import PersonFactory, VolunteerFactory
 from volunteers import hours
 from volunteers.availability import encode
@@ -269,3 +271,107 @@ def test_the_service_refuses_a_day_before_the_help_started(app, me):
         hours.entry_data(hours.choices_for(me, TODAY), f"match:{match.id}", "",
                          TODAY - timedelta(days=5), 60, "", TODAY)
     assert refused.value.field == "worked_on"
+
+
+# Approval ---------------------------------------------------------------------------------
+
+def logged(volunteer, match, day=TODAY, minutes=60, key=None) -> HourEntry:
+    entry = HourEntry(volunteer_id=volunteer.id, key=key or f"{volunteer.id}-{day}-{minutes}",
+                      activity=Activity.MATCH, match_id=match.id, help_kind=HelpKind.TUTORING,
+                      worked_on=day, minutes=minutes)
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def test_a_coordinator_approves_a_month_in_one_action(client_as, me, users):
+    match = helping(me)
+    other = VolunteerFactory(last_name="Druga")
+    their = helping(other)
+    first = TODAY.replace(day=1)
+    this_month = [logged(me, match, first, 60), logged(me, match, first, 90),
+                  logged(other, their, first, 45)]
+    earlier = logged(me, match, first - timedelta(days=3), 30)
+    db.session.commit()
+    client = client_as(Role.COORDINATOR)
+    month = first.strftime("%Y-%m")
+    page = client.get(f"/volunteers/hours?month={month}").text
+    assert page.count('name="entry" value=') == 3 * 2  # a box each, and "approve all"
+    sent = client.post(f"/volunteers/hours/review?month={month}", data={
+        "decision": "approve", "entry": [str(e.id) for e in this_month]})
+    assert sent.status_code == 200 and "Zatwierdzono 3 wpisy." in sent.text
+    db.session.expire_all()
+    statuses = {e.id: db.session.get(HourEntry, e.id).status for e in [*this_month, earlier]}
+    assert statuses == {**{e.id: EntryStatus.APPROVED for e in this_month},
+                        earlier.id: EntryStatus.PENDING}
+    assert hours.totals_of(me, TODAY).month_approved == 150
+
+
+def test_a_rejection_needs_a_reason_that_the_volunteer_sees(client_as, me, users):
+    entry = logged(me, helping(me))
+    db.session.commit()
+    client = client_as(Role.COORDINATOR)
+    refused = client.post("/volunteers/hours/review", data={"decision": "reject",
+                                                            "entry": str(entry.id)})
+    assert refused.status_code == 422
+    assert db.session.get(HourEntry, entry.id).status == EntryStatus.PENDING
+    client.post("/volunteers/hours/review", data={
+        "decision": "reject", "entry": str(entry.id), "reason": "To był dzień szkolenia."})
+    db.session.expire_all()
+    assert db.session.get(HourEntry, entry.id).status == EntryStatus.REJECTED
+    mine = client_as(Role.VOLUNTEER).get("/volunteers/me/hours").text
+    assert "To był dzień szkolenia." in mine
+    assert db.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.kind == "hours_rejected")) == 1
+
+
+def test_totals_per_volunteer_month_and_kind(app, me):
+    match = helping(me)
+    a = logged(me, match, TODAY, 60)
+    logged(me, match, TODAY, 30)
+    a.status = EntryStatus.APPROVED
+    db.session.add(HourEntry(volunteer_id=me.id, key="t" * 20, activity=Activity.EVENT,
+                             help_kind=HelpKind.EVENT, label="Festyn", worked_on=TODAY,
+                             minutes=120, status=EntryStatus.REJECTED))
+    db.session.flush()
+    rows = hours.totals(hours.HoursFilter(status=None))
+    assert [(r.kind, r.approved, r.waiting) for r in rows] == [("tutoring", 60, 30)]
+
+
+def test_exports_in_csv_and_xlsx_keep_formulas_out(client_as, me):
+    match = helping(me)
+    entry = logged(me, match)
+    entry.note = "=HYPERLINK(\"http://zly.example\")"
+    db.session.commit()
+    client = client_as(Role.COORDINATOR)
+    csv_file = client.get("/volunteers/hours/export.csv?status=")
+    assert csv_file.status_code == 200 and csv_file.mimetype == "text/csv"
+    text = csv_file.data.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("Wolontariusz;Dzień;Minuty")
+    assert "\"'=HYPERLINK" in text and "Pomoc rodzinie" in text
+    xlsx = client.get("/volunteers/hours/export.xlsx?status=")
+    assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+    from openpyxl import load_workbook
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    rows = list(sheet.values)
+    assert rows[1][2] == 60 and rows[1][6].startswith("'=")
+
+
+@pytest.mark.parametrize("path", ["/volunteers/hours", "/volunteers/hours?status="])
+def test_the_queue_keeps_to_the_query_budget(client_as, me, count_queries, path):
+    client = client_as(Role.COORDINATOR)
+
+    def add(n):
+        for i in range(n):
+            volunteer = VolunteerFactory()
+            logged(volunteer, helping(volunteer, first_name=f"D{i}"), key=f"q{volunteer.id:019d}")
+        db.session.commit()
+
+    add(1)
+    client.get(path)
+    with count_queries() as few:
+        assert client.get(path).status_code == 200
+    add(49)
+    with count_queries() as many:
+        assert client.get(path).status_code == 200
+    assert len(few) == len(many) <= 10, "\n".join(many)

@@ -1,0 +1,40 @@
+"""Tables for spreadsheets: CSV as Polish Excel opens it (UTF-8 with a byte-order
+mark, semicolons) and XLSX (openpyxl, written row by row)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from datetime import date, datetime
+
+CSV_DELIMITER = ";"  # the list separator of Excel in Polish
+
+
+def csv_bytes(rows: Iterable[Iterable]) -> bytes:
+    text = io.StringIO()
+    writer = csv.writer(text, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([_safe(value) for value in row])
+    return ("\ufeff" + text.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(rows: Iterable[Iterable], title: str) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=title[:31])
+    for row in rows:
+        sheet.append([_safe(value) for value in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _safe(value):
+    """A text cell never starts a formula when the file is opened (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
