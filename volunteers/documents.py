@@ -30,6 +30,7 @@ from cal.core.text import fold
 from cal.core.timeutil import age_on, local_today
 from cal.extensions import db
 from cal.people.audit import AuditAction, audit
+from volunteers import hours
 from volunteers.compliance import SHORT_AGREEMENT_DAYS, latest_records
 from volunteers.models import (
     HELP_KIND_LABELS,
@@ -72,6 +73,17 @@ DEFAULT_TERMS = (
     "rozwiązać ze skutkiem natychmiastowym."
 )
 MIN_OPINION_LENGTH = 20
+
+
+# The kinds of work on a certificate: the kinds of help, and trainings.
+WORK_LABELS = {**{kind.value: label for kind, label in HELP_KIND_LABELS.items()},
+               "training": _l("Trainings")}
+
+
+def work_scope(worked: list[tuple[str, int]]) -> str:
+    """The kinds of work done, in Polish, for a certificate's scope."""
+    with force_locale("pl"):
+        return "; ".join(str(WORK_LABELS.get(kind, kind)) for kind, _minutes in worked)
 
 
 def agreement_variant(volunteer: Volunteer, on: date) -> str:
@@ -160,7 +172,11 @@ def issue_document(volunteer: Volunteer, kind: DocumentKind, data: dict, actor,
     data["issued_on"] = data.get("issued_on") or local_today()
     _check(volunteer, kind, data)
     agreement = latest_records(records).get(RecordKind.AGREEMENT)
+    worked = (hours.approved_by_kind(volunteer, data["period_start"], data["period_end"])
+              if kind == DocumentKind.CERTIFICATE else [])
     pdf = render_pdf(kind.value, issued_on=data["issued_on"], volunteer=volunteer, data=data,
+                     worked=[(WORK_LABELS.get(k, k), m) for k, m in worked],
+                     worked_total=sum(m for _, m in worked), hours_text=hours.hours_text,
                      agreement=agreement,
                      variant=agreement_variant(volunteer, data["issued_on"]),
                      short=_is_short(data.get("period_start"), data.get("period_end")),

@@ -412,3 +412,11 @@ class HoursFilterForm(FlaskForm):
         [("pending", _l("Waiting for approval")), ("approved", _l("Approved")),
          ("rejected", _l("Rejected")), ("", _l("All"))]), default="pending",
         validators=[Optional()])
+
+
+class HoursCertificateForm(FlaskForm):
+    """The volunteer asks for a certificate of their approved hours in a period."""
+
+    once_key = once_key_field()
+    period_start = DateField(_l("From"), validators=[DataRequired(_l("Give the day."))])
+    period_end = DateField(_l("To"), validators=[DataRequired(_l("Give the day."))])

@@ -430,3 +430,15 @@ def export_rows(filters: HoursFilter, limit: int = 20_000):
                describe(entry), entry.note, str(ENTRY_STATUS_LABELS[entry.status]),
                entry.reviewed_at.isoformat(timespec="minutes") if entry.reviewed_at else "",
                entry.reject_reason)
+
+
+def approved_by_kind(volunteer: Volunteer, start: date, end: date) -> list[tuple[str, int]]:
+    """Approved minutes in a period by kind of work (training last); one query."""
+    kind = func.coalesce(HourEntry.help_kind, "training")
+    rows = db.session.execute(
+        select(kind, func.sum(HourEntry.minutes)).where(
+            HourEntry.volunteer_id == volunteer.id, HourEntry.status == EntryStatus.APPROVED,
+            HourEntry.worked_on >= start, HourEntry.worked_on <= end)
+        .group_by(kind)).all()
+    order = [k.value for k in HelpKind] + ["training"]
+    return sorted(((str(k), int(m)) for k, m in rows), key=lambda r: order.index(r[0]))

@@ -16,17 +16,19 @@ from cal.core.access import Role, roles_required
 from cal.core.errors import DomainError
 from cal.core.forms import options
 from cal.core.http import found
+from cal.core.once import submit_once
 from cal.core.render import go, render_form, render_page
 from cal.core.timeutil import local_today
 from cal.extensions import db
 from cal.people.audit import AuditAction, audit
-from volunteers import hours, services
-from volunteers.forms import HoursFilterForm, HoursForm
+from volunteers import documents, hours, services
+from volunteers.forms import HoursCertificateForm, HoursFilterForm, HoursForm
 from volunteers.models import (
     ACTIVITY_LABELS,
     ENTRY_STATUS_LABELS,
     HELP_KIND_LABELS,
     Activity,
+    DocumentKind,
     EntryStatus,
 )
 from volunteers.views import STAFF, bp
@@ -82,12 +84,49 @@ def _log(volunteer, form: HoursForm, choices, today):
 @bp.get("/me/hours")
 @roles_required(Role.VOLUNTEER)
 def my_hours():
-    volunteer = _me()
     today = local_today()
-    return render_page("volunteers/my_hours.html", volunteer=volunteer,
-                       totals=hours.totals_of(volunteer, today),
+    form = HoursCertificateForm(data={"period_start": today.replace(month=1, day=1),
+                                      "period_end": today})
+    return _render_my_hours(_me(), form)
+
+
+def _render_my_hours(volunteer, form, code: int = 200):
+    today = local_today()
+    return render_page("volunteers/my_hours.html", status=code, volunteer=volunteer,
+                       totals=hours.totals_of(volunteer, today), form=form,
                        entries=hours.history_of(volunteer), today=today,
                        pending=EntryStatus.PENDING, **LABELS)
+
+
+@bp.post("/me/hours/certificate")
+@roles_required(Role.VOLUNTEER)
+def my_hours_certificate():
+    """The certificate (zaświadczenie, art. 44 ust. 3) of the approved hours in a period,
+    which the volunteer may ask for: issued, kept and audited like every document."""
+    volunteer = _me()
+    form = HoursCertificateForm()
+    if form.validate_on_submit():
+        def issue() -> tuple[str, str]:
+            records = services.records_of(volunteer)
+            worked = hours.approved_by_kind(volunteer, form.period_start.data,
+                                            form.period_end.data)
+            if not worked:
+                raise DomainError(_("There are no approved hours in this period."),
+                                  field="period_start")
+            scope = documents.defaults_for(volunteer, DocumentKind.CERTIFICATE, records,
+                                           local_today())["scope"] or documents.work_scope(worked)
+            document = documents.issue_document(
+                volunteer, DocumentKind.CERTIFICATE,
+                {"issued_on": local_today(), "period_start": form.period_start.data,
+                 "period_end": form.period_end.data, "scope": scope}, current_user, records)
+            return url_for("volunteers.my_document_pdf", document_id=document.id), ""
+        try:
+            return submit_once(form.once_key.data, issue)
+        except DomainError as error:
+            db.session.rollback()
+            (form[error.field].errors if error.field in form else form.form_errors).append(
+                error.message)
+    return _render_my_hours(_me(), form, code=422)
 
 
 @bp.route("/me/hours/<int:entry_id>/edit", methods=["GET", "POST"])

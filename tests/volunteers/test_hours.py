@@ -375,3 +375,44 @@ def test_the_queue_keeps_to_the_query_budget(client_as, me, count_queries, path)
     with count_queries() as many:
         assert client.get(path).status_code == 200
     assert len(few) == len(many) <= 10, "\n".join(many)
+
+
+# The certificate ---------------------------------------------------------------------------
+
+def test_the_certificate_shows_the_approved_hours_of_the_period(client_as, me, users):
+    from tests.volunteers.test_documents import text_of
+
+    match = helping(me)
+    start = TODAY - timedelta(days=20)
+    for day, minutes, status in [(start, 90, EntryStatus.APPROVED),
+                                 (start + timedelta(days=7), 120, EntryStatus.APPROVED),
+                                 (start + timedelta(days=8), 60, EntryStatus.PENDING),
+                                 (start - timedelta(days=5), 45, EntryStatus.APPROVED)]:
+        entry = logged(me, match, day, minutes)
+        entry.status = status
+    db.session.add(HourEntry(volunteer_id=me.id, key="e" * 20, activity=Activity.EVENT,
+                             help_kind=HelpKind.EVENT, label="Piknik", worked_on=start,
+                             minutes=180, status=EntryStatus.APPROVED))
+    db.session.commit()
+    client = client_as(Role.VOLUNTEER)
+    page = client.get("/volunteers/me/hours").text
+    key = page.split('name="once_key" type="hidden" value="')[1].split('"')[0]
+    sent = client.post("/volunteers/me/hours/certificate", data={
+        "once_key": key, "period_start": start.isoformat(), "period_end": TODAY.isoformat()})
+    assert sent.status_code == 302 and sent.location.startswith("/volunteers/me/documents/")
+    pdf = client.get(sent.location)
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    text = text_of(pdf.data)
+    assert "ZAŚWIADCZENIE" in text
+    assert "łącznym wymiarze 6 h 30 min" in text  # 90 + 120 + 180, not the waiting hour
+    assert "Pomoc dzieciom w nauce 3 h 30 min" in text and "Wydarzenia 3 h" in text
+    again = client.post("/volunteers/me/hours/certificate", data={
+        "once_key": key, "period_start": start.isoformat(), "period_end": TODAY.isoformat()})
+    assert again.location == sent.location  # asked twice, issued once
+    refused = client.post("/volunteers/me/hours/certificate", data={
+        "once_key": "z" * 20, "period_start": start.isoformat(),
+        "period_end": (TODAY + timedelta(days=3)).isoformat()})
+    assert refused.status_code == 422 and 'id="period_end-error"' in refused.text
+    empty = client.post("/volunteers/me/hours/certificate", data={
+        "once_key": "y" * 20, "period_start": TODAY.isoformat(), "period_end": TODAY.isoformat()})
+    assert empty.status_code == 422 and "nie ma zatwierdzonych godzin" in empty.text
