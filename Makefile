@@ -65,6 +65,7 @@ test: $(VENV)/.installed-dev translations-compile e2e-tools lint
 
 ## Benchmarks at the size of a large town (README, Performance), on SQLite and PostgreSQL.
 bench: $(VENV)/.installed-dev translations-compile
+	$(BIN)/python -m bench.pages
 	$(BIN)/python -m bench.matching
 	@if $(BIN)/python -m tests.services postgres "$(PG_URL)"; then \
 		$(BIN)/python -m bench.matching --database "$(PG_URL)"; \

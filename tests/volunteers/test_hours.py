@@ -92,6 +92,18 @@ def test_an_htmx_submission_is_told_where_to_go(client_as, me):
     assert sent.status_code == 204 and sent.headers["HX-Redirect"] == "/volunteers/me/hours"
 
 
+def test_a_refused_htmx_submission_gets_only_the_form_back(client_as, me):
+    match = helping(me)
+    db.session.commit()
+    refused = client_as(Role.VOLUNTEER).post(
+        "/volunteers/me/hours/new", data=form(match, minutes="other", other_minutes="1"),
+        headers={"HX-Request": "true", "HX-Target": "hours-form"})
+    assert refused.status_code == 422
+    assert refused.text.lstrip().startswith('<form method="post" id="hours-form"')
+    assert 'id="other_minutes-error"' in refused.text and "<html" not in refused.text
+    assert count() == 0
+
+
 def test_two_copies_at_the_same_moment_store_one_entry(app, me):
     match = helping(me)
     db.session.commit()
