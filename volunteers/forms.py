@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask_babel import gettext as _
@@ -43,7 +44,7 @@ from cal.core.forms import (
 from cal.core.once import once_key_field
 from cal.core.timeutil import age_on, local_to_utc
 from volunteers import availability
-from volunteers.hours import DURATIONS, MAX_MINUTES, MIN_MINUTES, hours_text
+from volunteers.hours import DURATIONS, hours_text
 from volunteers.models import (
     ACTIVITY_LABELS,
     HELP_KIND_LABELS,
@@ -385,15 +386,15 @@ class HoursForm(FlaskForm):
     minutes = RadioField(_l("How long"), choices=options([
         *((str(m), _minutes_label(m)) for m in DURATIONS), ("other", _l("Other"))]),
         validators=[DataRequired(_l("Choose how long."))])
-    other_minutes = IntegerField(_l("Minutes"), validators=[
-        Optional(), NumberRange(min=MIN_MINUTES, max=MAX_MINUTES)])
+    # Read only when "Other" is chosen (hidden otherwise); the service checks the bounds.
+    other_minutes = StringField(_l("Minutes"), filters=[strip],
+                                render_kw={"inputmode": "numeric", "pattern": "[0-9]*"})
     worked_on = DateField(_l("Day"), validators=[DataRequired(_l("Give the day."))])
     note = StringField(_l("Note (optional)"), filters=[strip], validators=[Length(max=300)])
 
     def minutes_value(self) -> int | None:
-        if self.minutes.data == "other":
-            return self.other_minutes.data
-        return int(self.minutes.data) if (self.minutes.data or "").isdigit() else None
+        value = self.other_minutes.data if self.minutes.data == "other" else self.minutes.data
+        return int(value) if re.fullmatch(r"[0-9]{1,4}", value or "") else None
 
 
 class HoursFilterForm(FlaskForm):
@@ -404,7 +405,7 @@ class HoursFilterForm(FlaskForm):
 
     volunteer = optional_id_field(_l("Volunteer"))
     month = StringField(_l("Month"), render_kw={"type": "month"}, validators=[
-        Optional(), Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", message=_l("Choose a month."))])
+        Optional(), Regexp(r"^(19|20)\d\d-(0[1-9]|1[0-2])$", message=_l("Choose a month."))])
     activity = SelectField(_l("Activity"), choices=options(
         [("", _l("All")), *((a.value, label) for a, label in ACTIVITY_LABELS.items())]),
         validators=[Optional()])

@@ -18,12 +18,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import case, extract, func, or_, select
+from flask_babel import ngettext
+from sqlalchemy import case, delete, extract, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from cal.core.errors import DomainError
-from cal.core.timeutil import local_to_utc, utcnow
+from cal.core.timeutil import local_to_utc, to_local, utcnow
 from cal.core.urls import external_url
 from cal.extensions import db
 from cal.jobs.outbox import notify
@@ -197,6 +198,12 @@ def entry_data(choices: list[Choice], value: str, label: str, worked_on: date, m
     if match is not None and match.started_on and worked_on < match.started_on:
         raise DomainError(_("This help started on %(day)s.", day=match.started_on.strftime(
             "%d.%m.%Y")), field="worked_on")
+    if match is not None and match.ended_on and worked_on > match.ended_on:
+        raise DomainError(_("This help ended on %(day)s.", day=match.ended_on.strftime(
+            "%d.%m.%Y")), field="worked_on")
+    if session is not None and worked_on != to_local(session.starts_at).date():
+        raise DomainError(_("This training took place on %(day)s.", day=to_local(
+            session.starts_at).strftime("%d.%m.%Y")), field="worked_on")
     help_kind = {Activity.MATCH: match.request.kind if match else None,
                  Activity.GROUP: HelpKind.CLUB, Activity.EVENT: HelpKind.EVENT}.get(
         choice.activity)
@@ -222,7 +229,7 @@ def log_hours(volunteer: Volunteer, key: str, data: dict) -> tuple[HourEntry, bo
         db.session.rollback()
         existing = find_entry(key)
         if existing is None or existing.volunteer_id != volunteer.id:
-            raise
+            raise DomainError(_("This form cannot be sent again; open a new one.")) from None
         return existing, False
     return entry, True
 
@@ -233,23 +240,29 @@ def find_entry(key: str) -> HourEntry | None:
 
 def own_entry(volunteer: Volunteer, entry_id: int) -> HourEntry | None:
     """The volunteer's entry, or None (also for another volunteer's)."""
-    return db.session.scalar(select(HourEntry).where(HourEntry.id == entry_id,
-                                                     HourEntry.volunteer_id == volunteer.id))
+    return db.session.scalar(
+        select(HourEntry).where(HourEntry.id == entry_id, HourEntry.volunteer_id == volunteer.id)
+        .options(*_WHAT_IT_WAS_FOR))
 
 
 def change_entry(entry: HourEntry, data: dict) -> None:
-    _still_pending(entry)
-    for name in ENTRY_FIELDS:
-        setattr(entry, name, data[name])
+    """Change an entry still waiting; one conditional UPDATE, so an approval made at the
+    same moment is never overwritten."""
+    _while_pending(entry, update(HourEntry).values(
+        **{name: data[name] for name in ENTRY_FIELDS}, updated_at=utcnow()))
+    db.session.expire(entry)
 
 
 def delete_entry(entry: HourEntry) -> None:
-    _still_pending(entry)
-    db.session.delete(entry)
+    _while_pending(entry, delete(HourEntry))
+    db.session.expunge(entry)
 
 
-def _still_pending(entry: HourEntry) -> None:
-    if entry.status != EntryStatus.PENDING:
+def _while_pending(entry: HourEntry, statement) -> None:
+    done = db.session.execute(
+        statement.where(HourEntry.id == entry.id, HourEntry.status == EntryStatus.PENDING)
+        .execution_options(synchronize_session=False)).rowcount
+    if done != 1:
         raise DomainError(_("An entry can be changed only while it waits for approval."))
 
 
@@ -279,15 +292,17 @@ def totals_of(volunteer: Volunteer, today: date) -> Totals:
     return Totals(*(int(x) for x in row))
 
 
+_WHAT_IT_WAS_FOR = (
+    joinedload(HourEntry.match).joinedload(Match.request).joinedload(HelpRequest.person),
+    joinedload(HourEntry.match).joinedload(Match.request).joinedload(HelpRequest.household),
+    joinedload(HourEntry.session).joinedload(TrainingSession.course))
+
+
 def history_of(volunteer: Volunteer, limit: int = 100) -> list[HourEntry]:
     """The volunteer's latest entries with what they were for; one query."""
     return list(db.session.scalars(
         select(HourEntry).where(HourEntry.volunteer_id == volunteer.id)
-        .options(joinedload(HourEntry.match).joinedload(Match.request)
-                 .joinedload(HelpRequest.person),
-                 joinedload(HourEntry.match).joinedload(Match.request)
-                 .joinedload(HelpRequest.household),
-                 joinedload(HourEntry.session).joinedload(TrainingSession.course))
+        .options(*_WHAT_IT_WAS_FOR)
         .order_by(HourEntry.worked_on.desc(), HourEntry.id.desc()).limit(limit)))
 
 
@@ -340,12 +355,7 @@ def next_month(first: date) -> date:
 def queue(filters: HoursFilter, limit: int = 500) -> list[HourEntry]:
     """Entries for review, the oldest day first; one query."""
     return list(db.session.scalars(_filtered(
-        select(HourEntry).options(
-            joinedload(HourEntry.volunteer),
-            joinedload(HourEntry.match).joinedload(Match.request).joinedload(HelpRequest.person),
-            joinedload(HourEntry.match).joinedload(Match.request)
-            .joinedload(HelpRequest.household),
-            joinedload(HourEntry.session).joinedload(TrainingSession.course)),
+        select(HourEntry).options(joinedload(HourEntry.volunteer), *_WHAT_IT_WAS_FOR),
         filters).order_by(HourEntry.worked_on, HourEntry.volunteer_id, HourEntry.id)
         .limit(limit)))
 
@@ -357,23 +367,31 @@ def review(entry_ids: list[int], approve: bool, reason: str, actor) -> int:
     if not approve and not reason:
         raise DomainError(_("Give the reason for the rejection; the volunteer will see it."),
                           field="reason")
-    entries = list(db.session.scalars(select(HourEntry).where(
-        HourEntry.id.in_(entry_ids), HourEntry.status == EntryStatus.PENDING)))
-    now = utcnow()
     status = EntryStatus.APPROVED if approve else EntryStatus.REJECTED
-    for entry in entries:
-        entry.status, entry.reviewed_by_id, entry.reviewed_at = status, actor.id, now
-        entry.reject_reason = "" if approve else reason[:300]
-        audit(actor, AuditAction.UPDATE, "hour_entry", entry.id, fields=["status"],
+    # One conditional UPDATE: an entry changed, deleted or reviewed by someone else at
+    # the same moment is left as it is.
+    changed = db.session.execute(
+        update(HourEntry).where(HourEntry.id.in_(entry_ids),
+                                HourEntry.status == EntryStatus.PENDING)
+        .values(status=status, reviewed_by_id=actor.id, reviewed_at=utcnow(),
+                reject_reason="" if approve else reason[:300])
+        .returning(HourEntry.id, HourEntry.volunteer_id)
+        .execution_options(synchronize_session=False)).all()
+    for entry_id, _volunteer_id in changed:
+        audit(actor, AuditAction.UPDATE, "hour_entry", entry_id, fields=["status"],
               detail=status.value)
-    if not approve:
+    if not approve and changed:
         users = dict(db.session.execute(select(Volunteer.id, Volunteer.user_id).where(
-            Volunteer.id.in_({e.volunteer_id for e in entries}))).all())
-        for entry in entries:
-            notify(users.get(entry.volunteer_id), "hours_rejected", f"hours:{entry.id}",
-                   _("Hours not approved"), body=reason,
-                   url=external_url("volunteers.my_hours"))
-    return len(entries)
+            Volunteer.id.in_({v for _, v in changed}))).all())
+        for volunteer_id in sorted({v for _, v in changed}):
+            theirs = sorted(e for e, v in changed if v == volunteer_id)
+            count = len(theirs)
+            notify(users.get(volunteer_id), "hours_rejected", f"hours:{theirs[0]}",
+                   ngettext("%(num)d entry of hours not approved",
+                            "%(num)d entries of hours not approved", count),
+                   body=reason, url=external_url("volunteers.my_hours"))
+    db.session.expire_all()
+    return len(changed)
 
 
 @dataclass(frozen=True)
@@ -428,7 +446,8 @@ def export_rows(filters: HoursFilter, limit: int = 20_000):
                str(ACTIVITY_LABELS[entry.activity]),
                str(HELP_KIND_LABELS[entry.help_kind]) if entry.help_kind else "",
                describe(entry), entry.note, str(ENTRY_STATUS_LABELS[entry.status]),
-               entry.reviewed_at.isoformat(timespec="minutes") if entry.reviewed_at else "",
+               to_local(entry.reviewed_at).strftime("%Y-%m-%d %H:%M")
+               if entry.reviewed_at else "",
                entry.reject_reason)
 
 

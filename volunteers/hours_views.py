@@ -4,7 +4,7 @@ own history with totals, changes while an entry waits for approval."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from flask import Response, abort, flash, request, url_for
 from flask_babel import gettext as _
@@ -47,24 +47,38 @@ def my_hours_new():
     volunteer = _me()
     today = local_today()
     choices = hours.choices_for(volunteer, today)
-    form = HoursForm()
-    form.activity.choices = options((c.value, c.text) for c in choices)
+    form = _hours_form(choices, today)
     if request.method == "GET":
         likely = hours.likely_choice(volunteer, choices, today)
         form.activity.data = likely.value
         usual = hours.usual_minutes(volunteer, likely)
         form.minutes.data = str(usual) if usual in hours.DURATIONS else "other"
-        form.other_minutes.data = None if usual in hours.DURATIONS else usual
+        form.other_minutes.data = "" if usual in hours.DURATIONS else str(usual)
         form.worked_on.data = today
     elif form.validate_on_submit():
         try:
             return _log(volunteer, form, choices, today)
         except DomainError as error:
             db.session.rollback()
-            (form[error.field].errors if error.field else form.form_errors).append(
-                error.message)
-    return render_form("volunteers/hours_form.html", form, entry=None,
-                       earliest=today.toordinal() - hours.MAX_DAYS_BACK, today=today)
+            _show(form, error)
+    return render_form("volunteers/hours_form.html", form, entry=None)
+
+
+def _hours_form(choices, today) -> HoursForm:
+    form = HoursForm()
+    form.activity.choices = options((c.value, c.text) for c in choices)
+    form.worked_on.render_kw = {
+        "min": (today - timedelta(days=hours.MAX_DAYS_BACK)).isoformat(),
+        "max": today.isoformat()}
+    return form
+
+
+def _show(form: HoursForm, error: DomainError) -> None:
+    """A refusal beside its field; the length typed by hand when "Other" is chosen."""
+    field = error.field
+    if field == "minutes" and form.minutes.data == "other":
+        field = "other_minutes"
+    (form[field].errors if field else form.form_errors).append(error.message)
 
 
 def _log(volunteer, form: HoursForm, choices, today):
@@ -136,16 +150,17 @@ def my_hours_edit(entry_id: int):
     entry = found(hours.own_entry(volunteer, entry_id))
     today = local_today()
     choices = hours.choices_for(volunteer, today)
-    form = HoursForm()
-    form.activity.choices = options((c.value, c.text) for c in choices)
+    form = _hours_form(choices, today)
+    value = hours.value_of(entry)
+    if all(choice.value != value for choice in form.activity.choices):
+        # what it was for is no longer offered (say, help ended long ago): shown, so
+        # the form says why it cannot be kept, instead of failing
+        form.activity.choices.insert(0, *options([(value, hours.describe(entry))]))
     if request.method == "GET":
-        value = hours.value_of(entry)
-        if all(choice.value != value for choice in form.activity.choices):
-            form.activity.choices.insert(0, *options([(value, hours.describe(entry))]))
         form.activity.data = value
         form.label.data = entry.label
         form.minutes.data = str(entry.minutes) if entry.minutes in hours.DURATIONS else "other"
-        form.other_minutes.data = None if entry.minutes in hours.DURATIONS else entry.minutes
+        form.other_minutes.data = "" if entry.minutes in hours.DURATIONS else str(entry.minutes)
         form.worked_on.data = entry.worked_on
         form.note.data = entry.note
     elif form.validate_on_submit():
@@ -158,14 +173,12 @@ def my_hours_edit(entry_id: int):
                 form.note.data, today))
         except DomainError as error:
             db.session.rollback()
-            (form[error.field].errors if error.field else form.form_errors).append(
-                error.message)
+            _show(form, error)
         else:
             db.session.commit()
             flash(_("Changes saved."), "success")
             return go(url_for("volunteers.my_hours"))
-    return render_form("volunteers/hours_form.html", form, entry=entry,
-                       earliest=today.toordinal() - hours.MAX_DAYS_BACK, today=today)
+    return render_form("volunteers/hours_form.html", form, entry=entry)
 
 
 @bp.post("/me/hours/<int:entry_id>/delete")
@@ -186,18 +199,18 @@ def my_hours_delete(entry_id: int):
 
 # Approval by coordinators (desk) ---------------------------------------------------------
 
-def _hours_filters(form: HoursFilterForm) -> hours.HoursFilter:
+def _hours_filters(form: HoursFilterForm) -> hours.HoursFilter | None:
+    """The filters asked for, or None when they are not valid (never "everything")."""
     if not form.validate():
-        return hours.HoursFilter()
+        return None
     month = None
     if form.month.data:
         year, number = form.month.data.split("-")
         month = date(int(year), int(number), 1)
-    status = request.args.get("status", "pending")
     return hours.HoursFilter(
         volunteer_id=form.volunteer.data or None, month=month,
         activity=Activity(form.activity.data) if form.activity.data else None,
-        status=EntryStatus(status) if status in set(EntryStatus) else None)
+        status=EntryStatus(form.status.data) if form.status.data else None)
 
 
 def _filter_form() -> HoursFilterForm:
@@ -214,8 +227,11 @@ def hours_queue():
 
 def _render_queue(form: HoursFilterForm, error: str = "", message: str = "", code: int = 200):
     filters = _hours_filters(form)
+    if filters is None:
+        error = error or _("Check the filters.")
     return render_page("volunteers/hours_queue.html", status=code, form=form,
-                       entries=hours.queue(filters), totals=hours.totals(filters),
+                       entries=hours.queue(filters) if filters else [],
+                       totals=hours.totals(filters) if filters else [],
                        query=request.query_string.decode(), error=error, message=message,
                        kinds=HELP_KIND_LABELS, **LABELS)
 
@@ -224,8 +240,11 @@ def _render_queue(form: HoursFilterForm, error: str = "", message: str = "", cod
 @roles_required(*STAFF)
 def hours_review():
     ids = [int(v) for v in request.form.getlist("entry") if re.fullmatch(r"[0-9]{1,9}", v)]
-    approve = request.form.get("decision") == "approve"
+    decision = request.form.get("decision")
+    approve = decision == "approve"
     form = _filter_form()
+    if decision not in ("approve", "reject") or _hours_filters(form) is None:
+        return _render_queue(form, error=_("Choose approve or reject."), code=422)
     if not ids:
         return _render_queue(form, error=_("Choose at least one entry."), code=422)
     try:
@@ -246,6 +265,8 @@ def hours_export(fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
     filters = _hours_filters(_filter_form())
+    if filters is None:
+        abort(400)
     rows = hours.export_rows(filters)
     name = f"godziny-{local_today().isoformat()}.{fmt}"
     audit(current_user, AuditAction.EXPORT, "hour_entry", None, detail=fmt)

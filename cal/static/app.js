@@ -29,21 +29,37 @@
 
 /* Entries that must not be lost on a bad network. A form marked data-queue gets a
    new key made on the phone each time it is shown (the server stores one entry per
-   key, however often it arrives). When sending fails for want of a network, the
-   form as sent is kept in this browser's storage, the volunteer sees it waiting, and
-   it is sent again when the connection returns, when a page opens, and every half
-   minute; a second copy that arrives is found by its key and stored once. */
+   key, however often it arrives), and sends one request at a time (hx-sync). When
+   sending fails for want of a network, the form as sent is kept in this browser's
+   storage with the signed-in user's id, the form gives way to a note (so a second tap
+   cannot log the same hours again), and the entry is sent again when the connection
+   returns, when a page opens, and every half minute, with the page's current CSRF
+   token, and only while the same user is signed in. A copy that arrives twice is
+   found by its key and stored once. */
 (function () {
   "use strict";
   var STORE = "cal-waiting-entries";
+  var TIMEOUT_MS = 20000;
   var sending = false;
 
-  function waiting() {
+  function box() { return document.getElementById("queue-status"); }
+  function user() {
+    var status = box();
+    return status === null ? null : status.getAttribute("data-user");
+  }
+  function everything() {
     try { return JSON.parse(window.localStorage.getItem(STORE)) || []; } catch (e) { return []; }
+  }
+  function mine() {
+    var me = user();
+    return everything().filter(function (item) { return me !== null && item.user === me; });
   }
   function keep(items) {
     window.localStorage.setItem(STORE, JSON.stringify(items));
     show();
+  }
+  function forget(item) {
+    keep(everything().filter(function (other) { return other.id !== item.id; }));
   }
   function newKey() {
     var bytes = new Uint8Array(16);
@@ -52,18 +68,20 @@
       return ("0" + b.toString(16)).slice(-2);
     }).join("");
   }
-  function say(name, count) {
-    var box = document.getElementById("queue-status");
-    if (box === null) { return; }
-    var text = box.getAttribute("data-" + name) || "";
-    box.textContent = text.replace("{num}", String(count));
-    box.hidden = text === "";
+  function say(name, count, what) {
+    var status = box();
+    if (status === null) { return; }
+    var text = status.getAttribute("data-" + name) || "";
+    status.textContent = text.replace("{num}", String(count)).replace("{what}", what || "");
+    status.hidden = text === "";
+    status.setAttribute("data-said", name);
   }
   function show() {
-    var count = waiting().length;
-    if (count) { say("waiting", count); } else {
-      var box = document.getElementById("queue-status");
-      if (box !== null && box.getAttribute("data-shown") !== "done") { box.hidden = true; }
+    var count = mine().length;
+    var status = box();
+    if (count) { say("waiting", count); } else if (status !== null &&
+        status.getAttribute("data-said") === "waiting") {
+      status.hidden = true;
     }
   }
   function freshKeys(root) {
@@ -75,51 +93,58 @@
     var meta = document.querySelector('meta[name="csrf-token"]');
     return meta === null ? "" : meta.getAttribute("content");
   }
+  function summary(form) {
+    var day = form.querySelector("input[name=worked_on]");
+    var chip = form.querySelector("input[name=minutes]:checked");
+    var label = chip === null ? null : chip.parentNode.querySelector("span");
+    return [day === null ? "" : day.value, label === null ? "" : label.textContent]
+      .filter(Boolean).join(", ");
+  }
 
   function sendNext() {
-    var items = waiting();
+    var items = mine();
     if (sending || items.length === 0) { return; }
     sending = true;
     var item = items[0];
-    function forget() {
-      keep(waiting().filter(function (other) { return other.id !== item.id; }));
-    }
+    var body = new URLSearchParams(item.body);
+    body.set("csrf_token", token());  // the session may have changed since it was kept
+    var stop = new AbortController();
+    var timer = window.setTimeout(function () { stop.abort(); }, TIMEOUT_MS);
     window.fetch(item.path, {
-      method: "POST", body: item.body, credentials: "same-origin",
-      headers: {"Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true",
-                "X-CSRFToken": token()}
+      method: "POST", body: body, credentials: "same-origin", signal: stop.signal,
+      headers: {"HX-Request": "true", "X-CSRFToken": token()}
     }).then(function (response) {
+      window.clearTimeout(timer);
       sending = false;
-      if (response.redirected && response.url.indexOf("/login") !== -1) {
-        say("signin", waiting().length);  // kept until the volunteer signs in again
-        return;
-      }
-      if (response.ok) {
-        forget();
-        if (waiting().length) { sendNext(); return; }
+      var signedOut = response.redirected && response.url.indexOf("/login") !== -1;
+      if (signedOut || [400, 401, 403].indexOf(response.status) !== -1) {
+        say("signin", mine().length);  // kept until the volunteer signs in again
+      } else if (response.ok) {
+        forget(item);
+        if (mine().length) { sendNext(); return; }
         say("sent", 1);
-        var box = document.getElementById("queue-status");
-        if (box !== null) { box.setAttribute("data-shown", "done"); }
         if (document.querySelector("[data-refresh-when-sent]") !== null) {
           window.location.reload();
         }
       } else if (response.status === 422) {
-        forget();  // refused by the rules (say, more than 30 days back): log it again
-        say("refused", 1);
+        forget(item);  // refused by the rules (say, more than 30 days back): log it again
+        say("refused", 1, item.summary);
       }
-      // any other answer: kept, and tried again later
-    }).catch(function () { sending = false; });  // still no network: kept
+      // any other answer (the server is down): kept, and tried again later
+    }).catch(function () {  // still no network, or no answer in time: kept
+      window.clearTimeout(timer);
+      sending = false;
+    });
   }
 
   document.addEventListener("htmx:sendError", function (event) {
     var form = event.detail.elt.closest("form[data-queue]");
-    if (form === null) { return; }
-    var items = waiting();
-    items.push({id: newKey(), path: form.getAttribute("hx-post"), at: Date.now(),
+    if (form === null || user() === null) { return; }
+    var items = everything();
+    items.push({id: newKey(), user: user(), path: form.getAttribute("hx-post"),
+                at: Date.now(), summary: summary(form),
                 body: new URLSearchParams(new FormData(form)).toString()});
     keep(items);
-    freshKeys(form.parentNode);  // the next entry is a new one
-    // The form gives way to a note, so a second tap cannot log the same hours twice.
     var note = document.createElement("div");
     var text = document.createElement("p");
     text.className = "queue-status";
@@ -129,7 +154,12 @@
     again.type = "button";
     again.className = "outline";
     again.textContent = form.getAttribute("data-again");
-    again.addEventListener("click", function () { note.remove(); form.hidden = false; });
+    again.addEventListener("click", function () {
+      note.remove();
+      form.reset();  // a new entry: the form as first shown, with a new key
+      freshKeys(form.parentNode);
+      form.hidden = false;
+    });
     note.append(text, again);
     form.hidden = true;
     form.parentNode.insertBefore(note, form);

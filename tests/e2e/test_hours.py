@@ -54,6 +54,12 @@ def test_an_entry_made_offline_is_kept_and_arrives_once(visit):
     assert "Czeka na wysłanie, gdy wróci zasięg: 1" in page.locator("#queue-status").inner_text()
     assert page.locator("#hours-form").is_hidden()  # no second tap on the same entry
     phone.screenshot("waiting")
+    queued_key = page.evaluate(
+        "() => new URLSearchParams(JSON.parse(localStorage.getItem('cal-waiting-entries'))[0]"
+        ".body).get('key')")
+    page.get_by_role("button", name="Zapisz kolejne godziny").click()
+    assert page.locator("#hours-form").is_visible()
+    assert page.locator("input[name=key]").input_value() != queued_key  # a new entry
     phone.context.set_offline(False)
     page.get_by_text("Czekające wpisy zostały wysłane.").wait_for()
     phone.goto("/volunteers/me/hours")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from flask_babel import force_locale
@@ -132,7 +132,8 @@ def test_two_copies_at_the_same_moment_store_one_entry(app, me):
     ({"worked_on": (TODAY + timedelta(days=1)).isoformat()}, "worked_on", "future"),
     ({"worked_on": (TODAY - timedelta(days=31)).isoformat()}, "worked_on", "30 days back"),
     ({"minutes": "other", "other_minutes": "2"}, "other_minutes", "5"),
-    ({"minutes": "other", "other_minutes": "800"}, "other_minutes", "720"),
+    ({"minutes": "other", "other_minutes": "800"}, "other_minutes", "12 hours"),
+    ({"minutes": "other", "other_minutes": "abc"}, "other_minutes", "Give the minutes"),
     ({"minutes": "other", "other_minutes": ""}, "other_minutes", "Give the minutes"),
     ({"minutes": "17"}, "minutes", "Not a valid choice"),
     ({"activity": "event"}, "label", "Name the session or event"),
@@ -428,3 +429,78 @@ def test_the_certificate_shows_the_approved_hours_of_the_period(client_as, me, u
     empty = client.post("/volunteers/me/hours/certificate", data={
         "once_key": "y" * 20, "period_start": TODAY.isoformat(), "period_end": TODAY.isoformat()})
     assert empty.status_code == 422 and "nie ma zatwierdzonych godzin" in empty.text
+
+
+def test_a_chip_ignores_what_is_left_in_the_hidden_minutes_field(client_as, me):
+    match = helping(me)
+    db.session.commit()
+    sent = client_as(Role.VOLUNTEER).post("/volunteers/me/hours/new",
+                                          data=form(match, other_minutes="abc"))
+    assert sent.status_code == 302 and db.session.scalar(select(HourEntry.minutes)) == 60
+
+
+def test_no_hours_after_the_help_ended_nor_on_another_day_than_the_training(app, me):
+    ended = helping(me, status=MatchStatus.ENDED)
+    ended.ended_on = TODAY - timedelta(days=10)
+    session = _attended_session(me, days_ago=4)
+    choices = hours.choices_for(me, TODAY)
+    with pytest.raises(DomainError) as after_end:
+        hours.entry_data(choices, f"match:{ended.id}", "", TODAY, 60, "", TODAY)
+    assert "ended" in after_end.value.message
+    with pytest.raises(DomainError) as other_day:
+        hours.entry_data(choices, f"session:{session.id}", "", TODAY, 60, "", TODAY)
+    assert "took place" in other_day.value.message
+    data = hours.entry_data(choices, f"session:{session.id}", "", TODAY - timedelta(days=4),
+                            90, "", TODAY)
+    assert data["session_id"] == session.id and data["help_kind"] is None
+
+
+def _attended_session(volunteer, days_ago: int):
+    from cal.core.timeutil import local_to_utc
+    from volunteers.models import TrainingCourse, TrainingEnrolment, TrainingSession
+    course = TrainingCourse(name="Pierwsza pomoc")
+    db.session.add(course)
+    db.session.flush()
+    session = TrainingSession(course_id=course.id, starts_at=local_to_utc(
+        TODAY - timedelta(days=days_ago), datetime.min.time().replace(hour=17)))
+    db.session.add(session)
+    db.session.flush()
+    db.session.add(TrainingEnrolment(session_id=session.id, volunteer_id=volunteer.id,
+                                     attended=True))
+    db.session.flush()
+    return session
+
+
+def test_an_old_entry_opens_for_changes_and_says_why_it_cannot_be_kept(client_as, me):
+    match = helping(me, status=MatchStatus.WITHDRAWN)
+    entry = logged(me, match)
+    db.session.commit()
+    client = client_as(Role.VOLUNTEER)
+    page = client.get(f"/volunteers/me/hours/{entry.id}/edit")
+    assert page.status_code == 200 and f'value="match:{match.id}"' in page.text
+    refused = client.post(f"/volunteers/me/hours/{entry.id}/edit", data=form(match))
+    assert refused.status_code == 422
+
+
+@pytest.mark.parametrize("query", ["month=0000-01", "month=9999-12", "status=bogus",
+                                   "volunteer=abc", "volunteer=999999", "activity=zzz"])
+def test_bad_filters_never_widen_to_everything(client_as, me, query):
+    entry = logged(me, helping(me))
+    db.session.commit()
+    client = client_as(Role.COORDINATOR)
+    page = client.get(f"/volunteers/hours?{query}")
+    assert page.status_code == 200 and f'name="entry" value="{entry.id}"' not in page.text
+    assert client.get(f"/volunteers/hours/export.csv?{query}").status_code == 400
+    review = client.post(f"/volunteers/hours/review?{query}",
+                         data={"decision": "approve", "entry": str(entry.id)})
+    assert review.status_code == 422
+    assert db.session.get(HourEntry, entry.id).status == EntryStatus.PENDING
+
+
+def test_a_review_without_a_decision_changes_nothing(client_as, me):
+    entry = logged(me, helping(me))
+    db.session.commit()
+    sent = client_as(Role.COORDINATOR).post("/volunteers/hours/review",
+                                            data={"entry": str(entry.id), "reason": "x"})
+    assert sent.status_code == 422
+    assert db.session.get(HourEntry, entry.id).status == EntryStatus.PENDING
