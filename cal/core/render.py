@@ -2,12 +2,16 @@
 
 A page is one template. A region that htmx refreshes is a ``{% block %}`` named
 after the id of the element it fills, hyphens written as underscores (the element
-``id="people-results"`` is filled by ``{% block people_results %}``). An htmx
-request that is not boosted and targets such an id gets only that block;
-everybody else gets the whole page.
+``id="people-results"`` is filled by ``{% block people_results %}``). One of many
+like elements carries its number at the end of its id, which the block's name leaves
+out (``id="mark-12"`` is filled by ``{% block mark %}``). An htmx request that is not
+boosted and targets such an id gets only that block; everybody else gets the whole
+page.
 """
 
 from __future__ import annotations
+
+import re
 
 from flask import redirect, render_template
 from htmx_flask import request
@@ -23,7 +27,7 @@ def render_page(template: str, status: int = 200, **context):
     """Render ``template`` whole, or only the block the htmx request targets."""
     if wants_fragment():
         try:
-            block = request.htmx.target.replace("-", "_")
+            block = re.sub(r"-[0-9]+$", "", request.htmx.target).replace("-", "_")
             return render_block(template, block, **context), status
         except BlockNotFoundError:
             pass

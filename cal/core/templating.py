@@ -10,6 +10,7 @@ from flask_login import current_user
 from cal.core.access import Role
 from cal.core.i18n import LOCALES
 from cal.core.labels import ROLE_LABELS
+from cal.core.timeutil import to_local
 
 # (endpoint, label, roles that see it), in the order shown.
 NAVIGATION = [
@@ -41,6 +42,7 @@ def navigation_for(user) -> list[tuple[str, str]]:
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["date"] = lambda d, fmt="medium": format_date(d, fmt) if d else ""
+    app.jinja_env.filters["localtime"] = lambda d: to_local(d).strftime("%H:%M") if d else ""
     app.jinja_env.filters["score"] = lambda x: format_decimal(x, "0.0") if x is not None else ""
     app.jinja_env.filters["datetime"] = (
         lambda d, fmt="short": format_datetime(d, fmt) if d else ""

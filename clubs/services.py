@@ -1,0 +1,413 @@
+"""Groups, members and the waiting list, sessions from the weekly schedule, and
+attendance taken on a tablet.
+
+Rules:
+- a leader (or a volunteer who co-leads) sees and changes only the groups they lead;
+  coordinators and administrators see every group;
+- a group takes members up to its capacity; the others wait, and the first to have
+  asked moves up as soon as a place frees;
+- sessions come from the weekly schedule for the coming weeks (generating twice adds
+  nothing), plus one-off sessions; a cancelled session keeps its reason;
+- a mark is set, never toggled blindly: a tap sends the mark it wants, so the same tap
+  sent twice leaves the same mark; one row per person and session, and every change
+  is kept in the history;
+- a leader corrects marks up to CORRECTION_DAYS after the session; a coordinator always.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import exists, func, literal, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import joinedload
+
+from cal.core.access import Role
+from cal.core.errors import DomainError
+from cal.core.timeutil import (
+    local_day_end_utc,
+    local_day_start_utc,
+    local_to_utc,
+    to_local,
+    utcnow,
+)
+from cal.extensions import db
+from cal.people.audit import AuditAction, audit
+from cal.people.models import Person
+from clubs.models import (
+    Attendance,
+    AttendanceChange,
+    Group,
+    GroupLeader,
+    GroupSession,
+    GroupSlot,
+    Mark,
+    Membership,
+    MemberStatus,
+    SessionStatus,
+)
+
+CORRECTION_DAYS = 7
+WEEKS_AHEAD = 4
+GROUP_FIELDS = ("name", "kind", "description", "place", "capacity", "starts_on", "ends_on")
+KIS_FIELDS = ("target_group", "contract_ref", "period_start", "period_end")
+
+
+# Who may run a group ------------------------------------------------------------------------
+
+def sees_all(user) -> bool:
+    return user.role in (Role.ADMIN, Role.COORDINATOR)
+
+
+def led_group_ids(user) -> set[int]:
+    return set(db.session.scalars(select(GroupLeader.group_id).where(
+        GroupLeader.user_id == user.id)))
+
+
+def can_run(user, group_id: int) -> bool:
+    return sees_all(user) or db.session.scalar(select(func.count()).select_from(GroupLeader)
+                                               .where(GroupLeader.group_id == group_id,
+                                                      GroupLeader.user_id == user.id)) > 0
+
+
+def group_for(user, group_id: int) -> Group | None:
+    """The group, if this user may run it (None otherwise, as if it did not exist)."""
+    group = db.session.get(Group, group_id)
+    return group if group is not None and can_run(user, group.id) else None
+
+
+def session_for(user, session_id: int) -> GroupSession | None:
+    session = db.session.scalar(select(GroupSession).where(GroupSession.id == session_id)
+                                .options(joinedload(GroupSession.group)))
+    return session if session is not None and can_run(user, session.group_id) else None
+
+
+def groups_for(user) -> list[Group]:
+    stmt = select(Group).order_by(Group.name)
+    if not sees_all(user):
+        stmt = stmt.where(Group.id.in_(select(GroupLeader.group_id).where(
+            GroupLeader.user_id == user.id)))
+    return list(db.session.scalars(stmt))
+
+
+# Groups -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Slot:
+    weekday: int
+    starts: time
+    ends: time
+
+
+def save_group(group: Group | None, data: dict, slots: list[Slot], leader_ids: list[int],
+               actor) -> Group:
+    if data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+        raise DomainError(_("The end cannot be before the start."), field="ends_on")
+    for slot in slots:
+        if slot.ends <= slot.starts:
+            raise DomainError(_("A meeting must end after it starts."), field="slots")
+    created = group is None
+    if created:
+        group = Group()
+        db.session.add(group)
+    for name in GROUP_FIELDS:
+        setattr(group, name, data[name])
+    db.session.flush()
+    db.session.execute(GroupSlot.__table__.delete().where(GroupSlot.group_id == group.id))
+    db.session.add_all(GroupSlot(group_id=group.id, weekday=s.weekday, starts=s.starts,
+                                 ends=s.ends) for s in slots)
+    db.session.execute(GroupLeader.__table__.delete().where(GroupLeader.group_id == group.id))
+    db.session.add_all(GroupLeader(group_id=group.id, user_id=u) for u in dict.fromkeys(
+        leader_ids))
+    db.session.flush()
+    audit(actor, AuditAction.CREATE if created else AuditAction.UPDATE, "group", group.id,
+          fields=list(GROUP_FIELDS))
+    _fill_places(group, actor, date.today())
+    return group
+
+
+def slots_of(group: Group) -> list[GroupSlot]:
+    return list(db.session.scalars(select(GroupSlot).where(GroupSlot.group_id == group.id)
+                                   .order_by(GroupSlot.weekday, GroupSlot.starts)))
+
+
+def leaders_of(group: Group) -> list[GroupLeader]:
+    return list(db.session.scalars(select(GroupLeader).where(GroupLeader.group_id == group.id)
+                                   .options(joinedload(GroupLeader.user))))
+
+
+# Members and the waiting list -------------------------------------------------------------
+
+def members_of(group: Group, statuses=(MemberStatus.ACTIVE, MemberStatus.WAITING)):
+    return list(db.session.scalars(
+        select(Membership).where(Membership.group_id == group.id,
+                                 Membership.status.in_(statuses))
+        .options(joinedload(Membership.person))
+        .order_by(Membership.status, Membership.asked_at, Membership.id)))
+
+
+def enrol(group: Group, person: Person, actor, today: date, kis: dict | None = None,
+          guest: bool = False) -> Membership:
+    """Take the person in, or put them on the waiting list when the group is full."""
+    if db.session.scalar(select(func.count()).select_from(Membership).where(
+            Membership.group_id == group.id, Membership.person_id == person.id,
+            Membership.status.in_((MemberStatus.ACTIVE, MemberStatus.WAITING)))):
+        raise DomainError(_("%(name)s is already in this group or waiting for it.",
+                            name=person.full_name))
+    kis = {k: v for k, v in (kis or {}).items() if k in KIS_FIELDS}
+    if kis.get("period_start") and kis.get("period_end") and (
+            kis["period_end"] < kis["period_start"]):
+        raise DomainError(_("The end cannot be before the start."), field="period_end")
+    free = _active_count(group) < group.capacity
+    membership = Membership(group_id=group.id, person_id=person.id, guest=guest,
+                            status=MemberStatus.ACTIVE if free else MemberStatus.WAITING,
+                            joined_on=today if free else None, **kis)
+    db.session.add(membership)
+    db.session.flush()
+    audit(actor, AuditAction.CREATE, "membership", membership.id,
+          detail=f"group {group.id}: person {person.id} {membership.status.value}")
+    return membership
+
+
+def end_membership(membership: Membership, reason: str, actor, today: date) -> None:
+    """End a membership (or take someone off the waiting list); the first waiting moves
+    up into the freed place."""
+    if membership.status == MemberStatus.ENDED:
+        raise DomainError(_("This membership has already ended."))
+    membership.status = MemberStatus.ENDED
+    membership.ended_on = today
+    membership.end_reason = reason[:300]
+    audit(actor, AuditAction.UPDATE, "membership", membership.id, fields=["status"],
+          detail="ended")
+    db.session.flush()
+    _fill_places(db.session.get(Group, membership.group_id), actor, today)
+
+
+def _active_count(group: Group) -> int:
+    return db.session.scalar(select(func.count()).select_from(Membership).where(
+        Membership.group_id == group.id, Membership.status == MemberStatus.ACTIVE))
+
+
+def _fill_places(group: Group, actor, today: date) -> list[Membership]:
+    """Move the waiting list up, first asked first, while there are free places."""
+    free = group.capacity - _active_count(group)
+    if free <= 0:
+        return []
+    moved = list(db.session.scalars(
+        select(Membership).where(Membership.group_id == group.id,
+                                 Membership.status == MemberStatus.WAITING)
+        .order_by(Membership.asked_at, Membership.id).limit(free)))
+    for membership in moved:
+        membership.status = MemberStatus.ACTIVE
+        membership.joined_on = today
+        audit(actor, AuditAction.UPDATE, "membership", membership.id, fields=["status"],
+              detail="moved up from the waiting list")
+    db.session.flush()
+    return moved
+
+
+# Sessions ---------------------------------------------------------------------------------
+
+def generate_sessions(group: Group, today: date, weeks: int = WEEKS_AHEAD) -> int:
+    """Sessions from the weekly schedule from today for `weeks` weeks (within the
+    group's dates); those already planned are kept as they are. Returns how many."""
+    first = max(today, group.starts_on)
+    last = today + timedelta(days=7 * weeks)
+    if group.ends_on:
+        last = min(last, group.ends_on)
+    planned = set(db.session.scalars(select(GroupSession.planned_at).where(
+        GroupSession.group_id == group.id,
+        GroupSession.planned_at >= local_day_start_utc(first))))
+    made = 0
+    day = first
+    slots = slots_of(group)
+    while day <= last:
+        for slot in slots:
+            if slot.weekday != day.weekday():
+                continue
+            starts = local_to_utc(day, slot.starts)
+            if starts in planned:
+                continue
+            db.session.add(GroupSession(group_id=group.id, planned_at=starts, starts_at=starts,
+                                        ends_at=local_to_utc(day, slot.ends)))
+            made += 1
+        day += timedelta(days=1)
+    db.session.flush()
+    return made
+
+
+def add_session(group: Group, day: date, starts: time, ends: time, topic: str) -> GroupSession:
+    if ends <= starts:
+        raise DomainError(_("A meeting must end after it starts."), field="ends")
+    moment = local_to_utc(day, starts)
+    if db.session.scalar(select(func.count()).select_from(GroupSession).where(
+            GroupSession.group_id == group.id, GroupSession.planned_at == moment)):
+        raise DomainError(_("The group already meets at that time."), field="starts")
+    session = GroupSession(group_id=group.id, planned_at=moment, starts_at=moment,
+                           ends_at=local_to_utc(day, ends), topic=topic, one_off=True)
+    db.session.add(session)
+    db.session.flush()
+    return session
+
+
+def sessions_of(group: Group, since: datetime, limit: int = 20) -> list[GroupSession]:
+    return list(db.session.scalars(
+        select(GroupSession).where(GroupSession.group_id == group.id,
+                                   GroupSession.ends_at >= since)
+        .order_by(GroupSession.starts_at).limit(limit)))
+
+
+def sessions_on(user, day: date) -> list[GroupSession]:
+    """The sessions of a day in the groups this user runs, the earliest first."""
+    stmt = (select(GroupSession).where(GroupSession.starts_at >= local_day_start_utc(day),
+                                       GroupSession.starts_at <= local_day_end_utc(day))
+            .options(joinedload(GroupSession.group)).order_by(GroupSession.starts_at))
+    if not sees_all(user):
+        stmt = stmt.where(GroupSession.group_id.in_(select(GroupLeader.group_id).where(
+            GroupLeader.user_id == user.id)))
+    return list(db.session.scalars(stmt))
+
+
+def cancel_session(session: GroupSession, reason: str, actor) -> None:
+    if not reason.strip():
+        raise DomainError(_("Give the reason; members will see it."), field="reason")
+    session.status = SessionStatus.CANCELLED
+    session.cancel_reason = reason.strip()[:300]
+    audit(actor, AuditAction.UPDATE, "group_session", session.id, fields=["status"],
+          detail="cancelled")
+
+
+def move_session(session: GroupSession, day: date, starts: time, ends: time, actor) -> None:
+    if ends <= starts:
+        raise DomainError(_("A meeting must end after it starts."), field="ends")
+    session.starts_at = local_to_utc(day, starts)
+    session.ends_at = local_to_utc(day, ends)
+    session.status = SessionStatus.PLANNED
+    audit(actor, AuditAction.UPDATE, "group_session", session.id, fields=["starts_at"],
+          detail="moved")
+
+
+def write_log(session: GroupSession, topic: str, log: str, actor) -> None:
+    session.topic = topic.strip()[:200]
+    session.log = log.strip()
+    audit(actor, AuditAction.UPDATE, "group_session", session.id, fields=["topic", "log"])
+
+
+# Attendance -------------------------------------------------------------------------------
+
+@dataclass
+class Row:
+    """One person on the attendance page: their mark, and whether they are a guest."""
+
+    person: Person
+    mark: Mark | None
+    guest: bool = False
+    waiting: bool = False
+
+
+def rows_of(session: GroupSession) -> list[Row]:
+    """The members of the session's group, and anyone else marked at it (guests, and
+    members who have left since); two queries."""
+    marks = {a.person_id: a for a in db.session.scalars(
+        select(Attendance).where(Attendance.session_id == session.id))}
+    day = to_local(session.starts_at).date()
+    members = list(db.session.scalars(
+        select(Membership).where(
+            Membership.group_id == session.group_id,
+            (Membership.status == MemberStatus.ACTIVE)
+            | Membership.person_id.in_(list(marks) or [-1]))
+        .options(joinedload(Membership.person))))
+    rows, seen = [], set()
+    for membership in members:
+        if membership.person_id in seen or (
+                membership.status != MemberStatus.ACTIVE and membership.person_id not in marks):
+            continue
+        if membership.joined_on and membership.joined_on > day and (
+                membership.person_id not in marks):
+            continue
+        seen.add(membership.person_id)
+        mark = marks.get(membership.person_id)
+        rows.append(Row(membership.person, mark.mark if mark else None,
+                        guest=bool(mark and mark.guest)))
+    missing = [pid for pid in marks if pid not in seen]
+    if missing:
+        for person in db.session.scalars(select(Person).where(Person.id.in_(missing))):
+            rows.append(Row(person, marks[person.id].mark, guest=marks[person.id].guest))
+    rows.sort(key=lambda r: (r.guest, r.person.last_name, r.person.first_name, r.person.id))
+    return rows
+
+
+def may_mark(user, session: GroupSession, today: date) -> bool:
+    """Leaders mark up to CORRECTION_DAYS after the session; coordinators always."""
+    if session.status == SessionStatus.CANCELLED:
+        return False
+    return sees_all(user) or to_local(session.starts_at).date() >= (
+        today - timedelta(days=CORRECTION_DAYS))
+
+
+def set_mark(session_id: int, person_id: int, mark: Mark, actor, today: date,
+             guest: bool = False) -> bool:
+    """Set one person's mark at a session, in two statements whatever happens:
+
+    1. one INSERT … ON CONFLICT DO UPDATE whose SELECT checks every rule in SQL (the
+       session is not cancelled; the user runs its group, and a leader is within
+       CORRECTION_DAYS; the person is a member, already on the list, or a guest the
+       caller vouches for), so a refused mark writes nothing and the same tap sent
+       twice leaves one row with the same mark;
+    2. the change into the history, only when the mark differs from the last one.
+
+    Returns whether the mark was allowed (and so is stored)."""
+    now = utcnow()
+    rules = [GroupSession.id == session_id, GroupSession.status == SessionStatus.PLANNED]
+    if not sees_all(actor):
+        rules.append(GroupSession.starts_at >= local_day_start_utc(
+            today - timedelta(days=CORRECTION_DAYS)))
+        rules.append(exists().where(GroupLeader.group_id == GroupSession.group_id,
+                                    GroupLeader.user_id == actor.id))
+    if not guest:
+        rules.append(or_(
+            exists().where(Membership.group_id == GroupSession.group_id,
+                           Membership.person_id == person_id,
+                           Membership.status == MemberStatus.ACTIVE),
+            exists().where(Attendance.session_id == session_id,
+                           Attendance.person_id == person_id)))
+    allowed = select(literal(session_id), literal(person_id), literal(mark.value),
+                     literal(guest), literal(actor.id), literal(now)).where(
+        exists().where(*rules))
+    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    upsert = insert(Attendance).from_select(
+        ["session_id", "person_id", "mark", "guest", "by_user_id", "at"], allowed)
+    stored = db.session.execute(upsert.on_conflict_do_update(
+        index_elements=["session_id", "person_id"],
+        set_={"mark": upsert.excluded.mark, "by_user_id": upsert.excluded.by_user_id,
+              "at": upsert.excluded.at}).returning(Attendance.id)).first()
+    if stored is None:
+        return False
+    last = (select(AttendanceChange.to_mark)
+            .where(AttendanceChange.session_id == session_id,
+                   AttendanceChange.person_id == person_id)
+            .order_by(AttendanceChange.id.desc()).limit(1).scalar_subquery())
+    db.session.execute(insert(AttendanceChange).from_select(
+        ["session_id", "person_id", "from_mark", "to_mark", "by_user_id", "at"],
+        select(literal(session_id), literal(person_id), last, literal(mark.value),
+               literal(actor.id), literal(now)).where(or_(last.is_(None), last != mark.value))))
+    return True
+
+
+def all_present(session: GroupSession, actor, today: date) -> int:
+    """Everyone on the list without a mark yet is present; returns how many."""
+    if not may_mark(actor, session, today):
+        raise DomainError(_("Marks can be corrected up to %(days)d days after the session; "
+                            "ask a coordinator.", days=CORRECTION_DAYS))
+    unmarked = [r.person.id for r in rows_of(session) if r.mark is None]
+    for person_id in unmarked:
+        set_mark(session.id, person_id, Mark.PRESENT, actor, today)
+    return len(unmarked)
+
+
+def history_of(session: GroupSession) -> list[AttendanceChange]:
+    return list(db.session.scalars(select(AttendanceChange).where(
+        AttendanceChange.session_id == session.id).order_by(AttendanceChange.at)))

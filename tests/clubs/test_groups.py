@@ -1,0 +1,227 @@
+"""Groups, the waiting list, sessions from the schedule, and attendance taps: set,
+never toggled blindly, one row per person, every change in the history; a leader
+reaches only the groups they lead."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from cal.auth.models import User
+from cal.core.access import Role
+from cal.core.timeutil import local_to_utc
+from cal.extensions import db
+from clubs import services
+from clubs.models import (
+    Attendance,
+    AttendanceChange,
+    Group,
+    GroupKind,
+    GroupSession,
+    Mark,
+    MemberStatus,
+    SessionStatus,
+)
+from tests.factories import PersonFactory
+
+TODAY = date.today()
+
+
+def make_group(users, capacity=15, kind=GroupKind.SUPPORT, leader=Role.LEADER,
+               weekday=None) -> Group:
+    return services.save_group(
+        None, {"name": "Grupa wsparcia", "kind": kind, "description": "", "place": "Sala 2",
+               "capacity": capacity, "starts_on": TODAY - timedelta(days=30), "ends_on": None},
+        [services.Slot(TODAY.weekday() if weekday is None else weekday, time(17), time(19))],
+        [users[leader].id] if leader else [], users[Role.COORDINATOR])
+
+
+def members(group, users, n: int):
+    people = [PersonFactory(last_name=f"Uczestnik{i:02d}") for i in range(n)]
+    for person in people:
+        services.enrol(group, person, users[Role.COORDINATOR], TODAY)
+    return people
+
+
+def todays_session(group) -> GroupSession:
+    services.generate_sessions(group, TODAY)
+    return db.session.scalar(select(GroupSession).where(
+        GroupSession.group_id == group.id,
+        GroupSession.starts_at == local_to_utc(TODAY, time(17))))
+
+
+def test_the_waiting_list_moves_up_in_order(app, users):
+    group = make_group(users, capacity=2)
+    first, second, third, fourth = (PersonFactory() for _ in range(4))
+    statuses = [services.enrol(group, p, users[Role.COORDINATOR], TODAY).status
+                for p in (first, second, third, fourth)]
+    assert statuses == [MemberStatus.ACTIVE, MemberStatus.ACTIVE, MemberStatus.WAITING,
+                        MemberStatus.WAITING]
+    active = {m.person_id: m for m in services.members_of(group)}
+    services.end_membership(active[first.id], "przeprowadzka", users[Role.COORDINATOR], TODAY)
+    now = {m.person_id: m.status for m in services.members_of(group)}
+    assert now == {second.id: MemberStatus.ACTIVE, third.id: MemberStatus.ACTIVE,
+                   fourth.id: MemberStatus.WAITING}  # the first to have asked moved up
+
+
+def test_sessions_come_from_the_schedule_once(app, users):
+    group = make_group(users)
+    made = services.generate_sessions(group, TODAY)
+    assert made == 5  # today and the same weekday in each of the four weeks after
+    assert services.generate_sessions(group, TODAY) == 0  # generating twice adds nothing
+    session = todays_session(group)
+    services.cancel_session(session, "choroba prowadzącej", users[Role.LEADER])
+    assert session.status == SessionStatus.CANCELLED
+    assert services.generate_sessions(group, TODAY) == 0  # a cancelled one is not remade
+
+
+def test_a_tap_sets_a_mark_once_however_often_it_arrives(app, users):
+    group = make_group(users)
+    person, = members(group, users, 1)
+    session = todays_session(group)
+    leader = users[Role.LEADER]
+    for _ in range(5):
+        assert services.set_mark(session.id, person.id, Mark.ABSENT, leader, TODAY)
+    assert services.set_mark(session.id, person.id, Mark.EXCUSED, leader, TODAY)
+    rows = db.session.scalars(select(Attendance)).all()
+    assert [(r.person_id, r.mark) for r in rows] == [(person.id, Mark.EXCUSED)]
+    history = [(c.from_mark, c.to_mark) for c in services.history_of(session)]
+    assert history == [(None, Mark.ABSENT), (Mark.ABSENT, Mark.EXCUSED)]
+
+
+def test_a_mark_is_refused_outside_the_rules(app, users):
+    group = make_group(users)
+    member, = members(group, users, 1)
+    stranger = PersonFactory()
+    session = todays_session(group)
+    other_leader = User(email="inny@test.local", full_name="Inny Prowadzący", role=Role.LEADER)
+    db.session.add(other_leader)
+    db.session.flush()
+    assert not services.set_mark(session.id, stranger.id, Mark.PRESENT, users[Role.LEADER],
+                                 TODAY)  # not a member
+    assert not services.set_mark(session.id, member.id, Mark.PRESENT, other_leader, TODAY)
+    old = services.add_session(group, TODAY - timedelta(days=10), time(10), time(12), "")
+    assert not services.set_mark(old.id, member.id, Mark.PRESENT, users[Role.LEADER], TODAY)
+    assert services.set_mark(old.id, member.id, Mark.PRESENT, users[Role.COORDINATOR], TODAY)
+    services.cancel_session(session, "remont", users[Role.COORDINATOR])
+    assert not services.set_mark(session.id, member.id, Mark.PRESENT, users[Role.COORDINATOR],
+                                 TODAY)
+    assert db.session.scalar(select(func.count()).select_from(Attendance)) == 1
+
+
+def test_everyone_else_present_marks_only_the_unmarked(app, users):
+    group = make_group(users)
+    people = members(group, users, 15)
+    session = todays_session(group)
+    leader = users[Role.LEADER]
+    services.set_mark(session.id, people[3].id, Mark.ABSENT, leader, TODAY)
+    assert services.all_present(session, leader, TODAY) == 14
+    marks = dict(db.session.execute(select(Attendance.person_id, Attendance.mark)).all())
+    assert marks[people[3].id] == Mark.ABSENT
+    assert sum(1 for m in marks.values() if m == Mark.PRESENT) == 14
+
+
+# Pages ------------------------------------------------------------------------------------
+
+def test_a_leader_takes_attendance_with_taps_answered_by_small_fragments(
+        client_as, users, count_queries):
+    group = make_group(users)
+    people = members(group, users, 15)
+    session = todays_session(group)
+    db.session.commit()
+    client = client_as(Role.LEADER)
+    page = client.get(f"/clubs/sessions/{session.id}")
+    assert page.status_code == 200 and page.text.count('class="mark mark-none"') == 15
+    headers = {"HX-Request": "true", "HX-Target": f"mark-{people[0].id}"}
+    with count_queries() as queries:
+        tap = client.post(f"/clubs/sessions/{session.id}/mark", headers=headers,
+                          data={"person": people[0].id, "mark": "present"})
+    assert tap.status_code == 200 and len(tap.data) < 2048 and "<html" not in tap.text
+    assert 'class="mark mark-present"' in tap.text and '"mark": "absent"' in tap.text
+    assert len(queries) <= 3, "\n".join(queries)
+    again = client.post(f"/clubs/sessions/{session.id}/mark", headers=headers,
+                        data={"person": people[0].id, "mark": "present"})
+    assert again.status_code == 200
+    assert db.session.scalar(select(func.count()).select_from(Attendance)) == 1
+    client.post(f"/clubs/sessions/{session.id}/all-present",
+                headers={"HX-Request": "true", "HX-Target": "attendance"})
+    assert db.session.scalar(select(func.count()).select_from(Attendance).where(
+        Attendance.mark == Mark.PRESENT)) == 15
+    assert db.session.scalar(select(func.count()).select_from(AttendanceChange)) == 15
+
+
+def test_a_refused_tap_says_it_was_not_saved(client_as, users):
+    group = make_group(users)
+    members(group, users, 1)
+    stranger = PersonFactory()
+    session = todays_session(group)
+    db.session.commit()
+    refused = client_as(Role.LEADER).post(
+        f"/clubs/sessions/{session.id}/mark", data={"person": stranger.id, "mark": "present"},
+        headers={"HX-Request": "true", "HX-Target": f"mark-{stranger.id}"})
+    assert refused.status_code == 409 and "mark-refused" in refused.text
+    assert db.session.scalar(select(func.count()).select_from(Attendance)) == 0
+
+
+@pytest.mark.parametrize("size", [1, 30])
+def test_the_session_page_keeps_to_the_query_budget(client_as, users, count_queries, size):
+    group = make_group(users, capacity=40)
+    people = members(group, users, size)
+    session = todays_session(group)
+    for person in people[::2]:
+        services.set_mark(session.id, person.id, Mark.PRESENT, users[Role.LEADER], TODAY)
+    db.session.commit()
+    client = client_as(Role.LEADER)
+    client.get(f"/clubs/sessions/{session.id}")
+    with count_queries() as queries:
+        assert client.get(f"/clubs/sessions/{session.id}").status_code == 200
+    assert len(queries) <= 10, "\n".join(queries)
+
+
+def test_a_leader_reaches_only_the_groups_they_lead(client_as, users, app):
+    own = make_group(users)
+    other = make_group(users, leader=None)
+    person, = members(other, users, 1)
+    theirs = todays_session(other)
+    db.session.commit()
+    client = client_as(Role.LEADER)
+    assert "Grupa wsparcia" in client.get("/clubs/").text
+    # Every clubs route that names a group or a session of another leader is refused.
+    values = {"group_id": other.id, "session_id": theirs.id}
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("clubs.") or not (set(rule.arguments) & set(values)):
+            continue
+        url = rule.build({k: v for k, v in values.items() if k in rule.arguments})[1]
+        for method in sorted(rule.methods & {"GET", "POST"}):
+            answer = client.open(url, method=method, data={"person": person.id,
+                                                           "mark": "present"})
+            assert answer.status_code in (403, 404), (method, url, answer.status_code)
+            checked += 1
+    assert checked >= 8
+    assert client.get(f"/clubs/groups/{own.id}").status_code == 200
+    assert db.session.scalar(select(func.count()).select_from(Attendance)) == 0
+
+
+def test_a_walk_in_is_found_by_name_or_registered_and_marked_present(client_as, users):
+    group = make_group(users)
+    members(group, users, 1)
+    known = PersonFactory(first_name="Halina", last_name="Kowalska", birth_date=date(1950, 5, 1))
+    session = todays_session(group)
+    db.session.commit()
+    client = client_as(Role.LEADER)
+    data = {"first_name": "Halina", "last_name": "Kowalska", "birth_date": "1950-05-01",
+            "as_member": "guest"}
+    asked = client.post(f"/clubs/sessions/{session.id}/newcomer", data=data)
+    assert asked.status_code == 422 and f'value="{known.id}"' in asked.text
+    sent = client.post(f"/clubs/sessions/{session.id}/newcomer",
+                       data={**data, "same_as": str(known.id)})
+    assert sent.status_code == 302
+    guest = db.session.scalar(select(Attendance).where(Attendance.person_id == known.id))
+    assert guest.mark == Mark.PRESENT and guest.guest
+    new = client.post(f"/clubs/sessions/{session.id}/newcomer", data={
+        "first_name": "Nowy", "last_name": "Uczestnik", "as_member": "member"})
+    assert new.status_code == 302
+    assert len([m for m in services.members_of(group) if m.status == MemberStatus.ACTIVE]) == 2
