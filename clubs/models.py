@@ -183,8 +183,10 @@ class Mark(enum.StrEnum):
 
 MARK_LABELS = {Mark.PRESENT: _l("Present"), Mark.ABSENT: _l("Absent"),
                Mark.EXCUSED: _l("Excused")}
-NEXT_MARK = {None: Mark.PRESENT, Mark.PRESENT: Mark.ABSENT, Mark.ABSENT: Mark.EXCUSED,
-             Mark.EXCUSED: Mark.PRESENT}
+# A tap on someone not yet marked marks them absent (the rest are then marked present
+# at once); further taps go on to excused, present, absent.
+NEXT_MARK = {None: Mark.ABSENT, Mark.ABSENT: Mark.EXCUSED, Mark.EXCUSED: Mark.PRESENT,
+             Mark.PRESENT: Mark.ABSENT}
 
 
 class Attendance(db.Model):

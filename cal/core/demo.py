@@ -12,9 +12,10 @@ from cal.auth.models import User
 from cal.auth.passwords import hash_password
 from cal.core.access import Role
 from cal.core.text import fold
-from cal.core.timeutil import local_to_utc
+from cal.core.timeutil import local_day_start_utc, local_to_utc
 from cal.extensions import db
 from cal.people.models import District, Household, Person
+from clubs.models import GroupKind, GroupSession, Mark, MemberStatus, TargetGroup
 from volunteers.availability import BLOCKS_PER_DAY, DAYS, decode, encode
 from volunteers.models import (
     Activity,
@@ -286,6 +287,73 @@ def _hours(rng: random.Random, vols: list[Volunteer], coordinator: User, today: 
             worked_on=picnic, minutes=rng.choice([120, 180, 240])))
 
 
+CLUB_GROUPS = [
+    # name, kind, place, capacity, weekdays after today's, start, end
+    ("Gimnastyka dla seniorów", GroupKind.SENIOR_CLASS, "Sala gimnastyczna, ul. Parkowa 3", 15,
+     (0, 2), time(10), time(11)),
+    ("Klub rękodzieła", GroupKind.SENIOR_CLASS, "Centrum Aktywności Seniora, sala 1", 12,
+     (3,), time(11), time(13)),
+    ("Grupa wsparcia: w drodze do pracy", GroupKind.SUPPORT, "Klub Integracji Społecznej",
+     10, (1,), time(10), time(12)),
+    ("Warsztaty kompetencji cyfrowych", GroupKind.CLASS, "Klub Integracji Społecznej, "
+     "pracownia komputerowa", 8, (4,), time(12), time(14)),
+]
+
+
+def _clubs(rng: random.Random, people: list[Person], users: dict, today: date) -> None:
+    """Groups of the KIS and the senior centre led by the demo leader, with members, a
+    waiting list, sessions of the last and next four weeks, and past attendance. The
+    gymnastics group meets today, so the leader has a session to take."""
+    from clubs import services as clubs
+
+    coordinator = users[Role.COORDINATOR]
+    seniors = [p for p in people if p.birth_date and (today - p.birth_date).days > 60 * 365]
+    districts = list(db.session.scalars(select(District)))
+    while len(seniors) < 30:  # the senior centre serves more seniors than the other services
+        surname = rng.choice(SURNAMES)
+        male = rng.random() < 0.35
+        first = rng.choice(MALE if male else FEMALE)
+        last = surname[0] if male else surname[1]
+        senior = Person(first_name=first, last_name=last, search_name=fold(f"{last} {first}"),
+                        birth_date=_birth(rng, 61, 88), district=rng.choice(districts),
+                        address=f"ul. {rng.choice(STREETS)} {rng.randint(1, 80)}",
+                        phone=_phone(rng))
+        db.session.add(senior)
+        seniors.append(senior)
+    db.session.flush()
+    adults = [p for p in people if p.birth_date and 25 * 365 < (today - p.birth_date).days
+              < 60 * 365]
+    start = today - timedelta(days=28)
+    for name, kind, place, capacity, days, begins, ends in CLUB_GROUPS:
+        group = clubs.save_group(
+            None, {"name": name, "kind": kind, "description": "", "place": place,
+                   "capacity": capacity, "starts_on": start - timedelta(days=60),
+                   "ends_on": None},
+            [clubs.Slot((today.weekday() + d) % 7, begins, ends) for d in days],
+            [users[Role.LEADER].id], coordinator)
+        senior = kind == GroupKind.SENIOR_CLASS
+        pool = seniors if senior else adults
+        wanted = capacity + 2 if name.startswith("Gimnastyka") else rng.randint(
+            capacity // 2, capacity)
+        for person in rng.sample(pool, min(wanted, len(pool))):
+            kis = None if senior else {
+                "target_group": rng.choice(list(TargetGroup)),
+                "contract_ref": f"KS/{today.year}/{rng.randint(10, 99)}",
+                "period_start": start, "period_end": start + timedelta(days=180)}
+            clubs.enrol(group, person, coordinator, start, kis)
+        clubs.generate_sessions(group, start, weeks=8)
+        past = db.session.scalars(select(GroupSession).where(
+            GroupSession.group_id == group.id,
+            GroupSession.starts_at < local_day_start_utc(today))).all()
+        ids = [m.person_id for m in clubs.members_of(group, (MemberStatus.ACTIVE,))]
+        for session in past:
+            session.topic = rng.choice(["Rozgrzewka i ćwiczenia równowagi", "Spotkanie grupy",
+                                        "Rozmowa o planach na tydzień", "Ćwiczenia praktyczne"])
+            for person_id in ids:
+                mark = rng.choices([Mark.PRESENT, Mark.ABSENT, Mark.EXCUSED], [8, 1, 1])[0]
+                clubs.set_mark(session.id, person_id, mark, coordinator, today)
+
+
 def seed_demo(seed: int = 2026, persons: int = 80, volunteers: int = 40) -> dict[str, int]:
     rng = random.Random(seed)
     password_hash = hash_password(DEMO_PASSWORD)
@@ -349,6 +417,8 @@ def seed_demo(seed: int = 2026, persons: int = 80, volunteers: int = 40) -> dict
     _requests(rng, people, vols, users[Role.COORDINATOR], today)
     db.session.flush()
     _hours(rng, vols, users[Role.COORDINATOR], today)
+    db.session.flush()
+    _clubs(rng, people, users, today)
     db.session.flush()
     return {"users": len(users), "districts": len(districts), "households": households,
             "persons": len(people), "volunteers": len(vols)}

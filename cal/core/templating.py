@@ -25,7 +25,7 @@ NAVIGATION = [
     ("volunteers.my_trainings", _l("My trainings"), {Role.VOLUNTEER}),
     ("people.person_list", _l("People"), {Role.ADMIN, Role.COORDINATOR}),
     ("people.household_list", _l("Households"), {Role.ADMIN, Role.COORDINATOR}),
-    ("clubs.index", _l("Club (KIS)"), {Role.ADMIN, Role.COORDINATOR, Role.LEADER}),
+    ("clubs.index", _l("Groups"), {Role.ADMIN, Role.COORDINATOR, Role.LEADER}),
     ("seniors.index", _l("Senior centre"), {Role.ADMIN, Role.COORDINATOR, Role.LEADER}),
     ("auth.users", _l("Users"), {Role.ADMIN}),
     ("people.districts", _l("Districts"), {Role.ADMIN}),

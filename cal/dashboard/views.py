@@ -11,6 +11,7 @@ from cal.core.render import render_page
 from cal.core.timeutil import local_today, utcnow
 from cal.extensions import db
 from cal.people.models import AuditLog, Household, Person
+from clubs import services as club_services
 from volunteers import hours, training
 from volunteers import services as volunteer_services
 from volunteers.models import STATUS_LABELS
@@ -46,7 +47,12 @@ def _volunteer_context() -> dict:
             "visits": visits, "today": today}
 
 
+def _leader_context() -> dict:
+    return {"today_sessions": club_services.sessions_on(current_user, local_today())}
+
+
 CONTEXT = {
+    Role.LEADER: _leader_context,
     Role.ADMIN: _admin_context,
     Role.COORDINATOR: _staff_context,
     Role.VOLUNTEER: _volunteer_context,
