@@ -3,7 +3,10 @@ a tablet and the session log for leaders (only in the groups they lead)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+import re
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -16,10 +19,12 @@ from cal.core.forms import options
 from cal.core.http import found
 from cal.core.once import submit_once
 from cal.core.render import go, render_form, render_page, wants_fragment
+from cal.core.text import fold
 from cal.core.timeutil import local_day_start_utc, local_today, to_local
 from cal.extensions import db
 from cal.people import services as people
-from clubs import services
+from cal.people.audit import AuditAction, audit
+from clubs import reports, services
 from clubs.forms import (
     SLOT_ROWS,
     EnrolForm,
@@ -41,6 +46,7 @@ from clubs.models import (
     Programme,
 )
 from volunteers.availability import DAY_NAMES
+from volunteers.documents import render_pdf
 
 bp = Blueprint("clubs", __name__, url_prefix="/clubs")
 STAFF = (Role.ADMIN, Role.COORDINATOR)
@@ -129,6 +135,7 @@ def _render_group(group, error: str = "", code: int = 200, enrol_form=None):
         active=[m for m in members if m.status == MemberStatus.ACTIVE],
         waiting=[m for m in members if m.status == MemberStatus.WAITING],
         sessions=services.sessions_of(group, local_day_start_utc(today)),
+        ended=services.members_of(group, (MemberStatus.ENDED,))[-20:],
         can_manage=services.sees_all(current_user), kis=group.programme == Programme.KIS,
         enrol_form=enrol_form or EnrolForm(), error=error, to_local=to_local, today=today,
         **LABELS)
@@ -357,3 +364,84 @@ def session_move(session_id: int):
     db.session.commit()
     flash(_("The session is moved."), "success")
     return go(url_for("clubs.session_detail", session_id=session.id))
+
+
+# Statistics and printed documents -------------------------------------------------------
+
+def _month_arg():
+    """The month asked for (?month=YYYY-MM), this month by default; 400 when malformed."""
+    value = request.args.get("month", "")
+    if not value:
+        return local_today().replace(day=1)
+    if not re.fullmatch(r"(19|20)[0-9]{2}-(0[1-9]|1[0-2])", value):
+        abort(400)
+    year, month = value.split("-")
+    return date(int(year), int(month), 1)
+
+
+@bp.get("/groups/<int:group_id>/stats")
+@roles_required(*RUNNERS)
+def group_stats(group_id: int):
+    group = _group(group_id)
+    first = _month_arg()
+    return render_page("clubs/stats.html", group=group, report=reports.month_report(group, first),
+                       month=first.strftime("%Y-%m"), cas=group.programme == Programme.CAS,
+                       present_mark=Mark.PRESENT, absent_mark=Mark.ABSENT,
+                       excused_mark=Mark.EXCUSED, **LABELS)
+
+
+@bp.get("/groups/<int:group_id>/sheet.pdf")
+@roles_required(*RUNNERS)
+def attendance_sheet(group_id: int):
+    group = _group(group_id)
+    first = _month_arg()
+    report = reports.month_report(group, first)
+    leaders = [leader.user.full_name for leader in services.leaders_of(group)]
+    try:
+        pdf = render_pdf("attendance_sheet", issued_on=local_today(), present=Mark.PRESENT,
+                         month_name=MONTHS[first.month - 1],
+                         **reports.sheet_context(report, leaders))
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("clubs.group_stats", group_id=group.id,
+                                month=first.strftime("%Y-%m")))
+    audit(current_user, AuditAction.EXPORT, "group", group.id,
+          detail=f"attendance sheet {first:%Y-%m}")
+    db.session.commit()
+    return _pdf(pdf, f"lista-obecnosci-{fold(group.name).replace(' ', '-')}-{first:%Y-%m}.pdf")
+
+
+@bp.get("/memberships/<int:membership_id>/certificate.pdf")
+@roles_required(*STAFF)
+def kis_certificate(membership_id: int):
+    """The KIS certificate of participation (art. 18 ust. 5a), once it has ended."""
+    membership = found(db.session.get(Membership, membership_id))
+    group = _group(membership.group_id)
+    if group.programme != Programme.KIS or membership.status != MemberStatus.ENDED:
+        abort(404)
+    person = found(people.get_person(membership.person_id))
+    held, present = reports.participation_sessions(membership)
+    pdf = render_pdf("kis_certificate", issued_on=local_today(), person=person, group=group,
+                     membership=membership, start=membership.period_start or membership.joined_on,
+                     end=membership.ended_on, held=held, present=present)
+    audit(current_user, AuditAction.EXPORT, "membership", membership.id,
+          detail="KIS certificate")
+    db.session.commit()
+    return _pdf(pdf, f"zaswiadczenie-kis-{fold(person.last_name)}.pdf")
+
+
+def _pdf(body: bytes, name: str) -> Response:
+    return Response(body, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+MONTHS = ["styczeń", "luty", "marzec", "kwiecień", "maj", "czerwiec", "lipiec", "sierpień",
+          "wrzesień", "październik", "listopad", "grudzień"]
+
+
+@bp.get("/stats")
+@roles_required(*STAFF)
+def centre_stats():
+    first = _month_arg()
+    return render_page("clubs/centre_stats.html", reports=reports.centre_months(first),
+                       month=first.strftime("%Y-%m"), cas=Programme.CAS, **LABELS)

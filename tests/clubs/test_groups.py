@@ -13,7 +13,7 @@ from cal.auth.models import User
 from cal.core.access import Role
 from cal.core.timeutil import local_to_utc
 from cal.extensions import db
-from clubs import services
+from clubs import reports, services
 from clubs.models import (
     Attendance,
     AttendanceChange,
@@ -33,15 +33,15 @@ def make_group(users, capacity=15, kind=GroupKind.SUPPORT, leader=Role.LEADER,
                weekday=None) -> Group:
     return services.save_group(
         None, {"name": "Grupa wsparcia", "kind": kind, "description": "", "place": "Sala 2",
-               "capacity": capacity, "starts_on": TODAY - timedelta(days=30), "ends_on": None},
+               "capacity": capacity, "starts_on": TODAY - timedelta(days=90), "ends_on": None},
         [services.Slot(TODAY.weekday() if weekday is None else weekday, time(17), time(19))],
         [users[leader].id] if leader else [], users[Role.COORDINATOR])
 
 
-def members(group, users, n: int):
+def members(group, users, n: int, joined=TODAY):
     people = [PersonFactory(last_name=f"Uczestnik{i:02d}") for i in range(n)]
     for person in people:
-        services.enrol(group, person, users[Role.COORDINATOR], TODAY)
+        services.enrol(group, person, users[Role.COORDINATOR], joined)
     return people
 
 
@@ -225,3 +225,76 @@ def test_a_walk_in_is_found_by_name_or_registered_and_marked_present(client_as, 
         "first_name": "Nowy", "last_name": "Uczestnik", "as_member": "member"})
     assert new.status_code == 302
     assert len([m for m in services.members_of(group) if m.status == MemberStatus.ACTIVE]) == 2
+
+
+# Statistics and printed documents -------------------------------------------------------
+
+def _past_month_with_marks(users, group, people):
+    """Sessions of last month with marks: person 0 absent the last three times."""
+    first = (TODAY.replace(day=1) - timedelta(days=1)).replace(day=1)
+    services.generate_sessions(group, first, weeks=5)
+    sessions = [s for s in db.session.scalars(select(GroupSession).where(
+        GroupSession.group_id == group.id).order_by(GroupSession.starts_at))
+        if first <= reports.to_local(s.starts_at).date() < TODAY.replace(day=1)]
+    for i, session in enumerate(sessions):
+        for j, person in enumerate(people):
+            absent = j == 0 and i >= len(sessions) - 3
+            mark = Mark.ABSENT if absent else (Mark.EXCUSED if j == 1 and i == 0 else Mark.PRESENT)
+            services.set_mark(session.id, person.id, mark, users[Role.COORDINATOR], TODAY)
+    return first, sessions
+
+
+def test_the_month_report_counts_rates_occupancy_and_who_is_dropping(app, users):
+    group = make_group(users, capacity=4, kind=GroupKind.SENIOR_CLASS,
+                       weekday=(TODAY.weekday() + 1) % 7)
+    people = members(group, users, 3, joined=TODAY - timedelta(days=90))
+    first, sessions = _past_month_with_marks(users, group, people)
+    report = reports.month_report(group, first)
+    assert len(report.sessions) == len(sessions) >= 4
+    lines = {line.person.id: line for line in report.lines}
+    assert lines[people[0].id].count(Mark.ABSENT) == 3
+    assert lines[people[1].id].count(Mark.EXCUSED) == 1
+    assert lines[people[2].id].rate == 1.0
+    assert [line.person.id for line in report.dropping] == [people[0].id]
+    assert report.members == 3 and report.occupancy == 0.75
+
+
+def test_the_attendance_sheet_lists_the_right_marks(client_as, users):
+    from tests.volunteers.test_documents import text_of
+
+    group = make_group(users, weekday=(TODAY.weekday() + 1) % 7)
+    people = members(group, users, 3, joined=TODAY - timedelta(days=90))
+    first, sessions = _past_month_with_marks(users, group, people)
+    db.session.commit()
+    sheet = client_as(Role.LEADER).get(
+        f"/clubs/groups/{group.id}/sheet.pdf?month={first:%Y-%m}")
+    assert sheet.status_code == 200 and sheet.mimetype == "application/pdf"
+    text = text_of(sheet.data)
+    assert "LISTA OBECNOŚCI" in text and "Grupa wsparcia" in text
+    for session in sessions:
+        assert reports.to_local(session.starts_at).strftime("%d.%m") in text
+    row = text.split(f"{people[0].first_name} {people[0].last_name}")[1].split("Uczestnik")[0]
+    assert row.count("nieob.") == 3
+    assert f"{len(sessions) - 3} / {len(sessions)}" in row
+    assert client_as(Role.LEADER).get(
+        f"/clubs/groups/{group.id}/sheet.pdf?month=2026-13").status_code == 400
+
+
+def test_the_kis_certificate_follows_the_end_of_participation(client_as, users):
+    from tests.volunteers.test_documents import text_of
+
+    group = make_group(users, weekday=(TODAY.weekday() + 1) % 7)
+    person, = members(group, users, 1, joined=TODAY - timedelta(days=90))
+    membership = services.members_of(group)[0]
+    membership.contract_ref = "KS/2026/17"
+    _past_month_with_marks(users, group, [person])
+    db.session.commit()
+    client = client_as(Role.COORDINATOR)
+    assert client.get(f"/clubs/memberships/{membership.id}/certificate.pdf").status_code == 404
+    client.post(f"/clubs/memberships/{membership.id}/end", data={"reason": "podjęcie pracy"})
+    page = client.get(f"/clubs/groups/{group.id}").text
+    assert f"/clubs/memberships/{membership.id}/certificate.pdf" in page
+    pdf = client.get(f"/clubs/memberships/{membership.id}/certificate.pdf")
+    text = text_of(pdf.data)
+    assert "ZAŚWIADCZENIE" in text and "Klubie Integracji Społecznej" in text
+    assert "KS/2026/17" in text and person.last_name in text

@@ -1,0 +1,149 @@
+"""What attendance adds up to: rates per group, person and month; the occupancy of the
+senior centre's places per month (the state programme pays per place per month);
+members whose attendance dropped; and the printed documents: the monthly attendance
+sheet (lista obecności) and the KIS certificate of participation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from cal.core.timeutil import local_day_start_utc, to_local, utcnow
+from cal.extensions import db
+from cal.people.models import Person
+from clubs.models import (
+    Attendance,
+    Group,
+    GroupSession,
+    Mark,
+    Membership,
+    MemberStatus,
+    Programme,
+    SessionStatus,
+)
+
+DROP_AFTER = 3  # absences in a row that put a member on the leader's list
+
+
+def month_bounds(first: date) -> tuple[date, date]:
+    """The first and the last day of the month that starts on ``first``."""
+    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return first, following - timedelta(days=1)
+
+
+def held_sessions(group: Group, first: date, last: date) -> list[GroupSession]:
+    """The sessions of a period that took place (not cancelled, already begun)."""
+    return list(db.session.scalars(
+        select(GroupSession).where(
+            GroupSession.group_id == group.id, GroupSession.status == SessionStatus.PLANNED,
+            GroupSession.starts_at >= local_day_start_utc(first),
+            GroupSession.starts_at < local_day_start_utc(last + timedelta(days=1)),
+            GroupSession.starts_at <= utcnow())
+        .order_by(GroupSession.starts_at)))
+
+
+@dataclass
+class PersonLine:
+    person: Person
+    marks: dict[int, Mark] = field(default_factory=dict)  # session id -> mark
+
+    def count(self, mark: Mark) -> int:
+        return sum(1 for m in self.marks.values() if m == mark)
+
+    @property
+    def rate(self) -> float | None:
+        """Present among the sessions marked (excused counts as not present)."""
+        return self.count(Mark.PRESENT) / len(self.marks) if self.marks else None
+
+
+@dataclass
+class MonthReport:
+    group: Group
+    first: date
+    last: date
+    sessions: list[GroupSession]
+    lines: list[PersonLine]
+    members: int  # members at some time in the month
+    dropping: list[PersonLine]
+
+    @property
+    def rate(self) -> float | None:
+        marked = sum(len(line.marks) for line in self.lines)
+        present = sum(line.count(Mark.PRESENT) for line in self.lines)
+        return present / marked if marked else None
+
+    @property
+    def occupancy(self) -> float | None:
+        """Members in the month per place (the senior centre's programme pays per
+        place per month)."""
+        return self.members / self.group.capacity if self.group.capacity else None
+
+
+def month_report(group: Group, first: date) -> MonthReport:
+    """Attendance of one group in one month; three queries whatever its size."""
+    first, last = month_bounds(first)
+    sessions = held_sessions(group, first, last)
+    memberships = list(db.session.scalars(
+        select(Membership).where(
+            Membership.group_id == group.id, Membership.status != MemberStatus.WAITING,
+            Membership.joined_on <= last,
+            (Membership.ended_on.is_(None)) | (Membership.ended_on >= first))
+        .options(joinedload(Membership.person))))
+    lines = {m.person_id: PersonLine(m.person) for m in memberships}
+    ids = [s.id for s in sessions]
+    marks = db.session.execute(
+        select(Attendance.session_id, Attendance.person_id, Attendance.mark)
+        .where(Attendance.session_id.in_(ids))).all() if ids else []
+    guests = {person_id for _, person_id, _ in marks if person_id not in lines}
+    if guests:
+        for person in db.session.scalars(select(Person).where(Person.id.in_(guests))):
+            lines[person.id] = PersonLine(person)
+    for session_id, person_id, mark in marks:
+        lines[person_id].marks[session_id] = mark
+    ordered = sorted(lines.values(), key=lambda line: (line.person.last_name,
+                                                       line.person.first_name, line.person.id))
+    order = {s.id: i for i, s in enumerate(sessions)}
+    dropping = [line for line in ordered if _absent_in_a_row(line, order) >= DROP_AFTER]
+    return MonthReport(group, first, last, sessions, ordered,
+                       sum(1 for m in memberships if not m.guest), dropping)
+
+
+def _absent_in_a_row(line: PersonLine, order: dict[int, int]) -> int:
+    """How many of the person's latest marks are absences, counting back."""
+    run = 0
+    for session_id in sorted(line.marks, key=order.get, reverse=True):
+        if line.marks[session_id] != Mark.ABSENT:
+            break
+        run += 1
+    return run
+
+
+def centre_months(first: date, programme: Programme | None = None) -> list[MonthReport]:
+    """The month of every group (of a programme), for the centre's overview."""
+    groups = db.session.scalars(select(Group).order_by(Group.name))
+    return [month_report(group, first) for group in groups
+            if programme is None or group.programme == programme]
+
+
+MARK_SYMBOLS = {Mark.PRESENT: "obecny", Mark.ABSENT: "nieob.", Mark.EXCUSED: "usprawiedl."}
+
+
+def sheet_context(report: MonthReport, leaders: list[str]) -> dict:
+    """What the printed attendance sheet shows."""
+    return {"report": report, "leaders": leaders, "symbols": MARK_SYMBOLS,
+            "days": [to_local(s.starts_at) for s in report.sessions]}
+
+
+def participation_sessions(membership: Membership) -> tuple[int, int]:
+    """(sessions held while the person was a member, of which present)."""
+    end = membership.ended_on or date.today()
+    sessions = held_sessions(db.session.get(Group, membership.group_id),
+                             membership.joined_on or end, end)
+    ids = [s.id for s in sessions]
+    present = db.session.scalar(select(db.func.count()).select_from(Attendance).where(
+        Attendance.session_id.in_(ids), Attendance.person_id == membership.person_id,
+        Attendance.mark == Mark.PRESENT)) if ids else 0
+    return len(sessions), present
