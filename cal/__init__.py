@@ -91,10 +91,11 @@ def register_blueprints(app: Flask) -> None:
     from cal.people.views import bp as people_bp
     from clubs.views import bp as clubs_bp
     from seniors.views import bp as seniors_bp
+    from seniors.views import kiosk_bp
     from volunteers.views import bp as volunteers_bp
 
     for blueprint in (core_bp, auth_bp, dashboard_bp, people_bp, volunteers_bp, clubs_bp,
-                      seniors_bp):
+                      seniors_bp, kiosk_bp):
         app.register_blueprint(blueprint)
 
 

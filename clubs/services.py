@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, func, literal, or_, select
+from sqlalchemy import Integer, exists, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
@@ -359,10 +359,14 @@ def set_mark(session_id: int, person_id: int, mark: Mark, actor, today: date,
        twice leaves one row with the same mark;
     2. the change into the history, only when the mark differs from the last one.
 
-    Returns whether the mark was allowed (and so is stored)."""
+    ``actor`` None is the kiosk at the door (today's sessions only). Returns whether the
+    mark was allowed (and so is stored)."""
     now = utcnow()
     rules = [GroupSession.id == session_id, GroupSession.status == SessionStatus.PLANNED]
-    if not sees_all(actor):
+    if actor is None:  # the kiosk at the door: members check in to today's sessions only
+        rules += [GroupSession.starts_at >= local_day_start_utc(today),
+                  GroupSession.starts_at <= local_day_end_utc(today)]
+    elif not sees_all(actor):
         rules.append(GroupSession.starts_at >= local_day_start_utc(
             today - timedelta(days=CORRECTION_DAYS)))
         rules.append(exists().where(GroupLeader.group_id == GroupSession.group_id,
@@ -374,8 +378,9 @@ def set_mark(session_id: int, person_id: int, mark: Mark, actor, today: date,
                            Membership.status == MemberStatus.ACTIVE),
             exists().where(Attendance.session_id == session_id,
                            Attendance.person_id == person_id)))
+    by = actor.id if actor is not None else None
     allowed = select(literal(session_id), literal(person_id), literal(mark.value),
-                     literal(guest), literal(actor.id), literal(now)).where(
+                     literal(guest), literal(by, Integer), literal(now)).where(
         exists().where(*rules))
     insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
     upsert = insert(Attendance).from_select(
@@ -393,7 +398,8 @@ def set_mark(session_id: int, person_id: int, mark: Mark, actor, today: date,
     db.session.execute(insert(AttendanceChange).from_select(
         ["session_id", "person_id", "from_mark", "to_mark", "by_user_id", "at"],
         select(literal(session_id), literal(person_id), last, literal(mark.value),
-               literal(actor.id), literal(now)).where(or_(last.is_(None), last != mark.value))))
+               literal(by, Integer), literal(now)).where(or_(last.is_(None),
+                                                             last != mark.value))))
     return True
 
 

@@ -1,12 +1,199 @@
-from flask import Blueprint
+"""The Senior Activity Centre: the member registry and cards, the week's programme,
+kiosk devices; and the kiosk itself, which a registered tablet opens without a login."""
 
-from cal.core.access import Role, roles_required
-from cal.core.render import render_page
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    g,
+    redirect,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from cal.core.access import Role, kiosk_device, public, roles_required
+from cal.core.errors import DomainError
+from cal.core.http import found
+from cal.core.once import submit_once
+from cal.core.render import render_form, render_page
+from cal.core.timeutil import local_today, to_local
+from cal.extensions import db, limiter
+from cal.people import services as people
+from cal.people.audit import AuditAction, audit
+from seniors import services
+from seniors.forms import CardForm, DeviceForm, MemberForm
+from volunteers.documents import render_pdf
 
 bp = Blueprint("seniors", __name__, url_prefix="/seniors")
+kiosk_bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
+STAFF = (Role.ADMIN, Role.COORDINATOR)
+CENTRE = (Role.ADMIN, Role.COORDINATOR, Role.LEADER)
+KIOSK_COOKIE = "cal_kiosk"
 
 
 @bp.get("/")
-@roles_required(Role.ADMIN, Role.COORDINATOR, Role.LEADER)
+@roles_required(*CENTRE)
 def index():
-    return render_page("seniors/index.html")
+    query = request.args.get("q", "")[:100]
+    return render_page("seniors/index.html", members=services.search_members(query), q=query,
+                       can_manage=current_user.role in STAFF)
+
+
+@bp.route("/members/new", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def member_new():
+    person = found(people.get_person(request.args.get("person", type=int) or 0))
+    existing = services.member_of(person)
+    if existing is not None:
+        return redirect(url_for("seniors.member_detail", member_id=existing.id))
+    form = _member_form()
+    if request.method == "GET":
+        form.joined_on.data = local_today()
+    elif form.validate_on_submit():
+        def register() -> tuple[str, str]:
+            member = services.register(person, form.member_data(), current_user)
+            return (url_for("seniors.member_detail", member_id=member.id),
+                    _("Registered with card number %(number)s.", number=member.card_number))
+        try:
+            return submit_once(form.once_key.data, register)
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+    return render_form("seniors/member_form.html", form, person=person, member=None)
+
+
+def _member_form(member=None) -> MemberForm:
+    form = MemberForm(obj=member if request.method == "GET" else None)
+    if not people.can_see_special(current_user):
+        del form.health_notes
+    return form
+
+
+@bp.get("/members/<int:member_id>")
+@roles_required(*CENTRE)
+def member_detail(member_id: int):
+    member = found(services.get_member(member_id))
+    health = services.read_health_notes(member, current_user)
+    db.session.commit()  # the audited read
+    return render_page("seniors/member.html", member=member, health=health,
+                       can_manage=current_user.role in STAFF)
+
+
+@bp.route("/members/<int:member_id>/edit", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def member_edit(member_id: int):
+    member = found(services.get_member(member_id))
+    form = _member_form(member)
+    if form.validate_on_submit():
+        services.update(member, form.member_data(), current_user)
+        db.session.commit()
+        flash(_("Changes saved."), "success")
+        return redirect(url_for("seniors.member_detail", member_id=member.id))
+    return render_form("seniors/member_form.html", form, person=member.person, member=member)
+
+
+@bp.get("/members/<int:member_id>/card.pdf")
+@roles_required(*CENTRE)
+def member_card(member_id: int):
+    member = found(services.get_member(member_id))
+    import segno
+
+    qr = segno.make(member.card_number, error="m").svg_data_uri(scale=4, border=2)
+    try:
+        pdf = render_pdf("senior_card", issued_on=local_today(), member=member,
+                         person=member.person, qr=qr)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("seniors.member_detail", member_id=member.id))
+    audit(current_user, AuditAction.EXPORT, "senior_member", member.id, detail="card")
+    db.session.commit()
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="karta-{member.card_number}.pdf"'})
+
+
+@bp.get("/programme")
+@roles_required(*CENTRE)
+def programme():
+    today = local_today()
+    monday = today - timedelta(days=today.weekday())
+    weeks = request.args.get("week", 0, type=int)
+    monday += timedelta(weeks=max(-52, min(52, weeks)))
+    sessions = services.week_programme(monday)
+    days = [(monday + timedelta(days=i), [s for s in sessions
+                                          if to_local(s.starts_at).date() == monday +
+                                          timedelta(days=i)]) for i in range(7)]
+    return render_page("seniors/programme.html", days=days, monday=monday, week=weeks,
+                       to_local=to_local)
+
+
+@bp.route("/kiosks", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def kiosks():
+    form = DeviceForm()
+    link = None
+    if form.validate_on_submit():
+        device, token = services.create_device(form.name.data, current_user)
+        db.session.commit()
+        link = url_for("kiosk.activate", token=token, _external=True)
+        form = DeviceForm(formdata=None)
+    return render_page("seniors/kiosks.html", form=form, devices=services.devices(),
+                       link=link)
+
+
+@bp.post("/kiosks/<int:device_id>/off")
+@roles_required(Role.ADMIN)
+def kiosk_off(device_id: int):
+    device = found(next((d for d in services.devices() if d.id == device_id), None))
+    device.active = False
+    audit(current_user, AuditAction.UPDATE, "kiosk_device", device.id, fields=["active"])
+    db.session.commit()
+    flash(_("The kiosk is switched off."), "success")
+    return redirect(url_for("seniors.kiosks"))
+
+
+# The kiosk: a registered tablet, no login ------------------------------------------------
+
+def _device():
+    if "kiosk_device" not in g:
+        g.kiosk_device = services.device_for(request.cookies.get(KIOSK_COOKIE))
+    return g.kiosk_device
+
+
+@kiosk_bp.get("/activate/<token>")
+@public
+@limiter.limit("10 per hour")
+def activate(token: str):
+    """Opened once on the tablet from the link an administrator made: the device keeps
+    its token in a cookie and is a kiosk from then on."""
+    if services.device_for(token) is None:
+        abort(404)
+    response = redirect(url_for("kiosk.keypad"))
+    response.set_cookie(KIOSK_COOKIE, token, max_age=3600 * 24 * 400, httponly=True,
+                        samesite="Strict", secure=request.is_secure)
+    return response
+
+
+@kiosk_bp.get("/")
+@kiosk_device(_device)
+def keypad():
+    return render_page("seniors/kiosk.html", form=CardForm(formdata=None), result=None)
+
+
+@kiosk_bp.post("/")
+@kiosk_device(_device)
+@limiter.limit("60 per minute")
+def check_in():
+    form = CardForm()
+    if not form.validate_on_submit():
+        return render_page("seniors/kiosk.html", status=422, form=form, result=None)
+    result = services.check_in(form.card.data, _device(), local_today())
+    db.session.commit()
+    return render_page("seniors/kiosk.html", form=CardForm(formdata=None), result=result,
+                       to_local=to_local)

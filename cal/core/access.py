@@ -27,6 +27,7 @@ class Role(enum.StrEnum):
 
 ALL_ROLES = frozenset(Role)
 PUBLIC = "public"
+KIOSK = "kiosk device"  # a registered device, not a person: it may only check people in
 # Endpoints that Flask itself adds and that cannot carry an attribute.
 BUILTIN_PUBLIC_ENDPOINTS = frozenset({"static"})
 
@@ -69,8 +70,26 @@ def public(view: Callable) -> Callable:
     return view
 
 
+def kiosk_device(check: Callable[[], object | None]) -> Callable:
+    """Allow the view only to a registered kiosk device, which ``check`` finds (from the
+    device's cookie) or not; a signed-in role gives no right here, and the device gives
+    no right anywhere else. Refused with 401."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if check() is None:
+                abort(401)
+            return view(*args, **kwargs)
+
+        wrapped.access_policy = KIOSK
+        return wrapped
+
+    return decorator
+
+
 def policy_of(endpoint: str):
-    """The declared policy of an endpoint: PUBLIC, a set of roles, or None."""
+    """The declared policy of an endpoint: PUBLIC, KIOSK, a set of roles, or None."""
     if endpoint in BUILTIN_PUBLIC_ENDPOINTS:
         return PUBLIC
     view = current_app.view_functions.get(endpoint)

@@ -314,11 +314,14 @@ def _clubs(rng: random.Random, people: list[Person], users: dict, today: date) -
         male = rng.random() < 0.35
         first = rng.choice(MALE if male else FEMALE)
         last = surname[0] if male else surname[1]
-        senior = Person(first_name=first, last_name=last, search_name=fold(f"{last} {first}"),
-                        birth_date=_birth(rng, 61, 88), district=rng.choice(districts),
-                        address=f"ul. {rng.choice(STREETS)} {rng.randint(1, 80)}",
-                        phone=_phone(rng))
-        db.session.add(senior)
+        district = rng.choice(districts)
+        address = f"ul. {rng.choice(STREETS)} {rng.randint(1, 80)}/{rng.randint(1, 40)}"
+        home = Household(name=f"{surname[0]} – {address}", address=address, district=district,
+                         phone=_phone(rng))
+        home.search_name = fold(home.name)
+        senior = _person(rng, first, last, _birth(rng, 61, 88), home, district)
+        senior.phone = home.phone
+        db.session.add_all([home, senior])
         seniors.append(senior)
     db.session.flush()
     adults = [p for p in people if p.birth_date and 25 * 365 < (today - p.birth_date).days
@@ -341,6 +344,15 @@ def _clubs(rng: random.Random, people: list[Person], users: dict, today: date) -
                 "contract_ref": f"KS/{today.year}/{rng.randint(10, 99)}",
                 "period_start": start, "period_end": start + timedelta(days=180)}
             clubs.enrol(group, person, coordinator, start, kis)
+        if senior:  # the senior centre's members carry cards
+            from seniors import services as centre
+
+            for membership in clubs.members_of(group):
+                if centre.member_of(membership.person) is None:
+                    centre.register(membership.person, {
+                        "joined_on": start, "emergency_name": f"{rng.choice(FEMALE)} "
+                        f"{membership.person.last_name}", "emergency_phone": _phone(rng)},
+                        coordinator)
         clubs.generate_sessions(group, start, weeks=8)
         past = db.session.scalars(select(GroupSession).where(
             GroupSession.group_id == group.id,

@@ -176,3 +176,28 @@
   window.addEventListener("online", sendNext);
   window.setInterval(function () { if (window.navigator.onLine) { sendNext(); } }, 30000);
 })();
+
+/* The kiosk's keypad: digits typed into the card field with large buttons (a QR or
+   barcode reader types into the same field), and the greeting that gives way to the
+   keypad again after a few seconds. */
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var key = event.target.closest("form[data-keypad] [data-key]");
+    if (key === null) { return; }
+    var field = key.closest("form").querySelector("input[name=card]");
+    var value = key.getAttribute("data-key");
+    field.value = value === "back" ? field.value.slice(0, -1) : (field.value + value).slice(0, 12);
+    field.focus();
+  });
+  function resetLater(root) {
+    root.querySelectorAll("[data-reset-after]").forEach(function (box) {
+      var seconds = parseInt(box.getAttribute("data-reset-after"), 10) || 8;
+      window.setTimeout(function () {
+        window.location.assign(box.getAttribute("data-reset-to"));
+      }, seconds * 1000);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { resetLater(document); });
+  document.addEventListener("htmx:load", function (event) { resetLater(event.detail.elt); });
+})();

@@ -36,3 +36,33 @@ def test_a_leader_takes_attendance_on_a_tablet(visit):
     assert page.locator("button.mark-absent").count() == 3
     tablet.check_accessibility()
     tablet.screenshot("taken")
+
+
+def test_a_senior_checks_in_at_the_kiosk_with_the_card_number(visit, live_server):
+    admin = visit(TABLET, name="kiosk-admin")
+    sign_in(admin, "admin@cal.local")
+    admin.goto("/seniors/kiosks")
+    admin.page.fill("#name", "Wejście główne")
+    admin.page.get_by_role("button", name="Dodaj kiosk").click()
+    link = admin.page.locator("code").inner_text()
+    admin.goto("/clubs/")  # a member of today's gymnastics
+    admin.page.get_by_role("link", name="Gimnastyka dla seniorów").click()
+    first_member = admin.page.locator("#members-heading + ul li").first.inner_text()
+    name = " ".join(first_member.split()[:2])  # "Last First"
+    admin.goto(f"/seniors/?q={name}")
+    card = admin.page.locator("tbody tr td").first.inner_text()
+
+    kiosk = visit(TABLET, name="kiosk")
+    page = kiosk.page
+    page.goto(link.replace("http://localhost", live_server))
+    page.wait_for_url(re.compile(r"/kiosk/$"))
+    kiosk.check_accessibility()
+    kiosk.screenshot("keypad")
+    for digit in card:  # the large keypad
+        page.locator(f"button[data-key='{digit}']").click()
+    page.get_by_role("button", name="OK").click()
+    page.locator(".kiosk-result").wait_for()
+    assert "Dzień dobry" in page.locator(".kiosk-result").inner_text()
+    assert "Gimnastyka dla seniorów" in page.locator(".kiosk-result").inner_text()
+    kiosk.check_accessibility()
+    kiosk.screenshot("checked-in")

@@ -11,7 +11,7 @@ import pytest
 from werkzeug.routing import IntegerConverter
 
 from cal import create_app
-from cal.core.access import PUBLIC, Role, policy_of
+from cal.core.access import KIOSK, PUBLIC, Role, policy_of
 from tests.conftest import config_for_tests
 
 _MAP_APP = create_app(config_for_tests("sqlite://"))
@@ -66,6 +66,8 @@ def test_anonymous_is_sent_to_login_unless_public(client, rule, method):
     response = client.open(_url(rule), method=method)
     if POLICIES[rule.endpoint] == PUBLIC:
         assert response.status_code < 500
+    elif POLICIES[rule.endpoint] == KIOSK:
+        assert response.status_code == 401  # no registered device
     else:
         assert response.status_code == 302
         assert "/login" in response.location
@@ -76,7 +78,9 @@ def test_anonymous_is_sent_to_login_unless_public(client, rule, method):
 def test_each_role_is_refused_where_not_allowed(client_as, rule, method, role):
     policy = POLICIES[rule.endpoint]
     response = client_as(role).open(_url(rule), method=method)
-    if policy != PUBLIC and role not in policy:
+    if policy == KIOSK:
+        assert response.status_code == 401  # a role is no kiosk device
+    elif policy != PUBLIC and role not in policy:
         assert response.status_code == 403
     else:
         assert response.status_code != 403

@@ -1,0 +1,169 @@
+"""The Senior Activity Centre: members with cards, the week's programme, and the kiosk
+where a member checks in with the card number.
+
+Rules:
+- one membership per person, with a card number of digits (easy on a keypad and in a
+  QR code), never reused;
+- health notes are special-category data: only roles that may see them read them, and
+  every read is audited (as for people);
+- a kiosk device is known by a token whose hash alone is kept; it can check members in
+  to today's sessions of their groups and do nothing else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from cal.core.errors import DomainError
+from cal.core.text import fold
+from cal.core.timeutil import local_day_end_utc, local_day_start_utc, utcnow
+from cal.extensions import db
+from cal.people.audit import AuditAction, audit
+from cal.people.models import Person
+from clubs import services as clubs
+from clubs.models import Group, GroupKind, GroupSession, Mark, Membership, MemberStatus
+from seniors.models import KioskDevice, SeniorMember
+
+FIRST_CARD = 100001
+MEMBER_FIELDS = ("joined_on", "emergency_name", "emergency_phone", "health_notes", "active")
+
+
+# Members ----------------------------------------------------------------------------------
+
+def next_card_number() -> str:
+    highest = db.session.scalar(select(func.max(SeniorMember.card_number)))
+    return str(max(FIRST_CARD, int(highest) + 1 if highest else FIRST_CARD))
+
+
+def register(person: Person, data: dict, actor) -> SeniorMember:
+    if db.session.scalar(select(func.count()).select_from(SeniorMember).where(
+            SeniorMember.person_id == person.id)):
+        raise DomainError(_("%(name)s is already a member of the centre.",
+                            name=person.full_name))
+    member = SeniorMember(person_id=person.id, card_number=next_card_number(),
+                          **{k: data[k] for k in MEMBER_FIELDS if k in data})
+    db.session.add(member)
+    db.session.flush()
+    audit(actor, AuditAction.CREATE, "senior_member", member.id,
+          fields=[k for k in MEMBER_FIELDS if data.get(k)])
+    return member
+
+
+def update(member: SeniorMember, data: dict, actor) -> None:
+    changed = [k for k in MEMBER_FIELDS if k in data and getattr(member, k) != data[k]]
+    for name in changed:
+        setattr(member, name, data[name])
+    if changed:
+        audit(actor, AuditAction.UPDATE, "senior_member", member.id, fields=changed)
+
+
+def member_of(person: Person) -> SeniorMember | None:
+    return db.session.scalar(select(SeniorMember).where(SeniorMember.person_id == person.id))
+
+
+def get_member(member_id: int) -> SeniorMember | None:
+    return db.session.scalar(select(SeniorMember).where(SeniorMember.id == member_id)
+                             .options(joinedload(SeniorMember.person)))
+
+
+def search_members(query: str = "", limit: int = 100) -> list[SeniorMember]:
+    stmt = (select(SeniorMember).join(Person, Person.id == SeniorMember.person_id)
+            .options(joinedload(SeniorMember.person))
+            .order_by(Person.last_name, Person.first_name).limit(limit))
+    query = query.strip()
+    if query.isdigit():
+        stmt = stmt.where(SeniorMember.card_number == query)
+    elif query:
+        stmt = stmt.where(Person.search_name.contains(fold(query)))
+    return list(db.session.scalars(stmt))
+
+
+def read_health_notes(member: SeniorMember, actor) -> str | None:
+    """The health notes for roles that may read special-category data (audited)."""
+    from cal.people.services import can_see_special
+
+    if not can_see_special(actor):
+        return None
+    if member.health_notes:
+        audit(actor, AuditAction.READ, "senior_member", member.id, fields=["health_notes"])
+    return member.health_notes
+
+
+# The programme of the week -----------------------------------------------------------------
+
+def week_programme(monday: date) -> list[GroupSession]:
+    """Every senior class of the week, cancelled ones included (with their reason)."""
+    return list(db.session.scalars(
+        select(GroupSession).join(Group, Group.id == GroupSession.group_id)
+        .where(Group.kind == GroupKind.SENIOR_CLASS,
+               GroupSession.starts_at >= local_day_start_utc(monday),
+               GroupSession.starts_at <= local_day_end_utc(monday + timedelta(days=6)))
+        .options(joinedload(GroupSession.group)).order_by(GroupSession.starts_at)))
+
+
+# Kiosk --------------------------------------------------------------------------------------
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_device(name: str, actor) -> tuple[KioskDevice, str]:
+    """A new kiosk device and its token (shown once; only its hash is kept)."""
+    token = secrets.token_urlsafe(32)
+    device = KioskDevice(name=name.strip()[:80] or _("Kiosk"), token_hash=_hash(token))
+    db.session.add(device)
+    db.session.flush()
+    audit(actor, AuditAction.CREATE, "kiosk_device", device.id)
+    return device, token
+
+
+def device_for(token: str | None) -> KioskDevice | None:
+    if not token:
+        return None
+    return db.session.scalar(select(KioskDevice).where(KioskDevice.token_hash == _hash(token),
+                                                       KioskDevice.active.is_(True)))
+
+
+def devices() -> list[KioskDevice]:
+    return list(db.session.scalars(select(KioskDevice).order_by(KioskDevice.name)))
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    """What the kiosk tells the member: their first name and today's sessions, or why
+    there is nothing to check in to."""
+
+    first_name: str = ""
+    sessions: tuple[tuple[str, object], ...] = ()  # (group name, starts_at)
+    problem: str = ""
+
+
+def check_in(card_number: str, device: KioskDevice, today: date) -> CheckIn:
+    """Mark the card's member present at today's sessions of their groups."""
+    member = db.session.scalar(
+        select(SeniorMember).where(SeniorMember.card_number == card_number.strip(),
+                                   SeniorMember.active.is_(True))
+        .options(joinedload(SeniorMember.person)))
+    device.last_used_at = utcnow()
+    if member is None:
+        return CheckIn(problem=_("We do not know this card number. Please ask at the desk."))
+    sessions = list(db.session.scalars(
+        select(GroupSession).join(Membership, Membership.group_id == GroupSession.group_id)
+        .where(Membership.person_id == member.person_id,
+               Membership.status == MemberStatus.ACTIVE,
+               GroupSession.starts_at >= local_day_start_utc(today),
+               GroupSession.starts_at <= local_day_end_utc(today))
+        .options(joinedload(GroupSession.group)).order_by(GroupSession.starts_at)))
+    done = tuple((s.group.name, s.starts_at) for s in sessions
+                 if clubs.set_mark(s.id, member.person_id, Mark.PRESENT, None, today))
+    if not done:
+        return CheckIn(member.person.first_name,
+                       problem=_("You have no sessions today. See you soon!"))
+    return CheckIn(member.person.first_name, done)

@@ -1,0 +1,120 @@
+"""The senior centre: members with cards, the week's programme, and the kiosk, which
+checks a member in by card number and can do nothing else."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from flask_babel import force_locale
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from cal.core.access import Role
+from cal.core.errors import DomainError
+from cal.extensions import db
+from clubs import services as clubs
+from clubs.models import Attendance, GroupKind, Mark
+from seniors import services
+from seniors.models import KioskDevice, SeniorMember
+from tests.clubs.test_groups import make_group, todays_session
+from tests.factories import PersonFactory
+
+TODAY = date.today()
+
+
+def member(users, **person) -> SeniorMember:
+    return services.register(PersonFactory(**person), {"joined_on": TODAY},
+                             users[Role.COORDINATOR])
+
+
+def kiosk_client(app, users):
+    device, token = services.create_device("Wejście", users[Role.ADMIN])
+    db.session.commit()
+    client = app.test_client()
+    assert client.get(f"/kiosk/activate/{token}").status_code == 302
+    return client, device
+
+
+def test_members_get_card_numbers_in_turn_and_only_once(app, users):
+    first, second = member(users), member(users)
+    assert (first.card_number, second.card_number) == ("100001", "100002")
+    again = services.get_member(first.id).person
+    with force_locale("en"), pytest.raises(DomainError) as refused:
+        services.register(again, {"joined_on": TODAY}, users[Role.COORDINATOR])
+    assert "already a member" in refused.value.message
+
+
+def test_the_kiosk_checks_a_member_in_to_todays_sessions(app, users):
+    group = make_group(users, kind=GroupKind.SENIOR_CLASS)
+    senior = member(users, first_name="Halina")
+    clubs.enrol(group, services.get_member(senior.id).person, users[Role.COORDINATOR], TODAY)
+    session = todays_session(group)
+    client, device = kiosk_client(app, users)
+    page = client.get("/kiosk/")
+    assert page.status_code == 200 and 'data-key="7"' in page.text
+    answer = client.post("/kiosk/", data={"card": senior.card_number})
+    assert answer.status_code == 200 and "Halina" in answer.text
+    again = client.post("/kiosk/", data={"card": senior.card_number})  # a second press
+    assert again.status_code == 200
+    marks = db.session.execute(select(Attendance.session_id, Attendance.mark)).all()
+    assert marks == [(session.id, Mark.PRESENT)]
+    assert db.session.get(KioskDevice, device.id).last_used_at is not None
+
+
+def test_the_kiosk_answers_an_unknown_card_and_a_day_without_sessions(app, users):
+    senior = member(users, first_name="Jadwiga")
+    client, _device = kiosk_client(app, users)
+    unknown = client.post("/kiosk/", data={"card": "999999"})
+    assert unknown.status_code == 200 and 'role="alert"' in unknown.text
+    free = client.post("/kiosk/", data={"card": senior.card_number})
+    assert free.status_code == 200 and "Jadwiga" in free.text and 'role="alert"' in free.text
+    bad = client.post("/kiosk/", data={"card": "12ab"})
+    assert bad.status_code == 422
+    assert db.session.scalar(select(func.count()).select_from(Attendance)) == 0
+
+
+def test_a_kiosk_can_do_nothing_but_check_in(app, users):
+    client, device = kiosk_client(app, users)
+    for path in ("/", "/seniors/", "/clubs/", "/people", "/volunteers/requests"):
+        answer = client.get(path)
+        assert answer.status_code == 302 and "/login" in answer.location
+    device.active = False
+    db.session.commit()
+    assert client.get("/kiosk/").status_code == 401  # switched off
+    assert app.test_client().get("/kiosk/").status_code == 401  # no device at all
+    assert app.test_client().get("/kiosk/activate/not-a-token").status_code == 404
+
+
+def test_the_card_pdf_carries_the_number_and_a_qr_code(client_as, users):
+    from tests.volunteers.test_documents import text_of
+
+    senior = member(users, first_name="Halina", last_name="Kowalska")
+    db.session.commit()
+    pdf = client_as(Role.LEADER).get(f"/seniors/members/{senior.id}/card.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    text = text_of(pdf.data)
+    assert senior.card_number in text and "Halina Kowalska" in text
+    page = PdfReader(io.BytesIO(pdf.data)).pages[0]
+    assert "/XObject" in page["/Resources"]  # the QR code, drawn from its SVG
+
+
+def test_health_notes_only_for_roles_that_may_read_them(client_as, users):
+    senior = member(users)
+    senior.health_notes = "Cukrzyca, insulina rano."
+    db.session.commit()
+    assert "insulina" in client_as(Role.COORDINATOR).get(
+        f"/seniors/members/{senior.id}").text
+    assert "insulina" not in client_as(Role.LEADER).get(f"/seniors/members/{senior.id}").text
+
+
+def test_the_programme_of_the_week_lists_the_senior_classes(client_as, users):
+    group = make_group(users, kind=GroupKind.SENIOR_CLASS)
+    make_group(users, kind=GroupKind.SUPPORT)  # not a senior class
+    clubs.generate_sessions(group, TODAY)
+    session = todays_session(group)
+    clubs.cancel_session(session, "remont sali", users[Role.COORDINATOR])
+    db.session.commit()
+    page = client_as(Role.LEADER).get("/seniors/programme").text
+    assert page.count("Grupa wsparcia") == 1 and "remont sali" in page  # the senior class
