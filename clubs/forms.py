@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from cal.core.forms import options, strip
+from cal.core.forms import NotAfter, NotBefore, options, strip
 from cal.core.once import once_key_field
 from clubs.models import GROUP_KIND_LABELS, TARGET_GROUP_LABELS, GroupKind, TargetGroup
 from volunteers.availability import DAY_NAMES
@@ -36,8 +36,10 @@ class GroupForm(FlaskForm):
     place = StringField(_l("Place"), filters=[strip], validators=[Length(max=200)])
     capacity = IntegerField(_l("Places"), default=12,
                             validators=[DataRequired(), NumberRange(min=1, max=200)])
-    starts_on = DateField(_l("From"), validators=[DataRequired()])
-    ends_on = DateField(_l("To (optional)"), validators=[Optional()])
+    starts_on = DateField(_l("From"), validators=[DataRequired(), NotBefore(2000),
+                                                  NotAfter(2100)])
+    ends_on = DateField(_l("To (optional)"), validators=[Optional(), NotBefore(2000),
+                                                         NotAfter(2100)])
     leaders = MultiCheckboxField(_l("Leaders"), coerce=int, validators=[Optional()])
 
     def group_data(self) -> dict:
@@ -78,10 +80,16 @@ class EnrolForm(FlaskForm):
 
 class SessionForm(FlaskForm):
     once_key = once_key_field()
-    day = DateField(_l("Day"), validators=[DataRequired()])
+    day = DateField(_l("Day"), validators=[DataRequired(), NotBefore(2000), NotAfter(2100)])
     starts = TimeField(_l("From"), validators=[DataRequired()])
     ends = TimeField(_l("To"), validators=[DataRequired()])
     topic = StringField(_l("Topic"), filters=[strip], validators=[Length(max=200)])
+
+
+class MoveForm(FlaskForm):
+    day = DateField(_l("New day"), validators=[DataRequired(), NotBefore(2000), NotAfter(2100)])
+    starts = TimeField(_l("From"), validators=[DataRequired()])
+    ends = TimeField(_l("To"), validators=[DataRequired()])
 
 
 class LogForm(FlaskForm):

@@ -7,7 +7,7 @@ import enum
 from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cal.auth.models import User, enum_column
@@ -126,7 +126,14 @@ class Membership(db.Model):
     KIS: the target group, the social contract and the individual period."""
 
     __tablename__ = "memberships"
-    __table_args__ = (Index("ix_memberships_group_status", "group_id", "status"),)
+    __table_args__ = (
+        Index("ix_memberships_group_status", "group_id", "status"),
+        # One current place (member or waiting) per person and group, however two
+        # requests meet.
+        Index("uq_memberships_current", "group_id", "person_id", unique=True,
+              postgresql_where=text("status IN ('active', 'waiting')"),
+              sqlite_where=text("status IN ('active', 'waiting')")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))

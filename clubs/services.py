@@ -125,8 +125,32 @@ def save_group(group: Group | None, data: dict, slots: list[Slot], leader_ids: l
     db.session.flush()
     audit(actor, AuditAction.CREATE if created else AuditAction.UPDATE, "group", group.id,
           fields=list(GROUP_FIELDS))
+    if not created:
+        _drop_stale_sessions(group, slots)
     _fill_places(group, actor, date.today())
     return group
+
+
+def _drop_stale_sessions(group: Group, slots: list[Slot]) -> None:
+    """After the schedule or the dates change: future sessions from the old schedule
+    that no longer fit go (cancelled when someone is already marked at them)."""
+    for session in db.session.scalars(select(GroupSession).where(
+            GroupSession.group_id == group.id, GroupSession.one_off.is_(False),
+            GroupSession.starts_at > utcnow())):
+        local = to_local(session.planned_at)
+        fits = any(s.weekday == local.weekday() and s.starts == local.time().replace(
+            tzinfo=None) for s in slots) and local.date() >= group.starts_on and (
+            group.ends_on is None or local.date() <= group.ends_on)
+        if fits:
+            continue
+        marked = db.session.scalar(select(func.count()).select_from(Attendance).where(
+            Attendance.session_id == session.id))
+        if marked:
+            session.status = SessionStatus.CANCELLED
+            session.cancel_reason = _("The group's schedule changed.")
+        else:
+            db.session.delete(session)
+    db.session.flush()
 
 
 def slots_of(group: Group) -> list[GroupSlot]:
@@ -161,7 +185,8 @@ def enrol(group: Group, person: Person, actor, today: date, kis: dict | None = N
     if kis.get("period_start") and kis.get("period_end") and (
             kis["period_end"] < kis["period_start"]):
         raise DomainError(_("The end cannot be before the start."), field="period_end")
-    free = _active_count(group) < group.capacity
+    _lock(group)
+    free = _active_count(group) < group.capacity and not _waiting_count(group)
     membership = Membership(group_id=group.id, person_id=person.id, guest=guest,
                             status=MemberStatus.ACTIVE if free else MemberStatus.WAITING,
                             joined_on=today if free else None, **kis)
@@ -186,6 +211,17 @@ def end_membership(membership: Membership, reason: str, actor, today: date) -> N
     _fill_places(db.session.get(Group, membership.group_id), actor, today)
 
 
+def _lock(group: Group) -> None:
+    """Serialise changes to a group's places (PostgreSQL locks the row; SQLite has one
+    writer at a time anyway)."""
+    db.session.execute(select(Group.id).where(Group.id == group.id).with_for_update())
+
+
+def _waiting_count(group: Group) -> int:
+    return db.session.scalar(select(func.count()).select_from(Membership).where(
+        Membership.group_id == group.id, Membership.status == MemberStatus.WAITING))
+
+
 def _active_count(group: Group) -> int:
     return db.session.scalar(select(func.count()).select_from(Membership).where(
         Membership.group_id == group.id, Membership.status == MemberStatus.ACTIVE))
@@ -193,6 +229,7 @@ def _active_count(group: Group) -> int:
 
 def _fill_places(group: Group, actor, today: date) -> list[Membership]:
     """Move the waiting list up, first asked first, while there are free places."""
+    _lock(group)
     free = group.capacity - _active_count(group)
     if free <= 0:
         return []
@@ -271,7 +308,9 @@ def sessions_on(user, day: date) -> list[GroupSession]:
     return list(db.session.scalars(stmt))
 
 
-def cancel_session(session: GroupSession, reason: str, actor) -> None:
+def cancel_session(session: GroupSession, reason: str, actor, today: date) -> None:
+    if not may_change(actor, session, today):
+        raise DomainError(_("Only a coordinator can change a session this far back."))
     if not reason.strip():
         raise DomainError(_("Give the reason; members will see it."), field="reason")
     session.status = SessionStatus.CANCELLED
@@ -280,12 +319,17 @@ def cancel_session(session: GroupSession, reason: str, actor) -> None:
           detail="cancelled")
 
 
-def move_session(session: GroupSession, day: date, starts: time, ends: time, actor) -> None:
+def move_session(session: GroupSession, day: date, starts: time, ends: time, actor,
+                 today: date) -> None:
+    if not may_change(actor, session, today) or (
+            not sees_all(actor) and day < today - timedelta(days=CORRECTION_DAYS)):
+        raise DomainError(_("Only a coordinator can change a session this far back."))
+    if session.status == SessionStatus.CANCELLED:
+        raise DomainError(_("This session was cancelled."))
     if ends <= starts:
         raise DomainError(_("A meeting must end after it starts."), field="ends")
     session.starts_at = local_to_utc(day, starts)
     session.ends_at = local_to_utc(day, ends)
-    session.status = SessionStatus.PLANNED
     audit(actor, AuditAction.UPDATE, "group_session", session.id, fields=["starts_at"],
           detail="moved")
 
@@ -342,10 +386,17 @@ def rows_of(session: GroupSession) -> list[Row]:
 
 def may_mark(user, session: GroupSession, today: date) -> bool:
     """Leaders mark up to CORRECTION_DAYS after the session; coordinators always."""
-    if session.status == SessionStatus.CANCELLED:
+    day = to_local(session.starts_at).date()
+    if session.status == SessionStatus.CANCELLED or day > today:
         return False
-    return sees_all(user) or to_local(session.starts_at).date() >= (
-        today - timedelta(days=CORRECTION_DAYS))
+    return sees_all(user) or day >= today - timedelta(days=CORRECTION_DAYS)
+
+
+def may_change(user, session: GroupSession, today: date) -> bool:
+    """Moving or cancelling a session: coordinators always, leaders within the window in
+    which they may mark it (so no past session's marks can be got round)."""
+    day = to_local(session.starts_at).date()
+    return sees_all(user) or day >= today - timedelta(days=CORRECTION_DAYS)
 
 
 def set_mark(session_id: int, person_id: int, mark: Mark, actor, today: date,
@@ -362,10 +413,11 @@ def set_mark(session_id: int, person_id: int, mark: Mark, actor, today: date,
     ``actor`` None is the kiosk at the door (today's sessions only). Returns whether the
     mark was allowed (and so is stored)."""
     now = utcnow()
-    rules = [GroupSession.id == session_id, GroupSession.status == SessionStatus.PLANNED]
-    if actor is None:  # the kiosk at the door: members check in to today's sessions only
-        rules += [GroupSession.starts_at >= local_day_start_utc(today),
-                  GroupSession.starts_at <= local_day_end_utc(today)]
+    rules = [GroupSession.id == session_id, GroupSession.status == SessionStatus.PLANNED,
+             GroupSession.starts_at < local_day_end_utc(today)]  # never ahead of today
+    if actor is None:  # the kiosk at the door: from an hour before the start to the end
+        rules += [GroupSession.starts_at <= now + timedelta(hours=1),
+                  GroupSession.ends_at >= now]
     elif not sees_all(actor):
         rules.append(GroupSession.starts_at >= local_day_start_utc(
             today - timedelta(days=CORRECTION_DAYS)))

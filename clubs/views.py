@@ -21,6 +21,7 @@ from cal.core.once import submit_once
 from cal.core.render import go, render_form, render_page, wants_fragment
 from cal.core.text import fold
 from cal.core.timeutil import local_day_start_utc, local_today, to_local
+from cal.core.urls import arg_id
 from cal.extensions import db
 from cal.people import services as people
 from cal.people.audit import AuditAction, audit
@@ -30,6 +31,7 @@ from clubs.forms import (
     EnrolForm,
     GroupForm,
     LogForm,
+    MoveForm,
     NewcomerForm,
     SessionForm,
     SlotForm,
@@ -102,7 +104,7 @@ def _group_form(group):
                 slot_form.starts.data, slot_form.ends.data = slot.starts, slot.ends
         else:
             form.starts_on.data = local_today()
-    elif form.validate_on_submit() and all(s.validate(form) for s in slots):
+    elif form.validate_on_submit() and all([s.validate() for s in slots]):
         chosen = [services.Slot(int(s.weekday.data), s.starts.data, s.ends.data)
                   for s in slots if s.weekday.data and s.starts.data and s.ends.data]
 
@@ -135,7 +137,9 @@ def _render_group(group, error: str = "", code: int = 200, enrol_form=None):
         active=[m for m in members if m.status == MemberStatus.ACTIVE],
         waiting=[m for m in members if m.status == MemberStatus.WAITING],
         sessions=services.sessions_of(group, local_day_start_utc(today)),
-        ended=services.members_of(group, (MemberStatus.ENDED,))[-20:],
+        ended=[m for m in services.members_of(group, (MemberStatus.ENDED,))
+               if m.joined_on][-20:],
+        see_special=people.can_see_special(current_user),
         can_manage=services.sees_all(current_user), kis=group.programme == Programme.KIS,
         enrol_form=enrol_form or EnrolForm(), error=error, to_local=to_local, today=today,
         **LABELS)
@@ -241,6 +245,13 @@ def _render_session(session, error: str = "", code: int = 200, newcomer=None,
         unmarked=sum(1 for r in rows if r.mark is None),
         can_mark=services.may_mark(current_user, session, today),
         log_form=LogForm(obj=session), newcomer=newcomer or NewcomerForm(formdata=None),
+        move_form=MoveForm(formdata=None, data={
+            "day": to_local(session.starts_at).date(),
+            "starts": to_local(session.starts_at).time().replace(tzinfo=None),
+            "ends": to_local(session.ends_at).time().replace(tzinfo=None)}),
+        can_change=services.may_change(current_user, session, today),
+        history=services.history_of(session) if services.sees_all(current_user) else [],
+        names={r.person.id: f"{r.person.last_name} {r.person.first_name}" for r in rows},
         candidates=candidates, error=error, starts=to_local(session.starts_at),
         ends=to_local(session.ends_at), can_manage=services.sees_all(current_user), **LABELS)
 
@@ -250,12 +261,12 @@ def _render_session(session, error: str = "", code: int = 200, newcomer=None,
 def session_mark(session_id: int):
     """One tap: the mark it asks for, for one person, answered with that person's button
     alone. Every rule is checked inside the one statement that stores the mark."""
-    person_id = request.form.get("person", type=int)
+    person_id = arg_id(request.form.get("person"))
     try:
         mark = Mark(request.form.get("mark", ""))
     except ValueError:
         abort(400)
-    if not person_id:
+    if person_id is None or (request.htmx and request.htmx.target != f"mark-{person_id}"):
         abort(400)
     stored = services.set_mark(session_id, person_id, mark, current_user, local_today())
     if not wants_fragment():  # without htmx: back to the whole page
@@ -296,23 +307,30 @@ def session_newcomer(session_id: int):
         return _render_session(session, error=_("Give the first and last name."), code=422,
                                newcomer=form)
     today = local_today()
+    if not services.may_mark(current_user, session, today):
+        return _render_session(session, error=_("Attendance cannot be taken at this session."),
+                               code=422, newcomer=form)
+    member = form.as_member.data == "member" and services.sees_all(current_user)
+    likely = people.find_duplicates(form.first_name.data, form.last_name.data,
+                                    form.birth_date.data)
     try:
-        if form.same_as.data:
-            person = found(people.get_person(form.same_as.data))
+        if form.same_as.data:  # only one of the people the names matched
+            person = next((p for p in likely if p.id == form.same_as.data), None)
+            if person is None:
+                abort(404)
+        elif likely and form.same_as.data is None:
+            return _render_session(session, newcomer=form, candidates=likely, code=422,
+                                   error=_("Is it one of these people?"))
         else:
-            likely = people.find_duplicates(form.first_name.data, form.last_name.data,
-                                            form.birth_date.data)
-            if likely and form.same_as.data is None:
-                return _render_session(session, newcomer=form, candidates=likely, code=422,
-                                       error=_("Is it one of these people?"))
             person = people.create_person(
                 {"first_name": form.first_name.data, "last_name": form.last_name.data,
                  "birth_date": form.birth_date.data}, current_user, confirm_duplicate=True)
-        member = form.as_member.data == "member"
         if member:
             services.enrol(session.group, person, current_user, today)
-        services.set_mark(session.id, person.id, Mark.PRESENT, current_user, today,
-                          guest=not member)
+        if not services.set_mark(session.id, person.id, Mark.PRESENT, current_user, today,
+                                 guest=not member):
+            raise DomainError(_("The group is full: %(name)s is on the waiting list.",
+                                name=person.full_name))
     except DomainError as error:
         db.session.rollback()
         return _render_session(session, error=error.message, code=422, newcomer=form)
@@ -339,7 +357,8 @@ def session_log(session_id: int):
 def session_cancel(session_id: int):
     session = _session(session_id)
     try:
-        services.cancel_session(session, request.form.get("reason", ""), current_user)
+        services.cancel_session(session, request.form.get("reason", ""), current_user,
+                                local_today())
     except DomainError as error:
         db.session.rollback()
         return _render_session(session, error=error.message, code=422)
@@ -352,12 +371,12 @@ def session_cancel(session_id: int):
 @roles_required(*RUNNERS)
 def session_move(session_id: int):
     session = _session(session_id)
-    form = SessionForm()
+    form = MoveForm()
     if not form.validate_on_submit():
         return _render_session(session, error=_("Give the new day and times."), code=422)
     try:
         services.move_session(session, form.day.data, form.starts.data, form.ends.data,
-                              current_user)
+                              current_user, local_today())
     except DomainError as error:
         db.session.rollback()
         return _render_session(session, error=error.message, code=422)
@@ -408,7 +427,7 @@ def attendance_sheet(group_id: int):
     audit(current_user, AuditAction.EXPORT, "group", group.id,
           detail=f"attendance sheet {first:%Y-%m}")
     db.session.commit()
-    return _pdf(pdf, f"lista-obecnosci-{fold(group.name).replace(' ', '-')}-{first:%Y-%m}.pdf")
+    return _pdf(pdf, f"lista-obecnosci-{_ascii(group.name)}-{first:%Y-%m}.pdf")
 
 
 @bp.get("/memberships/<int:membership_id>/certificate.pdf")
@@ -417,7 +436,8 @@ def kis_certificate(membership_id: int):
     """The KIS certificate of participation (art. 18 ust. 5a), once it has ended."""
     membership = found(db.session.get(Membership, membership_id))
     group = _group(membership.group_id)
-    if group.programme != Programme.KIS or membership.status != MemberStatus.ENDED:
+    if group.programme != Programme.KIS or membership.status != MemberStatus.ENDED or (
+            membership.joined_on is None):  # taken off the waiting list: never took part
         abort(404)
     person = found(people.get_person(membership.person_id))
     held, present = reports.participation_sessions(membership)
@@ -427,7 +447,12 @@ def kis_certificate(membership_id: int):
     audit(current_user, AuditAction.EXPORT, "membership", membership.id,
           detail="KIS certificate")
     db.session.commit()
-    return _pdf(pdf, f"zaswiadczenie-kis-{fold(person.last_name)}.pdf")
+    return _pdf(pdf, f"zaswiadczenie-kis-{_ascii(person.last_name)}.pdf")
+
+
+def _ascii(name: str) -> str:
+    """A name as it may stand in a file name header: ASCII letters, digits, hyphens."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-") or "grupa"
 
 
 def _pdf(body: bytes, name: str) -> Response:

@@ -41,4 +41,5 @@ class CardForm(FlaskForm):
 
     card = StringField(_l("Card number"), filters=[strip], validators=[
         DataRequired(_l("Type your card number.")),
-        Regexp(r"^[0-9]{4,12}$", message=_l("A card number has digits only."))])
+        Regexp(r"^[0-9]{4,12}$", message=_l("A card number has digits only."))],
+        render_kw={"maxlength": 12})

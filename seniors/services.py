@@ -31,15 +31,32 @@ from clubs import services as clubs
 from clubs.models import Group, GroupKind, GroupSession, Mark, Membership, MemberStatus
 from seniors.models import KioskDevice, SeniorMember
 
-FIRST_CARD = 100001
 MEMBER_FIELDS = ("joined_on", "emergency_name", "emergency_phone", "health_notes", "active")
 
 
 # Members ----------------------------------------------------------------------------------
 
-def next_card_number() -> str:
-    highest = db.session.scalar(select(func.max(SeniorMember.card_number)))
-    return str(max(FIRST_CARD, int(highest) + 1 if highest else FIRST_CARD))
+def new_card_number() -> str:
+    """Six random digits and a Luhn check digit: a mistyped digit is caught, and a
+    number guessed at the kiosk almost never belongs to anyone."""
+    while True:
+        body = str(secrets.randbelow(900_000) + 100_000)
+        number = body + str(_luhn_digit(body))
+        if not db.session.scalar(select(func.count()).select_from(SeniorMember).where(
+                SeniorMember.card_number == number)):
+            return number
+
+
+def _luhn_digit(body: str) -> int:
+    total = 0
+    for i, char in enumerate(reversed(body)):
+        digit = int(char) * (2 if i % 2 == 0 else 1)
+        total += digit - 9 if digit > 9 else digit
+    return (10 - total % 10) % 10
+
+
+def valid_card_number(number: str) -> bool:
+    return number.isdigit() and len(number) == 7 and _luhn_digit(number[:-1]) == int(number[-1])
 
 
 def register(person: Person, data: dict, actor) -> SeniorMember:
@@ -47,7 +64,7 @@ def register(person: Person, data: dict, actor) -> SeniorMember:
             SeniorMember.person_id == person.id)):
         raise DomainError(_("%(name)s is already a member of the centre.",
                             name=person.full_name))
-    member = SeniorMember(person_id=person.id, card_number=next_card_number(),
+    member = SeniorMember(person_id=person.id, card_number=new_card_number(),
                           **{k: data[k] for k in MEMBER_FIELDS if k in data})
     db.session.add(member)
     db.session.flush()
@@ -124,6 +141,13 @@ def create_device(name: str, actor) -> tuple[KioskDevice, str]:
     return device, token
 
 
+def renew_token(device: KioskDevice) -> str:
+    """A fresh token for a device (the activation link then works no more)."""
+    token = secrets.token_urlsafe(32)
+    device.token_hash = _hash(token)
+    return token
+
+
 def device_for(token: str | None) -> KioskDevice | None:
     if not token:
         return None
@@ -147,16 +171,21 @@ class CheckIn:
 
 def check_in(card_number: str, device: KioskDevice, today: date) -> CheckIn:
     """Mark the card's member present at today's sessions of their groups."""
+    card_number = card_number.strip()
+    device.last_used_at = utcnow()
+    if not valid_card_number(card_number):
+        return CheckIn(problem=_("Please check the number on your card and type it again."))
     member = db.session.scalar(
-        select(SeniorMember).where(SeniorMember.card_number == card_number.strip(),
+        select(SeniorMember).where(SeniorMember.card_number == card_number,
                                    SeniorMember.active.is_(True))
         .options(joinedload(SeniorMember.person)))
-    device.last_used_at = utcnow()
     if member is None:
         return CheckIn(problem=_("We do not know this card number. Please ask at the desk."))
     sessions = list(db.session.scalars(
         select(GroupSession).join(Membership, Membership.group_id == GroupSession.group_id)
-        .where(Membership.person_id == member.person_id,
+        .join(Group, Group.id == GroupSession.group_id)
+        .where(Group.kind == GroupKind.SENIOR_CLASS,  # the centre's classes, nothing else
+               Membership.person_id == member.person_id,
                Membership.status == MemberStatus.ACTIVE,
                GroupSession.starts_at >= local_day_start_utc(today),
                GroupSession.starts_at <= local_day_end_utc(today))

@@ -9,6 +9,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     g,
     redirect,
@@ -24,6 +25,7 @@ from cal.core.http import found
 from cal.core.once import submit_once
 from cal.core.render import render_form, render_page
 from cal.core.timeutil import local_today, to_local
+from cal.core.urls import arg_id, external_url
 from cal.extensions import db, limiter
 from cal.people import services as people
 from cal.people.audit import AuditAction, audit
@@ -49,7 +51,7 @@ def index():
 @bp.route("/members/new", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def member_new():
-    person = found(people.get_person(request.args.get("person", type=int) or 0))
+    person = found(people.get_person(arg_id(request.args.get("person")) or 0))
     existing = services.member_of(person)
     if existing is not None:
         return redirect(url_for("seniors.member_detail", member_id=existing.id))
@@ -141,7 +143,7 @@ def kiosks():
     if form.validate_on_submit():
         device, token = services.create_device(form.name.data, current_user)
         db.session.commit()
-        link = url_for("kiosk.activate", token=token, _external=True)
+        link = external_url("kiosk.activate", token=token)
         form = DeviceForm(formdata=None)
     return render_page("seniors/kiosks.html", form=form, devices=services.devices(),
                        link=link)
@@ -172,11 +174,16 @@ def _device():
 def activate(token: str):
     """Opened once on the tablet from the link an administrator made: the device keeps
     its token in a cookie and is a kiosk from then on."""
-    if services.device_for(token) is None:
+    device = services.device_for(token)
+    if device is None:
         abort(404)
+    fresh = services.renew_token(device)  # the link works once: it may sit in logs
+    audit(None, AuditAction.UPDATE, "kiosk_device", device.id, detail="activated")
+    db.session.commit()
     response = redirect(url_for("kiosk.keypad"))
-    response.set_cookie(KIOSK_COOKIE, token, max_age=3600 * 24 * 400, httponly=True,
-                        samesite="Strict", secure=request.is_secure)
+    response.set_cookie(KIOSK_COOKIE, fresh, max_age=3600 * 24 * 400, httponly=True,
+                        samesite="Strict", path="/kiosk",
+                        secure=current_app.config.get("SESSION_COOKIE_SECURE", True))
     return response
 
 
@@ -188,7 +195,7 @@ def keypad():
 
 @kiosk_bp.post("/")
 @kiosk_device(_device)
-@limiter.limit("60 per minute")
+@limiter.limit("20 per minute")
 def check_in():
     form = CardForm()
     if not form.validate_on_submit():

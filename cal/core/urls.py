@@ -43,3 +43,16 @@ def external_url(endpoint: str, **values) -> str:
     if base:
         return base + url_for(endpoint, **values)
     return url_for(endpoint, _external=True, **values)
+
+
+MAX_ID = 2**31 - 1
+
+
+def arg_id(value) -> int | None:
+    """A record id from a query or form value: a whole number from 1 to MAX_ID, or None
+    (so a huge or odd value is simply not found, never a database overflow)."""
+    text = str(value or "")
+    if not text.isascii() or not text.isdigit() or len(text) > 10:
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ID else None

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from cal.auth.models import User
 from cal.core.access import Role
+from cal.core.errors import DomainError
 from cal.core.timeutil import local_to_utc
 from cal.extensions import db
 from clubs import reports, services
@@ -72,7 +73,7 @@ def test_sessions_come_from_the_schedule_once(app, users):
     assert made == 5  # today and the same weekday in each of the four weeks after
     assert services.generate_sessions(group, TODAY) == 0  # generating twice adds nothing
     session = todays_session(group)
-    services.cancel_session(session, "choroba prowadzącej", users[Role.LEADER])
+    services.cancel_session(session, "choroba prowadzącej", users[Role.LEADER], TODAY)
     assert session.status == SessionStatus.CANCELLED
     assert services.generate_sessions(group, TODAY) == 0  # a cancelled one is not remade
 
@@ -105,7 +106,7 @@ def test_a_mark_is_refused_outside_the_rules(app, users):
     old = services.add_session(group, TODAY - timedelta(days=10), time(10), time(12), "")
     assert not services.set_mark(old.id, member.id, Mark.PRESENT, users[Role.LEADER], TODAY)
     assert services.set_mark(old.id, member.id, Mark.PRESENT, users[Role.COORDINATOR], TODAY)
-    services.cancel_session(session, "remont", users[Role.COORDINATOR])
+    services.cancel_session(session, "remont", users[Role.COORDINATOR], TODAY)
     assert not services.set_mark(session.id, member.id, Mark.PRESENT, users[Role.COORDINATOR],
                                  TODAY)
     assert db.session.scalar(select(func.count()).select_from(Attendance)) == 1
@@ -221,10 +222,20 @@ def test_a_walk_in_is_found_by_name_or_registered_and_marked_present(client_as, 
     assert sent.status_code == 302
     guest = db.session.scalar(select(Attendance).where(Attendance.person_id == known.id))
     assert guest.mark == Mark.PRESENT and guest.guest
-    new = client.post(f"/clubs/sessions/{session.id}/newcomer", data={
+    # a leader adds guests; enrolling is for coordinators (with the KIS details)
+    client.post(f"/clubs/sessions/{session.id}/newcomer", data={
+        "first_name": "Gość", "last_name": "Przypadkowy", "as_member": "member"})
+    assert len([m for m in services.members_of(group) if m.status == MemberStatus.ACTIVE]) == 1
+    new = client_as(Role.COORDINATOR).post(f"/clubs/sessions/{session.id}/newcomer", data={
         "first_name": "Nowy", "last_name": "Uczestnik", "as_member": "member"})
     assert new.status_code == 302
     assert len([m for m in services.members_of(group) if m.status == MemberStatus.ACTIVE]) == 2
+    # only a person the names matched can be chosen: no stepping through the registry
+    stranger = PersonFactory(first_name="Inna", last_name="Osoba")
+    db.session.commit()
+    refused = client.post(f"/clubs/sessions/{session.id}/newcomer", data={
+        **data, "same_as": str(stranger.id)})
+    assert refused.status_code == 404
 
 
 # Statistics and printed documents -------------------------------------------------------
@@ -298,3 +309,48 @@ def test_the_kis_certificate_follows_the_end_of_participation(client_as, users):
     text = text_of(pdf.data)
     assert "ZAŚWIADCZENIE" in text and "Klubie Integracji Społecznej" in text
     assert "KS/2026/17" in text and person.last_name in text
+
+
+def test_a_coordinator_creates_a_group_from_the_form_and_its_sessions_follow(client_as, users):
+    client = client_as(Role.COORDINATOR)
+    page = client.get("/clubs/groups/new").text
+    key = page.split('name="once_key" type="hidden" value="')[1].split('"')[0]
+    sent = client.post("/clubs/groups/new", data={
+        "once_key": key, "name": "Klub rękodzieła", "kind": "senior_class", "capacity": "12",
+        "starts_on": TODAY.isoformat(), "place": "Sala 1", "leaders": [str(users[Role.LEADER].id)],
+        "slot0-weekday": str(TODAY.weekday()), "slot0-starts": "11:00", "slot0-ends": "13:00",
+        "slot1-weekday": "", "slot2-weekday": ""})
+    assert sent.status_code == 302
+    group = db.session.scalar(select(Group))
+    assert group.name == "Klub rękodzieła" and len(services.slots_of(group)) == 1
+    assert db.session.scalar(select(func.count()).select_from(GroupSession)) == 5
+    # The meeting moves to another hour: the old future sessions go, none doubles.
+    edit = client.get(f"/clubs/groups/{group.id}/edit").text
+    key = edit.split('name="once_key" type="hidden" value="')[1].split('"')[0]
+    client.post(f"/clubs/groups/{group.id}/edit", data={
+        "once_key": key, "name": "Klub rękodzieła", "kind": "senior_class", "capacity": "12",
+        "starts_on": TODAY.isoformat(), "leaders": [str(users[Role.LEADER].id)],
+        "slot0-weekday": str((TODAY.weekday() + 1) % 7), "slot0-starts": "12:00",
+        "slot0-ends": "14:00"})
+    db.session.expire_all()
+    planned = db.session.scalars(select(GroupSession).where(
+        GroupSession.status == SessionStatus.PLANNED)).all()
+    assert all(reports.to_local(s.starts_at).hour == 12 or
+               reports.to_local(s.starts_at).date() == TODAY for s in planned)
+    assert len([s for s in planned if reports.to_local(s.starts_at).hour == 12]) in (4, 5)
+
+
+def test_no_marks_ahead_of_today_and_no_changes_to_old_sessions_by_a_leader(app, users):
+    group = make_group(users)
+    person, = members(group, users, 1)
+    ahead = services.add_session(group, TODAY + timedelta(days=3), time(10), time(12), "")
+    assert not services.set_mark(ahead.id, person.id, Mark.PRESENT, users[Role.COORDINATOR],
+                                 TODAY)
+    old = services.add_session(group, TODAY - timedelta(days=20), time(10), time(12), "")
+    with pytest.raises(DomainError):
+        services.move_session(old, TODAY, time(10), time(12), users[Role.LEADER], TODAY)
+    with pytest.raises(DomainError):
+        services.cancel_session(old, "pomyłka", users[Role.LEADER], TODAY)
+    services.cancel_session(old, "pomyłka", users[Role.COORDINATOR], TODAY)
+    with pytest.raises(DomainError):  # moving never brings a cancelled session back
+        services.move_session(old, TODAY, time(10), time(12), users[Role.COORDINATOR], TODAY)

@@ -4,9 +4,11 @@ absent person, then everyone else present."""
 from __future__ import annotations
 
 import re
+from datetime import datetime, time, timedelta
 
 import pytest
 
+from cal.core.timeutil import LOCAL_ZONE
 from tests.e2e.test_journeys import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -48,6 +50,16 @@ def test_a_senior_checks_in_at_the_kiosk_with_the_card_number(visit, live_server
     admin.goto("/clubs/")  # a member of today's gymnastics
     admin.page.get_by_role("link", name="Gimnastyka dla seniorów").click()
     first_member = admin.page.locator("#members-heading + ul li").first.inner_text()
+    # a one-off session running now: the kiosk checks in only around a session's time
+    admin.page.get_by_role("button", name="Zajęcia jednorazowe").click()
+    now = datetime.now(LOCAL_ZONE).replace(tzinfo=None)
+    starts = max(now - timedelta(minutes=30), datetime.combine(now.date(), time(0)))
+    ends = min(now + timedelta(minutes=60), datetime.combine(now.date(), time(23, 59)))
+    admin.page.fill("#day", now.date().isoformat())
+    admin.page.fill("#starts", starts.strftime("%H:%M"))
+    admin.page.fill("#ends", ends.strftime("%H:%M"))
+    admin.page.get_by_role("button", name="Dodaj").click()
+    admin.page.wait_for_url(re.compile(r"/clubs/sessions/\d+$"))
     name = " ".join(first_member.split()[:2])  # "Last First"
     admin.goto(f"/seniors/?q={name}")
     card = admin.page.locator("tbody tr td").first.inner_text()

@@ -4,7 +4,7 @@ checks a member in by card number and can do nothing else."""
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from flask_babel import force_locale
@@ -13,9 +13,10 @@ from sqlalchemy import func, select
 
 from cal.core.access import Role
 from cal.core.errors import DomainError
+from cal.core.timeutil import LOCAL_ZONE
 from cal.extensions import db
 from clubs import services as clubs
-from clubs.models import Attendance, GroupKind, Mark
+from clubs.models import Attendance, GroupKind, GroupSession, Mark
 from seniors import services
 from seniors.models import KioskDevice, SeniorMember
 from tests.clubs.test_groups import make_group, todays_session
@@ -34,12 +35,25 @@ def kiosk_client(app, users):
     db.session.commit()
     client = app.test_client()
     assert client.get(f"/kiosk/activate/{token}").status_code == 302
+    assert app.test_client().get(f"/kiosk/activate/{token}").status_code == 404  # once only
     return client, device
+
+
+def session_now(group) -> GroupSession:
+    """A session of the group running now (the kiosk checks in only around its time)."""
+    now = datetime.now(LOCAL_ZONE).replace(tzinfo=None)
+    starts = max(now - timedelta(minutes=30), datetime.combine(now.date(), time(0)))
+    ends = min(now + timedelta(minutes=60), datetime.combine(now.date(), time(23, 59)))
+    return clubs.add_session(group, now.date(), starts.time().replace(microsecond=0, second=0),
+                             ends.time().replace(microsecond=0, second=0), "")
 
 
 def test_members_get_card_numbers_in_turn_and_only_once(app, users):
     first, second = member(users), member(users)
-    assert (first.card_number, second.card_number) == ("100001", "100002")
+    assert first.card_number != second.card_number
+    assert all(services.valid_card_number(m.card_number) for m in (first, second))
+    assert not services.valid_card_number(first.card_number[:-1] + str(
+        (int(first.card_number[-1]) + 1) % 10))  # one digit wrong: caught
     again = services.get_member(first.id).person
     with force_locale("en"), pytest.raises(DomainError) as refused:
         services.register(again, {"joined_on": TODAY}, users[Role.COORDINATOR])
@@ -50,7 +64,10 @@ def test_the_kiosk_checks_a_member_in_to_todays_sessions(app, users):
     group = make_group(users, kind=GroupKind.SENIOR_CLASS)
     senior = member(users, first_name="Halina")
     clubs.enrol(group, services.get_member(senior.id).person, users[Role.COORDINATOR], TODAY)
-    session = todays_session(group)
+    session = session_now(group)
+    support = make_group(users, kind=GroupKind.SUPPORT)  # not the centre's: never at the door
+    clubs.enrol(support, services.get_member(senior.id).person, users[Role.COORDINATOR], TODAY)
+    session_now(support)
     client, device = kiosk_client(app, users)
     page = client.get("/kiosk/")
     assert page.status_code == 200 and 'data-key="7"' in page.text
@@ -66,7 +83,7 @@ def test_the_kiosk_checks_a_member_in_to_todays_sessions(app, users):
 def test_the_kiosk_answers_an_unknown_card_and_a_day_without_sessions(app, users):
     senior = member(users, first_name="Jadwiga")
     client, _device = kiosk_client(app, users)
-    unknown = client.post("/kiosk/", data={"card": "999999"})
+    unknown = client.post("/kiosk/", data={"card": "9999999"})
     assert unknown.status_code == 200 and 'role="alert"' in unknown.text
     free = client.post("/kiosk/", data={"card": senior.card_number})
     assert free.status_code == 200 and "Jadwiga" in free.text and 'role="alert"' in free.text
@@ -114,7 +131,7 @@ def test_the_programme_of_the_week_lists_the_senior_classes(client_as, users):
     make_group(users, kind=GroupKind.SUPPORT)  # not a senior class
     clubs.generate_sessions(group, TODAY)
     session = todays_session(group)
-    clubs.cancel_session(session, "remont sali", users[Role.COORDINATOR])
+    clubs.cancel_session(session, "remont sali", users[Role.COORDINATOR], TODAY)
     db.session.commit()
     page = client_as(Role.LEADER).get("/seniors/programme").text
     assert page.count("Grupa wsparcia") == 1 and "remont sali" in page  # the senior class
