@@ -49,6 +49,7 @@ def held_sessions(group: Group, first: date, last: date) -> list[GroupSession]:
 class PersonLine:
     person: Person
     marks: dict[int, Mark] = field(default_factory=dict)  # session id -> mark
+    guest: bool = False  # came without being a member this month
 
     def count(self, mark: Mark) -> int:
         return sum(1 for m in self.marks.values() if m == mark)
@@ -71,8 +72,10 @@ class MonthReport:
 
     @property
     def rate(self) -> float | None:
-        marked = sum(len(line.marks) for line in self.lines)
-        present = sum(line.count(Mark.PRESENT) for line in self.lines)
+        """Present among the members' marks (guests do not count)."""
+        members = [line for line in self.lines if not line.guest]
+        marked = sum(len(line.marks) for line in members)
+        present = sum(line.count(Mark.PRESENT) for line in members)
         return present / marked if marked else None
 
     @property
@@ -92,7 +95,7 @@ def month_report(group: Group, first: date) -> MonthReport:
             Membership.joined_on <= last,
             (Membership.ended_on.is_(None)) | (Membership.ended_on >= first))
         .options(joinedload(Membership.person))))
-    lines = {m.person_id: PersonLine(m.person) for m in memberships}
+    lines = {m.person_id: PersonLine(m.person, guest=m.guest) for m in memberships}
     ids = [s.id for s in sessions]
     marks = db.session.execute(
         select(Attendance.session_id, Attendance.person_id, Attendance.mark)
@@ -100,25 +103,38 @@ def month_report(group: Group, first: date) -> MonthReport:
     guests = {person_id for _, person_id, _ in marks if person_id not in lines}
     if guests:
         for person in db.session.scalars(select(Person).where(Person.id.in_(guests))):
-            lines[person.id] = PersonLine(person)
+            lines[person.id] = PersonLine(person, guest=True)
     for session_id, person_id, mark in marks:
         lines[person_id].marks[session_id] = mark
     ordered = sorted(lines.values(), key=lambda line: (line.person.last_name,
                                                        line.person.first_name, line.person.id))
-    order = {s.id: i for i, s in enumerate(sessions)}
-    dropping = [line for line in ordered if _absent_in_a_row(line, order) >= DROP_AFTER]
-    return MonthReport(group, first, last, sessions, ordered,
-                       sum(1 for m in memberships if not m.guest), dropping)
+    members = len({m.person_id for m in memberships if not m.guest})  # rejoining: once
+    return MonthReport(group, first, last, sessions, ordered, members,
+                       dropping(group, min(utcnow(), local_day_start_utc(
+                           last + timedelta(days=1)))))
 
 
-def _absent_in_a_row(line: PersonLine, order: dict[int, int]) -> int:
-    """How many of the person's latest marks are absences, counting back."""
-    run = 0
-    for session_id in sorted(line.marks, key=order.get, reverse=True):
-        if line.marks[session_id] != Mark.ABSENT:
-            break
-        run += 1
-    return run
+def dropping(group: Group, until) -> list[PersonLine]:
+    """Current members absent at each of the group's last DROP_AFTER sessions held
+    before ``until``, across months; two queries."""
+    last = list(db.session.scalars(
+        select(GroupSession.id).where(
+            GroupSession.group_id == group.id, GroupSession.status == SessionStatus.PLANNED,
+            GroupSession.starts_at < until)
+        .order_by(GroupSession.starts_at.desc()).limit(DROP_AFTER)))
+    if len(last) < DROP_AFTER:
+        return []
+    absent = db.session.execute(
+        select(Membership).join(Attendance, Attendance.person_id == Membership.person_id)
+        .where(Membership.group_id == group.id, Membership.status == MemberStatus.ACTIVE,
+               Attendance.session_id.in_(last), Attendance.mark == Mark.ABSENT)
+        .options(joinedload(Membership.person))).scalars().all()
+    counts: dict[int, list] = {}
+    for membership in absent:
+        counts.setdefault(membership.person_id, []).append(membership)
+    return sorted((PersonLine(found[0].person) for found in counts.values()
+                   if len(found) >= DROP_AFTER),
+                  key=lambda line: (line.person.last_name, line.person.first_name))
 
 
 def centre_months(first: date, programme: Programme | None = None) -> list[MonthReport]:

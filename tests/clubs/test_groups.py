@@ -354,3 +354,18 @@ def test_no_marks_ahead_of_today_and_no_changes_to_old_sessions_by_a_leader(app,
     services.cancel_session(old, "pomyłka", users[Role.COORDINATOR], TODAY)
     with pytest.raises(DomainError):  # moving never brings a cancelled session back
         services.move_session(old, TODAY, time(10), time(12), users[Role.COORDINATOR], TODAY)
+
+
+def test_a_member_who_rejoins_counts_once_and_guests_do_not_change_the_rate(app, users):
+    group = make_group(users, capacity=4, kind=GroupKind.SENIOR_CLASS)
+    person, = members(group, users, 1, joined=TODAY.replace(day=1))
+    services.end_membership(services.members_of(group)[0], "", users[Role.COORDINATOR], TODAY)
+    services.enrol(group, person, users[Role.COORDINATOR], TODAY)
+    session = todays_session(group)
+    services.set_mark(session.id, person.id, Mark.PRESENT, users[Role.COORDINATOR], TODAY)
+    guest = PersonFactory()
+    services.set_mark(session.id, guest.id, Mark.ABSENT, users[Role.COORDINATOR], TODAY,
+                      guest=True)
+    report = reports.month_report(group, TODAY.replace(day=1))
+    assert report.members == 1 and report.occupancy == 0.25
+    assert report.rate == 1.0  # the guest's absence is not the group's
