@@ -42,3 +42,15 @@ def register_commands(app: Flask) -> None:
                             password_hash=hash_password(password)))
         db.session.commit()
         click.echo(f"Administrator {email} created.")
+
+    reminders = click.Group("reminders", help="Reminders: scans of what is due, and delivery.")
+    app.cli.add_command(reminders)
+
+    @reminders.command("run")
+    def reminders_run_command():
+        """One scan of every reminder kind, delivered here (for a centre without Redis:
+        run it from cron every quarter of an hour)."""
+        from cal.jobs import reminders as scans
+
+        made = scans.run(inline=True)
+        click.echo("Reminders: " + ", ".join(f"{k}: {v}" for k, v in made.items()))

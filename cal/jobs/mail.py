@@ -15,8 +15,15 @@ def send_mail(to: str, subject: str, body: str) -> None:
     message["To"] = to
     message["Subject"] = subject
     message.set_content(body)
+    send_message(message)
+
+
+def send_message(message: EmailMessage) -> None:
+    """Send a prepared message by SMTP, or write it to the log without MAIL_SERVER."""
+    cfg = current_app.config
     if not cfg.get("MAIL_SERVER"):
-        current_app.logger.info("mail (not sent, no MAIL_SERVER) to %s: %s\n%s", to, subject, body)
+        current_app.logger.info("mail (not sent, no MAIL_SERVER) to %s: %s", message["To"],
+                                message["Subject"])
         return
     with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=10) as smtp:
         if cfg.get("MAIL_USE_TLS"):

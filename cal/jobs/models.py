@@ -33,6 +33,9 @@ class Notification(db.Model):
     url: Mapped[str] = mapped_column(String(300), default="")
     due_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     sent_at: Mapped[datetime | None]
+    # Set by the one delivery that took the row; a claim older than CLAIM_TIMEOUT is
+    # taken to have died with its worker and may be taken again.
+    claimed_at: Mapped[datetime | None]
     read_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(String(500), default="")

@@ -1,0 +1,132 @@
+"""Delivering the outbox: each notification once, however many workers run.
+
+A delivery first claims its row with one conditional UPDATE (unsent, and unclaimed or
+claimed longer ago than CLAIM_TIMEOUT): of two workers, one wins and the other stops.
+The winner sends the mail (with a Message-ID made from the row's unique key, so a mail
+client shows a repeat as the same message) and marks the row sent. A worker that dies
+after claiming leaves a claim that times out, and the next run delivers the row; one
+that fails records the error, releases the claim and raises, so RQ retries it later.
+In-app notifications are delivered by being there: marking them sent is enough.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+
+from flask import current_app, has_app_context
+from flask_babel import force_locale
+from redis.exceptions import RedisError
+from rq import Retry
+from sqlalchemy import or_, select, update
+
+from cal.auth.models import User
+from cal.core.timeutil import utcnow
+from cal.extensions import db
+from cal.jobs.mail import send_message
+from cal.jobs.models import Channel, Notification
+from cal.jobs.queue import get_queue
+
+CLAIM_TIMEOUT = timedelta(minutes=10)
+RETRY = Retry(max=4, interval=[60, 300, 1800, 7200])
+
+
+def claim(notification_id: int, now: datetime) -> bool:
+    """Take the row for this delivery; False when it is sent or another delivery has it."""
+    taken = db.session.execute(
+        update(Notification).where(
+            Notification.id == notification_id, Notification.sent_at.is_(None),
+            or_(Notification.claimed_at.is_(None),
+                Notification.claimed_at < now - CLAIM_TIMEOUT))
+        .values(claimed_at=now, attempts=Notification.attempts + 1)
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
+    return taken == 1
+
+
+def deliver(notification_id: int, now: datetime | None = None) -> bool:
+    """Deliver one notification if no other delivery has; returns whether this one did."""
+    now = now or utcnow()
+    if not claim(notification_id, now):
+        return False
+    notification = db.session.get(Notification, notification_id)
+    try:
+        if notification.channel == Channel.EMAIL:
+            user = db.session.get(User, notification.user_id)
+            if user is not None and user.active and user.email:
+                send_message(_message(notification, user))
+    except Exception as error:
+        db.session.rollback()
+        db.session.execute(update(Notification).where(Notification.id == notification_id)
+                           .values(claimed_at=None, last_error=str(error)[:500]))
+        db.session.commit()
+        raise
+    notification.sent_at = utcnow()
+    notification.last_error = ""
+    db.session.commit()
+    return True
+
+
+def _message(notification: Notification, user: User):
+    from email.message import EmailMessage
+
+    context = {"notification": notification, "user": user, "config": current_app.config,
+               "first_name": (user.full_name or "").split(" ")[0]}
+    env = current_app.jinja_env  # no request here: the page's context is not wanted
+    with force_locale(user.locale or "pl"):
+        text = env.get_template("mail/notification.txt").render(**context)
+        html = env.get_template("mail/notification.html").render(**context)
+    message = EmailMessage()
+    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    message["To"] = user.email
+    message["Subject"] = notification.title  # a first name at most, never more
+    digest = hashlib.sha256(notification.dedup_key.encode()).hexdigest()[:32]
+    message["Message-ID"] = f"<{digest}@cal>"
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    return message
+
+
+def due(now: datetime, limit: int = 500) -> list[int]:
+    """Notifications whose time has come and that no live delivery holds."""
+    return list(db.session.scalars(
+        select(Notification.id).where(
+            Notification.sent_at.is_(None), Notification.due_at <= now,
+            or_(Notification.claimed_at.is_(None),
+                Notification.claimed_at < now - CLAIM_TIMEOUT))
+        .order_by(Notification.due_at, Notification.id).limit(limit)))
+
+
+def dispatch(now: datetime, inline: bool = False) -> int:
+    """Hand every due notification to a worker (RQ), or deliver it here when asked to
+    or when Redis is absent or down; a failed enqueue is logged and the row waits for
+    the next run. Returns how many were handed on or delivered."""
+    ids = due(now)
+    queue = None if inline else get_queue()
+    handled = 0
+    for notification_id in ids:
+        if queue is not None:
+            try:
+                queue.enqueue(deliver_job, notification_id, retry=RETRY,
+                              job_id=f"deliver-{notification_id}-{now:%Y%m%d%H%M}")
+                handled += 1
+                continue
+            except (RedisError, OSError):
+                current_app.logger.warning("Redis is unreachable: delivering here")
+                queue = None
+        try:
+            handled += deliver(notification_id, now)
+        except Exception:  # recorded on the row; the next run tries again
+            current_app.logger.exception("notification %s not delivered", notification_id)
+    return handled
+
+
+def deliver_job(notification_id: int) -> bool:
+    """The RQ job: in a worker process the application is made for each job (a worker
+    running inside an application, as in the tests, uses that one)."""
+    if has_app_context():
+        return deliver(notification_id)
+    from cal import create_app
+
+    with create_app().app_context():
+        return deliver(notification_id)

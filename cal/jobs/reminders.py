@@ -1,0 +1,178 @@
+"""Periodic scans that write due reminders into the outbox, then hand them on.
+
+Each reminder's due time is fixed by what it is about (the day before a visit, 48 hours
+after a proposal, 30 and 7 days before a document ends), so the outbox's unique key
+(kind, subject, recipient, channel, due day) stores it once however often and however
+late the scans run: a scan that missed a day catches up, and never repeats.
+
+Kinds in so far: visits tomorrow, proposals waiting for an answer, agreements, checks,
+insurance and required trainings that end in 30 or 7 days. (The others of the issue
+follow as their data and pages land.)
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from cal.auth.models import User
+from cal.core.access import Role
+from cal.core.timeutil import local_to_utc, to_local, utcnow
+from cal.core.urls import external_url
+from cal.extensions import db
+from cal.jobs import delivery
+from cal.jobs.models import Channel
+from cal.jobs.outbox import notify
+from volunteers import availability
+from volunteers.compliance import latest_records
+from volunteers.models import (
+    ComplianceRecord,
+    HelpRequest,
+    Match,
+    MatchStatus,
+    RecordKind,
+    TrainingCompletion,
+    Volunteer,
+    VolunteerStatus,
+)
+
+REMIND_AT = time(17)  # local time of a reminder the day before
+ANSWER_AFTER = timedelta(hours=48)
+EXPIRY_DAYS = (30, 7)
+EXPIRING_KINDS = (RecordKind.AGREEMENT, RecordKind.REGISTER_CHECK, RecordKind.INSURANCE)
+CHANNELS = (Channel.EMAIL, Channel.INAPP)
+
+
+def _tell(user_id, kind: str, subject: str, title: str, due_at: datetime, body: str = "",
+          url: str = "") -> int:
+    made = 0
+    for channel in CHANNELS:
+        made += notify(user_id, kind, subject, title, body=body, url=url, due_at=due_at,
+                       channel=channel) is not None
+    return made
+
+
+def visits_tomorrow(now: datetime) -> int:
+    """The day before each regular visit of an active match, to its volunteer."""
+    tomorrow = to_local(now).date() + timedelta(days=1)
+    made = 0
+    for match in db.session.scalars(
+            select(Match).where(Match.status == MatchStatus.ACTIVE)
+            .options(joinedload(Match.volunteer),
+                     joinedload(Match.request).joinedload(HelpRequest.person),
+                     joinedload(Match.request).joinedload(HelpRequest.household))):
+        blocks = [b for d, b in availability.decode(match.schedule) if d == tomorrow.weekday()]
+        if not blocks or match.volunteer.user_id is None:
+            continue
+        start, end = availability.BLOCKS[min(blocks)]
+        who = match.request.person.first_name if match.request.person else _("the family")
+        made += _tell(match.volunteer.user_id, "visit_reminder",
+                      f"match:{match.id}:{tomorrow.isoformat()}",
+                      _("Tomorrow %(start)d–%(end)d: a visit to %(who)s", start=start,
+                        end=end, who=who),
+                      local_to_utc(tomorrow - timedelta(days=1), REMIND_AT),
+                      url=external_url("volunteers.my_matches"))
+    return made
+
+
+def proposals_waiting(now: datetime) -> int:
+    """A proposal still waiting for the volunteer's answer 48 hours later."""
+    made = 0
+    for match in db.session.scalars(
+            select(Match).where(Match.status == MatchStatus.PROPOSED,
+                                Match.proposed_at <= now - ANSWER_AFTER)
+            .options(joinedload(Match.volunteer))):
+        if match.volunteer.user_id is None:
+            continue
+        made += _tell(match.volunteer.user_id, "proposal_waiting", f"match:{match.id}",
+                      _("A proposal is waiting for your answer"),
+                      match.proposed_at + ANSWER_AFTER,
+                      url=external_url("volunteers.my_matches"))
+    return made
+
+
+def expiring(now: datetime) -> int:
+    """Records and required trainings that end in 30 or 7 days: to the volunteer and to
+    the coordinators."""
+    today = to_local(now).date()
+    horizon = today + timedelta(days=max(EXPIRY_DAYS))
+    coordinators = list(db.session.scalars(select(User.id).where(
+        User.role == Role.COORDINATOR, User.active.is_(True))))
+    volunteers = {v.id: v for v in db.session.scalars(select(Volunteer).where(
+        Volunteer.status.in_((VolunteerStatus.ACTIVE, VolunteerStatus.PAUSED))))}
+    made = 0
+    records: dict[int, list] = {}
+    for record in db.session.scalars(select(ComplianceRecord).where(
+            ComplianceRecord.volunteer_id.in_(list(volunteers)),
+            ComplianceRecord.kind.in_(EXPIRING_KINDS))):
+        records.setdefault(record.volunteer_id, []).append(record)
+    ending = []
+    for volunteer_id, theirs in records.items():
+        for kind, record in latest_records(theirs).items():
+            end = min(d for d in (record.valid_until, record.period_end, date.max) if d)
+            if today <= end <= horizon:
+                ending.append((volunteer_id, f"record:{record.id}", str(kind.value), end))
+    for completion in db.session.scalars(
+            select(TrainingCompletion).where(
+                TrainingCompletion.volunteer_id.in_(list(volunteers)),
+                TrainingCompletion.valid_until >= today,
+                TrainingCompletion.valid_until <= horizon)
+            .options(joinedload(TrainingCompletion.course))):
+        ending.append((completion.volunteer_id, f"training:{completion.id}",
+                       completion.course.name, completion.valid_until))
+    for volunteer_id, subject, what, end in ending:
+        volunteer = volunteers[volunteer_id]
+        for days in EXPIRY_DAYS:
+            due_day = end - timedelta(days=days)
+            if due_day > today:
+                continue
+            title = _what_ends(what, end)
+            due_at = local_to_utc(due_day, time(8))
+            if volunteer.user_id is not None:
+                made += _tell(volunteer.user_id, "expiring", f"{subject}:{days}", title,
+                              due_at, url=external_url("volunteers.me"))
+            for coordinator in coordinators:
+                made += _tell(coordinator, "expiring", f"{subject}:{days}",
+                              f"{volunteer.first_name} {volunteer.last_name}: {title}",
+                              due_at, url=external_url("volunteers.detail",
+                                                       volunteer_id=volunteer.id))
+    return made
+
+
+def _what_ends(what: str, end: date) -> str:
+    names = {RecordKind.AGREEMENT.value: _("The volunteer agreement"),
+             RecordKind.REGISTER_CHECK.value: _("The register check"),
+             RecordKind.INSURANCE.value: _("The accident insurance")}
+    return _("%(what)s ends on %(day)s", what=names.get(what, what),
+             day=end.strftime("%d.%m.%Y"))
+
+
+SCANS = (visits_tomorrow, proposals_waiting, expiring)
+
+
+def run(now: datetime | None = None, inline: bool = False) -> dict[str, int]:
+    """One scan of every kind, then the due notifications handed on (or delivered here)."""
+    now = now or utcnow()
+    made = {}
+    with force_locale("pl"):
+        for scan in SCANS:
+            made[scan.__name__] = scan(now)
+    db.session.commit()
+    made["handled"] = delivery.dispatch(now, inline=inline)
+    return made
+
+
+def scheduled_run() -> dict[str, int]:
+    """What `rq cron` runs (cal/jobs/cron.py): the application is made for each run."""
+    from flask import has_app_context
+
+    if has_app_context():
+        return run()
+    from cal import create_app
+
+    with create_app().app_context():
+        return run()

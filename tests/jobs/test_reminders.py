@@ -1,0 +1,200 @@
+"""Reminders: written once into the outbox however often the scans run, delivered
+once however many workers race, by a real SMTP server on loopback and a real RQ worker
+on a real Redis; a dead worker's claim times out; Redis down breaks nothing."""
+
+from __future__ import annotations
+
+import socket
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from aiosmtpd.controller import Controller
+from redis import Redis
+from rq import Queue, SimpleWorker
+from sqlalchemy import func, select
+
+from cal.core.access import Role
+from cal.core.timeutil import local_to_utc, utcnow
+from cal.extensions import db
+from cal.jobs import delivery, reminders
+from cal.jobs.models import Channel, Notification
+from tests.factories import PersonFactory, VolunteerFactory
+from tests.test_redis import redis_url  # noqa: F401  (the fixture)
+from volunteers.availability import encode
+from volunteers.models import (
+    ComplianceRecord,
+    HelpKind,
+    HelpRequest,
+    Match,
+    MatchStatus,
+    RecordKind,
+)
+
+
+class Sink:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        self.messages.append(envelope)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp():
+    sink = Sink()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield sink, port
+    controller.stop()
+
+
+@pytest.fixture
+def mail_app(make_app, smtp):
+    _sink, port = smtp
+    return make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False)
+
+
+def _visit_tomorrow(users, now: datetime) -> Match:
+    volunteer = VolunteerFactory(first_name="Kacper", user_id=users[Role.VOLUNTEER].id)
+    child = PersonFactory(first_name="Zosia")
+    request = HelpRequest(person_id=child.id, kind=HelpKind.TUTORING, starts_on=date(2026, 1, 1))
+    db.session.add(request)
+    db.session.flush()
+    tomorrow = (now + timedelta(days=1)).date()
+    match = Match(request_id=request.id, volunteer_id=volunteer.id, status=MatchStatus.ACTIVE,
+                  score=80, schedule=encode({(tomorrow.weekday(), 4)}))
+    db.session.add(match)
+    db.session.commit()
+    return match
+
+
+def _mails_to(sink, address: str) -> int:
+    return sum(1 for m in sink.messages if address in m.rcpt_tos)
+
+
+def _make_users(app):
+    """The users of a test on its own app (the tables emptied first, as ``app`` does)."""
+    from cal.auth.models import User
+    from tests.conftest import _empty_all_tables, password_hash
+
+    _empty_all_tables()
+    made = {role: User(email=f"{role.value}@test.local", full_name=f"Test {role.value.title()}",
+                       role=role, password_hash=password_hash()) for role in Role}
+    db.session.add_all(made.values())
+    db.session.commit()
+    return made
+
+
+NOON = local_to_utc(date(2026, 11, 23), time(18))  # after the day-before reminder time
+
+
+def test_a_visit_tomorrow_is_one_mail_however_often_the_scan_runs(mail_app, smtp):
+    sink, _port = smtp
+    with mail_app.app_context():
+        users = _make_users(mail_app)
+        _visit_tomorrow(users, NOON)
+        for _ in range(3):
+            reminders.run(NOON, inline=True)
+        assert _mails_to(sink, "volunteer@test.local") == 1
+        mail = sink.messages[0].content.decode()
+        assert "Zosia" in mail and "16" in mail
+        rows = db.session.scalars(select(Notification)).all()
+        assert {(r.channel, r.sent_at is not None) for r in rows} == {
+            (Channel.EMAIL, True), (Channel.INAPP, True)}
+
+
+def test_two_deliveries_racing_send_one_mail_and_a_dead_workers_claim_times_out(
+        mail_app, smtp):
+    sink, _port = smtp
+    with mail_app.app_context():
+        users = _make_users(mail_app)
+        _visit_tomorrow(users, NOON)
+        reminders.run(NOON - timedelta(hours=2))  # stored, not yet due
+        row = db.session.scalar(select(Notification).where(
+            Notification.channel == Channel.EMAIL))
+        # A worker took the row and died before sending.
+        assert delivery.claim(row.id, NOON)
+        assert delivery.dispatch(NOON + timedelta(minutes=5), inline=True) == 1  # in-app
+        assert _mails_to(sink, "volunteer@test.local") == 0
+        later = NOON + delivery.CLAIM_TIMEOUT + timedelta(minutes=1)
+        assert delivery.deliver(row.id, later) is True  # the retry
+        assert delivery.deliver(row.id, later) is False  # the other racer
+        assert _mails_to(sink, "volunteer@test.local") == 1
+        db.session.refresh(row)
+        assert row.attempts == 2 and row.sent_at is not None
+
+
+def test_a_real_worker_on_redis_delivers_each_reminder_once(make_app, smtp, redis_url):  # noqa: F811
+    sink, port = smtp
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False,
+                   REDIS_URL=redis_url)
+    with app.app_context():
+        users = _make_users(app)
+        _visit_tomorrow(users, NOON)
+        reminders.run(NOON)  # two scans enqueue; the job id keeps one job per minute
+        reminders.run(NOON + timedelta(minutes=1))
+        connection = Redis.from_url(redis_url)
+        queue = Queue("default", connection=connection)
+        assert queue.count >= 2
+        SimpleWorker([queue], connection=connection).work(burst=True)
+        SimpleWorker([queue], connection=connection).work(burst=True)  # a second worker
+        assert _mails_to(sink, "volunteer@test.local") == 1
+
+
+def test_redis_down_delivers_here_and_the_pages_still_work(make_app, smtp):
+    sink, port = smtp
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False,
+                   REDIS_URL="redis://127.0.0.1:1/0")  # nothing listens there
+    with app.app_context():
+        users = _make_users(app)
+        _visit_tomorrow(users, NOON)
+        reminders.run(NOON)
+        assert _mails_to(sink, "volunteer@test.local") == 1
+    assert app.test_client().get("/login").status_code == 200
+
+
+def test_a_proposal_waiting_two_days_is_reminded_once(app, users):
+    volunteer = VolunteerFactory(user_id=users[Role.VOLUNTEER].id)
+    request = HelpRequest(person_id=PersonFactory().id, kind=HelpKind.SENIOR,
+                          starts_on=date(2026, 1, 1))
+    db.session.add(request)
+    db.session.flush()
+    db.session.add(Match(request_id=request.id, volunteer_id=volunteer.id,
+                         status=MatchStatus.PROPOSED, score=50, schedule=0,
+                         proposed_at=NOON - timedelta(hours=30)))
+    db.session.commit()
+    assert reminders.proposals_waiting(NOON) == 0
+    assert reminders.proposals_waiting(NOON + timedelta(hours=20)) == 2  # e-mail, in-app
+    assert reminders.proposals_waiting(NOON + timedelta(days=3)) == 2  # the same rows
+    assert db.session.scalar(select(func.count()).select_from(Notification)) == 2
+
+
+def test_an_agreement_ending_is_announced_30_and_7_days_before(app, users):
+    volunteer = VolunteerFactory(user_id=users[Role.VOLUNTEER].id)
+    end = date(2026, 12, 31)
+    db.session.add(ComplianceRecord(volunteer_id=volunteer.id, kind=RecordKind.AGREEMENT,
+                                    done_on=date(2026, 1, 1), period_start=date(2026, 1, 1),
+                                    period_end=end))
+    db.session.commit()
+
+    def on(day: date) -> datetime:
+        return local_to_utc(day, time(12))
+
+    assert reminders.expiring(on(end - timedelta(days=31))) == 0
+    first = reminders.expiring(on(end - timedelta(days=30)))
+    assert first == 4  # the volunteer and the coordinator, by e-mail and in-app
+    assert reminders.expiring(on(end - timedelta(days=20))) == 4  # already there
+    kinds = db.session.scalars(select(Notification.subject)).all()
+    assert all(k.endswith(":30") for k in kinds)
+    reminders.expiring(on(end - timedelta(days=7)))
+    assert db.session.scalar(select(func.count()).select_from(Notification)) == 8
+
+
+def test_the_command_runs_one_scan_and_delivers(app, users):
+    _visit_tomorrow(users, utcnow())
+    result = app.test_cli_runner().invoke(args=["reminders", "run"])
+    assert result.exit_code == 0 and "visits_tomorrow" in result.output
