@@ -88,6 +88,7 @@ def register_blueprints(app: Flask) -> None:
     from cal.auth.views import bp as auth_bp
     from cal.core.views import bp as core_bp
     from cal.dashboard.views import bp as dashboard_bp
+    from cal.jobs.views import bp as notifications_bp
     from cal.people.views import bp as people_bp
     from clubs.views import bp as clubs_bp
     from seniors.views import bp as seniors_bp
@@ -95,7 +96,7 @@ def register_blueprints(app: Flask) -> None:
     from volunteers.views import bp as volunteers_bp
 
     for blueprint in (core_bp, auth_bp, dashboard_bp, people_bp, volunteers_bp, clubs_bp,
-                      seniors_bp, kiosk_bp):
+                      seniors_bp, kiosk_bp, notifications_bp):
         app.register_blueprint(blueprint)
 
 

@@ -30,6 +30,8 @@ NAVIGATION = [
     ("auth.users", _l("Users"), {Role.ADMIN}),
     ("people.districts", _l("Districts"), {Role.ADMIN}),
     ("people.audit_log", _l("Audit log"), {Role.ADMIN}),
+    ("notifications.failures", _l("Failed deliveries"), {Role.ADMIN}),
+    ("notifications.index", _l("Notifications"), set(Role)),
 ]
 
 

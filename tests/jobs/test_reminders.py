@@ -198,3 +198,34 @@ def test_the_command_runs_one_scan_and_delivers(app, users):
     _visit_tomorrow(users, utcnow())
     result = app.test_cli_runner().invoke(args=["reminders", "run"])
     assert result.exit_code == 0 and "visits_tomorrow" in result.output
+
+
+def test_a_user_reads_their_own_notifications_only(client_as, users):
+    from cal.jobs.outbox import notify
+
+    notify(users[Role.VOLUNTEER].id, "visit_reminder", "match:1", "Jutro wizyta: Zosia")
+    notify(users[Role.COORDINATOR].id, "expiring", "record:1:30", "Porozumienie Ola kończy się")
+    db.session.commit()
+    client = client_as(Role.VOLUNTEER)
+    page = client.get("/notifications").text
+    assert "Jutro wizyta: Zosia" in page and "Porozumienie" not in page
+    client.post("/notifications/read")
+    assert db.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.read_at.is_not(None))) == 1
+
+
+def test_an_admin_sends_a_failed_delivery_again(make_app, smtp, client_as, users):
+    sink, port = smtp
+    from cal.jobs.outbox import notify
+
+    row = notify(users[Role.VOLUNTEER].id, "visit_reminder", "match:1", "Jutro wizyta",
+                 channel=Channel.EMAIL)
+    row.attempts, row.last_error = 1, "Connection refused"
+    db.session.commit()
+    admin = client_as(Role.ADMIN)
+    assert "Connection refused" in admin.get("/admin/outbox").text
+    app = admin.application
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False)
+    assert admin.post(f"/admin/outbox/{row.id}/retry").status_code == 302
+    assert _mails_to(sink, "volunteer@test.local") == 1
+    assert "Connection refused" not in admin.get("/admin/outbox").text

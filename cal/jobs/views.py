@@ -1,0 +1,71 @@
+"""Notifications in the application: each user's own list, and for administrators the
+deliveries that failed, with "send again"."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import or_, select, update
+
+from cal.core.access import Role, any_role, roles_required
+from cal.core.http import found
+from cal.core.render import render_page
+from cal.core.timeutil import utcnow
+from cal.extensions import db
+from cal.jobs import delivery
+from cal.jobs.models import Channel, Notification
+
+bp = Blueprint("notifications", __name__)
+SHOWN = 50
+
+
+@bp.get("/notifications")
+@any_role
+def index():
+    rows = list(db.session.scalars(
+        select(Notification).where(Notification.user_id == current_user.id,
+                                   Notification.channel == Channel.INAPP,
+                                   Notification.due_at <= utcnow())
+        .order_by(Notification.due_at.desc(), Notification.id.desc()).limit(SHOWN)))
+    return render_page("notifications/index.html", rows=rows,
+                       unread=sum(1 for r in rows if r.read_at is None))
+
+
+@bp.post("/notifications/read")
+@any_role
+def mark_read():
+    db.session.execute(update(Notification).where(
+        Notification.user_id == current_user.id, Notification.channel == Channel.INAPP,
+        Notification.read_at.is_(None), Notification.due_at <= utcnow())
+        .values(read_at=utcnow()))
+    db.session.commit()
+    return redirect(url_for("notifications.index"))
+
+
+@bp.get("/admin/outbox")
+@roles_required(Role.ADMIN)
+def failures():
+    """Deliveries that failed, or that were claimed and never finished."""
+    stuck = utcnow() - delivery.CLAIM_TIMEOUT
+    rows = list(db.session.scalars(
+        select(Notification).where(Notification.sent_at.is_(None), or_(
+            Notification.last_error != "", Notification.claimed_at < stuck))
+        .order_by(Notification.due_at).limit(200)))
+    return render_page("notifications/failures.html", rows=rows)
+
+
+@bp.post("/admin/outbox/<int:notification_id>/retry")
+@roles_required(Role.ADMIN)
+def retry(notification_id: int):
+    notification = found(db.session.get(Notification, notification_id))
+    if notification.sent_at is None:
+        notification.claimed_at = None
+        db.session.commit()
+        try:
+            delivery.deliver(notification.id)
+        except Exception as error:  # recorded on the row by deliver
+            flash(_("Not sent: %(error)s", error=str(error)[:200]), "error")
+            return redirect(url_for("notifications.failures"))
+    flash(_("Sent."), "success")
+    return redirect(url_for("notifications.failures"))
