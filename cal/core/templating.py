@@ -32,6 +32,7 @@ NAVIGATION = [
     ("people.audit_log", _l("Audit log"), {Role.ADMIN}),
     ("notifications.failures", _l("Failed deliveries"), {Role.ADMIN}),
     ("notifications.index", _l("Notifications"), set(Role)),
+    ("notifications.calendar_page", _l("Calendar"), {Role.VOLUNTEER, Role.LEADER}),
 ]
 
 

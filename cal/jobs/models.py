@@ -41,3 +41,15 @@ class Notification(db.Model):
     last_error: Mapped[str] = mapped_column(String(500), default="")
     dedup_key: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CalendarFeed(db.Model):
+    """A user's secret calendar address; only a hash of its token is kept."""
+
+    __tablename__ = "calendar_feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

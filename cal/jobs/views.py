@@ -3,17 +3,18 @@ deliveries that failed, with "send again"."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, url_for
+from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select, update
 
-from cal.core.access import Role, any_role, roles_required
+from cal.core.access import Role, any_role, public, roles_required
 from cal.core.http import found
 from cal.core.render import render_page
-from cal.core.timeutil import utcnow
-from cal.extensions import db
-from cal.jobs import delivery
+from cal.core.timeutil import local_today, utcnow
+from cal.core.urls import external_url
+from cal.extensions import db, limiter
+from cal.jobs import calendar, delivery
 from cal.jobs.models import Channel, Notification
 
 bp = Blueprint("notifications", __name__)
@@ -69,3 +70,27 @@ def retry(notification_id: int):
             return redirect(url_for("notifications.failures"))
     flash(_("Sent."), "success")
     return redirect(url_for("notifications.failures"))
+
+
+@bp.route("/calendar", methods=["GET", "POST"])
+@any_role
+def calendar_page():
+    """The user's calendar address: made (or renewed) on request and shown once."""
+    link = None
+    if request.method == "POST":
+        token = calendar.renew(current_user)
+        db.session.commit()
+        link = external_url("notifications.calendar_feed", token=token)
+    return render_page("notifications/calendar.html", link=link,
+                       has_feed=calendar.has_feed(current_user))
+
+
+@bp.get("/calendar/<token>.ics")
+@public
+@limiter.limit("60 per hour")
+def calendar_feed(token: str):
+    user = calendar.user_for(token)
+    if user is None:
+        abort(404)
+    return Response(calendar.feed_for(user, local_today()), mimetype="text/calendar",
+                    headers={"Cache-Control": "private, max-age=900"})

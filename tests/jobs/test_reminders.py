@@ -229,3 +229,35 @@ def test_an_admin_sends_a_failed_delivery_again(make_app, smtp, client_as, users
     assert admin.post(f"/admin/outbox/{row.id}/retry").status_code == 302
     assert _mails_to(sink, "volunteer@test.local") == 1
     assert "Connection refused" not in admin.get("/admin/outbox").text
+
+
+def test_the_calendar_feed_parses_back_with_the_visits_and_sessions(client_as, users):
+    from icalendar import Calendar
+
+    from tests.clubs.test_groups import make_group
+
+    match = _visit_tomorrow(users, utcnow())
+    match.started_on = date.today() - timedelta(days=30)
+    from clubs import services as clubs
+
+    clubs.generate_sessions(make_group(users, leader=Role.LEADER), date.today())
+    db.session.commit()
+    client = client_as(Role.VOLUNTEER)
+    page = client.post("/calendar").text
+    link = page.split("<code>")[1].split("</code>")[0]
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    feed = client.get("/" + path)
+    assert feed.status_code == 200 and feed.mimetype == "text/calendar"
+    events = [e for e in Calendar.from_ical(feed.data).walk("VEVENT")]
+    visits = [e for e in events if str(e["summary"]) == "Wizyta: Zosia"]
+    assert len(visits) >= 8  # weekly, for the next eight weeks
+    tomorrow = date.today() + timedelta(days=1)
+    assert any(e.decoded("dtstart").date() == tomorrow and e.decoded("dtstart").hour == 16
+               for e in visits)
+    client.post("/calendar")  # renewed: the old address stops working
+    assert client.get("/" + path).status_code == 404
+    leader = client_as(Role.LEADER)
+    page = leader.post("/calendar").text
+    path = page.split("<code>")[1].split("</code>")[0].split("://", 1)[1].split("/", 1)[1]
+    sessions = Calendar.from_ical(leader.get("/" + path).data).walk("VEVENT")
+    assert sessions and all(str(e["summary"]) == "Grupa wsparcia" for e in sessions)
