@@ -5,8 +5,9 @@ after a proposal, 30 and 7 days before a document ends), so the outbox's unique 
 (kind, subject, recipient, channel, due day) stores it once however often and however
 late the scans run: a scan that missed a day catches up, and never repeats.
 
-Kinds in so far: visits tomorrow, proposals waiting for an answer, agreements, checks,
-insurance and required trainings that end in 30 or 7 days. (The others of the issue
+Kinds in so far: visits tomorrow, group sessions tomorrow (to those who lead them),
+proposals waiting for an answer, agreements, checks, insurance and trainings that end
+in 30 or 7 days. (The others of the issue
 follow as their data and pages land.)
 """
 
@@ -21,12 +22,19 @@ from sqlalchemy.orm import joinedload
 
 from cal.auth.models import User
 from cal.core.access import Role
-from cal.core.timeutil import local_to_utc, to_local, utcnow
+from cal.core.timeutil import (
+    local_day_end_utc,
+    local_day_start_utc,
+    local_to_utc,
+    to_local,
+    utcnow,
+)
 from cal.core.urls import external_url
 from cal.extensions import db
 from cal.jobs import delivery
 from cal.jobs.models import Channel
 from cal.jobs.outbox import notify
+from clubs.models import GroupLeader, GroupSession, SessionStatus
 from volunteers import availability
 from volunteers.compliance import latest_records
 from volunteers.models import (
@@ -76,6 +84,28 @@ def visits_tomorrow(now: datetime) -> int:
                         end=end, who=who),
                       local_to_utc(tomorrow - timedelta(days=1), REMIND_AT),
                       url=external_url("volunteers.my_matches"))
+    return made
+
+
+def sessions_tomorrow(now: datetime) -> int:
+    """The day before each group session, to those who lead the group (leaders, and the
+    volunteers who co-lead it); a cancelled session is not announced."""
+    tomorrow = to_local(now).date() + timedelta(days=1)
+    made = 0
+    for session in db.session.scalars(
+            select(GroupSession).where(
+                GroupSession.status == SessionStatus.PLANNED,
+                GroupSession.starts_at >= local_day_start_utc(tomorrow),
+                GroupSession.starts_at <= local_day_end_utc(tomorrow))
+            .options(joinedload(GroupSession.group))):
+        starts = to_local(session.starts_at).strftime("%H:%M")
+        for user_id in db.session.scalars(select(GroupLeader.user_id).where(
+                GroupLeader.group_id == session.group_id)):
+            made += _tell(user_id, "session_reminder", f"session:{session.id}",
+                          _("Tomorrow %(time)s: %(group)s", time=starts,
+                            group=session.group.name),
+                          local_to_utc(tomorrow - timedelta(days=1), REMIND_AT),
+                          url=external_url("clubs.session_detail", session_id=session.id))
     return made
 
 
@@ -151,7 +181,7 @@ def _what_ends(what: str, end: date) -> str:
              day=end.strftime("%d.%m.%Y"))
 
 
-SCANS = (visits_tomorrow, proposals_waiting, expiring)
+SCANS = (visits_tomorrow, sessions_tomorrow, proposals_waiting, expiring)
 
 
 def run(now: datetime | None = None, inline: bool = False) -> dict[str, int]:

@@ -18,6 +18,7 @@ from cal.core.timeutil import local_to_utc, utcnow
 from cal.extensions import db
 from cal.jobs import delivery, reminders
 from cal.jobs.models import Channel, Notification
+from clubs.models import GroupSession
 from tests.factories import PersonFactory, VolunteerFactory
 from tests.test_redis import redis_url  # noqa: F401  (the fixture)
 from volunteers.availability import encode
@@ -261,3 +262,21 @@ def test_the_calendar_feed_parses_back_with_the_visits_and_sessions(client_as, u
     path = page.split("<code>")[1].split("</code>")[0].split("://", 1)[1].split("/", 1)[1]
     sessions = Calendar.from_ical(leader.get("/" + path).data).walk("VEVENT")
     assert sessions and all(str(e["summary"]) == "Grupa wsparcia" for e in sessions)
+
+
+def test_those_who_lead_a_group_are_reminded_of_tomorrows_session(app, users):
+    from clubs import services as clubs
+    from tests.clubs.test_groups import make_group
+
+    tomorrow = date.today() + timedelta(days=1)
+    group = make_group(users, weekday=tomorrow.weekday())
+    clubs.generate_sessions(group, date.today())
+    other = make_group(users, weekday=tomorrow.weekday())  # its session is cancelled
+    clubs.generate_sessions(other, date.today())
+    cancelled = db.session.scalar(select(GroupSession).where(
+        GroupSession.group_id == other.id).order_by(GroupSession.starts_at))
+    clubs.cancel_session(cancelled, "remont", users[Role.COORDINATOR], date.today())
+    db.session.commit()
+    assert reminders.sessions_tomorrow(utcnow()) == 2  # the leader, by e-mail and in-app
+    assert reminders.sessions_tomorrow(utcnow()) == 2  # the same rows, not new ones
+    assert db.session.scalar(select(func.count()).select_from(Notification)) == 2
