@@ -27,7 +27,7 @@ from cal.core.errors import DomainError
 from cal.core.timeutil import local_to_utc, to_local, utcnow
 from cal.core.urls import external_url
 from cal.extensions import db
-from cal.jobs.outbox import notify
+from cal.jobs.outbox import tell
 from cal.people.audit import AuditAction, audit
 from volunteers import availability
 from volunteers.models import (
@@ -386,10 +386,10 @@ def review(entry_ids: list[int], approve: bool, reason: str, actor) -> int:
         for volunteer_id in sorted({v for _, v in changed}):
             theirs = sorted(e for e, v in changed if v == volunteer_id)
             count = len(theirs)
-            notify(users.get(volunteer_id), "hours_rejected", f"hours:{theirs[0]}",
-                   ngettext("%(num)d entry of hours not approved",
-                            "%(num)d entries of hours not approved", count),
-                   body=reason, url=external_url("volunteers.my_hours"))
+            tell(users.get(volunteer_id), "hours_rejected", f"hours:{theirs[0]}",
+                 lambda: ngettext("%(num)d entry of hours not approved",
+                                  "%(num)d entries of hours not approved", count),
+                 body=reason, url=external_url("volunteers.my_hours"))
     db.session.expire_all()
     return len(changed)
 

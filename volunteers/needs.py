@@ -18,7 +18,7 @@ from cal.core.errors import DomainError
 from cal.core.timeutil import age_on, utcnow
 from cal.core.urls import external_url
 from cal.extensions import db
-from cal.jobs.outbox import notify
+from cal.jobs.outbox import tell
 from cal.people.audit import AuditAction, audit
 from cal.people.models import District, Household, Person
 from volunteers import assignment, matching
@@ -457,8 +457,8 @@ def _tell_volunteer(match: Match) -> None:
 
 
 def _tell_of_proposal(match: Match, user_id: int | None) -> None:
-    notify(user_id, "match_proposed", f"match:{match.id}",
-           _("A new proposal to help"), url=external_url("volunteers.my_matches"))
+    tell(user_id, "match_proposed", f"match:{match.id}",
+         lambda: _("A new proposal to help"), url=external_url("volunteers.my_matches"))
 
 
 def current_proposal(match: Match) -> bool:
@@ -504,9 +504,9 @@ def answer(match: Match, volunteer: Volunteer, actor, accept: bool, note: str,
         else:
             request.status = RequestStatus.OPEN
         kind = "match_declined"
-    notify(match.proposed_by_id, kind, f"match:{match.id}",
-           _("%(name)s answered a proposal", name=volunteer.first_name),
-           url=external_url("volunteers.request_detail", request_id=request.id))
+    tell(match.proposed_by_id, kind, f"match:{match.id}",
+         lambda: _("%(name)s answered a proposal", name=volunteer.first_name),
+         url=external_url("volunteers.request_detail", request_id=request.id))
 
 
 def change_match(match: Match, to: MatchStatus, reason: str, actor, today: date) -> None:
@@ -532,9 +532,9 @@ def change_match(match: Match, to: MatchStatus, reason: str, actor, today: date)
         if not waiting:
             request.status = RequestStatus.OPEN
     volunteer = db.session.get(Volunteer, match.volunteer_id)
-    notify(volunteer.user_id, f"match_{to.value}", f"match:{match.id}",
-           _("A change in your volunteering"), body=reason,
-           url=external_url("volunteers.my_matches"))
+    tell(volunteer.user_id, f"match_{to.value}", f"match:{match.id}",
+         lambda: _("A change in your volunteering"), body=reason,
+         url=external_url("volunteers.my_matches"))
     audit(actor, AuditAction.UPDATE, "match", match.id, fields=["status"], detail=to.value)
 
 

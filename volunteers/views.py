@@ -19,7 +19,8 @@ from cal.core.render import render_form, render_page
 from cal.core.timeutil import local_today
 from cal.core.urls import external_url
 from cal.extensions import db, limiter
-from cal.jobs.mail import send_mail_after_response, try_send_mail
+from cal.jobs.mail import try_send_mail
+from cal.jobs.outbox import tell
 from cal.people.services import list_districts
 from volunteers import availability, documents, services
 from volunteers.compliance import (
@@ -76,15 +77,17 @@ def apply():
         volunteer, new = services.find_application(key), False
     if new:
         _notify_coordinators(volunteer)
+        db.session.commit()
     return redirect(url_for("volunteers.apply_thanks"))
 
 
 def _notify_coordinators(volunteer) -> None:
     url = external_url("volunteers.detail", volunteer_id=volunteer.id)
     for coordinator in services.coordinators_to_notify():
-        send_mail_after_response(
-            coordinator.email, _("New volunteer application"),
-            _("%(name)s has applied to volunteer.", name=volunteer.first_name) + f"\n\n{url}\n")
+        tell(coordinator.id, "application_new", f"volunteer:{volunteer.id}",
+             lambda: _("New volunteer application"),
+             body=lambda: _("%(name)s has applied to volunteer.", name=volunteer.first_name),
+             url=url)
 
 
 @bp.get("/apply/thanks")

@@ -36,6 +36,8 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Set when the user is loaded for a request (cal.auth.views.load_user); not a column.
+    unread_notifications = 0
 
     def get_id(self) -> str:
         # The version makes every earlier session cookie invalid after logout.

@@ -5,6 +5,7 @@ from datetime import timedelta
 from flask import Blueprint, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
 
 from cal.auth import services
 from cal.auth.forms import (
@@ -21,6 +22,7 @@ from cal.core.render import render_form, render_page
 from cal.core.urls import external_url, safe_next
 from cal.extensions import db, limiter, login_manager
 from cal.jobs.mail import send_mail_after_response, try_send_mail
+from cal.jobs.outbox import unread_count
 
 bp = Blueprint("auth", __name__)
 
@@ -30,8 +32,13 @@ def load_user(user_id: str):
     ident, _sep, version = user_id.partition(":")
     if not ident.isdigit() or not version.isdigit():
         return None
-    user = db.session.get(User, int(ident))
-    if user is None or not user.active or user.session_version != int(version):
+    # The user and their unread in-app notifications (for the header) in one query.
+    row = db.session.execute(select(User, unread_count(User.id)).where(
+        User.id == int(ident))).first()
+    if row is None:
+        return None
+    user, user.unread_notifications = row
+    if not user.active or user.session_version != int(version):
         return None
     return user
 

@@ -7,6 +7,9 @@ client shows a repeat as the same message) and marks the row sent. A worker that
 after claiming leaves a claim that times out, and the next run delivers the row; one
 that fails records the error, releases the claim and raises, so RQ retries it later.
 In-app notifications are delivered by being there: marking them sent is enough.
+During the user's quiet hours an e-mail is moved to the hour they end (an in-app
+notification makes no sound, so it shows when due); one of a
+kind or channel the user has since turned off is marked done without sending.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from sqlalchemy import or_, select, update
 from cal.auth.models import User
 from cal.core.timeutil import utcnow
 from cal.extensions import db
+from cal.jobs import preferences
 from cal.jobs.mail import send_message
 from cal.jobs.models import Channel, Notification
 from cal.jobs.queue import get_queue
@@ -50,6 +54,18 @@ def deliver(notification_id: int, now: datetime | None = None) -> bool:
     if not claim(notification_id, now):
         return False
     notification = db.session.get(Notification, notification_id)
+    settings = preferences.settings_of(notification.user_id)
+    later = (preferences.quiet_until(settings, now)
+             if notification.channel == Channel.EMAIL else None)
+    if later is not None:  # quiet hours: the e-mail waits until they end
+        notification.due_at, notification.claimed_at = later, None
+        notification.attempts -= 1
+        db.session.commit()
+        return False
+    if not preferences.wants(settings, notification.kind, notification.channel):
+        notification.sent_at, notification.last_error = utcnow(), "turned off"
+        db.session.commit()
+        return False
     try:
         if notification.channel == Channel.EMAIL:
             user = db.session.get(User, notification.user_id)
@@ -98,10 +114,17 @@ def due(now: datetime, limit: int = 500) -> list[int]:
 
 
 def dispatch(now: datetime, inline: bool = False) -> int:
-    """Hand every due notification to a worker (RQ), or deliver it here when asked to
-    or when Redis is absent or down; a failed enqueue is logged and the row waits for
-    the next run. Returns how many were handed on or delivered."""
-    ids = due(now)
+    """Hand every due notification on (see `hand_on`); returns how many."""
+    return hand_on(due(now), now, inline)
+
+
+def hand_on(ids: list[int], now: datetime | None = None, inline: bool = False,
+            here_if_down: bool = True) -> int:
+    """Hand notifications to a worker (RQ), or deliver them here when asked to or when
+    no Redis is configured. When Redis is configured and down, a scan delivers here;
+    a page (here_if_down=False) logs it and leaves the rows to the next scan. Returns
+    how many were handed on or delivered."""
+    now = now or utcnow()
     queue = None if inline else get_queue()
     handled = 0
     for notification_id in ids:
@@ -112,7 +135,11 @@ def dispatch(now: datetime, inline: bool = False) -> int:
                 handled += 1
                 continue
             except (RedisError, OSError):
-                current_app.logger.warning("Redis is unreachable: delivering here")
+                current_app.logger.warning("Redis is unreachable: %s",
+                                           "delivering here" if here_if_down
+                                           else "left to the next scan")
+                if not here_if_down:
+                    return handled
                 queue = None
         try:
             handled += deliver(notification_id, now)

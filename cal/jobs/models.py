@@ -4,7 +4,7 @@ delivered later, once (the dedup key is unique in the database)."""
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import datetime, time
 
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -53,3 +53,20 @@ class CalendarFeed(db.Model):
                                          unique=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class NotificationSettings(db.Model):
+    """What a user wants to be told, and how: channels and kinds they turned off, and
+    quiet hours (local time, may span midnight) during which nothing is delivered.
+    No row means the defaults: everything on, no quiet hours."""
+
+    __tablename__ = "notification_settings"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    email: Mapped[bool] = mapped_column(default=True)
+    inapp: Mapped[bool] = mapped_column(default=True)
+    # Kinds turned off, separated by spaces.
+    muted: Mapped[str] = mapped_column(String(400), default="")
+    quiet_from: Mapped[time | None]
+    quiet_until: Mapped[time | None]

@@ -5,19 +5,19 @@ after a proposal, 30 and 7 days before a document ends), so the outbox's unique 
 (kind, subject, recipient, channel, due day) stores it once however often and however
 late the scans run: a scan that missed a day catches up, and never repeats.
 
-Kinds in so far: visits tomorrow, group sessions tomorrow (to those who lead them),
-proposals waiting for an answer, agreements, checks, insurance and trainings that end
-in 30 or 7 days. (The others of the issue
-follow as their data and pages land.)
+Kinds: visits tomorrow, group sessions tomorrow (to those who lead them), proposals
+waiting for an answer, agreements, checks, insurance and trainings that end in 30 or 7
+days, a weekly nudge to volunteers who help and logged no hours for 7 days, and a
+morning summary for coordinators. Each is written in its recipient's language.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from flask_babel import ngettext
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload
 
 from cal.auth.models import User
@@ -32,36 +32,33 @@ from cal.core.timeutil import (
 from cal.core.urls import external_url
 from cal.extensions import db
 from cal.jobs import delivery
-from cal.jobs.models import Channel
-from cal.jobs.outbox import notify
+from cal.core.once import FormSubmission
+from cal.jobs.outbox import tell
 from clubs.models import GroupLeader, GroupSession, SessionStatus
 from volunteers import availability
 from volunteers.compliance import latest_records
 from volunteers.models import (
     ComplianceRecord,
+    EntryStatus,
     HelpRequest,
+    HourEntry,
     Match,
     MatchStatus,
     RecordKind,
+    RequestStatus,
     TrainingCompletion,
     Volunteer,
     VolunteerStatus,
 )
 
 REMIND_AT = time(17)  # local time of a reminder the day before
+DIGEST_AT = time(8)  # local time of the coordinators' morning summary
+NUDGE_AT = time(10)  # Monday, local time, of the weekly nudge to log hours
+NUDGE_AFTER = timedelta(days=7)
 ANSWER_AFTER = timedelta(hours=48)
 EXPIRY_DAYS = (30, 7)
 EXPIRING_KINDS = (RecordKind.AGREEMENT, RecordKind.REGISTER_CHECK, RecordKind.INSURANCE)
-CHANNELS = (Channel.EMAIL, Channel.INAPP)
-
-
-def _tell(user_id, kind: str, subject: str, title: str, due_at: datetime, body: str = "",
-          url: str = "") -> int:
-    made = 0
-    for channel in CHANNELS:
-        made += notify(user_id, kind, subject, title, body=body, url=url, due_at=due_at,
-                       channel=channel) is not None
-    return made
+FORM_KEYS_KEPT = timedelta(days=30)
 
 
 def visits_tomorrow(now: datetime) -> int:
@@ -77,13 +74,13 @@ def visits_tomorrow(now: datetime) -> int:
         if not blocks or match.volunteer.user_id is None:
             continue
         start, end = availability.BLOCKS[min(blocks)]
-        who = match.request.person.first_name if match.request.person else _("the family")
-        made += _tell(match.volunteer.user_id, "visit_reminder",
-                      f"match:{match.id}:{tomorrow.isoformat()}",
-                      _("Tomorrow %(start)d–%(end)d: a visit to %(who)s", start=start,
-                        end=end, who=who),
-                      local_to_utc(tomorrow - timedelta(days=1), REMIND_AT),
-                      url=external_url("volunteers.my_matches"))
+        person = match.request.person
+        made += tell(match.volunteer.user_id, "visit_reminder",
+                     f"match:{match.id}:{tomorrow.isoformat()}",
+                     lambda: _("Tomorrow %(start)d–%(end)d: a visit to %(who)s", start=start,
+                               end=end, who=person.first_name if person else _("the family")),
+                     due_at=local_to_utc(tomorrow - timedelta(days=1), REMIND_AT),
+                     url=external_url("volunteers.my_matches"))
     return made
 
 
@@ -101,11 +98,11 @@ def sessions_tomorrow(now: datetime) -> int:
         starts = to_local(session.starts_at).strftime("%H:%M")
         for user_id in db.session.scalars(select(GroupLeader.user_id).where(
                 GroupLeader.group_id == session.group_id)):
-            made += _tell(user_id, "session_reminder", f"session:{session.id}",
-                          _("Tomorrow %(time)s: %(group)s", time=starts,
-                            group=session.group.name),
-                          local_to_utc(tomorrow - timedelta(days=1), REMIND_AT),
-                          url=external_url("clubs.session_detail", session_id=session.id))
+            made += tell(user_id, "session_reminder", f"session:{session.id}",
+                         lambda: _("Tomorrow %(time)s: %(group)s", time=starts,
+                                   group=session.group.name),
+                         due_at=local_to_utc(tomorrow - timedelta(days=1), REMIND_AT),
+                         url=external_url("clubs.session_detail", session_id=session.id))
     return made
 
 
@@ -118,10 +115,10 @@ def proposals_waiting(now: datetime) -> int:
             .options(joinedload(Match.volunteer))):
         if match.volunteer.user_id is None:
             continue
-        made += _tell(match.volunteer.user_id, "proposal_waiting", f"match:{match.id}",
-                      _("A proposal is waiting for your answer"),
-                      match.proposed_at + ANSWER_AFTER,
-                      url=external_url("volunteers.my_matches"))
+        made += tell(match.volunteer.user_id, "proposal_waiting", f"match:{match.id}",
+                     lambda: _("A proposal is waiting for your answer"),
+                     due_at=match.proposed_at + ANSWER_AFTER,
+                     url=external_url("volunteers.my_matches"))
     return made
 
 
@@ -160,16 +157,16 @@ def expiring(now: datetime) -> int:
             due_day = end - timedelta(days=days)
             if due_day > today:
                 continue
-            title = _what_ends(what, end)
             due_at = local_to_utc(due_day, time(8))
-            if volunteer.user_id is not None:
-                made += _tell(volunteer.user_id, "expiring", f"{subject}:{days}", title,
-                              due_at, url=external_url("volunteers.me"))
+            made += tell(volunteer.user_id, "expiring", f"{subject}:{days}",
+                         lambda: _what_ends(what, end), due_at=due_at,
+                         url=external_url("volunteers.me"))
+            name = f"{volunteer.first_name} {volunteer.last_name}"
             for coordinator in coordinators:
-                made += _tell(coordinator, "expiring", f"{subject}:{days}",
-                              f"{volunteer.first_name} {volunteer.last_name}: {title}",
-                              due_at, url=external_url("volunteers.detail",
-                                                       volunteer_id=volunteer.id))
+                made += tell(coordinator, "expiring", f"{subject}:{days}",
+                             lambda: f"{name}: {_what_ends(what, end)}", due_at=due_at,
+                             url=external_url("volunteers.detail",
+                                              volunteer_id=volunteer.id))
     return made
 
 
@@ -181,16 +178,88 @@ def _what_ends(what: str, end: date) -> str:
              day=end.strftime("%d.%m.%Y"))
 
 
-SCANS = (visits_tomorrow, sessions_tomorrow, proposals_waiting, expiring)
+def hours_nudge(now: datetime) -> int:
+    """On Monday morning, to volunteers with an active match who have logged no hours
+    for 7 days; once a week."""
+    today = to_local(now).date()
+    monday = today - timedelta(days=today.weekday())
+    due_at = local_to_utc(monday, NUDGE_AT)
+    if now < due_at:
+        return 0
+    since = now - NUDGE_AFTER
+    helping = select(Match.volunteer_id).where(
+        Match.status == MatchStatus.ACTIVE, Match.started_on <= today - NUDGE_AFTER)
+    logged = select(HourEntry.volunteer_id).where(HourEntry.created_at >= since)
+    made = 0
+    week = f"{monday.isocalendar().year}-{monday.isocalendar().week:02d}"
+    for user_id in db.session.scalars(select(Volunteer.user_id).where(
+            Volunteer.status == VolunteerStatus.ACTIVE, Volunteer.user_id.is_not(None),
+            Volunteer.id.in_(helping), Volunteer.id.not_in(logged))):
+        made += tell(user_id, "hours_nudge", f"week:{week}",
+                     lambda: _("Log the hours of your visits"),
+                     body=lambda: _("No hours have come from you for a week. Logging a visit "
+                                    "takes three taps on the phone."),
+                     due_at=due_at, url=external_url("volunteers.my_hours_new"))
+    return made
+
+
+def coordinators_digest(now: datetime) -> int:
+    """Every morning, to each coordinator, what waits for them: new applications, the
+    open requests waiting longest and hours to approve (counts only, no names)."""
+    today = to_local(now).date()
+    due_at = local_to_utc(today, DIGEST_AT)
+    if now < due_at:
+        return 0
+    applications = db.session.scalar(select(func.count()).select_from(Volunteer).where(
+        Volunteer.status == VolunteerStatus.APPLICANT,
+        Volunteer.created_at >= due_at - timedelta(days=1)))
+    open_requests, oldest = db.session.execute(select(
+        func.count(), func.min(HelpRequest.created_at)).where(
+        HelpRequest.status == RequestStatus.OPEN)).one()
+    hours = db.session.scalar(select(func.count()).select_from(HourEntry).where(
+        HourEntry.status == EntryStatus.PENDING))
+    if not (applications or open_requests or hours):
+        return 0
+    waiting_days = (today - to_local(oldest).date()).days if oldest else 0
+
+    def body() -> str:
+        lines = [
+            ngettext("%(num)d new volunteer application since yesterday morning",
+                     "%(num)d new volunteer applications since yesterday morning",
+                     applications),
+            ngettext("%(num)d open help request", "%(num)d open help requests", open_requests),
+            ngettext("%(num)d entry of hours waits for approval",
+                     "%(num)d entries of hours wait for approval", hours),
+        ]
+        if open_requests:
+            lines.insert(2, ngettext("the longest has waited %(num)d day",
+                                     "the longest has waited %(num)d days", waiting_days))
+        return "\n".join(f"- {line}" for line in lines)
+
+    made = 0
+    for user_id in db.session.scalars(select(User.id).where(
+            User.role == Role.COORDINATOR, User.active.is_(True))):
+        made += tell(user_id, "digest", f"day:{today.isoformat()}",
+                     lambda: _("What waits today"), body=body, due_at=due_at,
+                     url=external_url("dashboard.index"))
+    return made
+
+
+SCANS = (visits_tomorrow, sessions_tomorrow, proposals_waiting, expiring, hours_nudge,
+         coordinators_digest)
+
+
+def purge(now: datetime) -> int:
+    """Keys of stored forms are kept 30 days: long enough for any repeat to arrive."""
+    return db.session.execute(delete(FormSubmission).where(
+        FormSubmission.created_at < now - FORM_KEYS_KEPT)).rowcount
 
 
 def run(now: datetime | None = None, inline: bool = False) -> dict[str, int]:
     """One scan of every kind, then the due notifications handed on (or delivered here)."""
     now = now or utcnow()
-    made = {}
-    with force_locale("pl"):
-        for scan in SCANS:
-            made[scan.__name__] = scan(now)
+    made = {scan.__name__: scan(now) for scan in SCANS}
+    made["form_keys_purged"] = purge(now)
     db.session.commit()
     made["handled"] = delivery.dispatch(now, inline=inline)
     return made

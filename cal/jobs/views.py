@@ -10,11 +10,12 @@ from sqlalchemy import or_, select, update
 
 from cal.core.access import Role, any_role, public, roles_required
 from cal.core.http import found
-from cal.core.render import render_page
+from cal.core.render import go, render_form, render_page
 from cal.core.timeutil import local_today, utcnow
 from cal.core.urls import external_url
 from cal.extensions import db, limiter
-from cal.jobs import calendar, delivery
+from cal.jobs import calendar, delivery, preferences
+from cal.jobs.forms import SettingsForm
 from cal.jobs.models import Channel, Notification
 
 bp = Blueprint("notifications", __name__)
@@ -30,7 +31,7 @@ def index():
                                    Notification.due_at <= utcnow())
         .order_by(Notification.due_at.desc(), Notification.id.desc()).limit(SHOWN)))
     return render_page("notifications/index.html", rows=rows,
-                       unread=sum(1 for r in rows if r.read_at is None))
+                       unread=current_user.unread_notifications)
 
 
 @bp.post("/notifications/read")
@@ -42,6 +43,31 @@ def mark_read():
         .values(read_at=utcnow()))
     db.session.commit()
     return redirect(url_for("notifications.index"))
+
+
+@bp.route("/notifications/settings", methods=["GET", "POST"])
+@any_role
+def settings():
+    """What the user wants to be told, how, and when not."""
+    form = SettingsForm()
+    choices = preferences.topics_for(current_user.role)
+    form.topics.choices = choices
+    if request.method == "GET":
+        saved = preferences.settings_of(current_user.id)
+        muted = saved.muted.split() if saved else []
+        form.inapp.data = saved.inapp if saved else True
+        form.email.data = saved.email if saved else True
+        form.topics.data = [topic for topic, _label in choices if topic not in muted]
+        form.quiet_from.data = saved.quiet_from if saved else None
+        form.quiet_until.data = saved.quiet_until if saved else None
+    if not form.validate_on_submit():
+        return render_form("notifications/settings.html", form)
+    preferences.save(current_user.id, form.email.data, form.inapp.data,
+                     [topic for topic, _label in choices if topic not in (form.topics.data or ())],
+                     form.quiet_from.data, form.quiet_until.data)
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return go(url_for("notifications.settings"))
 
 
 @bp.get("/admin/outbox")

@@ -18,6 +18,7 @@ from cal.core.timeutil import local_to_utc, utcnow
 from cal.extensions import db
 from cal.jobs import delivery, reminders
 from cal.jobs.models import Channel, Notification
+from cal.jobs.outbox import tell
 from clubs.models import GroupSession
 from tests.factories import PersonFactory, VolunteerFactory
 from tests.test_redis import redis_url  # noqa: F401  (the fixture)
@@ -101,9 +102,10 @@ def test_a_visit_tomorrow_is_one_mail_however_often_the_scan_runs(mail_app, smtp
         for _ in range(3):
             reminders.run(NOON, inline=True)
         assert _mails_to(sink, "volunteer@test.local") == 1
-        mail = sink.messages[0].content.decode()
-        assert "Zosia" in mail and "16" in mail
-        rows = db.session.scalars(select(Notification)).all()
+        mail = next(m for m in sink.messages if "volunteer@test.local" in m.rcpt_tos)
+        assert "Zosia" in mail.content.decode() and "16" in mail.content.decode()
+        rows = db.session.scalars(select(Notification).where(
+            Notification.kind == "visit_reminder")).all()
         assert {(r.channel, r.sent_at is not None) for r in rows} == {
             (Channel.EMAIL, True), (Channel.INAPP, True)}
 
@@ -202,10 +204,8 @@ def test_the_command_runs_one_scan_and_delivers(app, users):
 
 
 def test_a_user_reads_their_own_notifications_only(client_as, users):
-    from cal.jobs.outbox import notify
-
-    notify(users[Role.VOLUNTEER].id, "visit_reminder", "match:1", "Jutro wizyta: Zosia")
-    notify(users[Role.COORDINATOR].id, "expiring", "record:1:30", "Porozumienie Ola kończy się")
+    tell(users[Role.VOLUNTEER].id, "visit_reminder", "match:1", "Jutro wizyta: Zosia")
+    tell(users[Role.COORDINATOR].id, "expiring", "record:1:30", "Porozumienie Ola kończy się")
     db.session.commit()
     client = client_as(Role.VOLUNTEER)
     page = client.get("/notifications").text
@@ -217,10 +217,9 @@ def test_a_user_reads_their_own_notifications_only(client_as, users):
 
 def test_an_admin_sends_a_failed_delivery_again(make_app, smtp, client_as, users):
     sink, port = smtp
-    from cal.jobs.outbox import notify
-
-    row = notify(users[Role.VOLUNTEER].id, "visit_reminder", "match:1", "Jutro wizyta",
-                 channel=Channel.EMAIL)
+    tell(users[Role.VOLUNTEER].id, "visit_reminder", "match:1", "Jutro wizyta",
+         channels=(Channel.EMAIL,))
+    row = db.session.scalar(select(Notification))
     row.attempts, row.last_error = 1, "Connection refused"
     db.session.commit()
     admin = client_as(Role.ADMIN)

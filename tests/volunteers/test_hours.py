@@ -335,7 +335,7 @@ def test_a_rejection_needs_a_reason_that_the_volunteer_sees(client_as, me, users
     mine = client_as(Role.VOLUNTEER).get("/volunteers/me/hours").text
     assert "To był dzień szkolenia." in mine
     assert db.session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.kind == "hours_rejected")) == 1
+        Notification.kind == "hours_rejected")) == 2  # in the application and by e-mail
 
 
 def test_totals_per_volunteer_month_and_kind(app, me):

@@ -14,7 +14,7 @@ from cal.core.access import Role
 from cal.core.errors import DomainError
 from cal.extensions import db
 from cal.jobs.models import Notification
-from cal.jobs.outbox import notify
+from cal.jobs.outbox import tell
 from tests.factories import DistrictFactory, PersonFactory, VolunteerFactory
 from tests.volunteers.test_compliance import adult_basics, child_checks
 from tests.volunteers.test_pipeline import give_records
@@ -184,10 +184,9 @@ def test_ending_a_match_needs_a_reason_and_opens_the_request(users):
 
 def test_the_outbox_keeps_one_notification_per_event(users):
     user = users[Role.VOLUNTEER]
-    first = notify(user.id, "match_proposed", "match:1", "Propozycja")
-    again = notify(user.id, "match_proposed", "match:1", "Propozycja")
-    assert first.id == again.id
-    assert db.session.scalar(select(func.count()).select_from(Notification)) == 1
+    assert tell(user.id, "match_proposed", "match:1", "Propozycja") == 2  # in-app, e-mail
+    assert tell(user.id, "match_proposed", "match:1", "Propozycja") == 2
+    assert db.session.scalar(select(func.count()).select_from(Notification)) == 2
 
 
 def test_the_list_filters_by_childs_age_kind_and_waiting_time(users):
@@ -334,7 +333,8 @@ def test_confirming_the_plan_proposes_all_or_nothing(users):
     assert {m.volunteer_id for m in made} == {one.id, two.id}
     assert {r.status for r in (a, b)} == {RequestStatus.PROPOSED}
     assert db.session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.kind == "match_proposed")) == 1  # only the volunteer with an account
+        Notification.kind == "match_proposed")) == 2  # in-app and e-mail, to the one
+    # volunteer with an account
     again = needs.plan_open(TODAY)
     assert [row.request.id for row in again] == [c.id]
     assert again[0].volunteer_id is None  # one and two have no free place left
