@@ -1,0 +1,207 @@
+"""Faults with real processes: an `rq worker` killed while it sends a mail, and a Redis
+server stopped while pages are used. Each reminder still arrives exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from redis import Redis
+from redis.exceptions import RedisError
+from rq import Queue, SimpleWorker
+from sqlalchemy import select, update
+
+from cal.core.access import Role
+from cal.core.timeutil import utcnow
+from cal.extensions import db
+from cal.jobs import delivery, reminders
+from cal.jobs.models import Channel, Notification
+from cal.jobs.outbox import tell
+from tests.conftest import service_missing
+from tests.jobs.test_reminders import _mails_to, _make_users
+from tests.test_redis import redis_url  # noqa: F401  (the fixture)
+from tests.volunteers.test_apply import application
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class HoldingSink:
+    """An SMTP server that holds the first message's DATA until told to go on, then
+    refuses it (the sender is gone by then); later messages are accepted."""
+
+    def __init__(self):
+        self.messages = []
+        self.holding = threading.Event()
+        self.release = threading.Event()
+        self.held = False
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        if not self.held:
+            self.held = True
+            self.holding.set()
+            while not self.release.is_set():
+                await asyncio.sleep(0.05)
+            return "451 4.3.0 Try again later"
+        self.messages.append(envelope)
+        return "250 OK"
+
+
+def _worker(redis: str, database: str, mail_port: int) -> subprocess.Popen:
+    """`rq worker` as in production (a work horse forked for each job), in burst mode,
+    in a process group of its own so that the whole of it can be killed."""
+    env = {**os.environ, "DATABASE_URL": database, "REDIS_URL": redis,
+           "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(mail_port), "MAIL_USE_TLS": "false",
+           "SECRET_KEY": "test-worker-secret-key-long-enough", "BASE_URL": "http://cal.test"}
+    rq = shutil.which("rq", path=str(Path(sys.executable).parent)) or "rq"
+    return subprocess.Popen([rq, "worker", "--burst", "--url", redis, "default"], cwd=ROOT,
+                            env=env, start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+
+
+def test_a_worker_killed_while_sending_is_retried_once_and_one_mail_arrives(
+        make_app, redis_url):  # noqa: F811
+    sink, port = HoldingSink(), _free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False,
+                       REDIS_URL=redis_url)
+        with app.app_context():
+            database = db.engine.url.render_as_string(hide_password=False)
+            users = _make_users(app)
+            volunteer = users[Role.VOLUNTEER]
+            tell(volunteer.id, "match_proposed", "match:1", "Nowa propozycja",
+                 channels=(Channel.EMAIL,))
+            db.session.commit()
+            row_id = db.session.scalar(select(Notification.id))
+            assert delivery.dispatch(utcnow()) == 1  # enqueued on the real Redis
+
+            first = _worker(redis_url, database, port)
+            assert sink.holding.wait(60), "the worker never reached the mail server"
+            os.killpg(first.pid, signal.SIGKILL)  # the worker dies in the middle
+            first.wait(10)
+            sink.release.set()
+            db.session.expire_all()
+            row = db.session.get(Notification, row_id)
+            assert row.sent_at is None and row.claimed_at is not None and row.attempts == 1
+            assert delivery.dispatch(utcnow()) == 0  # its claim still holds
+
+            # Ten minutes later the claim has timed out, and the next scan hands it on.
+            db.session.execute(update(Notification).values(
+                claimed_at=Notification.claimed_at - delivery.CLAIM_TIMEOUT))
+            db.session.commit()
+            assert delivery.dispatch(utcnow()) == 1
+            for _ in range(2):  # and a second worker finds nothing more to do
+                second = _worker(redis_url, database, port)
+                assert second.wait(60) == 0
+            db.session.expire_all()
+            row = db.session.get(Notification, row_id)
+            assert row.sent_at is not None and row.attempts == 2
+            assert _mails_to(sink, volunteer.email) == 1
+    finally:
+        sink.release.set()
+        controller.stop()
+
+
+class RedisServer:
+    """A Redis server of the test's own, which the test stops and starts again."""
+
+    def __init__(self):
+        self.port = _free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        connection = Redis.from_url(self.url)
+        for _ in range(100):
+            try:
+                connection.ping()
+                return
+            except (RedisError, OSError):
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(10)
+
+
+@pytest.fixture
+def own_redis():
+    if shutil.which("redis-server") is None:
+        service_missing("redis-server is not installed: cannot stop and start a Redis")
+    server = RedisServer()
+    server.start()
+    yield server
+    if server.process.poll() is None:
+        server.stop()
+
+
+@pytest.fixture
+def smtp_sink():
+    from tests.jobs.test_reminders import Sink
+
+    sink, port = Sink(), _free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield sink, port
+    controller.stop()
+
+
+def test_redis_stopped_breaks_no_page_and_the_mail_goes_once_it_is_back(
+        make_app, own_redis, smtp_sink):
+    sink, port = smtp_sink
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False,
+                   REDIS_URL=own_redis.url, RATELIMIT_ENABLED=True,
+                   RATELIMIT_STORAGE_URI=own_redis.url)
+    with app.app_context():
+        users = _make_users(app)
+        coordinator = users[Role.COORDINATOR]
+        client = app.test_client()
+        assert client.get("/login").status_code == 200  # the limiter has met Redis
+        own_redis.stop()
+        # The public form stores the application and tells the coordinators.
+        sent = client.post("/volunteers/apply", data=application())
+        sent.close()  # as a server does: now the notifications are handed on
+        assert sent.status_code == 302
+        assert client.post("/login", data={"email": coordinator.email,
+                                           "password": "wrong"}).status_code == 422
+        assert client.get("/healthz").get_json()["redis"] == "down"
+        email = db.session.scalar(select(Notification).where(
+            Notification.channel == Channel.EMAIL, Notification.kind == "application_new"))
+        assert email is not None and email.sent_at is None  # waits for the next scan
+        assert _mails_to(sink, coordinator.email) == 0
+
+        own_redis.start()  # Redis is back; the next scan enqueues, a worker sends
+        reminders.run()
+        connection = Redis.from_url(own_redis.url)
+        SimpleWorker([Queue("default", connection=connection)],
+                     connection=connection).work(burst=True)
+        reminders.run()
+        SimpleWorker([Queue("default", connection=connection)],
+                     connection=connection).work(burst=True)
+        # exactly one mail of the application (the morning summary may come too)
+        key = hashlib.sha256(email.dedup_key.encode()).hexdigest()[:32]
+        assert sum(f"<{key}@cal>" in m.content.decode() for m in sink.messages) == 1
+        db.session.refresh(email)
+        assert email.sent_at is not None
