@@ -25,7 +25,7 @@ translations-compile: $(VENV)/.installed
 
 ## Extract the strings of the code and templates into the catalogs (then translate the .po).
 translations: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o cal/translations/messages.pot --no-location \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_ngettext:1,2 -o cal/translations/messages.pot --no-location \
 		--omit-header --ignore-dirs ".* node_modules tests bench" .
 	$(BIN)/pybabel update -i cal/translations/messages.pot -d cal/translations \
 		--no-fuzzy-matching --ignore-obsolete

@@ -90,13 +90,14 @@ def register_blueprints(app: Flask) -> None:
     from cal.dashboard.views import bp as dashboard_bp
     from cal.jobs.views import bp as notifications_bp
     from cal.people.views import bp as people_bp
+    from cal.projects.views import bp as projects_bp
     from clubs.views import bp as clubs_bp
     from seniors.views import bp as seniors_bp
     from seniors.views import kiosk_bp
     from volunteers.views import bp as volunteers_bp
 
     for blueprint in (core_bp, auth_bp, dashboard_bp, people_bp, volunteers_bp, clubs_bp,
-                      seniors_bp, kiosk_bp, notifications_bp):
+                      seniors_bp, kiosk_bp, notifications_bp, projects_bp):
         app.register_blueprint(blueprint)
 
 

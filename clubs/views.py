@@ -15,7 +15,7 @@ from sqlalchemy import select
 from cal.auth.models import User
 from cal.core.access import Role, roles_required
 from cal.core.errors import DomainError
-from cal.core.forms import options
+from cal.core.forms import options, show_refusal
 from cal.core.http import found
 from cal.core.once import submit_once
 from cal.core.render import go, render_form, render_page, wants_fragment
@@ -117,8 +117,7 @@ def _group_form(group):
             return submit_once(form.once_key.data, save)
         except DomainError as error:
             db.session.rollback()
-            (form[error.field].errors if error.field in form else form.form_errors).append(
-                error.message)
+            show_refusal(form, error)
     return render_form("clubs/group_form.html", form, group=group, slots=slots)
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import lazy_ngettext
 from sqlalchemy import case, delete, extract, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -387,7 +387,7 @@ def review(entry_ids: list[int], approve: bool, reason: str, actor) -> int:
             theirs = sorted(e for e, v in changed if v == volunteer_id)
             count = len(theirs)
             tell(users.get(volunteer_id), "hours_rejected", f"hours:{theirs[0]}",
-                 lambda: ngettext("%(num)d entry of hours not approved",
+                 lazy_ngettext("%(num)d entry of hours not approved",
                                   "%(num)d entries of hours not approved", count),
                  body=reason, url=external_url("volunteers.my_hours"))
     db.session.expire_all()

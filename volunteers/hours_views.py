@@ -14,7 +14,7 @@ from flask_login import current_user
 from cal.core import exports
 from cal.core.access import Role, roles_required
 from cal.core.errors import DomainError
-from cal.core.forms import options
+from cal.core.forms import options, show_refusal
 from cal.core.http import found
 from cal.core.once import submit_once
 from cal.core.render import go, render_form, render_page
@@ -138,8 +138,7 @@ def my_hours_certificate():
             return submit_once(form.once_key.data, issue)
         except DomainError as error:
             db.session.rollback()
-            (form[error.field].errors if error.field in form else form.form_errors).append(
-                error.message)
+            show_refusal(form, error)
     return _render_my_hours(_me(), form, code=422)
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import aliased, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -458,7 +459,7 @@ def _tell_volunteer(match: Match) -> None:
 
 def _tell_of_proposal(match: Match, user_id: int | None) -> None:
     tell(user_id, "match_proposed", f"match:{match.id}",
-         lambda: _("A new proposal to help"), url=external_url("volunteers.my_matches"))
+         _l("A new proposal to help"), url=external_url("volunteers.my_matches"))
 
 
 def current_proposal(match: Match) -> bool:
@@ -505,7 +506,7 @@ def answer(match: Match, volunteer: Volunteer, actor, accept: bool, note: str,
             request.status = RequestStatus.OPEN
         kind = "match_declined"
     tell(match.proposed_by_id, kind, f"match:{match.id}",
-         lambda: _("%(name)s answered a proposal", name=volunteer.first_name),
+         _l("%(name)s answered a proposal", name=volunteer.first_name),
          url=external_url("volunteers.request_detail", request_id=request.id))
 
 
@@ -533,7 +534,7 @@ def change_match(match: Match, to: MatchStatus, reason: str, actor, today: date)
             request.status = RequestStatus.OPEN
     volunteer = db.session.get(Volunteer, match.volunteer_id)
     tell(volunteer.user_id, f"match_{to.value}", f"match:{match.id}",
-         lambda: _("A change in your volunteering"), body=reason,
+         _l("A change in your volunteering"), body=reason,
          url=external_url("volunteers.my_matches"))
     audit(actor, AuditAction.UPDATE, "match", match.id, fields=["status"], detail=to.value)
 

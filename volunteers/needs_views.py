@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from cal.core.access import Role, roles_required
 from cal.core.errors import DomainError
+from cal.core.forms import show_refusal
 from cal.core.http import found
 from cal.core.once import KEY_PATTERN, new_key, submit_once
 from cal.core.render import render_form, render_page
@@ -106,8 +107,7 @@ def _save_request(form, help_request, person=None, household=None):
             return submit_once(form.once_key.data, save)
         except DomainError as error:
             db.session.rollback()
-            (form[error.field].errors if error.field else form.form_errors).append(
-                error.message)
+            show_refusal(form, error)
     who = needs.beneficiary(help_request) if help_request else (person or household)
     return render_form("volunteers/request_form.html", form, help_request=help_request,
                        who=who, grid=availability)

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -85,8 +86,8 @@ def _notify_coordinators(volunteer) -> None:
     url = external_url("volunteers.detail", volunteer_id=volunteer.id)
     for coordinator in services.coordinators_to_notify():
         tell(coordinator.id, "application_new", f"volunteer:{volunteer.id}",
-             lambda: _("New volunteer application"),
-             body=lambda: _("%(name)s has applied to volunteer.", name=volunteer.first_name),
+             _l("New volunteer application"),
+             body=_l("%(name)s has applied to volunteer.", name=volunteer.first_name),
              url=url)
 
 

@@ -12,7 +12,7 @@ from cal.auth.models import User
 from cal.auth.passwords import hash_password
 from cal.core.access import Role
 from cal.core.text import fold
-from cal.core.timeutil import local_day_start_utc, local_to_utc
+from cal.core.timeutil import local_day_start_utc, local_to_utc, utcnow
 from cal.extensions import db
 from cal.people.models import District, Household, Person
 from clubs.models import GroupKind, GroupSession, Mark, MemberStatus, TargetGroup
@@ -366,6 +366,94 @@ def _clubs(rng: random.Random, people: list[Person], users: dict, today: date) -
                 clubs.set_mark(session.id, person_id, mark, coordinator, today)
 
 
+def _project(rng: random.Random, users: dict, today: date) -> None:
+    """An ESF+ project of the KIS groups and the tutoring programme, with a task budget,
+    expenses, computed and hand-entered indicators, deadlines and EU participants."""
+    from cal.projects import services as projects
+    from cal.projects.models import (
+        Answer,
+        Area,
+        Deadline,
+        DeadlineKind,
+        Education,
+        Expense,
+        Indicator,
+        IndicatorValue,
+        LabourStatus,
+        Participant,
+        Sex,
+        Source,
+    )
+    from clubs.models import Group
+
+    manager = users[Role.PROJECT_MANAGER]
+    kis = [g.id for g in db.session.scalars(select(Group).where(
+        Group.kind != GroupKind.SENIOR_CLASS))]
+    start = today.replace(month=1, day=1)
+    project = projects.save_project(None, {
+        "name": "Aktywni razem – integracja społeczna w dzielnicach", "funder": "eu",
+        "programme": "Fundusze Europejskie dla regionu 2021–2027, Priorytet VI",
+        "call_number": "FERS.06.10-IP.01-001/25", "agreement_number": "UDA-06.10-0042/25",
+        "starts_on": start, "ends_on": start.replace(year=start.year + 1, month=12, day=31),
+        "value_gr": 48_000_000, "share_eu": 8500, "share_national": 1000, "share_own": 500,
+        "settlement": "real_costs", "indirect_rate": 2500, "status": "running",
+        "manager_id": manager.id, "partners": "Stowarzyszenie Sąsiedzkie „Razem”",
+        "help_kinds": "tutoring", "monitors_participants": True}, kis, [], manager)
+    lines = [projects.add_line(project, task, category, name, planned, manager)
+             for task, category, name, planned in (
+                 ("Zadanie 1. Klub Integracji Społecznej", "personel", "Prowadzący grupy",
+                  12_000_000),
+                 ("Zadanie 1. Klub Integracji Społecznej", "materiały", "Materiały na zajęcia",
+                  1_500_000),
+                 ("Zadanie 2. Korepetycje wolontariackie", "usługi", "Szkolenia wolontariuszy",
+                  2_400_000),
+                 ("Zadanie 2. Korepetycje wolontariackie", "materiały", "Podręczniki i zeszyty",
+                  600_000))]
+    for month in range(1, today.month + 1):
+        day = date(today.year, month, min(28, today.day if month == today.month else 28))
+        for line, amount in ((lines[0], 950_000), (lines[1], rng.randint(40_000, 160_000))):
+            db.session.add(Expense(project_id=project.id, line_id=line.id, spent_on=day,
+                                   amount_gr=amount, document_number=f"FV/{month:02d}/{line.id}",
+                                   description=line.name, created_by_id=manager.id))
+    db.session.add(Expense(project_id=project.id, line_id=lines[3].id, spent_on=start,
+                           amount_gr=640_000, document_number="FV/01/ks",
+                           description="Podręczniki do matematyki", created_by_id=manager.id))
+    for name, unit, target, source in (
+            ("Uczestnicy zajęć KIS", "osoby", 40, Source.PARTICIPANTS),
+            ("Zajęcia grupowe", "spotkania", 150, Source.SESSIONS),
+            ("Godziny korepetycji wolontariuszy", "godziny", 600, Source.HOURS),
+            ("Dzieci objęte korepetycjami", "osoby", 30, Source.PEOPLE_HELPED),
+            ("Osoby, które podjęły zatrudnienie", "osoby", 8, Source.MANUAL)):
+        db.session.add(Indicator(project_id=project.id, name=name, unit=unit, target=target,
+                                 source=source))
+    db.session.flush()
+    manual = db.session.scalar(select(Indicator).where(Indicator.project_id == project.id,
+                                                       Indicator.source == Source.MANUAL))
+    for months, value in ((4, 1), (2, 2), (0, 3)):
+        db.session.add(IndicatorValue(indicator_id=manual.id, value=value,
+                                      as_of=today - timedelta(days=30 * months),
+                                      created_by_id=manager.id))
+    for kind, title, days in ((DeadlineKind.PAYMENT_CLAIM, "Wniosek o płatność za kwartał", 6),
+                              (DeadlineKind.REPORT, "Sprawozdanie roczne", 40),
+                              (DeadlineKind.MILESTONE, "Zakończenie naboru uczestników", 13)):
+        db.session.add(Deadline(project_id=project.id, kind=kind, title=title,
+                                due_on=today + timedelta(days=days), owner_id=manager.id))
+    candidates = sorted(projects.candidate_person_ids(project, start, today))
+    for person_id in candidates[:12]:
+        person = db.session.get(Person, person_id)
+        answer = rng.choices(list(Answer), [1, 6, 1])
+        db.session.add(Participant(
+            project_id=project.id, person_id=person_id,
+            sex=Sex.FEMALE if person.first_name.endswith("a") else Sex.MALE,
+            started_on=max(start, today - timedelta(days=60)),
+            education=rng.choice(list(Education)), labour_status=rng.choice(list(LabourStatus)),
+            disability=answer[0], foreign_background=Answer.NO, third_country=Answer.NO,
+            minority=Answer.NO, homeless=rng.choice([Answer.NO, Answer.NO, Answer.YES]),
+            area=rng.choice([Area.URBAN, Area.URBAN, Area.RURAL])))
+    db.session.flush()
+    projects.refresh_last_values([project], today, utcnow())
+
+
 def seed_demo(seed: int = 2026, persons: int = 80, volunteers: int = 40) -> dict[str, int]:
     rng = random.Random(seed)
     password_hash = hash_password(DEMO_PASSWORD)
@@ -431,6 +519,8 @@ def seed_demo(seed: int = 2026, persons: int = 80, volunteers: int = 40) -> dict
     _hours(rng, vols, users[Role.COORDINATOR], today)
     db.session.flush()
     _clubs(rng, people, users, today)
+    db.session.flush()
+    _project(rng, users, today)
     db.session.flush()
     return {"users": len(users), "districts": len(districts), "households": households,
             "persons": len(people), "volunteers": len(vols)}

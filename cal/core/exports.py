@@ -38,3 +38,14 @@ def _safe(value):
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     return value
+
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(rows: Iterable[Iterable], title: str, filename: str):
+    """A spreadsheet as a download."""
+    from flask import Response
+
+    return Response(xlsx_bytes(rows, title), mimetype=XLSX_MIMETYPE,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

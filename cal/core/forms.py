@@ -49,3 +49,9 @@ class NotAfter:
 def optional_id_field(label) -> SelectField:
     """A select of records by id, where 0 means none chosen."""
     return SelectField(label, coerce=int, default=0, validators=[Optional()])
+
+
+def show_refusal(form, error) -> None:
+    """Put a rule's refusal (DomainError) beside its field, or above the form."""
+    target = form[error.field].errors if error.field and error.field in form else form.form_errors
+    target.append(error.message)

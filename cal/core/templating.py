@@ -27,6 +27,8 @@ NAVIGATION = [
     ("people.household_list", _l("Households"), {Role.ADMIN, Role.COORDINATOR}),
     ("clubs.index", _l("Groups"), {Role.ADMIN, Role.COORDINATOR, Role.LEADER}),
     ("seniors.index", _l("Senior centre"), {Role.ADMIN, Role.COORDINATOR, Role.LEADER}),
+    ("projects.index", _l("Projects"),
+     {Role.ADMIN, Role.PROJECT_MANAGER, Role.COORDINATOR, Role.LEADER}),
     ("auth.users", _l("Users"), {Role.ADMIN}),
     ("people.districts", _l("Districts"), {Role.ADMIN}),
     ("people.audit_log", _l("Audit log"), {Role.ADMIN}),
@@ -47,6 +49,11 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["date"] = lambda d, fmt="medium": format_date(d, fmt) if d else ""
     app.jinja_env.filters["localtime"] = lambda d: to_local(d).strftime("%H:%M") if d else ""
     app.jinja_env.filters["score"] = lambda x: format_decimal(x, "0.0") if x is not None else ""
+    # Money kept in grosze, shown in złoty ("1 234,50 zł"); shares kept in hundredths.
+    app.jinja_env.filters["money"] = (
+        lambda gr: format_decimal((gr or 0) / 100, "#,##0.00") + "\u00a0zł")
+    app.jinja_env.filters["share"] = lambda h: format_decimal((h or 0) / 100, "0.##") + "%"
+    app.jinja_env.filters["number"] = lambda x: format_decimal(x or 0, "#,##0.##")
     app.jinja_env.filters["datetime"] = (
         lambda d, fmt="short": format_datetime(d, fmt) if d else ""
     )

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from flask import after_this_request, current_app, g, has_request_context
 from flask_babel import force_locale
+from flask_babel.speaklater import LazyString
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -23,7 +24,8 @@ from cal.extensions import db
 from cal.jobs import preferences
 from cal.jobs.models import Channel, Notification
 
-Text = str | Callable[[], str]
+# A text, a lazy text (made in the recipient's language), or a function making one.
+Text = str | LazyString | Callable[[], str]
 CHANNELS = (Channel.INAPP, Channel.EMAIL)
 
 
@@ -31,16 +33,16 @@ def tell(user_id: int | None, kind: str, subject: str, title: Text, body: Text =
          url: str = "", due_at: datetime | None = None,
          channels: tuple[Channel, ...] = CHANNELS) -> int:
     """Tell a user on each channel they keep on; returns how many notifications are
-    stored (new or already there). A callable title or body is made in the user's own
-    language."""
+    stored (new or already there). A lazy or callable title or body is made in the
+    user's own language."""
     if user_id is None:
         return 0
     user = db.session.get(User, user_id)
     if user is None or not user.active:
         return 0
     with force_locale(user.locale or "pl"):
-        title_text = title() if callable(title) else title
-        body_text = body() if callable(body) else body
+        title_text = str(title() if callable(title) else title)
+        body_text = str(body() if callable(body) else body)
     made = 0
     for channel in channels:
         made += _store(user_id, kind, subject, title_text, body_text, url,

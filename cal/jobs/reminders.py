@@ -5,23 +5,28 @@ after a proposal, 30 and 7 days before a document ends), so the outbox's unique 
 (kind, subject, recipient, channel, due day) stores it once however often and however
 late the scans run: a scan that missed a day catches up, and never repeats.
 
+Texts are lazy (flask_babel's lazy_gettext), made in each recipient's language when
+the outbox stores them.
+
 Kinds: visits tomorrow, group sessions tomorrow (to those who lead them), proposals
 waiting for an answer, agreements, checks, insurance and trainings that end in 30 or 7
-days, a weekly nudge to volunteers who help and logged no hours for 7 days, and a
-morning summary for coordinators. Each is written in its recipient's language.
+days, a weekly nudge to volunteers who help and logged no hours for 7 days, a
+morning summary for coordinators, and project deadlines 14, 7 and 1 day before. Each
+is written in its recipient's language.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext, ngettext
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload
 
 from cal.auth.models import User
 from cal.core.access import Role
+from cal.core.once import FormSubmission
 from cal.core.timeutil import (
     local_day_end_utc,
     local_day_start_utc,
@@ -32,7 +37,6 @@ from cal.core.timeutil import (
 from cal.core.urls import external_url
 from cal.extensions import db
 from cal.jobs import delivery
-from cal.core.once import FormSubmission
 from cal.jobs.outbox import tell
 from clubs.models import GroupLeader, GroupSession, SessionStatus
 from volunteers import availability
@@ -77,8 +81,8 @@ def visits_tomorrow(now: datetime) -> int:
         person = match.request.person
         made += tell(match.volunteer.user_id, "visit_reminder",
                      f"match:{match.id}:{tomorrow.isoformat()}",
-                     lambda: _("Tomorrow %(start)d–%(end)d: a visit to %(who)s", start=start,
-                               end=end, who=person.first_name if person else _("the family")),
+                     _l("Tomorrow %(start)d–%(end)d: a visit to %(who)s", start=start, end=end,
+                        who=person.first_name if person else _l("the family")),
                      due_at=local_to_utc(tomorrow - timedelta(days=1), REMIND_AT),
                      url=external_url("volunteers.my_matches"))
     return made
@@ -99,8 +103,7 @@ def sessions_tomorrow(now: datetime) -> int:
         for user_id in db.session.scalars(select(GroupLeader.user_id).where(
                 GroupLeader.group_id == session.group_id)):
             made += tell(user_id, "session_reminder", f"session:{session.id}",
-                         lambda: _("Tomorrow %(time)s: %(group)s", time=starts,
-                                   group=session.group.name),
+                         _l("Tomorrow %(time)s: %(group)s", time=starts, group=session.group.name),
                          due_at=local_to_utc(tomorrow - timedelta(days=1), REMIND_AT),
                          url=external_url("clubs.session_detail", session_id=session.id))
     return made
@@ -116,7 +119,7 @@ def proposals_waiting(now: datetime) -> int:
         if match.volunteer.user_id is None:
             continue
         made += tell(match.volunteer.user_id, "proposal_waiting", f"match:{match.id}",
-                     lambda: _("A proposal is waiting for your answer"),
+                     _l("A proposal is waiting for your answer"),
                      due_at=match.proposed_at + ANSWER_AFTER,
                      url=external_url("volunteers.my_matches"))
     return made
@@ -159,23 +162,25 @@ def expiring(now: datetime) -> int:
                 continue
             due_at = local_to_utc(due_day, time(8))
             made += tell(volunteer.user_id, "expiring", f"{subject}:{days}",
-                         lambda: _what_ends(what, end), due_at=due_at,
+                         _what_ends(what, end), due_at=due_at,
                          url=external_url("volunteers.me"))
             name = f"{volunteer.first_name} {volunteer.last_name}"
             for coordinator in coordinators:
                 made += tell(coordinator, "expiring", f"{subject}:{days}",
-                             lambda: f"{name}: {_what_ends(what, end)}", due_at=due_at,
+                             _l("%(name)s: %(what)s", name=name, what=_what_ends(what, end)),
+                             due_at=due_at,
                              url=external_url("volunteers.detail",
                                               volunteer_id=volunteer.id))
     return made
 
 
-def _what_ends(what: str, end: date) -> str:
-    names = {RecordKind.AGREEMENT.value: _("The volunteer agreement"),
-             RecordKind.REGISTER_CHECK.value: _("The register check"),
-             RecordKind.INSURANCE.value: _("The accident insurance")}
-    return _("%(what)s ends on %(day)s", what=names.get(what, what),
-             day=end.strftime("%d.%m.%Y"))
+def _what_ends(what: str, end: date):
+    """A lazy text: made in the language of the one it is told to."""
+    names = {RecordKind.AGREEMENT.value: _l("The volunteer agreement"),
+             RecordKind.REGISTER_CHECK.value: _l("The register check"),
+             RecordKind.INSURANCE.value: _l("The accident insurance")}
+    return _l("%(what)s ends on %(day)s", what=names.get(what, what),
+              day=end.strftime("%d.%m.%Y"))
 
 
 def hours_nudge(now: datetime) -> int:
@@ -196,8 +201,8 @@ def hours_nudge(now: datetime) -> int:
             Volunteer.status == VolunteerStatus.ACTIVE, Volunteer.user_id.is_not(None),
             Volunteer.id.in_(helping), Volunteer.id.not_in(logged))):
         made += tell(user_id, "hours_nudge", f"week:{week}",
-                     lambda: _("Log the hours of your visits"),
-                     body=lambda: _("No hours have come from you for a week. Logging a visit "
+                     _l("Log the hours of your visits"),
+                     body=_l("No hours have come from you for a week. Logging a visit "
                                     "takes three taps on the phone."),
                      due_at=due_at, url=external_url("volunteers.my_hours_new"))
     return made
@@ -240,13 +245,51 @@ def coordinators_digest(now: datetime) -> int:
     for user_id in db.session.scalars(select(User.id).where(
             User.role == Role.COORDINATOR, User.active.is_(True))):
         made += tell(user_id, "digest", f"day:{today.isoformat()}",
-                     lambda: _("What waits today"), body=body, due_at=due_at,
+                     _l("What waits today"), body=body, due_at=due_at,
                      url=external_url("dashboard.index"))
     return made
 
 
+def project_deadlines(now: datetime) -> int:
+    """14, 7 and 1 day before a project's report, payment claim or milestone, to its
+    owner (or the project's manager); a deadline added late gets only the nearest."""
+    from cal.projects.services import DEADLINE_DAYS, open_deadlines
+
+    today = to_local(now).date()
+    made = 0
+    for deadline, project in open_deadlines(today + timedelta(days=max(DEADLINE_DAYS))):
+        if deadline.due_on < today:
+            continue
+        passed = [d for d in DEADLINE_DAYS if deadline.due_on - timedelta(days=d) <= today]
+        if not passed:
+            continue
+        days = min(passed)
+        left = (deadline.due_on - today).days
+        made += tell(deadline.owner_id or project.manager_id, "project_deadline",
+                     f"deadline:{deadline.id}:{days}",
+                     lazy_ngettext("%(what)s: %(num)d day left",
+                                      "%(what)s: %(num)d days left", left,
+                                      what=deadline.title),
+                     body=_l("%(project)s: due on %(day)s.", project=project.name,
+                                    day=deadline.due_on.strftime("%d.%m.%Y")),
+                     due_at=local_to_utc(deadline.due_on - timedelta(days=days), time(8)),
+                     url=external_url("projects.detail", project_id=project.id))
+    return made
+
+
 SCANS = (visits_tomorrow, sessions_tomorrow, proposals_waiting, expiring, hours_nudge,
-         coordinators_digest)
+         coordinators_digest, project_deadlines)
+
+
+def refresh_indicators(now: datetime) -> int:
+    """The values of the running projects' indicators, for the list of projects."""
+    from cal.projects.models import Project, ProjectStatus
+    from cal.projects.services import refresh_last_values
+
+    projects = list(db.session.scalars(select(Project).where(
+        Project.status.in_((ProjectStatus.RUNNING, ProjectStatus.SETTLING)))))
+    refresh_last_values(projects, to_local(now).date(), now)
+    return len(projects)
 
 
 def purge(now: datetime) -> int:
@@ -260,6 +303,7 @@ def run(now: datetime | None = None, inline: bool = False) -> dict[str, int]:
     now = now or utcnow()
     made = {scan.__name__: scan(now) for scan in SCANS}
     made["form_keys_purged"] = purge(now)
+    made["indicators_refreshed"] = refresh_indicators(now)
     db.session.commit()
     made["handled"] = delivery.dispatch(now, inline=inline)
     return made

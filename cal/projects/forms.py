@@ -1,0 +1,246 @@
+"""Forms of projects: the project, budget lines, expenses, deliverables, indicators and
+their values, deadlines and EU participant records."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    FloatField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from cal.core.forms import NotAfter, NotBefore, options, strip
+from cal.core.once import once_key_field
+from cal.projects.models import (
+    ANSWER_LABELS,
+    AREA_LABELS,
+    DEADLINE_KIND_LABELS,
+    DELIVERABLE_STATUS_LABELS,
+    EDUCATION_LABELS,
+    EXIT_LABELS,
+    FUNDER_LABELS,
+    LABOUR_STATUS_LABELS,
+    PROJECT_STATUS_LABELS,
+    SETTLEMENT_LABELS,
+    SEX_LABELS,
+    SOURCE_LABELS,
+)
+from volunteers.forms import MultiCheckboxField
+from volunteers.models import HELP_KIND_LABELS
+
+MAX_GR = 10_000_000_000_00  # ten billion złoty: more is a typing error
+
+
+def _decimal(text: str) -> Decimal | None:
+    cleaned = re.sub(r"[\s\u00a0]|zł|PLN|%", "", text or "", flags=re.IGNORECASE)
+    cleaned = cleaned.replace(",", ".")
+    if not re.fullmatch(r"\d+(\.\d{1,2})?", cleaned):
+        return None
+    try:
+        return Decimal(cleaned)
+    except InvalidOperation:  # pragma: no cover (the pattern admits only numbers)
+        return None
+
+
+class MoneyField(StringField):
+    """An amount in złoty as people type it ("1 234,50 zł"); data is in grosze."""
+
+    def process_formdata(self, valuelist):
+        self.raw = valuelist[0] if valuelist else ""
+        self.data = None
+        if not self.raw.strip():
+            return
+        amount = _decimal(self.raw)
+        if amount is None or amount * 100 > MAX_GR:
+            raise ValueError(_l("Enter an amount in złoty, e.g. 1 234,50."))
+        self.data = int(amount * 100)
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return f"{self.data // 100},{self.data % 100:02d}"
+
+
+class PercentField(StringField):
+    """A per cent with at most two decimals ("85" or "12,5"); data in hundredths."""
+
+    def process_formdata(self, valuelist):
+        raw = valuelist[0] if valuelist else ""
+        self.data = 0
+        if not raw.strip():
+            return
+        value = _decimal(raw)
+        if value is None or value > 100:
+            raise ValueError(_l("Enter a per cent between 0 and 100, e.g. 85 or 12,5."))
+        self.data = int(value * 100)
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return f"{(self.data or 0) / 100:g}".replace(".", ",")
+
+
+def _choices(labels) -> list:
+    return options((key.value, label) for key, label in labels.items())
+
+
+class ProjectForm(FlaskForm):
+    once_key = once_key_field()
+    name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
+    funder = SelectField(_l("Funder"), choices=_choices(FUNDER_LABELS))
+    programme = StringField(_l("Programme"), filters=[strip], validators=[Length(max=200)],
+                            description=_l("For example FEW 2021–2027, Priority VI."))
+    call_number = StringField(_l("Call number"), filters=[strip], validators=[Length(max=80)])
+    agreement_number = StringField(_l("Agreement number"), filters=[strip],
+                                   validators=[Length(max=80)])
+    starts_on = DateField(_l("Starts"), validators=[InputRequired(), NotBefore(2000),
+                                                    NotAfter(2100)])
+    ends_on = DateField(_l("Ends"), validators=[InputRequired(), NotBefore(2000),
+                                                NotAfter(2100)])
+    value_gr = MoneyField(_l("Total value (PLN)"), validators=[InputRequired()])
+    share_eu = PercentField(_l("EU share (%)"))
+    share_national = PercentField(_l("National cofunding (%)"))
+    share_own = PercentField(_l("Own contribution (%)"),
+                             description=_l("The three shares add up to 100%, or leave "
+                                            "them empty."))
+    settlement = SelectField(_l("Settlement"), choices=_choices(SETTLEMENT_LABELS))
+    indirect_rate = PercentField(_l("Indirect costs, flat rate of direct costs (%)"),
+                                 description=_l("For example 25 for ESF+ projects with "
+                                                "direct costs up to about 830 000 zł; "
+                                                "0 if none."))
+    status = SelectField(_l("Status"), choices=_choices(PROJECT_STATUS_LABELS))
+    manager_id = SelectField(_l("Responsible manager"), coerce=int, default=0)
+    partners = TextAreaField(_l("Partner organisations"), filters=[strip],
+                             validators=[Length(max=2000)])
+    groups = MultiCheckboxField(_l("Linked groups"), coerce=int, validators=[Optional()])
+    courses = MultiCheckboxField(_l("Linked trainings"), coerce=int, validators=[Optional()])
+    help_kinds = MultiCheckboxField(_l("Linked kinds of help (matches and hours)"),
+                                    choices=_choices(HELP_KIND_LABELS),
+                                    validators=[Optional()])
+    monitors_participants = BooleanField(_l("Keeps EU participant records (ESF+ monitoring)"))
+
+    def project_data(self) -> dict:
+        return {
+            "name": self.name.data, "funder": self.funder.data,
+            "programme": self.programme.data, "call_number": self.call_number.data,
+            "agreement_number": self.agreement_number.data,
+            "starts_on": self.starts_on.data, "ends_on": self.ends_on.data,
+            "value_gr": self.value_gr.data, "share_eu": self.share_eu.data,
+            "share_national": self.share_national.data, "share_own": self.share_own.data,
+            "settlement": self.settlement.data, "indirect_rate": self.indirect_rate.data,
+            "status": self.status.data, "manager_id": self.manager_id.data or None,
+            "partners": self.partners.data,
+            "help_kinds": " ".join(sorted(self.help_kinds.data or [])),
+            "monitors_participants": self.monitors_participants.data,
+        }
+
+
+class LineForm(FlaskForm):
+    once_key = once_key_field()
+    task = StringField(_l("Task"), filters=[strip], validators=[DataRequired(), Length(max=120)],
+                       description=_l("For example: Task 1. Tutoring for children."))
+    category = StringField(_l("Category"), filters=[strip], validators=[Length(max=80)],
+                           description=_l("For example: staff, materials, services."))
+    name = StringField(_l("Budget line"), filters=[strip],
+                       validators=[DataRequired(), Length(max=200)])
+    planned = MoneyField(_l("Planned (PLN)"), validators=[InputRequired()])
+
+
+class ExpenseForm(FlaskForm):
+    once_key = once_key_field()
+    line_id = SelectField(_l("Budget line"), coerce=int, validators=[InputRequired()])
+    spent_on = DateField(_l("Date"), validators=[InputRequired(), NotBefore(2000),
+                                                 NotAfter(2100)])
+    amount = MoneyField(_l("Amount (PLN)"), validators=[InputRequired()])
+    document_number = StringField(_l("Document number"), filters=[strip],
+                                  validators=[DataRequired(), Length(max=80)])
+    description = StringField(_l("Description"), filters=[strip], validators=[Length(max=300)])
+
+
+class DeliverableForm(FlaskForm):
+    once_key = once_key_field()
+    name = StringField(_l("Deliverable"), filters=[strip],
+                       validators=[DataRequired(), Length(max=200)])
+    amount = MoneyField(_l("Lump sum (PLN)"), validators=[InputRequired()])
+    due_on = DateField(_l("Due"), validators=[InputRequired(), NotBefore(2000), NotAfter(2100)])
+
+
+class DeliverableStatusForm(FlaskForm):
+    status = SelectField(_l("Status"), choices=_choices(DELIVERABLE_STATUS_LABELS))
+    evidence = TextAreaField(_l("Evidence"), filters=[strip], validators=[Length(max=4000)],
+                             description=_l("What proves it: lists, documents, where they are."))
+
+
+class IndicatorForm(FlaskForm):
+    once_key = once_key_field()
+    name = StringField(_l("Indicator"), filters=[strip],
+                       validators=[DataRequired(), Length(max=200)])
+    unit = StringField(_l("Unit"), filters=[strip], validators=[Length(max=40)],
+                       description=_l("For example: persons, hours, sessions."))
+    target = FloatField(_l("Target"), validators=[InputRequired(),
+                                                  NumberRange(min=0, max=1e9)])
+    source = SelectField(_l("Source"), choices=_choices(SOURCE_LABELS))
+
+
+class ValueForm(FlaskForm):
+    once_key = once_key_field()
+    value = FloatField(_l("Value"), validators=[InputRequired(), NumberRange(min=0, max=1e9)])
+    as_of = DateField(_l("As of"), validators=[InputRequired(), NotBefore(2000), NotAfter(2100)])
+    note = StringField(_l("Note"), filters=[strip], validators=[Length(max=300)])
+
+
+class DeadlineForm(FlaskForm):
+    once_key = once_key_field()
+    kind = SelectField(_l("Kind"), choices=_choices(DEADLINE_KIND_LABELS))
+    title = StringField(_l("What"), filters=[strip], validators=[DataRequired(), Length(max=200)])
+    due_on = DateField(_l("Due"), validators=[InputRequired(), NotBefore(2000), NotAfter(2100)])
+    owner_id = SelectField(_l("Owner"), coerce=int, default=0,
+                           description=_l("Reminded 14, 7 and 1 day before; without an owner, "
+                                          "the project's manager."))
+
+
+class ParticipantForm(FlaskForm):
+    once_key = once_key_field()
+    person_id = SelectField(_l("Person"), coerce=int, validators=[InputRequired()])
+    sex = SelectField(_l("Sex"), choices=_choices(SEX_LABELS))
+    birth_date = DateField(_l("Birth date"), validators=[InputRequired(), NotBefore(1900),
+                                                         NotAfter(2100)])
+    started_on = DateField(_l("Start of participation"),
+                           validators=[InputRequired(), NotBefore(2000), NotAfter(2100)])
+    ended_on = DateField(_l("End of participation"),
+                         validators=[Optional(), NotBefore(2000), NotAfter(2100)])
+    education = SelectField(_l("Education (ISCED)"), choices=_choices(EDUCATION_LABELS))
+    labour_status = SelectField(_l("Labour-market status at entry"),
+                                choices=_choices(LABOUR_STATUS_LABELS))
+    disability = SelectField(_l("Disability"), choices=_choices(ANSWER_LABELS))
+    foreign_background = SelectField(_l("Foreign background"), choices=_choices(ANSWER_LABELS))
+    third_country = SelectField(_l("Third-country national"), choices=_choices(ANSWER_LABELS))
+    minority = SelectField(_l("Minority (incl. Roma)"), choices=_choices(ANSWER_LABELS))
+    homeless = SelectField(_l("Homeless or affected by housing exclusion"),
+                           choices=_choices(ANSWER_LABELS))
+    area = SelectField(_l("Area of residence"), choices=_choices(AREA_LABELS))
+    exit_situation = SelectField(_l("Situation at exit"),
+                                 choices=[*options([("", "—")]), *_choices(EXIT_LABELS)],
+                                 validators=[Optional()])
+
+    def participant_data(self) -> dict:
+        return {
+            "sex": self.sex.data, "started_on": self.started_on.data,
+            "ended_on": self.ended_on.data, "education": self.education.data,
+            "labour_status": self.labour_status.data, "disability": self.disability.data,
+            "foreign_background": self.foreign_background.data,
+            "third_country": self.third_country.data, "minority": self.minority.data,
+            "homeless": self.homeless.data, "area": self.area.data,
+            "exit_situation": self.exit_situation.data or None,
+        }

@@ -1,0 +1,339 @@
+"""Grant-funded projects: the project, its budget (task-based lines, expenses, lump-sum
+deliverables), indicators (by hand or computed from the platform's data), deadlines and
+the participants of EU monitoring (ESF+).
+
+Money is kept in grosze (integers), and shares and rates in hundredths of a per cent
+(8500 is 85 %), so sums are exact on every database.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from cal.auth.models import User, enum_column
+from cal.core.timeutil import utcnow
+from cal.extensions import db
+from cal.people.models import Person
+
+
+class Funder(enum.StrEnum):
+    EU = "eu"
+    STATE = "state"
+    CITY = "city"
+    SPONSOR = "sponsor"
+    OTHER = "other"
+
+
+FUNDER_LABELS = {Funder.EU: _l("EU (ESF+)"), Funder.STATE: _l("State"),
+                 Funder.CITY: _l("City"), Funder.SPONSOR: _l("Sponsor"),
+                 Funder.OTHER: _l("Other")}
+
+
+class Settlement(enum.StrEnum):
+    REAL_COSTS = "real_costs"
+    LUMP_SUMS = "lump_sums"
+
+
+SETTLEMENT_LABELS = {Settlement.REAL_COSTS: _l("Real costs (expenses)"),
+                     Settlement.LUMP_SUMS: _l("Lump sums per deliverable")}
+
+
+class ProjectStatus(enum.StrEnum):
+    PREPARED = "prepared"
+    RUNNING = "running"
+    SETTLING = "settling"
+    CLOSED = "closed"
+
+
+PROJECT_STATUS_LABELS = {ProjectStatus.PREPARED: _l("Being prepared"),
+                         ProjectStatus.RUNNING: _l("Running"),
+                         ProjectStatus.SETTLING: _l("Being settled"),
+                         ProjectStatus.CLOSED: _l("Closed")}
+
+project_groups = Table(
+    "project_groups", db.metadata,
+    Column("project_id", ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True),
+    Column("group_id", ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True))
+project_courses = Table(
+    "project_courses", db.metadata,
+    Column("project_id", ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True),
+    Column("course_id", ForeignKey("training_courses.id", ondelete="CASCADE"),
+           primary_key=True))
+
+
+class Project(db.Model):
+    __tablename__ = "projects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    funder: Mapped[Funder] = mapped_column(enum_column(Funder))
+    programme: Mapped[str] = mapped_column(String(200), default="")
+    call_number: Mapped[str] = mapped_column(String(80), default="")
+    agreement_number: Mapped[str] = mapped_column(String(80), default="")
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    value_gr: Mapped[int] = mapped_column(default=0)  # total value, grosze
+    share_eu: Mapped[int] = mapped_column(default=0)  # hundredths of a per cent
+    share_national: Mapped[int] = mapped_column(default=0)
+    share_own: Mapped[int] = mapped_column(default=0)
+    settlement: Mapped[Settlement] = mapped_column(enum_column(Settlement),
+                                                   default=Settlement.REAL_COSTS)
+    indirect_rate: Mapped[int] = mapped_column(default=0)  # flat rate of direct costs
+    status: Mapped[ProjectStatus] = mapped_column(enum_column(ProjectStatus),
+                                                  default=ProjectStatus.RUNNING)
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
+                                                   index=True)
+    partners: Mapped[str] = mapped_column(Text, default="")
+    # The kinds of help (tutoring, disability, senior) whose matches and hours count here,
+    # separated by spaces.
+    help_kinds: Mapped[str] = mapped_column(String(100), default="")
+    # EU monitoring: participant records with the ESF+ fields are kept.
+    monitors_participants: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    manager: Mapped[User | None] = relationship(lazy="raise_on_sql")
+
+
+class BudgetLine(db.Model):
+    __tablename__ = "budget_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"),
+                                            index=True)
+    task: Mapped[str] = mapped_column(String(120))
+    category: Mapped[str] = mapped_column(String(80), default="")
+    name: Mapped[str] = mapped_column(String(200))
+    planned_gr: Mapped[int] = mapped_column(default=0)
+
+
+class Expense(db.Model):
+    __tablename__ = "expenses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"),
+                                            index=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("budget_lines.id", ondelete="RESTRICT"),
+                                         index=True)
+    spent_on: Mapped[date]
+    amount_gr: Mapped[int]
+    document_number: Mapped[str] = mapped_column(String(80), default="")
+    description: Mapped[str] = mapped_column(String(300), default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    line: Mapped[BudgetLine] = relationship(lazy="raise_on_sql")
+
+
+class DeliverableStatus(enum.StrEnum):
+    PLANNED = "planned"
+    DONE = "done"
+    ACCEPTED = "accepted"
+
+
+DELIVERABLE_STATUS_LABELS = {DeliverableStatus.PLANNED: _l("Planned"),
+                             DeliverableStatus.DONE: _l("Done, evidence sent"),
+                             DeliverableStatus.ACCEPTED: _l("Accepted by the funder")}
+
+
+class Deliverable(db.Model):
+    """A lump sum tied to what the project delivers (kamień milowy), with its evidence."""
+
+    __tablename__ = "deliverables"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"),
+                                            index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    amount_gr: Mapped[int]
+    due_on: Mapped[date]
+    status: Mapped[DeliverableStatus] = mapped_column(enum_column(DeliverableStatus),
+                                                      default=DeliverableStatus.PLANNED)
+    evidence: Mapped[str] = mapped_column(Text, default="")
+
+
+class Source(enum.StrEnum):
+    MANUAL = "manual"
+    PARTICIPANTS = "participants"
+    SESSIONS = "sessions"
+    HOURS = "hours"
+    VOLUNTEERS_TRAINED = "volunteers_trained"
+    PEOPLE_HELPED = "people_helped"
+
+
+SOURCE_LABELS = {
+    Source.MANUAL: _l("Entered by hand"),
+    Source.PARTICIPANTS: _l("Participants of the linked groups (each person once)"),
+    Source.SESSIONS: _l("Sessions held in the linked groups"),
+    Source.HOURS: _l("Approved volunteer hours (linked kinds of help and trainings)"),
+    Source.VOLUNTEERS_TRAINED: _l("Volunteers trained in the linked courses"),
+    Source.PEOPLE_HELPED: _l("People helped through matches (linked kinds of help)"),
+}
+
+
+class Indicator(db.Model):
+    __tablename__ = "indicators"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"),
+                                            index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(40), default="")
+    target: Mapped[float]
+    source: Mapped[Source] = mapped_column(enum_column(Source), default=Source.MANUAL)
+    # The value as last computed (by the scans every quarter of an hour, and whenever
+    # the indicator changes), for the list of projects; the project's page computes live.
+    last_value: Mapped[float] = mapped_column(default=0.0)
+    last_as_of: Mapped[datetime | None]
+
+
+class IndicatorValue(db.Model):
+    """A value of an indicator entered by hand, as of a day (the latest counts)."""
+
+    __tablename__ = "indicator_values"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"),
+                                              index=True)
+    value: Mapped[float]
+    as_of: Mapped[date]
+    note: Mapped[str] = mapped_column(String(300), default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DeadlineKind(enum.StrEnum):
+    REPORT = "report"
+    PAYMENT_CLAIM = "payment_claim"
+    MILESTONE = "milestone"
+    OTHER = "other"
+
+
+DEADLINE_KIND_LABELS = {DeadlineKind.REPORT: _l("Report"),
+                        DeadlineKind.PAYMENT_CLAIM: _l("Payment claim"),
+                        DeadlineKind.MILESTONE: _l("Milestone"),
+                        DeadlineKind.OTHER: _l("Other")}
+
+
+class Deadline(db.Model):
+    __tablename__ = "project_deadlines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"),
+                                            index=True)
+    kind: Mapped[DeadlineKind] = mapped_column(enum_column(DeadlineKind))
+    title: Mapped[str] = mapped_column(String(200))
+    due_on: Mapped[date] = mapped_column(index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    done_on: Mapped[date | None]
+
+
+# --- EU monitoring (ESF+ Regulation 2021/1057, Annex I) -------------------------------
+
+class Sex(enum.StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+
+
+SEX_LABELS = {Sex.FEMALE: _l("Woman"), Sex.MALE: _l("Man")}
+
+
+class Education(enum.StrEnum):
+    ISCED_0_2 = "isced_0_2"
+    ISCED_3_4 = "isced_3_4"
+    ISCED_5_8 = "isced_5_8"
+
+
+EDUCATION_LABELS = {
+    Education.ISCED_0_2: _l("ISCED 0–2 (up to lower secondary)"),
+    Education.ISCED_3_4: _l("ISCED 3–4 (upper secondary, post-secondary)"),
+    Education.ISCED_5_8: _l("ISCED 5–8 (higher)"),
+}
+
+
+class LabourStatus(enum.StrEnum):
+    EMPLOYED = "employed"
+    UNEMPLOYED = "unemployed"
+    LONG_TERM_UNEMPLOYED = "long_term_unemployed"
+    INACTIVE = "inactive"
+
+
+LABOUR_STATUS_LABELS = {
+    LabourStatus.EMPLOYED: _l("Employed (incl. self-employed)"),
+    LabourStatus.UNEMPLOYED: _l("Unemployed (not long-term)"),
+    LabourStatus.LONG_TERM_UNEMPLOYED: _l("Long-term unemployed"),
+    LabourStatus.INACTIVE: _l("Inactive"),
+}
+
+
+class Answer(enum.StrEnum):
+    """A disadvantage question: asked and answered, or asked and refused (the attempt is
+    recorded, as the monitoring rules require; an estimate is never entered)."""
+
+    YES = "yes"
+    NO = "no"
+    REFUSED = "refused"
+
+
+ANSWER_LABELS = {Answer.YES: _l("Yes"), Answer.NO: _l("No"),
+                 Answer.REFUSED: _l("Refused to answer")}
+
+
+class Area(enum.StrEnum):
+    URBAN = "urban"
+    RURAL = "rural"
+
+
+AREA_LABELS = {Area.URBAN: _l("Town or city"), Area.RURAL: _l("Rural area")}
+
+
+class ExitSituation(enum.StrEnum):
+    NONE = "none"
+    JOB_SEARCHING = "job_searching"
+    IN_EDUCATION = "in_education"
+    QUALIFICATION = "qualification"
+    EMPLOYED = "employed"
+
+
+EXIT_LABELS = {
+    ExitSituation.NONE: _l("None of these"),
+    ExitSituation.JOB_SEARCHING: _l("Searching for a job"),
+    ExitSituation.IN_EDUCATION: _l("In education or training"),
+    ExitSituation.QUALIFICATION: _l("Gained a qualification"),
+    ExitSituation.EMPLOYED: _l("In employment"),
+}
+# The disadvantage questions of the participant record, in the order asked.
+FLAGS = ("disability", "foreign_background", "third_country", "minority", "homeless")
+
+
+class Participant(db.Model):
+    """A person's participation in an EU project, with the fields of ESF+ monitoring;
+    a person is a participant of a project once."""
+
+    __tablename__ = "project_participants"
+    __table_args__ = (UniqueConstraint("project_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"),
+                                            index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"),
+                                           index=True)
+    sex: Mapped[Sex] = mapped_column(enum_column(Sex))
+    started_on: Mapped[date]
+    ended_on: Mapped[date | None]
+    education: Mapped[Education] = mapped_column(enum_column(Education))
+    labour_status: Mapped[LabourStatus] = mapped_column(enum_column(LabourStatus))
+    disability: Mapped[Answer] = mapped_column(enum_column(Answer))
+    foreign_background: Mapped[Answer] = mapped_column(enum_column(Answer))
+    third_country: Mapped[Answer] = mapped_column(enum_column(Answer))
+    minority: Mapped[Answer] = mapped_column(enum_column(Answer))
+    homeless: Mapped[Answer] = mapped_column(enum_column(Answer))
+    area: Mapped[Area] = mapped_column(enum_column(Area))
+    exit_situation: Mapped[ExitSituation | None] = mapped_column(enum_column(ExitSituation))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    person: Mapped[Person] = relationship(lazy="raise_on_sql")
