@@ -1,6 +1,8 @@
 """The start page of each role."""
 
 
+from datetime import timedelta
+
 from flask import Blueprint
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -51,11 +53,24 @@ def _leader_context() -> dict:
     return {"today_sessions": club_services.sessions_on(current_user, local_today())}
 
 
+def _project_manager_context() -> dict:
+    from cal.projects import services as projects
+    from cal.projects.models import DEADLINE_KIND_LABELS, Project, ProjectStatus
+
+    mine = list(db.session.scalars(projects.visible_projects(current_user).where(
+        Project.status != ProjectStatus.CLOSED).order_by(Project.ends_on)))
+    today = local_today()
+    return {"projects": mine, "overview": projects.overview(mine), "today": today,
+            "deadlines": projects.open_deadlines(today + timedelta(days=30)),
+            "deadline_kinds": DEADLINE_KIND_LABELS}
+
+
 CONTEXT = {
     Role.LEADER: _leader_context,
     Role.ADMIN: _admin_context,
     Role.COORDINATOR: _staff_context,
     Role.VOLUNTEER: _volunteer_context,
+    Role.PROJECT_MANAGER: _project_manager_context,
 }
 
 

@@ -33,6 +33,18 @@ from cal.projects.models import (
     SETTLEMENT_LABELS,
     SEX_LABELS,
     SOURCE_LABELS,
+    Answer,
+    Area,
+    DeadlineKind,
+    DeliverableStatus,
+    Education,
+    ExitSituation,
+    Funder,
+    LabourStatus,
+    ProjectStatus,
+    Settlement,
+    Sex,
+    Source,
 )
 from volunteers.forms import MultiCheckboxField
 from volunteers.models import HELP_KIND_LABELS
@@ -97,8 +109,9 @@ def _choices(labels) -> list:
 
 class ProjectForm(FlaskForm):
     once_key = once_key_field()
-    name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
-    funder = SelectField(_l("Funder"), choices=_choices(FUNDER_LABELS))
+    name = StringField(_l("Project name"), filters=[strip],
+                       validators=[DataRequired(), Length(max=200)])
+    funder = SelectField(_l("Funder"), choices=_choices(FUNDER_LABELS), coerce=Funder)
     programme = StringField(_l("Programme"), filters=[strip], validators=[Length(max=200)],
                             description=_l("For example FEW 2021–2027, Priority VI."))
     call_number = StringField(_l("Call number"), filters=[strip], validators=[Length(max=80)])
@@ -114,12 +127,14 @@ class ProjectForm(FlaskForm):
     share_own = PercentField(_l("Own contribution (%)"),
                              description=_l("The three shares add up to 100%, or leave "
                                             "them empty."))
-    settlement = SelectField(_l("Settlement"), choices=_choices(SETTLEMENT_LABELS))
+    settlement = SelectField(_l("Settlement"), choices=_choices(SETTLEMENT_LABELS),
+                             coerce=Settlement)
     indirect_rate = PercentField(_l("Indirect costs, flat rate of direct costs (%)"),
                                  description=_l("For example 25 for ESF+ projects with "
                                                 "direct costs up to about 830 000 zł; "
                                                 "0 if none."))
-    status = SelectField(_l("Status"), choices=_choices(PROJECT_STATUS_LABELS))
+    status = SelectField(_l("Status"), choices=_choices(PROJECT_STATUS_LABELS),
+                         coerce=ProjectStatus)
     manager_id = SelectField(_l("Responsible manager"), coerce=int, default=0)
     partners = TextAreaField(_l("Partner organisations"), filters=[strip],
                              validators=[Length(max=2000)])
@@ -177,7 +192,8 @@ class DeliverableForm(FlaskForm):
 
 
 class DeliverableStatusForm(FlaskForm):
-    status = SelectField(_l("Status"), choices=_choices(DELIVERABLE_STATUS_LABELS))
+    status = SelectField(_l("Status"), choices=_choices(DELIVERABLE_STATUS_LABELS),
+                         coerce=DeliverableStatus)
     evidence = TextAreaField(_l("Evidence"), filters=[strip], validators=[Length(max=4000)],
                              description=_l("What proves it: lists, documents, where they are."))
 
@@ -190,7 +206,7 @@ class IndicatorForm(FlaskForm):
                        description=_l("For example: persons, hours, sessions."))
     target = FloatField(_l("Target"), validators=[InputRequired(),
                                                   NumberRange(min=0, max=1e9)])
-    source = SelectField(_l("Source"), choices=_choices(SOURCE_LABELS))
+    source = SelectField(_l("Source"), choices=_choices(SOURCE_LABELS), coerce=Source)
 
 
 class ValueForm(FlaskForm):
@@ -202,7 +218,7 @@ class ValueForm(FlaskForm):
 
 class DeadlineForm(FlaskForm):
     once_key = once_key_field()
-    kind = SelectField(_l("Kind"), choices=_choices(DEADLINE_KIND_LABELS))
+    kind = SelectField(_l("Kind"), choices=_choices(DEADLINE_KIND_LABELS), coerce=DeadlineKind)
     title = StringField(_l("What"), filters=[strip], validators=[DataRequired(), Length(max=200)])
     due_on = DateField(_l("Due"), validators=[InputRequired(), NotBefore(2000), NotAfter(2100)])
     owner_id = SelectField(_l("Owner"), coerce=int, default=0,
@@ -213,23 +229,28 @@ class DeadlineForm(FlaskForm):
 class ParticipantForm(FlaskForm):
     once_key = once_key_field()
     person_id = SelectField(_l("Person"), coerce=int, validators=[InputRequired()])
-    sex = SelectField(_l("Sex"), choices=_choices(SEX_LABELS))
-    birth_date = DateField(_l("Birth date"), validators=[InputRequired(), NotBefore(1900),
-                                                         NotAfter(2100)])
+    sex = SelectField(_l("Sex"), choices=_choices(SEX_LABELS), coerce=Sex)
+    birth_date = DateField(_l("Birth date"), validators=[Optional(), NotBefore(1900),
+                                                         NotAfter(2100)],
+                           description=_l("Needed only when the person's record has none."))
     started_on = DateField(_l("Start of participation"),
                            validators=[InputRequired(), NotBefore(2000), NotAfter(2100)])
     ended_on = DateField(_l("End of participation"),
                          validators=[Optional(), NotBefore(2000), NotAfter(2100)])
-    education = SelectField(_l("Education (ISCED)"), choices=_choices(EDUCATION_LABELS))
+    education = SelectField(_l("Education (ISCED)"), choices=_choices(EDUCATION_LABELS),
+                            coerce=Education)
     labour_status = SelectField(_l("Labour-market status at entry"),
-                                choices=_choices(LABOUR_STATUS_LABELS))
-    disability = SelectField(_l("Disability"), choices=_choices(ANSWER_LABELS))
-    foreign_background = SelectField(_l("Foreign background"), choices=_choices(ANSWER_LABELS))
-    third_country = SelectField(_l("Third-country national"), choices=_choices(ANSWER_LABELS))
-    minority = SelectField(_l("Minority (incl. Roma)"), choices=_choices(ANSWER_LABELS))
+                                choices=_choices(LABOUR_STATUS_LABELS), coerce=LabourStatus)
+    disability = SelectField(_l("Disability"), choices=_choices(ANSWER_LABELS), coerce=Answer)
+    foreign_background = SelectField(_l("Foreign background"), choices=_choices(ANSWER_LABELS),
+                                     coerce=Answer)
+    third_country = SelectField(_l("Third-country national"), choices=_choices(ANSWER_LABELS),
+                                coerce=Answer)
+    minority = SelectField(_l("Minority (incl. Roma)"), choices=_choices(ANSWER_LABELS),
+                           coerce=Answer)
     homeless = SelectField(_l("Homeless or affected by housing exclusion"),
-                           choices=_choices(ANSWER_LABELS))
-    area = SelectField(_l("Area of residence"), choices=_choices(AREA_LABELS))
+                           choices=_choices(ANSWER_LABELS), coerce=Answer)
+    area = SelectField(_l("Area of residence"), choices=_choices(AREA_LABELS), coerce=Area)
     exit_situation = SelectField(_l("Situation at exit"),
                                  choices=[*options([("", "—")]), *_choices(EXIT_LABELS)],
                                  validators=[Optional()])
@@ -242,5 +263,6 @@ class ParticipantForm(FlaskForm):
             "foreign_background": self.foreign_background.data,
             "third_country": self.third_country.data, "minority": self.minority.data,
             "homeless": self.homeless.data, "area": self.area.data,
-            "exit_situation": self.exit_situation.data or None,
+            "exit_situation": ExitSituation(self.exit_situation.data)
+            if self.exit_situation.data else None,
         }

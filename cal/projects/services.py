@@ -541,7 +541,7 @@ def candidate_person_ids(project: Project, start: date, end: date) -> set[int]:
 
 
 def save_participant(project: Project, participant: Participant | None, person: Person,
-                     data: dict, birth_date: date, actor) -> Participant:
+                     data: dict, birth_date: date | None, actor) -> Participant:
     if not project.monitors_participants:
         raise DomainError(_("This project keeps no participant records."))
     if data["ended_on"] and data["ended_on"] < data["started_on"]:
@@ -557,8 +557,11 @@ def save_participant(project: Project, participant: Participant | None, person: 
                               field="person_id")
         participant = Participant(project_id=project.id, person_id=person.id)
     if person.birth_date is None:
+        if birth_date is None:
+            raise DomainError(_("Give the birth date: the person's record has none."),
+                              field="birth_date")
         person.birth_date = birth_date
-    elif person.birth_date != birth_date:
+    elif birth_date is not None and person.birth_date != birth_date:
         raise DomainError(_("The birth date differs from the person's record (%(day)s).",
                             day=person.birth_date.strftime("%d.%m.%Y")), field="birth_date")
     for name, value in data.items():
@@ -633,8 +636,8 @@ def participant_rows(participants: list[Participant], labels: dict) -> list[list
     header = [_("No."), _("First name"), _("Last name"), _("Sex"), _("Birth date"),
               _("Age at entry"), _("Education"), _("Labour-market status at entry"),
               _("Disability"), _("Foreign background"), _("Third-country national"),
-              _("Minority"), _("Homeless or housing exclusion"), _("Area"), _("Start"),
-              _("End"), _("Situation at exit")]
+              _("Minority"), _("Homeless or housing exclusion"), _("Area"),
+              _("Start of participation"), _("End of participation"), _("Situation at exit")]
     rows = [header]
     for number, p in enumerate(participants, 1):
         rows.append([number, p.person.first_name, p.person.last_name,
@@ -659,7 +662,20 @@ def open_deadlines(until: date) -> list[tuple[Deadline, Project]]:
     """Deadlines not yet met and due by `until`, with their projects (one query)."""
     return [(deadline, project) for deadline, project in db.session.execute(
         select(Deadline, Project).join(Project, Project.id == Deadline.project_id)
-        .where(Deadline.done_on.is_(None), Deadline.due_on <= until))]
+        .where(Deadline.done_on.is_(None), Deadline.due_on <= until)
+        .order_by(Deadline.due_on, Deadline.id))]
+
+
+def remove_expense(project: Project, expense_id: int, actor) -> Expense:
+    """A mistaken expense is removed (and the removal, with what it was, audited)."""
+    expense = db.session.get(Expense, expense_id)
+    if expense is None or expense.project_id != project.id:
+        raise DomainError(_("There is no such expense in this project."))
+    audit(actor, AuditAction.DELETE, "expense", expense.id,
+          detail=f"project {project.id}: {expense.document_number} {expense.amount_gr} gr "
+                 f"{expense.spent_on.isoformat()}")
+    db.session.delete(expense)
+    return expense
 
 
 def settlement_is_lump_sums(project: Project) -> bool:

@@ -124,8 +124,6 @@ def _edit(project: Project | None):
             form.groups.data, form.courses.data = services.linked_ids(project)
             form.help_kinds.data = project.help_kinds.split()
             form.manager_id.data = project.manager_id or 0
-            for name in ("funder", "settlement", "status"):
-                form[name].data = getattr(project, name).value
         else:
             form.manager_id.data = current_user.id if current_user.role == (
                 Role.PROJECT_MANAGER) else 0
@@ -160,7 +158,7 @@ def _render_detail(project: Project, indicator_form=None, deadline_form=None, st
             budget=services.budget_of(project), deliverables=deliverables,
             lump=services.lump_sums(deliverables),
             deadlines=services.deadlines_of(project),
-            indicator_form=indicator_form or IndicatorForm(formdata=None),
+            indicator_form=indicator_form or IndicatorForm(formdata=None, prefix="indicator"),
             deadline_form=deadline_form or _deadline_form(formdata=None),
             sees_participants=services.can_see_participants(current_user, project))
     return render_page("projects/project.html", status=status, **context)
@@ -183,7 +181,7 @@ def _line_choices(project: Project, form: ExpenseForm) -> None:
 
 def _render_budget(project: Project, line_form=None, expense_form=None, deliverable_form=None):
     if expense_form is None:
-        expense_form = ExpenseForm(formdata=None)
+        expense_form = ExpenseForm(formdata=None, prefix="expense")
         expense_form.spent_on.data = local_today()
     _line_choices(project, expense_form)
     deliverables = services.deliverables_of(project)
@@ -194,8 +192,8 @@ def _render_budget(project: Project, line_form=None, expense_form=None, delivera
         labels=LABELS, budget=services.budget_of(project),
         expenses=services.expenses_of(project), deliverables=deliverables,
         lump=services.lump_sums(deliverables),
-        line_form=line_form or LineForm(formdata=None), expense_form=expense_form,
-        deliverable_form=deliverable_form or DeliverableForm(formdata=None),
+        line_form=line_form or LineForm(formdata=None, prefix="line"), expense_form=expense_form,
+        deliverable_form=deliverable_form or DeliverableForm(formdata=None, prefix="deliverable"),
         status_form=DeliverableStatusForm)
 
 
@@ -203,7 +201,7 @@ def _render_budget(project: Project, line_form=None, expense_form=None, delivera
 @roles_required(*MANAGERS)
 def add_line(project_id: int):
     project = _managed(project_id)
-    form = LineForm()
+    form = LineForm(prefix="line")
     if not form.validate_on_submit():
         return _render_budget(project, line_form=form)
 
@@ -218,7 +216,7 @@ def add_line(project_id: int):
 @roles_required(*MANAGERS)
 def add_expense(project_id: int):
     project = _managed(project_id)
-    form = ExpenseForm()
+    form = ExpenseForm(prefix="expense")
     _line_choices(project, form)
     if form.validate_on_submit():
         def add() -> tuple[str, str]:
@@ -234,11 +232,24 @@ def add_expense(project_id: int):
     return _render_budget(project, expense_form=form)
 
 
+@bp.post("/<int:project_id>/expenses/<int:expense_id>/delete")
+@roles_required(*MANAGERS)
+def remove_expense(project_id: int, expense_id: int):
+    project = _managed(project_id)
+    try:
+        expense = services.remove_expense(project, expense_id, current_user)
+    except DomainError:
+        abort(404)
+    db.session.commit()
+    flash(_("Expense %(number)s removed.", number=expense.document_number), "success")
+    return go(url_for("projects.budget", project_id=project.id))
+
+
 @bp.post("/<int:project_id>/deliverables")
 @roles_required(*MANAGERS)
 def add_deliverable(project_id: int):
     project = _managed(project_id)
-    form = DeliverableForm()
+    form = DeliverableForm(prefix="deliverable")
     if not form.validate_on_submit():
         return _render_budget(project, deliverable_form=form)
 
@@ -285,7 +296,7 @@ def budget_export(project_id: int):
 @roles_required(*MANAGERS)
 def add_indicator(project_id: int):
     project = _managed(project_id)
-    form = IndicatorForm()
+    form = IndicatorForm(prefix="indicator")
     if not form.validate_on_submit():
         return _render_detail(project, indicator_form=form, status=422)
 
@@ -347,7 +358,7 @@ def indicator(project_id: int, indicator_id: int):
 # --- deadlines ---------------------------------------------------------------------------
 
 def _deadline_form(**kwargs) -> DeadlineForm:
-    form = DeadlineForm(**kwargs)
+    form = DeadlineForm(prefix="deadline", **kwargs)
     form.owner_id.choices = [*options([(0, "—")]), *options(
         (u.id, u.full_name) for u in db.session.scalars(
             select(User).where(User.role.in_(MANAGERS), User.active.is_(True))
@@ -449,10 +460,6 @@ def _participant(project: Project, participant: Participant | None):
     if request.method == "GET":
         if participant is not None:
             form.birth_date.data = person.birth_date
-            for name in ("sex", "education", "labour_status", "disability",
-                         "foreign_background", "third_country", "minority", "homeless",
-                         "area"):
-                form[name].data = getattr(participant, name).value
             form.exit_situation.data = (participant.exit_situation.value
                                         if participant.exit_situation else "")
         else:

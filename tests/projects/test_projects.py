@@ -381,19 +381,20 @@ def test_a_manager_sets_up_a_project_in_polish_and_records_expenses(client_as, u
 
     assert "Najpierw dodaj pozycję budżetu." in client.get(f"/projects/{p.id}/budget").text
     client.post(f"/projects/{p.id}/lines", data={
-        "once_key": "line-key-000000000001", "task": "Zadanie 1", "category": "materiały",
-        "name": "Farby", "planned": "100"})
+        "line-once_key": "line-key-000000000001", "line-task": "Zadanie 1",
+        "line-category": "materiały", "line-name": "Farby", "line-planned": "100"})
     line = db.session.scalar(select(BudgetLine))
     assert line.planned_gr == 10_000
     outside = client.post(f"/projects/{p.id}/expenses", data={
-        "once_key": "expense-key-0000000001", "line_id": str(line.id),
-        "spent_on": "2027-02-01", "amount": "50", "document_number": "FV/1"})
+        "expense-once_key": "expense-key-0000000001", "expense-line_id": str(line.id),
+        "expense-spent_on": "2027-02-01", "expense-amount": "50",
+        "expense-document_number": "FV/1"})
     assert outside.status_code == 422
     assert "Wydatek musi mieścić się w okresie realizacji projektu." in outside.text
     assert client.post(f"/projects/{p.id}/expenses", data={
-        "once_key": "expense-key-0000000002", "line_id": str(line.id),
-        "spent_on": "2026-02-01", "amount": "150,25", "document_number": "FV/1"}
-    ).status_code == 302
+        "expense-once_key": "expense-key-0000000002", "expense-line_id": str(line.id),
+        "expense-spent_on": "2026-02-01", "expense-amount": "150,25",
+        "expense-document_number": "FV/1"}).status_code == 302
     assert db.session.scalar(select(Expense.amount_gr)) == 15_025
     overview = client.get(f"/projects/{p.id}").text
     assert "Przekroczony plan: Farby" in overview
@@ -401,6 +402,26 @@ def test_a_manager_sets_up_a_project_in_polish_and_records_expenses(client_as, u
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert ["Zadanie 1", "materiały", "Farby", 100, 150.25, 150.2] in rows
     assert rows[-1][3:5] == [115, 172.79]  # 15 % indirect: 15,00 and 22,54 (22,5375)
+    expense = db.session.scalar(select(Expense))
+    assert client.post(f"/projects/{p.id}/expenses/{expense.id}/delete").status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(Expense)) == 0
+    assert db.session.scalar(select(AuditLog.detail).where(
+        AuditLog.action == "delete", AuditLog.entity == "expense")).endswith(
+        "FV/1 15025 gr 2026-02-01")
+    assert client.post(f"/projects/{p.id}/expenses/{expense.id}/delete").status_code == 404
+
+
+def test_the_managers_start_page_shows_deadlines_and_projects(client_as, users):
+    p = project(users, name="Aktywni razem")
+    db.session.add_all([
+        Deadline(project_id=p.id, kind=DeadlineKind.REPORT, title="Sprawozdanie kwartalne",
+                 due_on=date.today() + timedelta(days=5)),
+        Deadline(project_id=p.id, kind=DeadlineKind.REPORT, title="Odległe",
+                 due_on=date.today() + timedelta(days=60))])
+    db.session.commit()
+    page = client_as(Role.PROJECT_MANAGER).get("/").text
+    assert "Sprawozdanie kwartalne" in page and "Odległe" not in page
+    assert "Aktywni razem" in page
 
 
 @pytest.mark.parametrize("size", [1, 12])
@@ -458,3 +479,19 @@ def test_project_deadlines_are_reminded_14_7_and_1_day_before(app, users):
     assert reminded(due - timedelta(days=1))[-1] == ("Wniosek o płatność: został 1 dzień",
                                                      manager)
     assert len(reminded(due)) == 4 and len(reminded(due + timedelta(days=1))) == 4
+
+
+def test_a_participant_needs_a_birth_date_from_the_record_or_the_form(app, users):
+    p = project(users)
+    person = PersonFactory(birth_date=None)
+    data = {"sex": Sex.MALE, "started_on": date(2026, 4, 1), "ended_on": None,
+            "education": Education.ISCED_0_2, "labour_status": LabourStatus.INACTIVE,
+            "disability": Answer.REFUSED, "foreign_background": Answer.NO,
+            "third_country": Answer.NO, "minority": Answer.NO, "homeless": Answer.NO,
+            "area": Area.RURAL, "exit_situation": None}
+    with pytest.raises(DomainError, match="kartoteka osoby jej nie ma"):
+        services.save_participant(p, None, person, data, None, users[Role.ADMIN])
+    saved = services.save_participant(p, None, person, data, date(1960, 1, 2), users[Role.ADMIN])
+    assert person.birth_date == date(1960, 1, 2) and services.age_at_entry(saved) == 66
+    with pytest.raises(DomainError, match="różni się"):
+        services.save_participant(p, saved, person, data, date(1960, 1, 3), users[Role.ADMIN])
