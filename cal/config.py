@@ -7,9 +7,17 @@ tests and scripts can build one without touching the process environment.
 from __future__ import annotations
 
 import os
+from datetime import time
 from pathlib import Path
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+
+
+def _clock(value: str) -> time:
+    try:
+        return time.fromisoformat(value.strip())
+    except ValueError as error:
+        raise ValueError(f"REMINDER_TIME must be a time like 17:00, not {value!r}") from error
 
 
 def _bool(value: str | None, default: bool = False) -> bool:
@@ -54,6 +62,8 @@ class Config:
         self.CENTRE_SIGNATORY = env.get("CENTRE_SIGNATORY") or "Dyrektor Ośrodka"
         self.BABEL_DEFAULT_LOCALE = "pl"
         self.BABEL_DEFAULT_TIMEZONE = "Europe/Warsaw"
+        # The local time at which reminders of the next day's visits and sessions go out.
+        self.REMINDER_TIME = _clock(env.get("REMINDER_TIME") or "17:00")
         self.INVITE_TTL_HOURS = int(env.get("INVITE_TTL_HOURS") or 72)
         self.RESET_TTL_MINUTES = int(env.get("RESET_TTL_MINUTES") or 60)
         self.LOGIN_RATE_LIMIT = env.get("LOGIN_RATE_LIMIT") or "5 per minute"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from urllib.parse import unquote, urlsplit
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 from werkzeug.routing import IntegerConverter
 
 
@@ -40,6 +40,8 @@ class IdConverter(IntegerConverter):
 def external_url(endpoint: str, **values) -> str:
     """An absolute link for e-mails: BASE_URL plus the path, never the Host header."""
     base = current_app.config.get("BASE_URL")
+    if base and not has_request_context():  # a worker or a command: no request to bind to
+        return base + current_app.url_map.bind("localhost").build(endpoint, values)
     if base:
         return base + url_for(endpoint, **values)
     return url_for(endpoint, _external=True, **values)

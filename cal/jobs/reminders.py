@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext, ngettext
 from sqlalchemy import delete, func, select
@@ -55,7 +56,6 @@ from volunteers.models import (
     VolunteerStatus,
 )
 
-REMIND_AT = time(17)  # local time of a reminder the day before
 DIGEST_AT = time(8)  # local time of the coordinators' morning summary
 NUDGE_AT = time(10)  # Monday, local time, of the weekly nudge to log hours
 NUDGE_AFTER = timedelta(days=7)
@@ -63,6 +63,11 @@ ANSWER_AFTER = timedelta(hours=48)
 EXPIRY_DAYS = (30, 7)
 EXPIRING_KINDS = (RecordKind.AGREEMENT, RecordKind.REGISTER_CHECK, RecordKind.INSURANCE)
 FORM_KEYS_KEPT = timedelta(days=30)
+
+
+def _remind_at() -> time:
+    """The local time of a reminder the day before (REMINDER_TIME, 17:00 by default)."""
+    return current_app.config["REMINDER_TIME"]
 
 
 def visits_tomorrow(now: datetime) -> int:
@@ -83,7 +88,7 @@ def visits_tomorrow(now: datetime) -> int:
                      f"match:{match.id}:{tomorrow.isoformat()}",
                      _l("Tomorrow %(start)d–%(end)d: a visit to %(who)s", start=start, end=end,
                         who=person.first_name if person else _l("the family")),
-                     due_at=local_to_utc(tomorrow - timedelta(days=1), REMIND_AT),
+                     due_at=local_to_utc(tomorrow - timedelta(days=1), _remind_at()),
                      url=external_url("volunteers.my_matches"))
     return made
 
@@ -104,7 +109,7 @@ def sessions_tomorrow(now: datetime) -> int:
                 GroupLeader.group_id == session.group_id)):
             made += tell(user_id, "session_reminder", f"session:{session.id}",
                          _l("Tomorrow %(time)s: %(group)s", time=starts, group=session.group.name),
-                         due_at=local_to_utc(tomorrow - timedelta(days=1), REMIND_AT),
+                         due_at=local_to_utc(tomorrow - timedelta(days=1), _remind_at()),
                          url=external_url("clubs.session_detail", session_id=session.id))
     return made
 

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -20,10 +21,11 @@ from aiosmtpd.controller import Controller
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, SimpleWorker
+from rq.registry import FailedJobRegistry
 from sqlalchemy import select, update
 
 from cal.core.access import Role
-from cal.core.timeutil import utcnow
+from cal.core.timeutil import LOCAL_ZONE, utcnow
 from cal.extensions import db
 from cal.jobs import delivery, reminders
 from cal.jobs.models import Channel, Notification
@@ -63,16 +65,23 @@ class HoldingSink:
         return "250 OK"
 
 
-def _worker(redis: str, database: str, mail_port: int) -> subprocess.Popen:
-    """`rq worker` as in production (a work horse forked for each job), in burst mode,
-    in a process group of its own so that the whole of it can be killed."""
+def _rq(command: list[str], redis: str, database: str, mail_port: int,
+        **settings: str) -> subprocess.Popen:
+    """An `rq` process as in production (a worker forks a work horse for each job) on
+    the test's database, Redis and mail server, in a process group of its own so that
+    the whole of it can be killed."""
     env = {**os.environ, "DATABASE_URL": database, "REDIS_URL": redis,
            "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(mail_port), "MAIL_USE_TLS": "false",
-           "SECRET_KEY": "test-worker-secret-key-long-enough", "BASE_URL": "http://cal.test"}
+           "SECRET_KEY": "test-worker-secret-key-long-enough", "BASE_URL": "http://cal.test",
+           **settings}
     rq = shutil.which("rq", path=str(Path(sys.executable).parent)) or "rq"
-    return subprocess.Popen([rq, "worker", "--burst", "--url", redis, "default"], cwd=ROOT,
-                            env=env, start_new_session=True, stdout=subprocess.DEVNULL,
+    return subprocess.Popen([rq, *command, "--url", redis], cwd=ROOT, env=env,
+                            start_new_session=True, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
+
+
+def _worker(redis: str, database: str, mail_port: int, **settings: str) -> subprocess.Popen:
+    return _rq(["worker", "--burst", "default"], redis, database, mail_port, **settings)
 
 
 def test_a_worker_killed_while_sending_is_retried_once_and_one_mail_arrives(
@@ -205,3 +214,43 @@ def test_redis_stopped_breaks_no_page_and_the_mail_goes_once_it_is_back(
         assert sum(f"<{key}@cal>" in m.content.decode() for m in sink.messages) == 1
         db.session.refresh(email)
         assert email.sent_at is not None
+
+
+def test_with_rq_cron_and_a_worker_a_visit_tomorrow_is_one_mail(make_app, redis_url):  # noqa: F811
+    """The whole chain as deployed: `rq cron cal.jobs.cron` enqueues the scan, `rq worker`
+    runs it and delivers; a second round of both sends nothing more."""
+    from tests.jobs.test_reminders import Sink, _visit_tomorrow
+
+    sink, port = Sink(), _free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    app = make_app(REDIS_URL=redis_url)
+    try:
+        with app.app_context():
+            database = db.engine.url.render_as_string(hide_password=False)
+            users = _make_users(app)
+            now_here = datetime.now(LOCAL_ZONE).replace(tzinfo=None)
+            _visit_tomorrow(users, now_here)
+            queue = Queue("default", connection=Redis.from_url(redis_url))
+            early = {"REMINDER_TIME": "00:00"}
+            for _round in range(2):
+                # the day-before reminder is due from midnight, so it goes out at once
+                cron = _rq(["cron", "cal.jobs.cron"], redis_url, database, port, **early)
+                try:
+                    for _ in range(200):  # an interval job is enqueued when cron starts
+                        if queue.count:
+                            break
+                        time.sleep(0.05)
+                    assert queue.count >= 1, "rq cron enqueued no scan"
+                finally:
+                    os.killpg(cron.pid, signal.SIGTERM)
+                    cron.wait(10)
+                assert _worker(redis_url, database, port, **early).wait(60) == 0
+                failed = FailedJobRegistry(queue=queue)
+                assert failed.count == 0, [
+                    queue.fetch_job(j).latest_result().exc_string for j in failed.get_job_ids()]
+            assert _mails_to(sink, users[Role.VOLUNTEER].email) == 1
+            mail = next(m for m in sink.messages if users[Role.VOLUNTEER].email in m.rcpt_tos)
+            assert "Zosia" in mail.content.decode()
+    finally:
+        controller.stop()
