@@ -23,6 +23,24 @@ def register_commands(app: Flask) -> None:
         db.session.commit()
         click.echo("Demo data loaded: " + ", ".join(f"{k}: {v}" for k, v in summary.items()))
 
+    @app.cli.command("seed-large")
+    @click.option("--scale", default=1.0, show_default=True, type=click.FloatRange(0.001, 10),
+                  help="1.0 is the large data set of DESIGN.md; 0.1 a tenth of it.")
+    def seed_large_command(scale: float):
+        """Fill an empty database with the large data set for the benchmarks."""
+        import time
+
+        from cal.auth.models import User
+        from cal.core.large import seed_large
+
+        if db.session.scalar(select(func.count(User.id))):
+            raise click.ClickException("The database is not empty; the large data set "
+                                       "goes only into an empty one.")
+        started = time.perf_counter()
+        made = seed_large(scale, say=lambda text: click.echo(f"… {text}"))
+        click.echo(f"Large data set loaded in {time.perf_counter() - started:.0f} s: "
+                   + ", ".join(f"{k}: {v}" for k, v in made.items()))
+
     @app.cli.command("create-admin")
     @click.argument("email")
     @click.option("--name", default="Administrator", help="Full name shown in the interface.")
