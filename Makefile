@@ -67,8 +67,10 @@ test: $(VENV)/.installed-dev translations-compile e2e-tools lint
 bench: $(VENV)/.installed-dev translations-compile
 	$(BIN)/python -m bench.pages
 	$(BIN)/python -m bench.matching
+	-$(BIN)/python -m bench.load
 	@if $(BIN)/python -m tests.services postgres "$(PG_URL)"; then \
 		$(BIN)/python -m bench.matching --database "$(PG_URL)"; \
+		$(BIN)/python -m bench.load --database "$(PG_URL)"; \
 	else \
 		echo "PostgreSQL is not reachable at $(PG_URL): its benchmark is skipped."; \
 	fi
