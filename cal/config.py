@@ -86,3 +86,6 @@ class Config:
         self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
         self.MAX_CONTENT_LENGTH = 5 * 1024 * 1024
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        if self.SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
+            # Dates as ISO text whatever the server's default (indicators read them so).
+            self.SQLALCHEMY_ENGINE_OPTIONS["connect_args"] = {"options": "-c DateStyle=ISO,YMD"}

@@ -61,7 +61,7 @@ def _project_manager_context() -> dict:
         Project.status != ProjectStatus.CLOSED).order_by(Project.ends_on)))
     today = local_today()
     return {"projects": mine, "overview": projects.overview(mine), "today": today,
-            "deadlines": projects.open_deadlines(today + timedelta(days=30)),
+            "deadlines": projects.open_deadlines(today + timedelta(days=30), today),
             "deadline_kinds": DEADLINE_KIND_LABELS}
 
 

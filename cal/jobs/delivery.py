@@ -36,10 +36,12 @@ RETRY = Retry(max=4, interval=[60, 300, 1800, 7200])
 
 
 def claim(notification_id: int, now: datetime) -> bool:
-    """Take the row for this delivery; False when it is sent or another delivery has it."""
+    """Take the row for this delivery; False when it is sent, not yet due, or another
+    delivery has it."""
     taken = db.session.execute(
         update(Notification).where(
             Notification.id == notification_id, Notification.sent_at.is_(None),
+            Notification.due_at <= now,
             or_(Notification.claimed_at.is_(None),
                 Notification.claimed_at < now - CLAIM_TIMEOUT))
         .values(claimed_at=now, attempts=Notification.attempts + 1)

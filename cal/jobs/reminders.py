@@ -190,25 +190,25 @@ def _what_ends(what: str, end: date):
 
 def hours_nudge(now: datetime) -> int:
     """On Monday morning, to volunteers with an active match who have logged no hours
-    for 7 days; once a week."""
+    in the 7 days before it; once a week, and only on Monday (a scan that missed the
+    Monday does not nudge in the middle of the week, or of the night)."""
     today = to_local(now).date()
-    monday = today - timedelta(days=today.weekday())
-    due_at = local_to_utc(monday, NUDGE_AT)
-    if now < due_at:
+    due_at = local_to_utc(today, NUDGE_AT)
+    if today.weekday() != 0 or now < due_at:
         return 0
-    since = now - NUDGE_AFTER
+    since = due_at - NUDGE_AFTER
     helping = select(Match.volunteer_id).where(
         Match.status == MatchStatus.ACTIVE, Match.started_on <= today - NUDGE_AFTER)
     logged = select(HourEntry.volunteer_id).where(HourEntry.created_at >= since)
     made = 0
-    week = f"{monday.isocalendar().year}-{monday.isocalendar().week:02d}"
+    week = f"{today.isocalendar().year}-{today.isocalendar().week:02d}"
     for user_id in db.session.scalars(select(Volunteer.user_id).where(
             Volunteer.status == VolunteerStatus.ACTIVE, Volunteer.user_id.is_not(None),
             Volunteer.id.in_(helping), Volunteer.id.not_in(logged))):
         made += tell(user_id, "hours_nudge", f"week:{week}",
                      _l("Log the hours of your visits"),
                      body=_l("No hours have come from you for a week. Logging a visit "
-                                    "takes three taps on the phone."),
+                             "takes three taps on the phone."),
                      due_at=due_at, url=external_url("volunteers.my_hours_new"))
     return made
 
@@ -262,7 +262,7 @@ def project_deadlines(now: datetime) -> int:
 
     today = to_local(now).date()
     made = 0
-    for deadline, project in open_deadlines(today + timedelta(days=max(DEADLINE_DAYS))):
+    for deadline, project in open_deadlines(today + timedelta(days=max(DEADLINE_DAYS)), today):
         if deadline.due_on < today:
             continue
         passed = [d for d in DEADLINE_DAYS if deadline.due_on - timedelta(days=d) <= today]
@@ -304,14 +304,28 @@ def purge(now: datetime) -> int:
 
 
 def run(now: datetime | None = None, inline: bool = False) -> dict[str, int]:
-    """One scan of every kind, then the due notifications handed on (or delivered here)."""
+    """One scan of every kind, then the due notifications handed on (or delivered here).
+    Each step is committed on its own: one that fails is logged and rolled back, and the
+    others (the deliveries above all) go on."""
     now = now or utcnow()
-    made = {scan.__name__: scan(now) for scan in SCANS}
-    made["form_keys_purged"] = purge(now)
-    made["indicators_refreshed"] = refresh_indicators(now)
-    db.session.commit()
+    steps = [*SCANS, purge]
+    made: dict[str, int] = {}
+    for step in steps:
+        made[step.__name__] = _step(step, now)
     made["handled"] = delivery.dispatch(now, inline=inline)
+    made["indicators_refreshed"] = _step(refresh_indicators, now)
     return made
+
+
+def _step(step, now: datetime) -> int:
+    try:
+        done = step(now)
+        db.session.commit()
+        return done
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception("reminder step %s failed", step.__name__)
+        return -1
 
 
 def scheduled_run() -> dict[str, int]:

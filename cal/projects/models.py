@@ -12,7 +12,7 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cal.auth.models import User, enum_column
@@ -77,7 +77,7 @@ class Project(db.Model):
     agreement_number: Mapped[str] = mapped_column(String(80), default="")
     starts_on: Mapped[date]
     ends_on: Mapped[date]
-    value_gr: Mapped[int] = mapped_column(default=0)  # total value, grosze
+    value_gr: Mapped[int] = mapped_column(BigInteger, default=0)  # total value, grosze
     share_eu: Mapped[int] = mapped_column(default=0)  # hundredths of a per cent
     share_national: Mapped[int] = mapped_column(default=0)
     share_own: Mapped[int] = mapped_column(default=0)
@@ -108,7 +108,7 @@ class BudgetLine(db.Model):
     task: Mapped[str] = mapped_column(String(120))
     category: Mapped[str] = mapped_column(String(80), default="")
     name: Mapped[str] = mapped_column(String(200))
-    planned_gr: Mapped[int] = mapped_column(default=0)
+    planned_gr: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class Expense(db.Model):
@@ -120,7 +120,7 @@ class Expense(db.Model):
     line_id: Mapped[int] = mapped_column(ForeignKey("budget_lines.id", ondelete="RESTRICT"),
                                          index=True)
     spent_on: Mapped[date]
-    amount_gr: Mapped[int]
+    amount_gr: Mapped[int] = mapped_column(BigInteger)
     document_number: Mapped[str] = mapped_column(String(80), default="")
     description: Mapped[str] = mapped_column(String(300), default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -149,7 +149,7 @@ class Deliverable(db.Model):
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"),
                                             index=True)
     name: Mapped[str] = mapped_column(String(200))
-    amount_gr: Mapped[int]
+    amount_gr: Mapped[int] = mapped_column(BigInteger)
     due_on: Mapped[date]
     status: Mapped[DeliverableStatus] = mapped_column(enum_column(DeliverableStatus),
                                                       default=DeliverableStatus.PLANNED)

@@ -62,6 +62,12 @@ def can_manage(user) -> bool:
     return user.role in MANAGERS
 
 
+def may_change_manager(user, project: Project) -> bool:
+    """Who may hand a project to another manager: an administrator, or its manager
+    (anyone who manages projects, while it has none)."""
+    return user.role == Role.ADMIN or project.manager_id in (None, user.id)
+
+
 def can_see_participants(user, project: Project) -> bool:
     """The EU participant records: administrators and the project's own manager."""
     return user.role == Role.ADMIN or (project.manager_id is not None
@@ -102,6 +108,8 @@ def save_project(project: Project | None, data: dict, group_ids: list[int],
     if data["ends_on"] < data["starts_on"]:
         raise DomainError(_("The project cannot end before it starts."), field="ends_on")
     new = project is None
+    handed = project is not None and project.manager_id != data.get("manager_id",
+                                                                    project.manager_id)
     project = project or Project()
     for name, value in data.items():
         setattr(project, name, value)
@@ -113,7 +121,9 @@ def save_project(project: Project | None, data: dict, group_ids: list[int],
         if ids:
             db.session.execute(insert(table), [{"project_id": project.id, column: i}
                                                for i in sorted(set(ids))])
-    audit(actor, AuditAction.CREATE if new else AuditAction.UPDATE, "project", project.id)
+    audit(actor, AuditAction.CREATE if new else AuditAction.UPDATE, "project", project.id,
+          fields=["manager_id"] if handed else [],
+          detail=f"manager: {project.manager_id}" if handed else "")
     return project
 
 
@@ -549,6 +559,10 @@ def save_participant(project: Project, participant: Participant | None, person: 
     if not project.starts_on <= data["started_on"] <= project.ends_on:
         raise DomainError(_("The start must fall within the project's dates."),
                           field="started_on")
+    birth = person.birth_date or birth_date
+    if birth is not None and birth > data["started_on"]:
+        raise DomainError(_("The birth date must come before the start of participation."),
+                          field="birth_date")
     if participant is None:
         taken = db.session.scalar(select(Participant.id).where(
             Participant.project_id == project.id, Participant.person_id == person.id))
@@ -658,12 +672,20 @@ def deadlines_of(project: Project) -> list[Deadline]:
                                                     Deadline.due_on)))
 
 
-def open_deadlines(until: date) -> list[tuple[Deadline, Project]]:
-    """Deadlines not yet met and due by `until`, with their projects (one query)."""
+LATE_SHOWN = timedelta(days=60)
+
+
+def open_deadlines(until: date, today: date, limit: int = 200) -> list[tuple[Deadline, Project]]:
+    """Deadlines not yet met, due by `until` (and late by at most 60 days), of projects
+    not closed, with their projects (one query)."""
+    from cal.projects.models import ProjectStatus
+
     return [(deadline, project) for deadline, project in db.session.execute(
         select(Deadline, Project).join(Project, Project.id == Deadline.project_id)
-        .where(Deadline.done_on.is_(None), Deadline.due_on <= until)
-        .order_by(Deadline.due_on, Deadline.id))]
+        .where(Deadline.done_on.is_(None), Deadline.due_on <= until,
+               Deadline.due_on >= today - LATE_SHOWN,
+               Project.status != ProjectStatus.CLOSED)
+        .order_by(Deadline.due_on, Deadline.id).limit(limit))]
 
 
 def remove_expense(project: Project, expense_id: int, actor) -> Expense:

@@ -93,10 +93,12 @@ def index():
                        manages=services.can_manage(current_user))
 
 
-def _managers_and_links(form: ProjectForm) -> None:
+def _managers_and_links(form: ProjectForm, project: Project | None) -> None:
+    current = project.manager_id if project is not None else None
     form.manager_id.choices = [*options([(0, "—")]), *options(
         (u.id, u.full_name) for u in db.session.scalars(
-            select(User).where(User.role.in_(MANAGERS), User.active.is_(True))
+            select(User).where(User.role.in_(MANAGERS),
+                               User.active.is_(True) | (User.id == current))
             .order_by(User.full_name)))]
     form.groups.choices = options(db.session.execute(
         select(Group.id, Group.name).order_by(Group.name)).all())
@@ -118,7 +120,7 @@ def edit(project_id: int):
 
 def _edit(project: Project | None):
     form = ProjectForm(obj=project)
-    _managers_and_links(form)
+    _managers_and_links(form, project)
     if request.method == "GET":
         if project is not None:
             form.groups.data, form.courses.data = services.linked_ids(project)
@@ -128,8 +130,12 @@ def _edit(project: Project | None):
             form.manager_id.data = current_user.id if current_user.role == (
                 Role.PROJECT_MANAGER) else 0
     elif form.validate_on_submit():
+        data = form.project_data()
+        if project is not None and not services.may_change_manager(current_user, project):
+            data["manager_id"] = project.manager_id  # only the manager or an admin hands on
+
         def save() -> tuple[str, str]:
-            saved = services.save_project(project, form.project_data(), form.groups.data or [],
+            saved = services.save_project(project, data, form.groups.data or [],
                                           form.courses.data or [], current_user)
             services.refresh_last_values([saved], local_today(), utcnow())
             return url_for("projects.detail", project_id=saved.id), _("Project saved.")
@@ -138,7 +144,9 @@ def _edit(project: Project | None):
         except DomainError as error:
             db.session.rollback()
             show_refusal(form, error)
-    return render_form("projects/project_form.html", form, project=project)
+    return render_form("projects/project_form.html", form, project=project,
+                       may_change_manager=project is None or services.may_change_manager(
+                           current_user, project))
 
 
 @bp.get("/<int:project_id>")
@@ -346,13 +354,14 @@ def indicator(project_id: int, indicator_id: int):
     state = next(s for s in services.indicators_of(project, today) if s.indicator.id == item.id)
     records = services.counted_records(project, item, today)
     names = current_user.role in services.SEE_PEOPLE
+    page = render_form("projects/indicator.html", form, project=project, state=state,
+                       records=records, names=names, labels=LABELS,
+                       manages=services.can_manage(current_user))
     if names and item.source in (Source.PARTICIPANTS, Source.PEOPLE_HELPED) and records:
         audit(current_user, AuditAction.READ, "indicator_records", item.id,
               detail=f"{len(records)} persons")
         db.session.commit()
-    return render_form("projects/indicator.html", form, project=project, state=state,
-                       records=records, names=names, labels=LABELS,
-                       manages=services.can_manage(current_user))
+    return page
 
 
 # --- deadlines ---------------------------------------------------------------------------
@@ -401,12 +410,14 @@ def deadline_done(project_id: int, deadline_id: int):
 def participants(project_id: int):
     project = _with_participants(project_id)
     rows = services.participants_of(project)
+    page = render_page("projects/participants.html", project=project, rows=rows,
+                       table=services.common_indicators(rows), labels=LABELS,
+                       age_at_entry=services.age_at_entry)
+    # after rendering: a commit expires what the page reads
     audit(current_user, AuditAction.READ, "participants", project.id,
           detail=f"{len(rows)} participants")
     db.session.commit()
-    return render_page("projects/participants.html", project=project, rows=rows,
-                       table=services.common_indicators(rows), labels=LABELS,
-                       age_at_entry=services.age_at_entry)
+    return page
 
 
 @bp.get("/<int:project_id>/participants.xlsx")
@@ -417,12 +428,13 @@ def participants_export(project_id: int):
     table = [[_("Indicator"), _("Women"), _("Men"), _("Total")]] + [
         [line.label, line.women, line.men, line.total]
         for line in services.common_indicators(rows)]
+    response = exports.xlsx_response(services.participant_rows(rows, LABELS) + [[]] + table,
+                                     _("Participants"),
+                                     f"uczestnicy-{project.id}-{local_today()}.xlsx")
     audit(current_user, AuditAction.EXPORT, "participants", project.id,
           detail=f"{len(rows)} participants")
     db.session.commit()
-    return exports.xlsx_response(services.participant_rows(rows, LABELS) + [[]] + table,
-                                 _("Participants"),
-                                 f"uczestnicy-{project.id}-{local_today()}.xlsx")
+    return response
 
 
 def _candidates(project: Project, form: ParticipantForm, current: Person | None) -> None:

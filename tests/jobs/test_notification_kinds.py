@@ -75,7 +75,9 @@ def test_volunteers_who_logged_nothing_for_a_week_are_nudged_once_a_week(app, us
     assert reminders.hours_nudge(at(MONDAY, 9)) == 0  # before Monday 10:00
     assert reminders.hours_nudge(at(MONDAY, 11)) == 2  # in-app and e-mail, to one
     assert {r.user_id for r in _rows("hours_nudge")} == {users[Role.VOLUNTEER].id}
-    reminders.hours_nudge(at(MONDAY + timedelta(days=2), 11))  # later that week
+    # later that week, and at night: nothing (the nudge belongs to Monday morning)
+    assert reminders.hours_nudge(at(MONDAY + timedelta(days=2), 2)) == 0
+    assert reminders.hours_nudge(at(MONDAY + timedelta(days=2), 11)) == 0
     assert len(_rows("hours_nudge")) == 2
     reminders.hours_nudge(at(MONDAY + timedelta(days=7), 11))  # the next week: by now
     # the others too have logged nothing for 7 days and helped for more than 7
@@ -207,3 +209,19 @@ def test_form_keys_older_than_30_days_are_removed(app, users):
     assert reminders.purge(now) == 1
     assert db.session.scalars(select(FormSubmission.key)).all() == ["new"]
     assert db.session.scalar(select(func.count()).select_from(FormSubmission)) == 1
+
+
+def test_a_failing_step_stops_neither_the_other_scans_nor_the_deliveries(
+        app, users, monkeypatch):
+    def broken(now):
+        raise RuntimeError("a project's indicators could not be counted")
+
+    monkeypatch.setattr(reminders, "refresh_indicators", broken)
+    monkeypatch.setattr(reminders, "SCANS", (broken, *reminders.SCANS))
+    tell(users[Role.VOLUNTEER].id, "match_proposed", "match:1", "Nowa propozycja",
+         due_at=at(MONDAY, 9))
+    db.session.commit()
+    made = reminders.run(at(MONDAY, 12), inline=True)
+    assert made["broken"] == -1 and made["indicators_refreshed"] == -1
+    assert made["handled"] == 2
+    assert all(n.sent_at is not None for n in db.session.scalars(select(Notification)))

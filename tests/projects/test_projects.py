@@ -495,3 +495,73 @@ def test_a_participant_needs_a_birth_date_from_the_record_or_the_form(app, users
     assert person.birth_date == date(1960, 1, 2) and services.age_at_entry(saved) == 66
     with pytest.raises(DomainError, match="różni się"):
         services.save_participant(p, saved, person, data, date(1960, 1, 3), users[Role.ADMIN])
+
+
+def test_only_the_manager_or_an_admin_hands_a_project_on(client_as, users, app):
+    p = project(users)
+    other = User(email="pm2@test.local", full_name="Drugi Kierownik",
+                 role=Role.PROJECT_MANAGER, password_hash=password_hash())
+    db.session.add(other)
+    db.session.commit()
+    from tests.conftest import log_in
+
+    stranger = app.test_client()
+    log_in(stranger, other)
+    form = stranger.get(f"/projects/{p.id}/edit").text
+    assert "Tylko kierownik projektu lub administrator" in form
+    key = form.split('name="once_key" type="hidden" value="')[1].split('"')[0]
+    data = {"once_key": key, "name": p.name, "funder": "eu", "starts_on": "2026-01-01",
+            "ends_on": "2026-12-31", "value_gr": "300 000 000,00", "settlement": "real_costs",
+            "indirect_rate": "25", "status": "running", "manager_id": str(other.id),
+            "share_eu": "85", "share_national": "10", "share_own": "5",
+            "monitors_participants": "y"}
+    assert stranger.post(f"/projects/{p.id}/edit", data=data).status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(Project, p.id)
+    assert saved.manager_id == users[Role.PROJECT_MANAGER].id  # not handed over
+    assert saved.value_gr == 30_000_000_000  # 300 million złoty fits (BIGINT)
+    assert stranger.get(f"/projects/{p.id}/participants").status_code == 403
+    admin = client_as(Role.ADMIN)
+    form = admin.get(f"/projects/{p.id}/edit").text
+    data["once_key"] = form.split('name="once_key" type="hidden" value="')[1].split('"')[0]
+    assert admin.post(f"/projects/{p.id}/edit", data=data).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Project, p.id).manager_id == other.id
+    assert db.session.scalar(select(AuditLog.detail).where(
+        AuditLog.entity == "project", AuditLog.fields == "manager_id")) == (
+        f"manager: {other.id}")
+
+
+@pytest.mark.parametrize("size", [1, 12])
+def test_the_participants_and_a_drill_down_keep_to_the_query_budget(
+        client_as, users, count_queries, size):
+    p = project(users)
+    g = group("Wsparcie")
+    link(p, groups=[g])
+    indicators(p, Source.PARTICIPANTS)
+    for n in range(size):
+        person = participant(p, users, date(1980, 1, 1) + timedelta(days=n)).person_id
+        mark(session(g, date(2026, 3, 2) + timedelta(days=7 * n)),
+             db.session.get(Person, person))
+    db.session.commit()
+    indicator = db.session.scalar(select(Indicator.id))
+    for role, path in ((Role.ADMIN, f"/projects/{p.id}/participants"),
+                       (Role.COORDINATOR, f"/projects/{p.id}/indicators/{indicator}")):
+        client = client_as(role)
+        client.get(path)
+        with count_queries() as queries:
+            assert client.get(path).status_code == 200
+        assert len(queries) <= 10, (path, len(queries))
+
+
+def test_a_birth_after_the_start_is_refused_and_closed_projects_are_not_reminded(
+        app, users):
+    p = project(users)
+    with pytest.raises(DomainError, match="wcześniejsza niż początek udziału"):
+        participant(p, users, date(2026, 4, 1), start=date(2026, 3, 15))
+    db.session.rollback()
+    closed = project(users, status="closed")
+    db.session.add(Deadline(project_id=closed.id, kind=DeadlineKind.REPORT,
+                            title="Zamknięty", due_on=TODAY + timedelta(days=1)))
+    db.session.commit()
+    assert reminders.project_deadlines(local_to_utc(TODAY, time(9))) == 0
