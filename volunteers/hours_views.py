@@ -3,6 +3,8 @@ own history with totals, changes while an entry waits for approval."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import re
 from datetime import date, timedelta
 
@@ -228,9 +230,15 @@ def _render_queue(form: HoursFilterForm, error: str = "", message: str = "", cod
     filters = _hours_filters(form)
     if filters is None:
         error = error or _("Check the filters.")
+    # The totals of one month: the chosen one, or this month when the list is not
+    # narrowed to a volunteer (all months of all volunteers would be thousands of rows).
+    totals_for = filters
+    if filters and not filters.month and not filters.volunteer_id:
+        totals_for = dataclasses.replace(filters, month=local_today().replace(day=1))
     return render_page("volunteers/hours_queue.html", status=code, form=form,
                        entries=hours.queue(filters) if filters else [],
-                       totals=hours.totals(filters) if filters else [],
+                       totals=hours.totals(totals_for) if filters else [],
+                       totals_month=totals_for.month if filters else None,
                        query=request.query_string.decode(), error=error, message=message,
                        kinds=HELP_KIND_LABELS, **LABELS)
 

@@ -342,15 +342,13 @@ def _source_queries(project: Project, start: date, end: date) -> dict[Source, ob
                    GroupSession.status == SessionStatus.PLANNED,
                    GroupSession.starts_at >= since, GroupSession.starts_at < until)
             .group_by(GroupSession.id))
-    training_sessions = select(TrainingSession.id).where(TrainingSession.course_id.in_(courses))
-    hours = (select(HourEntry.id.label("key"), func.min(_as_text(HourEntry.worked_on)).label("at"),
+    # Hours by day: the value and the series need sums only (the drill-down lists the
+    # entries themselves, see counted_records).
+    hours = (select(HourEntry.worked_on.label("key"),
+                    func.min(_as_text(HourEntry.worked_on)).label("at"),
                     func.sum(HourEntry.minutes / 60.0).label("amount"))
-             .where(HourEntry.status == EntryStatus.APPROVED,
-                    HourEntry.worked_on >= start, HourEntry.worked_on <= end,
-                    or_((HourEntry.activity == Activity.MATCH) & HourEntry.help_kind.in_(kinds),
-                        (HourEntry.activity == Activity.TRAINING)
-                        & HourEntry.session_id.in_(training_sessions)))
-             .group_by(HourEntry.id))
+             .where(*_hour_conditions(project, start, end))
+             .group_by(HourEntry.worked_on))
     trained = (select(TrainingCompletion.volunteer_id.label("key"),
                       func.min(_as_text(TrainingCompletion.completed_on)).label("at"),
                       literal(1.0).label("amount"))
@@ -379,6 +377,20 @@ def _source_queries(project: Project, start: date, end: date) -> dict[Source, ob
                      literal(1.0).label("amount")).group_by(everyone.c.key))
     return {Source.PARTICIPANTS: present, Source.SESSIONS: held, Source.HOURS: hours,
             Source.VOLUNTEERS_TRAINED: trained, Source.PEOPLE_HELPED: helped}
+
+
+def _hour_conditions(project: Project, start: date, end: date) -> list:
+    """Approved hours of the period for the linked kinds of help and the trainings of the
+    linked courses."""
+    courses = select(project_courses.c.course_id).where(
+        project_courses.c.project_id == project.id)
+    kinds = [HelpKind(k) for k in project.help_kinds.split()]
+    training_sessions = select(TrainingSession.id).where(TrainingSession.course_id.in_(courses))
+    return [HourEntry.status == EntryStatus.APPROVED,
+            HourEntry.worked_on >= start, HourEntry.worked_on <= end,
+            or_((HourEntry.activity == Activity.MATCH) & HourEntry.help_kind.in_(kinds),
+                (HourEntry.activity == Activity.TRAINING)
+                & HourEntry.session_id.in_(training_sessions))]
 
 
 def _moment(text: str) -> date:
@@ -456,7 +468,12 @@ def counted_records(project: Project, indicator: Indicator, today: date,
     start, end = _period(project, today)
     if indicator.source == Source.MANUAL or start > end:
         return []
-    sub = _source_queries(project, start, end)[indicator.source].subquery()
+    if indicator.source == Source.HOURS:  # the entries, not the sums by day
+        sub = (select(HourEntry.id.label("key"), _as_text(HourEntry.worked_on).label("at"),
+                      (HourEntry.minutes / 60.0).label("amount"))
+               .where(*_hour_conditions(project, start, end)).subquery())
+    else:
+        sub = _source_queries(project, start, end)[indicator.source].subquery()
     rows = db.session.execute(select(sub.c.key, sub.c.at, sub.c.amount)
                               .order_by(sub.c.at, sub.c.key).limit(limit)).all()
     keys = [r.key for r in rows]
