@@ -4,7 +4,6 @@ own history with totals, changes while an entry waits for approval."""
 from __future__ import annotations
 
 import dataclasses
-
 import re
 from datetime import date, timedelta
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from cal.auth.models import User
@@ -454,6 +455,24 @@ def _project(rng: random.Random, users: dict, today: date) -> None:
     projects.refresh_last_values([project], today, utcnow())
 
 
+def _notifications(users: dict) -> None:
+    """What the scans would have told by now (the proposal waiting for the demo
+    volunteer, expiring records, the summary, deadlines), delivered in the application
+    when someone opens it; e-mails wait for the first scan with a mail server."""
+    from cal.core.urls import external_url
+    from cal.jobs import reminders
+    from cal.jobs.outbox import tell
+    from volunteers.models import Match, MatchStatus
+
+    waiting = db.session.scalar(select(Match).where(Match.status == MatchStatus.PROPOSED))
+    if waiting is not None:
+        tell(users[Role.VOLUNTEER].id, "match_proposed", f"match:{waiting.id}",
+             _l("A new proposal to help"), url=external_url("volunteers.my_matches"))
+    now = utcnow()
+    for scan in reminders.SCANS:
+        scan(now)
+
+
 def seed_demo(seed: int = 2026, persons: int = 80, volunteers: int = 40) -> dict[str, int]:
     rng = random.Random(seed)
     password_hash = hash_password(DEMO_PASSWORD)
@@ -522,5 +541,6 @@ def seed_demo(seed: int = 2026, persons: int = 80, volunteers: int = 40) -> dict
     db.session.flush()
     _project(rng, users, today)
     db.session.flush()
+    _notifications(users)
     return {"users": len(users), "districts": len(districts), "households": households,
             "persons": len(people), "volunteers": len(vols)}

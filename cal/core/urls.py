@@ -40,8 +40,11 @@ class IdConverter(IntegerConverter):
 def external_url(endpoint: str, **values) -> str:
     """An absolute link for e-mails: BASE_URL plus the path, never the Host header."""
     base = current_app.config.get("BASE_URL")
-    if base and not has_request_context():  # a worker or a command: no request to bind to
-        return base + current_app.url_map.bind("localhost").build(endpoint, values)
+    if not has_request_context():  # a worker or a command: no request to bind to
+        host = current_app.config.get("SERVER_NAME") or "localhost"
+        scheme = current_app.config.get("PREFERRED_URL_SCHEME") or "http"
+        path = current_app.url_map.bind(host).build(endpoint, values)
+        return (base or f"{scheme}://{host}") + path
     if base:
         return base + url_for(endpoint, **values)
     return url_for(endpoint, _external=True, **values)
