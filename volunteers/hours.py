@@ -352,12 +352,22 @@ def next_month(first: date) -> date:
     return (first.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
-def queue(filters: HoursFilter, limit: int = 500) -> list[HourEntry]:
-    """Entries for review, the oldest day first; one query."""
-    return list(db.session.scalars(_filtered(
-        select(HourEntry).options(joinedload(HourEntry.volunteer), *_WHAT_IT_WAS_FOR),
-        filters).order_by(HourEntry.worked_on, HourEntry.volunteer_id, HourEntry.id)
-        .limit(limit)))
+QUEUE_SHOWN = 100
+
+
+def queue(filters: HoursFilter, limit: int = QUEUE_SHOWN) -> list[HourEntry]:
+    """Entries for review, the oldest day first; one query. The entries are chosen
+    first and only those are joined to what they were for (joined before the limit,
+    every waiting entry of a large centre was joined, then all but 500 thrown away)."""
+    order = (HourEntry.worked_on, HourEntry.volunteer_id, HourEntry.id)
+    chosen = _filtered(select(HourEntry.id), filters).order_by(*order).limit(limit).subquery()
+    return list(db.session.scalars(
+        select(HourEntry).where(HourEntry.id.in_(select(chosen.c.id)))
+        .options(joinedload(HourEntry.volunteer), *_WHAT_IT_WAS_FOR).order_by(*order)))
+
+
+def count(filters: HoursFilter) -> int:
+    return db.session.scalar(_filtered(select(func.count(HourEntry.id)), filters))
 
 
 def review(entry_ids: list[int], approve: bool, reason: str, actor) -> int:

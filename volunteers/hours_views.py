@@ -236,6 +236,7 @@ def _render_queue(form: HoursFilterForm, error: str = "", message: str = "", cod
         totals_for = dataclasses.replace(filters, month=local_today().replace(day=1))
     return render_page("volunteers/hours_queue.html", status=code, form=form,
                        entries=hours.queue(filters) if filters else [],
+                       matching=hours.count(filters) if filters else 0,
                        totals=hours.totals(totals_for) if filters else [],
                        totals_month=totals_for.month if filters else None,
                        query=request.query_string.decode(), error=error, message=message,

@@ -442,7 +442,11 @@ class HourEntry(db.Model):
     """
 
     __tablename__ = "hour_entries"
-    __table_args__ = (Index("ix_hour_entries_volunteer_day", "volunteer_id", "worked_on"),)
+    __table_args__ = (
+        Index("ix_hour_entries_volunteer_day", "volunteer_id", "worked_on"),
+        # The approval queue: waiting entries, oldest day first, read in index order.
+        Index("ix_hour_entries_queue", "status", "worked_on", "volunteer_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"))

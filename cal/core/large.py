@@ -253,8 +253,10 @@ def _hours(rng, wanted: int, coordinator, today) -> int:
         made = 0
         for n, (match_id, volunteer_id, started, ended, kind) in enumerate(matches):
             last = ended or today
-            for visit in range(per_match if n < len(matches) - 1 else wanted - made):
-                day = last - timedelta(days=(visit * 7) % max(1, (last - started).days + 1))
+            visits = per_match if n < len(matches) - 1 else wanted - made
+            span = max(1, (last - started).days)
+            for visit in range(visits):  # spread evenly from the match's start to its end
+                day = last - timedelta(days=visit * span // visits)
                 recent = (today - day).days < 21
                 status = EntryStatus.PENDING if recent else rng.choices(
                     [EntryStatus.APPROVED, EntryStatus.REJECTED], [19, 1])[0]
