@@ -398,7 +398,15 @@ def deadline_done(project_id: int, deadline_id: int):
     deadline = found(db.session.get(Deadline, deadline_id))
     if deadline.project_id != project.id:
         abort(404)
-    deadline.done_on = None if deadline.done_on else local_today()
+    # The form says what it wants (done or not), so a form sent twice changes nothing
+    # more; a missing or odd value is refused.
+    wanted = request.form.get("done")
+    if wanted not in ("1", "0"):
+        abort(400)
+    if wanted == "0":
+        deadline.done_on = None
+    elif deadline.done_on is None:
+        deadline.done_on = local_today()
     db.session.commit()
     return go(url_for("projects.detail", project_id=project.id))
 

@@ -565,3 +565,21 @@ def test_a_birth_after_the_start_is_refused_and_closed_projects_are_not_reminded
                             title="Zamknięty", due_on=TODAY + timedelta(days=1)))
     db.session.commit()
     assert reminders.project_deadlines(local_to_utc(TODAY, time(9))) == 0
+
+
+def test_a_deadline_marked_done_twice_stays_done(client_as, users):
+    p = project(users)
+    deadline = Deadline(project_id=p.id, kind=DeadlineKind.REPORT, title="Sprawozdanie",
+                        due_on=TODAY + timedelta(days=5))
+    db.session.add(deadline)
+    db.session.commit()
+    client = client_as(Role.PROJECT_MANAGER)
+    url = f"/projects/{p.id}/deadlines/{deadline.id}/done"
+    for _ in range(2):  # a double tap, or a retry after a lost answer
+        assert client.post(url, data={"done": "1"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Deadline, deadline.id).done_on is not None
+    assert client.post(url, data={}).status_code == 400
+    client.post(url, data={"done": "0"})
+    db.session.expire_all()
+    assert db.session.get(Deadline, deadline.id).done_on is None
