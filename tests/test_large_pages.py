@@ -6,38 +6,21 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from bench.load import pages
 from cal.auth.models import User
 from cal.core.demo import seed_demo
 from cal.core.large import grow
 from cal.extensions import db
-from cal.projects.models import Project
-from clubs.models import Attendance, Group, GroupLeader, GroupSession
+from clubs.models import Attendance, GroupLeader
 from tests.conftest import log_in
-from volunteers.models import HelpRequest, HourEntry, RequestStatus
+from volunteers.models import HourEntry
 
 BUDGET = 10
 
 
 def _pages() -> list[tuple[str, str]]:
-    """(demo account, path) of each page the benchmark drives."""
-    request_id = db.session.scalar(select(HelpRequest.id).where(
-        HelpRequest.status == RequestStatus.OPEN).order_by(HelpRequest.id))
-    gymnastics = db.session.scalar(select(Group.id).where(Group.name.like("Gimnastyka%")))
-    session_id = db.session.scalar(select(GroupSession.id).where(
-        GroupSession.group_id == gymnastics).order_by(GroupSession.starts_at))
-    project_id = db.session.scalar(select(Project.id).order_by(Project.id))
-    return [
-        ("koordynator@cal.local", "/"),
-        ("koordynator@cal.local", "/volunteers/"),
-        ("koordynator@cal.local", "/volunteers/?q=Nowak"),
-        ("koordynator@cal.local", f"/volunteers/requests/{request_id}"),
-        ("koordynator@cal.local", "/volunteers/hours"),
-        ("lider@cal.local", f"/clubs/sessions/{session_id}"),
-        ("wolontariusz@cal.local", "/"),
-        ("wolontariusz@cal.local", "/volunteers/me/hours"),
-        ("projekty@cal.local", f"/projects/{project_id}"),
-        ("projekty@cal.local", "/projects/"),
-    ]
+    """(demo account, path) of each page the benchmark drives, and the project list."""
+    return [*pages().values(), ("projekty@cal.local", "/projects/")]
 
 
 def _counts(app, count_queries, pages) -> dict[str, int]:

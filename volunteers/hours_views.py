@@ -278,8 +278,7 @@ def hours_export(fmt: str):
     name = f"godziny-{local_today().isoformat()}.{fmt}"
     audit(current_user, AuditAction.EXPORT, "hour_entry", None, detail=fmt)
     db.session.commit()
-    body, mimetype = (exports.csv_bytes(rows), "text/csv") if fmt == "csv" else (
-        exports.xlsx_bytes(rows, _("Hours")),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    return Response(body, mimetype=mimetype,
+    if fmt == "xlsx":
+        return exports.xlsx_response(rows, _("Hours"), name)
+    return Response(exports.csv_bytes(rows), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -31,7 +31,6 @@ from cal.projects.models import (
     LabourStatus,
     Participant,
     Project,
-    Settlement,
     Sex,
     Source,
     project_courses,
@@ -326,22 +325,20 @@ def _source_queries(project: Project, start: date, end: date) -> dict[Source, ob
     courses = select(project_courses.c.course_id).where(
         project_courses.c.project_id == project.id)
     kinds = [HelpKind(k) for k in project.help_kinds.split()]
+    # Someone present at a session held in a linked group within the period.
+    present_at = [GroupSession.group_id.in_(groups), Attendance.mark == Mark.PRESENT,
+                  GroupSession.status == SessionStatus.PLANNED,
+                  GroupSession.starts_at >= since, GroupSession.starts_at < until]
     present = (select(Attendance.person_id.label("key"),
                       func.min(_as_text(GroupSession.starts_at)).label("at"),
                       literal(1.0).label("amount"))
                .join(GroupSession, GroupSession.id == Attendance.session_id)
-               .where(GroupSession.group_id.in_(groups), Attendance.mark == Mark.PRESENT,
-                      GroupSession.status == SessionStatus.PLANNED,
-                      GroupSession.starts_at >= since, GroupSession.starts_at < until)
-               .group_by(Attendance.person_id))
+               .where(*present_at).group_by(Attendance.person_id))
     held = (select(GroupSession.id.label("key"),
                    func.min(_as_text(GroupSession.starts_at)).label("at"),
                    literal(1.0).label("amount"))
             .join(Attendance, Attendance.session_id == GroupSession.id)
-            .where(GroupSession.group_id.in_(groups), Attendance.mark == Mark.PRESENT,
-                   GroupSession.status == SessionStatus.PLANNED,
-                   GroupSession.starts_at >= since, GroupSession.starts_at < until)
-            .group_by(GroupSession.id))
+            .where(*present_at).group_by(GroupSession.id))
     # Hours by day: the value and the series need sums only (the drill-down lists the
     # entries themselves, see counted_records).
     hours = (select(HourEntry.worked_on.label("key"),
@@ -715,7 +712,3 @@ def remove_expense(project: Project, expense_id: int, actor) -> Expense:
                  f"{expense.spent_on.isoformat()}")
     db.session.delete(expense)
     return expense
-
-
-def settlement_is_lump_sums(project: Project) -> bool:
-    return project.settlement == Settlement.LUMP_SUMS

@@ -71,12 +71,16 @@ def _project(project_id: int) -> Project:
     return found(services.get_visible(current_user, project_id))
 
 
-def _managed(project_id: int) -> Project:
-    return _project(project_id)  # the route's roles already limit this to managers
+def _of_project(model, record_id: int, project: Project):
+    """A record of this project (a deliverable, an indicator, ...), or 404."""
+    record = found(db.session.get(model, record_id))
+    if record.project_id != project.id:
+        abort(404)
+    return record
 
 
 def _with_participants(project_id: int) -> Project:
-    project = _managed(project_id)
+    project = _project(project_id)
     if not project.monitors_participants or not services.can_see_participants(
             current_user, project):
         abort(403 if project.monitors_participants else 404)
@@ -93,13 +97,17 @@ def index():
                        manages=services.can_manage(current_user))
 
 
-def _managers_and_links(form: ProjectForm, project: Project | None) -> None:
-    current = project.manager_id if project is not None else None
-    form.manager_id.choices = [*options([(0, "—")]), *options(
+def _managers(keep: int | None = None) -> list:
+    """Choices of those who manage projects (active ones, and `keep` whatever it is)."""
+    return [*options([(0, "—")]), *options(
         (u.id, u.full_name) for u in db.session.scalars(
             select(User).where(User.role.in_(MANAGERS),
-                               User.active.is_(True) | (User.id == current))
+                               User.active.is_(True) | (User.id == keep))
             .order_by(User.full_name)))]
+
+
+def _managers_and_links(form: ProjectForm, project: Project | None) -> None:
+    form.manager_id.choices = _managers(project.manager_id if project is not None else None)
     form.groups.choices = options(db.session.execute(
         select(Group.id, Group.name).order_by(Group.name)).all())
     form.courses.choices = options(db.session.execute(
@@ -115,7 +123,7 @@ def new():
 @bp.route("/<int:project_id>/edit", methods=["GET", "POST"])
 @roles_required(*MANAGERS)
 def edit(project_id: int):
-    return _edit(_managed(project_id))
+    return _edit(_project(project_id))
 
 
 def _edit(project: Project | None):
@@ -177,7 +185,7 @@ def _render_detail(project: Project, indicator_form=None, deadline_form=None, st
 @bp.get("/<int:project_id>/budget")
 @roles_required(*MANAGERS)
 def budget(project_id: int):
-    return _render_budget(_managed(project_id))
+    return _render_budget(_project(project_id))
 
 
 def _line_choices(project: Project, form: ExpenseForm) -> None:
@@ -208,7 +216,7 @@ def _render_budget(project: Project, line_form=None, expense_form=None, delivera
 @bp.post("/<int:project_id>/lines")
 @roles_required(*MANAGERS)
 def add_line(project_id: int):
-    project = _managed(project_id)
+    project = _project(project_id)
     form = LineForm(prefix="line")
     if not form.validate_on_submit():
         return _render_budget(project, line_form=form)
@@ -223,7 +231,7 @@ def add_line(project_id: int):
 @bp.post("/<int:project_id>/expenses")
 @roles_required(*MANAGERS)
 def add_expense(project_id: int):
-    project = _managed(project_id)
+    project = _project(project_id)
     form = ExpenseForm(prefix="expense")
     _line_choices(project, form)
     if form.validate_on_submit():
@@ -243,7 +251,7 @@ def add_expense(project_id: int):
 @bp.post("/<int:project_id>/expenses/<int:expense_id>/delete")
 @roles_required(*MANAGERS)
 def remove_expense(project_id: int, expense_id: int):
-    project = _managed(project_id)
+    project = _project(project_id)
     try:
         expense = services.remove_expense(project, expense_id, current_user)
     except DomainError:
@@ -256,7 +264,7 @@ def remove_expense(project_id: int, expense_id: int):
 @bp.post("/<int:project_id>/deliverables")
 @roles_required(*MANAGERS)
 def add_deliverable(project_id: int):
-    project = _managed(project_id)
+    project = _project(project_id)
     form = DeliverableForm(prefix="deliverable")
     if not form.validate_on_submit():
         return _render_budget(project, deliverable_form=form)
@@ -271,10 +279,8 @@ def add_deliverable(project_id: int):
 @bp.post("/<int:project_id>/deliverables/<int:deliverable_id>")
 @roles_required(*MANAGERS)
 def update_deliverable(project_id: int, deliverable_id: int):
-    project = _managed(project_id)
-    deliverable = found(db.session.get(Deliverable, deliverable_id))
-    if deliverable.project_id != project.id:
-        abort(404)
+    project = _project(project_id)
+    deliverable = _of_project(Deliverable, deliverable_id, project)
     form = DeliverableStatusForm(prefix=f"d{deliverable.id}")
     if form.validate_on_submit():
         deliverable.status, deliverable.evidence = form.status.data, form.evidence.data
@@ -291,7 +297,7 @@ def update_deliverable(project_id: int, deliverable_id: int):
 @bp.get("/<int:project_id>/budget.xlsx")
 @roles_required(*MANAGERS)
 def budget_export(project_id: int):
-    project = _managed(project_id)
+    project = _project(project_id)
     audit(current_user, AuditAction.EXPORT, "project_budget", project.id)
     db.session.commit()
     return exports.xlsx_response(services.budget_rows(project, services.budget_of(project)),
@@ -303,7 +309,7 @@ def budget_export(project_id: int):
 @bp.post("/<int:project_id>/indicators")
 @roles_required(*MANAGERS)
 def add_indicator(project_id: int):
-    project = _managed(project_id)
+    project = _project(project_id)
     form = IndicatorForm(prefix="indicator")
     if not form.validate_on_submit():
         return _render_detail(project, indicator_form=form, status=422)
@@ -318,20 +324,13 @@ def add_indicator(project_id: int):
     return submit_once(form.once_key.data, add)
 
 
-def _indicator(project: Project, indicator_id: int) -> Indicator:
-    indicator = found(db.session.get(Indicator, indicator_id))
-    if indicator.project_id != project.id:
-        abort(404)
-    return indicator
-
-
 @bp.route("/<int:project_id>/indicators/<int:indicator_id>", methods=["GET", "POST"])
 @roles_required(*READERS)
 def indicator(project_id: int, indicator_id: int):
     """An indicator: the records it counts (names for those who may see people), and
     for one entered by hand its values and a form for the next."""
     project = _project(project_id)
-    item = _indicator(project, indicator_id)
+    item = _of_project(Indicator, indicator_id, project)
     form = ValueForm(formdata=None if request.method == "GET" else request.form)
     if request.method == "GET":
         form.as_of.data = local_today()
@@ -368,17 +367,14 @@ def indicator(project_id: int, indicator_id: int):
 
 def _deadline_form(**kwargs) -> DeadlineForm:
     form = DeadlineForm(prefix="deadline", **kwargs)
-    form.owner_id.choices = [*options([(0, "—")]), *options(
-        (u.id, u.full_name) for u in db.session.scalars(
-            select(User).where(User.role.in_(MANAGERS), User.active.is_(True))
-            .order_by(User.full_name)))]
+    form.owner_id.choices = _managers()
     return form
 
 
 @bp.post("/<int:project_id>/deadlines")
 @roles_required(*MANAGERS)
 def add_deadline(project_id: int):
-    project = _managed(project_id)
+    project = _project(project_id)
     form = _deadline_form()
     if not form.validate_on_submit():
         return _render_detail(project, deadline_form=form, status=422)
@@ -394,10 +390,8 @@ def add_deadline(project_id: int):
 @bp.post("/<int:project_id>/deadlines/<int:deadline_id>/done")
 @roles_required(*MANAGERS)
 def deadline_done(project_id: int, deadline_id: int):
-    project = _managed(project_id)
-    deadline = found(db.session.get(Deadline, deadline_id))
-    if deadline.project_id != project.id:
-        abort(404)
+    project = _project(project_id)
+    deadline = _of_project(Deadline, deadline_id, project)
     # The form says what it wants (done or not), so a form sent twice changes nothing
     # more; a missing or odd value is refused.
     wanted = request.form.get("done")
@@ -467,9 +461,7 @@ def participant_new(project_id: int):
 @roles_required(*MANAGERS)
 def participant_edit(project_id: int, participant_id: int):
     project = _with_participants(project_id)
-    participant = found(db.session.get(Participant, participant_id))
-    if participant.project_id != project.id:
-        abort(404)
+    participant = _of_project(Participant, participant_id, project)
     return _participant(project, participant)
 
 
