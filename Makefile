@@ -6,7 +6,7 @@ PORT ?= 5000
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 export FLASK_APP := wsgi
 
-.PHONY: run test bench lint translations translations-compile e2e-tools clean
+.PHONY: run test bench bench-tools lint translations translations-compile e2e-tools clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,7 +64,12 @@ test: $(VENV)/.installed-dev translations-compile e2e-tools lint
 	fi
 
 ## Benchmarks at the size of a large town (README, Performance), on SQLite and PostgreSQL.
-bench: $(VENV)/.installed-dev translations-compile
+## wrk drives the pages (Debian's package; installed when missing).
+bench-tools:
+	@command -v wrk > /dev/null || (apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk > /dev/null)
+
+bench: $(VENV)/.installed-dev translations-compile bench-tools
 	$(BIN)/python -m bench.pages
 	$(BIN)/python -m bench.matching
 	-$(BIN)/python -m bench.load

@@ -31,6 +31,7 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
 from cal import create_app
+from cal.auth import lifetime
 from cal.auth.models import User
 from cal.config import normalise_database_url
 from cal.core.access import Role
@@ -143,6 +144,7 @@ def measure(app, label: str, volunteers: int, requests: int) -> dict:
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = coordinator_id
+        session["_born"] = session["_seen"] = lifetime.now()
     client.get(f"/volunteers/requests/{sample[0]}")
     page = []
     for request_id in sample:

@@ -21,6 +21,7 @@ import flask_migrate
 from sqlalchemy import event, select
 
 from cal import create_app
+from cal.auth import lifetime
 from cal.auth.models import User
 from cal.core.demo import seed_demo
 from cal.extensions import db
@@ -84,6 +85,7 @@ def main() -> int:
         client = app.test_client()
         with client.session_transaction() as session:
             session["_user_id"] = volunteer
+        session["_born"] = session["_seen"] = lifetime.now()
         pages = [measure(app, client, p) for p in
                  ("/", "/volunteers/me/hours/new", "/volunteers/me/hours",
                   "/volunteers/me/matches")]

@@ -10,7 +10,7 @@ from flask import Flask
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from cal.config import Config
+from cal.config import Config, cookie_name
 from cal.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +27,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_object(Config())
     if config:
         app.config.update(config)
+        if "SESSION_COOKIE_NAME" not in config:  # follows Secure, however it was set
+            app.config["SESSION_COOKIE_NAME"] = cookie_name(app.config["SESSION_COOKIE_SECURE"])
     _check_secret_key(app)
     _check_base_url(app)
     if app.config["PROXY_COUNT"]:
@@ -57,7 +59,7 @@ def _check_base_url(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     import cal.core.once  # noqa: F401  (forms stored once, used by every package)
     import cal.jobs.models  # noqa: F401  (the outbox table, used by every package)
-    from cal.core.i18n import select_locale
+    from cal.core.i18n import RequestDomain, select_locale
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -66,6 +68,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = None
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    babel.domain_instance = RequestDomain()
     limiter.init_app(app)
     htmx.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -102,11 +105,13 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
+    from cal.auth import lifetime
     from cal.core.access import enforce_declared_policy
     from cal.core.http import refuse_nul_bytes, register_error_handlers, set_security_headers
     from cal.core.templating import register_template_helpers
 
     app.before_request(refuse_nul_bytes)
+    app.before_request(lifetime.check)
     app.before_request(enforce_declared_policy)
     app.after_request(set_security_headers)
     register_error_handlers(app)

@@ -34,6 +34,11 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def cookie_name(secure: bool) -> str:
+    """__Host- only on a Secure cookie: a browser drops a __Host- cookie without it."""
+    return "__Host-session" if secure else "session"
+
+
 class Config:
     """All settings of the application; the README lists each with its meaning."""
 
@@ -78,9 +83,16 @@ class Config:
         self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
         self.RATELIMIT_SWALLOW_ERRORS = True
         self.RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+        # A session ends after 30 minutes without a request and after 12 hours in all.
+        self.SESSION_IDLE_MINUTES = int(env.get("SESSION_IDLE_MINUTES") or 30)
+        self.SESSION_MAX_HOURS = int(env.get("SESSION_MAX_HOURS") or 12)
+        self.PERMANENT_SESSION_LIFETIME = self.SESSION_MAX_HOURS * 3600
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = _bool(env.get("SESSION_COOKIE_SECURE"), default=not self.DEBUG)
+        # __Host-: the browser sends it only over HTTPS, for this host and every path,
+        # and no subdomain can set it (only with Secure, which it requires).
+        self.SESSION_COOKIE_NAME = cookie_name(self.SESSION_COOKIE_SECURE)
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
         self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
@@ -89,3 +101,38 @@ class Config:
         if self.SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
             # Dates as ISO text whatever the server's default (indicators read them so).
             self.SQLALCHEMY_ENGINE_OPTIONS["connect_args"] = {"options": "-c DateStyle=ISO,YMD"}
+
+
+# Secrets that are examples, not secrets (the README's, the tests', the usual ones).
+KNOWN_SECRETS = {"change-me", "changeme", "secret", "dev", "development", "x",
+                 "test-secret-key-that-is-long-enough", "bench-secret-key-long-enough-1"}
+
+
+def insecure_settings(config) -> list[str]:
+    """What makes these settings unfit for production (`flask check-deploy`)."""
+    problems = []
+    if config.get("DEBUG"):
+        problems.append("FLASK_DEBUG is on: it shows code and lets a visitor run it.")
+    secret = config.get("SECRET_KEY") or ""
+    if len(secret) < 32 or secret.lower() in KNOWN_SECRETS:
+        problems.append("SECRET_KEY is missing, shorter than 32 characters or a known "
+                        "example: sessions could be forged.")
+    if not config.get("SESSION_COOKIE_SECURE") or not config.get("REMEMBER_COOKIE_SECURE"):
+        problems.append("SESSION_COOKIE_SECURE is off: the session cookie would travel "
+                        "without HTTPS.")
+    if not config.get("SESSION_COOKIE_HTTPONLY"):
+        problems.append("SESSION_COOKIE_HTTPONLY is off: scripts could read the session.")
+    if not str(config.get("SESSION_COOKIE_NAME", "")).startswith("__Host-"):
+        problems.append("The session cookie is not a __Host- cookie.")
+    if not config.get("RATELIMIT_ENABLED", True):
+        problems.append("RATELIMIT_ENABLED is off: passwords could be guessed freely.")
+    elif str(config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory://"):
+        problems.append("The login limit is kept in each process's memory (no REDIS_URL): "
+                        "with several workers it lets several times the limit through.")
+    if not str(config.get("BASE_URL") or "").startswith("https://"):
+        problems.append("BASE_URL is not an https:// address: links in e-mails would be "
+                        "sent without HTTPS.")
+    if str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
+        problems.append("DATABASE_URL is SQLite: production runs on PostgreSQL "
+                        "(backups, concurrent workers).")
+    return problems

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from cal.core.timeutil import local_day_start_utc, to_local, utcnow
+from cal.core.timeutil import local_day_start_utc, local_today, to_local, utcnow
 from cal.extensions import db
 from cal.people.models import Person
 from clubs.models import (
@@ -155,7 +155,7 @@ def sheet_context(report: MonthReport, leaders: list[str]) -> dict:
 
 def participation_sessions(membership: Membership) -> tuple[int, int]:
     """(sessions held while the person was a member, of which present)."""
-    end = membership.ended_on or date.today()
+    end = membership.ended_on or local_today()
     sessions = held_sessions(db.session.get(Group, membership.group_id),
                              membership.joined_on or end, end)
     ids = [s.id for s in sessions]

@@ -31,6 +31,7 @@ from cal.core.timeutil import (
     local_day_end_utc,
     local_day_start_utc,
     local_to_utc,
+    local_today,
     to_local,
     utcnow,
 )
@@ -127,7 +128,7 @@ def save_group(group: Group | None, data: dict, slots: list[Slot], leader_ids: l
           fields=list(GROUP_FIELDS))
     if not created:
         _drop_stale_sessions(group, slots)
-    _fill_places(group, actor, date.today())
+    _fill_places(group, actor, local_today())
     return group
 
 

@@ -15,11 +15,12 @@ from contextlib import contextmanager
 import flask_migrate
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from cal import create_app
+from cal.auth import lifetime
 from cal.auth.models import User
 from cal.auth.passwords import hash_password
 from cal.config import normalise_database_url
@@ -99,7 +100,7 @@ def database_url(tmp_path_factory):
         yield url
 
 
-def _empty_all_tables() -> None:
+def empty_all_tables() -> None:
     tables = db.metadata.sorted_tables
     if db.engine.dialect.name == "postgresql":
         names = ", ".join(f'"{t.name}"' for t in tables)
@@ -146,7 +147,7 @@ def app_settings() -> dict:
 def app(make_app, app_settings):
     app = make_app(**app_settings)
     with app.app_context():
-        _empty_all_tables()
+        empty_all_tables()
         yield app
         db.session.remove()
 
@@ -162,8 +163,7 @@ def password_hash() -> str:
     return _HASH["hash"]
 
 
-@pytest.fixture
-def users(app) -> dict[Role, User]:
+def make_users() -> dict[Role, User]:
     """One active user per role, all with the password ``PASSWORD``."""
     created = {
         role: User(email=f"{role.value}@test.local", full_name=f"Test {role.value.title()}",
@@ -175,10 +175,58 @@ def users(app) -> dict[Role, User]:
     return created
 
 
+def user_ids() -> dict[Role, int]:
+    """One user per role (make_users), by id: for an app shared by a module."""
+    return {role: user.id for role, user in make_users().items()}
+
+
+@pytest.fixture
+def users(app) -> dict[Role, User]:
+    """One active user per role, all with the password ``PASSWORD``."""
+    return make_users()
+
+
+@contextmanager
+def shared_app(database_url: str, fill=lambda: None, **extra):
+    """An app for a whole module's walk, where no test changes what the others read: the
+    tables emptied and ``fill()`` run once; yields (app, what fill returned)."""
+    app = create_app(config_for_tests(database_url, **extra))
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        empty_all_tables()
+        made = fill()
+        db.session.commit()
+        db.session.remove()
+    try:
+        yield app, made
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def row_count() -> int:
+    """The number of rows in all tables, in one query (did a request store anything?)."""
+    counts = [select(func.count()).select_from(t).scalar_subquery()
+              for t in db.metadata.sorted_tables]
+    return db.session.scalar(select(sum(counts[1:], counts[0])))
+
+
+def client_of(app, user_id: int | None = None):
+    """A test client of ``app``, signed in as that user (anonymous without one)."""
+    client = app.test_client()
+    if user_id is not None:
+        with app.app_context():  # read afresh: a sign-out elsewhere ends old sessions
+            log_in(client, db.session.get(User, user_id))
+            db.session.remove()
+    return client
+
+
 def log_in(client, user: User) -> None:
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()
         session["_fresh"] = True
+        session["_born"] = session["_seen"] = lifetime.now()
 
 
 @pytest.fixture

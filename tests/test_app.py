@@ -59,6 +59,45 @@ def test_every_response_carries_the_security_headers(client):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
     assert "HX-Request" in response.headers["Vary"]
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=63072000")
+    assert "object-src 'none'" in csp and "base-uri 'none'" in csp
+
+
+def test_no_hsts_in_debug(make_app):
+    app = make_app(DEBUG=True)
+    app.debug = True
+    assert "Strict-Transport-Security" not in app.test_client().get("/login").headers
+
+
+PRODUCTION = {"DEBUG": False, "SECRET_KEY": "k3v9Q2xw7LmZr1Tb8Yc4Nd6Pf0Hs5Ju2", "BASE_URL":
+              "https://cal.ops.example.pl", "SESSION_COOKIE_SECURE": True,
+              "REMEMBER_COOKIE_SECURE": True, "SESSION_COOKIE_HTTPONLY": True,
+              "SESSION_COOKIE_NAME": "__Host-session", "RATELIMIT_ENABLED": True,
+              "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
+              "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://cal@db/cal"}
+
+
+@pytest.mark.parametrize(("change", "word"), [
+    ({"DEBUG": True}, "FLASK_DEBUG"), ({"SECRET_KEY": "short"}, "SECRET_KEY"),
+    ({"SECRET_KEY": "bench-secret-key-long-enough-1"}, "SECRET_KEY"),
+    ({"SESSION_COOKIE_SECURE": False}, "SESSION_COOKIE_SECURE"),
+    ({"SESSION_COOKIE_NAME": "session"}, "__Host-"),
+    ({"RATELIMIT_STORAGE_URI": "memory://"}, "memory"),
+    ({"RATELIMIT_ENABLED": False}, "RATELIMIT_ENABLED"),
+    ({"BASE_URL": "http://cal.example.pl"}, "BASE_URL"),
+    ({"SQLALCHEMY_DATABASE_URI": "sqlite:///cal.db"}, "SQLite")])
+def test_the_deploy_check_names_each_insecure_setting(change, word):
+    from cal.config import insecure_settings
+
+    assert insecure_settings(PRODUCTION) == []
+    problems = insecure_settings({**PRODUCTION, **change})
+    assert len(problems) == 1 and word in problems[0]
+
+
+def test_check_deploy_fails_on_the_test_settings(app):
+    result = app.test_cli_runner().invoke(args=["check-deploy"])
+    assert result.exit_code == 1
+    assert "SESSION_COOKIE_SECURE" in result.output and "RATELIMIT_ENABLED" in result.output
 
 
 def test_pages_have_no_inline_script(client_as):

@@ -61,3 +61,16 @@ def test_polish_catalog_is_complete_and_keeps_placeholders():
         if isinstance(message.id, tuple) and len(strings) != 3:
             problems.append(("plural forms", ids[0]))
     assert problems == []
+
+
+def test_a_request_finds_its_translations_once_and_follows_a_forced_locale(app):
+    from flask_babel import force_locale, get_translations, gettext
+
+    with app.test_request_context("/"):
+        assert gettext("Volunteers") == "Wolontariusze"
+        assert get_translations() is get_translations()  # kept for the request
+        with force_locale("en"):
+            assert gettext("Volunteers") == "Volunteers"
+            assert app.jinja_env.from_string('{{ _("Volunteers") }}').render() == "Volunteers"
+        assert gettext("Volunteers") == "Wolontariusze"
+        assert app.jinja_env.from_string('{{ _("Volunteers") }}').render() == "Wolontariusze"

@@ -298,12 +298,15 @@ _WHAT_IT_WAS_FOR = (
     joinedload(HourEntry.session).joinedload(TrainingSession.course))
 
 
-def history_of(volunteer: Volunteer, limit: int = 100) -> list[HourEntry]:
-    """The volunteer's latest entries with what they were for; one query."""
-    return list(db.session.scalars(
-        select(HourEntry).where(HourEntry.volunteer_id == volunteer.id)
-        .options(*_WHAT_IT_WAS_FOR)
-        .order_by(HourEntry.worked_on.desc(), HourEntry.id.desc()).limit(limit)))
+HISTORY_PAGE = 30
+
+
+def history_of(volunteer: Volunteer):
+    """The select of the volunteer's entries, the latest first, with what they were
+    for; for db.paginate."""
+    return (select(HourEntry).where(HourEntry.volunteer_id == volunteer.id)
+            .options(*_WHAT_IT_WAS_FOR)
+            .order_by(HourEntry.worked_on.desc(), HourEntry.id.desc()))
 
 
 def describe(entry: HourEntry) -> str:
@@ -358,11 +361,13 @@ QUEUE_SHOWN = 100
 def queue(filters: HoursFilter, limit: int = QUEUE_SHOWN) -> list[HourEntry]:
     """Entries for review, the oldest day first; one query. The entries are chosen
     first and only those are joined to what they were for (joined before the limit,
-    every waiting entry of a large centre was joined, then all but 500 thrown away)."""
+    every waiting entry of a large centre was joined, then all but 500 thrown away).
+    The chosen ids are joined, not asked for with IN: PostgreSQL made IN a semi-join
+    after joining all 500,000 entries (1 s; joined, 4 ms)."""
     order = (HourEntry.worked_on, HourEntry.volunteer_id, HourEntry.id)
     chosen = _filtered(select(HourEntry.id), filters).order_by(*order).limit(limit).subquery()
     return list(db.session.scalars(
-        select(HourEntry).where(HourEntry.id.in_(select(chosen.c.id)))
+        select(HourEntry).join(chosen, chosen.c.id == HourEntry.id)
         .options(joinedload(HourEntry.volunteer), *_WHAT_IT_WAS_FOR).order_by(*order)))
 
 
@@ -438,12 +443,11 @@ def totals(filters: HoursFilter) -> list[TotalRow]:
                   key=lambda r: (r.name, r.volunteer_id, r.year, r.month, r.kind))
 
 
-def volunteers_with_hours() -> list[tuple[int, str]]:
-    """(id, name) of every volunteer who has logged hours, for the queue's filter."""
-    return [(v, f"{last} {first}") for v, last, first in db.session.execute(
-        select(Volunteer.id, Volunteer.last_name, Volunteer.first_name)
-        .where(Volunteer.id.in_(select(HourEntry.volunteer_id)))
-        .order_by(Volunteer.last_name, Volunteer.first_name))]
+def volunteer_name(volunteer_id: int) -> str | None:
+    """"Surname First name" of a volunteer, or None if there is none with that id."""
+    row = db.session.execute(select(Volunteer.last_name, Volunteer.first_name).where(
+        Volunteer.id == volunteer_id)).first()
+    return f"{row[0]} {row[1]}" if row else None
 
 
 def export_rows(filters: HoursFilter, limit: int = 20_000):

@@ -3,7 +3,6 @@ own history with totals, changes while an entry waits for approval."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from datetime import date, timedelta
 
@@ -18,12 +17,12 @@ from cal.core.errors import DomainError
 from cal.core.forms import options, show_refusal
 from cal.core.http import found
 from cal.core.once import submit_once
-from cal.core.render import go, render_form, render_page
+from cal.core.render import go, page_number, render_form, render_page
 from cal.core.timeutil import local_today
 from cal.extensions import db
 from cal.people.audit import AuditAction, audit
 from volunteers import documents, hours, services
-from volunteers.forms import HoursCertificateForm, HoursFilterForm, HoursForm
+from volunteers.forms import HoursCertificateForm, HoursFilterForm, HoursForm, HoursTotalsForm
 from volunteers.models import (
     ACTIVITY_LABELS,
     ENTRY_STATUS_LABELS,
@@ -109,7 +108,9 @@ def _render_my_hours(volunteer, form, code: int = 200):
     today = local_today()
     return render_page("volunteers/my_hours.html", status=code, volunteer=volunteer,
                        totals=hours.totals_of(volunteer, today), form=form,
-                       entries=hours.history_of(volunteer), today=today,
+                       page=db.paginate(hours.history_of(volunteer), page=page_number(),
+                                        per_page=hours.HISTORY_PAGE, error_out=False),
+                       today=today,
                        pending=EntryStatus.PENDING, **LABELS)
 
 
@@ -199,24 +200,33 @@ def my_hours_delete(entry_id: int):
 
 # Approval by coordinators (desk) ---------------------------------------------------------
 
+def _month(text: str | None) -> date | None:
+    """The first day of a month sent as YYYY-MM (validated), or None for a blank."""
+    if not text or not text.strip():  # Optional() lets a blank through unchecked
+        return None
+    year, number = text.split("-")
+    return date(int(year), int(number), 1)
+
+
 def _hours_filters(form: HoursFilterForm) -> hours.HoursFilter | None:
-    """The filters asked for, or None when they are not valid (never "everything")."""
+    """The filters asked for, or None when they are not valid (never "everything").
+    A chosen volunteer's name is left on the form (volunteer_name)."""
+    form.volunteer_name = None
     if not form.validate():
         return None
-    month = None
-    if form.month.data:
-        year, number = form.month.data.split("-")
-        month = date(int(year), int(number), 1)
+    if form.volunteer.data:
+        form.volunteer_name = hours.volunteer_name(form.volunteer.data)
+        if form.volunteer_name is None:
+            return None
     return hours.HoursFilter(
-        volunteer_id=form.volunteer.data or None, month=month,
-        activity=Activity(form.activity.data) if form.activity.data else None,
-        status=EntryStatus(form.status.data) if form.status.data else None)
+        volunteer_id=form.volunteer.data or None, month=_month(form.month.data),
+        # Optional() lets a blank through unchecked: blank is "any", as the empty choice.
+        activity=Activity(form.activity.data) if (form.activity.data or "").strip() else None,
+        status=EntryStatus(form.status.data) if (form.status.data or "").strip() else None)
 
 
 def _filter_form() -> HoursFilterForm:
-    form = HoursFilterForm(request.args)
-    form.volunteer.choices = options([(0, _("All")), *hours.volunteers_with_hours()])
-    return form
+    return HoursFilterForm(request.args)
 
 
 @bp.get("/hours")
@@ -229,17 +239,29 @@ def _render_queue(form: HoursFilterForm, error: str = "", message: str = "", cod
     filters = _hours_filters(form)
     if filters is None:
         error = error or _("Check the filters.")
-    # The totals of one month: the chosen one, or this month when the list is not
-    # narrowed to a volunteer (all months of all volunteers would be thousands of rows).
-    totals_for = filters
-    if filters and not filters.month and not filters.volunteer_id:
-        totals_for = dataclasses.replace(filters, month=local_today().replace(day=1))
+    # One volunteer's totals here; everyone's, a month at a time, on the totals page.
+    one = filters is not None and filters.volunteer_id is not None
+    without_volunteer = {k: v for k, v in request.args.items() if k != "volunteer"}
     return render_page("volunteers/hours_queue.html", status=code, form=form,
                        entries=hours.queue(filters) if filters else [],
                        matching=hours.count(filters) if filters else 0,
-                       totals=hours.totals(totals_for) if filters else [],
-                       totals_month=totals_for.month if filters else None,
+                       totals=hours.totals(filters) if one else [], one_volunteer=one,
+                       everyone_url=url_for("volunteers.hours_queue", **without_volunteer),
                        query=request.query_string.decode(), error=error, message=message,
+                       kinds=HELP_KIND_LABELS, **LABELS)
+
+
+@bp.get("/hours/totals")
+@roles_required(*STAFF)
+def hours_totals():
+    """Approved and waiting hours per volunteer and kind of help, a month at a time."""
+    form = HoursTotalsForm(request.args)
+    month = _month(form.month.data) if form.validate() else None
+    if month is None:
+        month = local_today().replace(day=1)
+        form.month.data = month.strftime("%Y-%m")
+    return render_form("volunteers/hours_totals.html", form, month=month,
+                       totals=hours.totals(hours.HoursFilter(month=month, status=None)),
                        kinds=HELP_KIND_LABELS, **LABELS)
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from cal.core.errors import DomainError
-from cal.core.timeutil import age_on, utcnow
+from cal.core.timeutil import age_on, local_today, utcnow
 from cal.core.urls import external_url
 from cal.extensions import db
 from cal.jobs.outbox import tell
@@ -122,7 +122,7 @@ def close_request(request: HelpRequest, reason: str, actor) -> None:
         _move(match, MatchStatus.ENDED if match.status in LIVE_MATCH else MatchStatus.WITHDRAWN,
               actor, reason)
         if match.status == MatchStatus.ENDED:
-            match.ended_on = date.today()
+            match.ended_on = local_today()
             match.end_reason = reason
     request.status = RequestStatus.CLOSED
     request.closed_at = utcnow()
@@ -412,14 +412,14 @@ def propose_plan(choices: dict[int, int], actor, today: date) -> list[Match]:
     are checked again, and no volunteer gets more proposals than free places."""
     if not choices:
         raise DomainError(_("Choose at least one volunteer."))
-    requests = {r.id: r for r in db.session.scalars(
+    chosen = {r.id: r for r in db.session.scalars(
         select(HelpRequest).where(HelpRequest.id.in_(list(choices)))
         .options(selectinload(HelpRequest.person), selectinload(HelpRequest.district)))}
     candidates = {c.volunteer_id: c for c in roster(today, volunteer_ids=set(choices.values()))}
     errors: dict[int, str] = {}
     taken: dict[int, int] = {}
     for request_id, volunteer_id in choices.items():
-        request, candidate = requests.get(request_id), candidates.get(volunteer_id)
+        request, candidate = chosen.get(request_id), candidates.get(volunteer_id)
         if request is None:
             errors[request_id] = _("This request cannot be found.")
             continue
@@ -443,7 +443,7 @@ def propose_plan(choices: dict[int, int], actor, today: date) -> list[Match]:
         Volunteer.id.in_(set(choices.values())))).all())
     made = []
     for request_id, volunteer_id in choices.items():
-        request, candidate = requests[request_id], candidates[volunteer_id]
+        request, candidate = chosen[request_id], candidates[volunteer_id]
         match = _new_match(request, candidate, need_of(request, today), 1, actor)
         _claim_open(request)
         _tell_of_proposal(match, users.get(volunteer_id))

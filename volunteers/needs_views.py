@@ -17,6 +17,7 @@ from cal.core.http import found
 from cal.core.once import KEY_PATTERN, new_key, submit_once
 from cal.core.render import render_form, render_page
 from cal.core.timeutil import local_today
+from cal.core.urls import arg_id
 from cal.extensions import db
 from cal.people import services as people
 from volunteers import availability, matching, needs, services
@@ -69,8 +70,8 @@ def requests():
 @bp.route("/requests/new", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def request_new():
-    person_id = request.args.get("person", type=int)
-    household_id = request.args.get("household", type=int)
+    person_id = arg_id(request.args.get("person"))
+    household_id = arg_id(request.args.get("household"))
     person = found(people.get_person(person_id)) if person_id else None
     household = found(people.get_household(household_id)) if household_id and not person else None
     if person is None and household is None:
@@ -139,7 +140,7 @@ def requests_assign():
     """Whole-list assignment: the best plan for every open request, to review and
     change; nothing is sent until the coordinator confirms it."""
     kind = _enum_or_404(HelpKind, request.values["kind"]) if request.values.get("kind") else None
-    district_id = request.values.get("district", type=int) or None
+    district_id = arg_id(request.values.get("district"))
     if request.method == "GET":
         return _render_plan(needs.plan_open(local_today(), kind, district_id), kind,
                             district_id)
@@ -191,8 +192,8 @@ def _render_plan(rows, kind, district_id, error: str = "", key: str = "", code: 
 @roles_required(*STAFF)
 def request_propose(request_id: int):
     help_request = found(needs.get_request(request_id))
-    chosen = [v for v in (request.form.get("first", type=int),
-                          request.form.get("second", type=int)) if v]
+    chosen = [v for v in (arg_id(request.form.get("first")),
+                          arg_id(request.form.get("second"))) if v]
     try:
         needs.propose(help_request, chosen, current_user, local_today())
     except DomainError as error:

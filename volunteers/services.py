@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from cal.auth import services as auth_services
@@ -58,12 +58,19 @@ def count_by_status() -> dict[VolunteerStatus, int]:
     return counts
 
 
-def list_volunteers(status: VolunteerStatus | None = None, limit: int = 200) -> list[Volunteer]:
+PAGE_SIZE = 50
+
+
+def volunteers_listed(status: VolunteerStatus | None = None, query: str = ""):
+    """The select of the volunteers at a stage (any if None) whose first or last name
+    contains each word of ``query``, by name; for db.paginate."""
     stmt = select(Volunteer).options(selectinload(Volunteer.district))
     if status is not None:
         stmt = stmt.where(Volunteer.status == status)
-    stmt = stmt.order_by(Volunteer.last_name, Volunteer.first_name, Volunteer.id).limit(limit)
-    return list(db.session.scalars(stmt))
+    for word in query.split():
+        stmt = stmt.where(or_(Volunteer.last_name.icontains(word, autoescape=True),
+                              Volunteer.first_name.icontains(word, autoescape=True)))
+    return stmt.order_by(Volunteer.last_name, Volunteer.first_name, Volunteer.id)
 
 
 def get_volunteer(volunteer_id: int) -> Volunteer | None:

@@ -15,6 +15,7 @@ from cal.core.http import found
 from cal.core.once import submit_once
 from cal.core.render import render_form, render_page
 from cal.core.timeutil import local_today, to_local, utcnow
+from cal.core.urls import arg_id
 from cal.extensions import db
 from volunteers import documents, services, training
 from volunteers.forms import CompletionForm, CourseForm, SessionForm
@@ -31,7 +32,7 @@ def _session_or_404(session_id: int):
 
 
 def _volunteer_from_form():
-    volunteer_id = request.form.get("volunteer_id", type=int)
+    volunteer_id = arg_id(request.form.get("volunteer_id"))
     return found(services.get_volunteer(volunteer_id) if volunteer_id else None)
 
 

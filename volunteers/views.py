@@ -16,7 +16,7 @@ from cal.core.errors import DomainError
 from cal.core.forms import options
 from cal.core.http import found
 from cal.core.once import submit_once
-from cal.core.render import render_form, render_page
+from cal.core.render import page_number, render_form, render_page
 from cal.core.timeutil import local_today
 from cal.core.urls import external_url
 from cal.extensions import db, limiter
@@ -104,10 +104,15 @@ def index():
 
 
 def _render_board(status, errors=None, code=200):
+    """The board at a stage: a page of 50, narrowed by name (q); a move sends the q
+    and page it was made on, so the board comes back as it was."""
+    query = request.values.get("q", "")[:100]
+    page = db.paginate(services.volunteers_listed(status, query), page=page_number(),
+                       per_page=services.PAGE_SIZE, error_out=False)
     return render_page(
-        "volunteers/index.html", status=code,
-        volunteers=services.list_volunteers(status), counts=services.count_by_status(),
-        current=status, labels=STATUS_LABELS, moves=services.ALLOWED_MOVES, errors=errors or {})
+        "volunteers/index.html", status=code, page=page, q=query,
+        counts=services.count_by_status(), current=status, labels=STATUS_LABELS,
+        moves=services.ALLOWED_MOVES, errors=errors or {})
 
 
 @bp.post("/<int:volunteer_id>/status")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -15,6 +16,8 @@ from cal.core.access import Role
 from cal.core.errors import DomainError
 from cal.core.timeutil import utcnow
 from cal.extensions import db
+from cal.people.audit import AuditAction, audit
+from cal.people.models import AuditLog
 
 
 def normalise_email(email: str) -> str:
@@ -99,6 +102,8 @@ def invite_user(email: str, full_name: str, role: Role, invited_by: User, ttl: t
     user = User(email=email, full_name=full_name.strip(), role=Role(role), active=True)
     db.session.add(user)
     db.session.flush()
+    audit(invited_by, AuditAction.CREATE, "user", user.id, fields=["role"],
+          detail=f"role={user.role.value} active=True")
     return user, issue_token(user, TokenPurpose.INVITE, ttl, created_by=invited_by)
 
 
@@ -122,8 +127,40 @@ def update_user(user: User, role: Role, active: bool, actor: User) -> None:
         raise DomainError(_("You cannot remove your own administrator access."))
     if user.active and not active:
         end_all_sessions(user)
+    changed = [name for name, old, new in (("role", user.role, Role(role)),
+                                           ("active", user.active, active)) if old != new]
+    if changed:  # the register of access dates each holder's role from these
+        audit(actor, AuditAction.UPDATE, "user", user.id, fields=changed,
+              detail=f"role={Role(role).value} active={active}")
     user.role = Role(role)
     user.active = active
+
+
+@dataclass(frozen=True)
+class Holder:
+    user: User
+    role_since: datetime  # the last change of role, or the account's creation
+    ended: datetime | None  # when the account was deactivated, if it is
+
+
+def access_register() -> dict[Role, list[Holder]]:
+    """Who holds each role, since when, and who held it until deactivated (RODO art. 30
+    and 32: who has access to what); two queries."""
+    changes: dict[int, list[AuditLog]] = {}
+    for row in db.session.scalars(select(AuditLog).where(
+            AuditLog.entity == "user", AuditLog.action.in_(("create", "update")))
+            .order_by(AuditLog.at)):
+        changes.setdefault(row.entity_id, []).append(row)
+    register: dict[Role, list[Holder]] = {role: [] for role in Role}
+    for user in db.session.scalars(select(User).order_by(User.full_name, User.id)):
+        rows = changes.get(user.id, [])
+        roles = [r.at for r in rows if "role" in r.fields.split(",")]
+        ended = [r.at for r in rows if "active" in r.fields.split(",")
+                 and r.detail.endswith("active=False")]
+        register[user.role].append(Holder(
+            user, roles[-1] if roles else user.created_at,
+            ended[-1] if ended and not user.active else None))
+    return register
 
 
 def list_users() -> list[User]:

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
-from cal.auth import services
+from cal.auth import lifetime, services
 from cal.auth.forms import (
     InviteForm,
     LoginForm,
@@ -16,13 +16,17 @@ from cal.auth.forms import (
     UserEditForm,
 )
 from cal.auth.models import TokenPurpose, User
+from cal.core import exports
 from cal.core.access import Role, any_role, public, roles_required
 from cal.core.errors import DomainError
+from cal.core.labels import ROLE_ACCESS, ROLE_LABELS
 from cal.core.render import render_form, render_page
+from cal.core.timeutil import local_today, to_local
 from cal.core.urls import external_url, safe_next
 from cal.extensions import db, limiter, login_manager
 from cal.jobs.mail import send_mail_after_response, try_send_mail
 from cal.jobs.outbox import unread_count
+from cal.people.audit import AuditAction, audit
 
 bp = Blueprint("auth", __name__)
 
@@ -75,6 +79,7 @@ def login():
     session.clear()  # a new session, so nothing set before sign-in survives it
     session["locale"] = user.locale
     login_user(user)
+    lifetime.begin()
     return redirect(next_url or url_for("dashboard.index"))
 
 
@@ -192,6 +197,34 @@ def user_edit(user_id: int):
             flash(_("Saved."), "success")
             return redirect(url_for("auth.users"))
     return render_form("auth/user_edit.html", form, user=user)
+
+
+@bp.get("/admin/access")
+@roles_required(Role.ADMIN)
+def access_register():
+    """The register of access: each role, what it reaches, and who holds it since when."""
+    return render_page("auth/access_register.html", register=services.access_register(),
+                       access=ROLE_ACCESS)
+
+
+@bp.get("/admin/access.xlsx")
+@roles_required(Role.ADMIN)
+def access_register_export():
+    rows = [(_("Role"), _("Name"), _("E-mail"), _("State"), _("Role since"),
+             _("Last sign-in"), _("Access ended"))]
+    for role, holders in services.access_register().items():
+        for h in holders:
+            rows.append((str(ROLE_LABELS[role]), h.user.full_name, h.user.email,
+                         _("Active") if h.user.active else _("Deactivated"),
+                         _stamp(h.role_since), _stamp(h.user.last_login_at), _stamp(h.ended)))
+    audit(current_user, AuditAction.EXPORT, "access_register", None)
+    db.session.commit()
+    return exports.xlsx_response(rows, _("Register of access"),
+                                 f"rejestr-dostepu-{local_today().isoformat()}.xlsx")
+
+
+def _stamp(moment) -> str:
+    return to_local(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 @bp.post("/admin/users/<int:user_id>/reinvite")

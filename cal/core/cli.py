@@ -41,6 +41,62 @@ def register_commands(app: Flask) -> None:
         click.echo(f"Large data set loaded in {time.perf_counter() - started:.0f} s: "
                    + ", ".join(f"{k}: {v}" for k, v in made.items()))
 
+    @app.cli.command("check-deploy")
+    def check_deploy_command():
+        """Fail when the settings are unfit for production (debug, weak secret, ...)."""
+        from flask import current_app
+
+        from cal.config import insecure_settings
+
+        problems = insecure_settings(current_app.config)
+        for problem in problems:
+            click.echo(f"✗ {problem}", err=True)
+        if problems:
+            raise SystemExit(1)
+        click.echo("The settings are fit for production.")
+
+    @app.cli.command("backup")
+    @click.argument("target", required=False, type=click.Path(dir_okay=False))
+    def backup_command(target: str | None):
+        """Back the whole database up into a file (default: instance/backups/)."""
+        from pathlib import Path
+
+        from flask import current_app
+
+        from cal.core.backup import BackupError, backup
+        from cal.core.timeutil import utcnow
+
+        url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+        if target is None:
+            ending = "db" if url.startswith("sqlite") else "dump"
+            target = Path(current_app.instance_path) / "backups" / (
+                f"cal-{utcnow():%Y%m%d-%H%M%S}.{ending}")
+        if Path(target).exists():
+            raise click.ClickException(f"{target} exists; a backup never overwrites a file.")
+        try:
+            made = backup(url, Path(target))
+        except BackupError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"Backup written: {made}")
+
+    @app.cli.command("restore")
+    @click.argument("source", type=click.Path(exists=True, dir_okay=False))
+    @click.confirmation_option(prompt="Everything changed since that backup will be lost. "
+                                      "Restore?")
+    def restore_command(source: str):
+        """Put the database back as it was in a backup made by `backup`."""
+        from pathlib import Path
+
+        from flask import current_app
+
+        from cal.core.backup import BackupError, restore
+
+        try:
+            restore(current_app.config["SQLALCHEMY_DATABASE_URI"], Path(source))
+        except BackupError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"Restored from {source}.")
+
     @app.cli.command("create-admin")
     @click.argument("email")
     @click.option("--name", default="Administrator", help="Full name shown in the interface.")

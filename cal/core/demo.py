@@ -13,7 +13,7 @@ from cal.auth.models import User
 from cal.auth.passwords import hash_password
 from cal.core.access import Role
 from cal.core.text import fold
-from cal.core.timeutil import local_day_start_utc, local_to_utc, utcnow
+from cal.core.timeutil import local_day_start_utc, local_to_utc, local_today, utcnow
 from cal.extensions import db
 from cal.people.models import District, Household, Person
 from clubs.models import GroupKind, GroupSession, Mark, MemberStatus, TargetGroup
@@ -80,7 +80,7 @@ def _phone(rng: random.Random) -> str:
 
 
 def _birth(rng: random.Random, min_age: int, max_age: int) -> date:
-    today = date.today()
+    today = local_today()
     return today - timedelta(days=rng.randint(min_age * 365, max_age * 365))
 
 
@@ -518,7 +518,7 @@ def seed_demo(seed: int = 2026, persons: int = 80, volunteers: int = 40) -> dict
             email=f"{fold(first)}.{fold(last)}{i}@example.org".replace(" ", ""),
             birth_date=_birth(rng, 16, 72), district=rng.choice(districts),
             status=statuses[i % len(statuses)]))
-    today = date.today()
+    today = local_today()
     for volunteer in vols:
         _offer(rng, volunteer)
     vols[0].help_kinds, vols[0].subjects, vols[0].works_with_children = "tutoring", "math", True

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, render_template, request, session
+from flask import Flask, abort, current_app, render_template, request, session
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+
+from cal.extensions import db
 
 
 def found(thing):
@@ -46,6 +48,8 @@ def set_security_headers(response):
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.add_header("Vary", "HX-Request")
+    if not current_app.debug:  # browsers then refuse plain HTTP to us for two years
+        headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
     # A signed-in session's pages hold personal data: never stored by a browser or proxy.
     # (Read from the session, not the user row, which a commit may have expired.)
     if request.endpoint != "static" and "_user_id" in session:
@@ -81,7 +85,17 @@ def register_error_handlers(app: Flask) -> None:
         )
 
     @app.errorhandler(429)
-    def too_many(_error):
+    def too_many(error):
+        # Logged and kept in the audit log beside the other denials (who, from where).
+        from flask_login import current_user
+
+        from cal.people.audit import record_denial
+
+        current_app.logger.warning("limit reached: %s from %s (%s)", request.endpoint,
+                                   request.remote_addr, error.description)
+        db.session.rollback()
+        record_denial(current_user if current_user.is_authenticated else None,
+                      f"{request.endpoint}: limit {error.description}")
         return _error_page(
             429,
             _("Too many attempts"),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from babel import support
 from flask import has_request_context, session
+from flask_babel import Domain
+from flask_babel import _get_current_context as babel_context
 from flask_login import current_user
 
 LOCALES = {"pl": "Polski", "en": "English"}
@@ -16,3 +19,22 @@ def select_locale() -> str:
         return current_user.locale
     chosen = session.get("locale")
     return chosen if chosen in LOCALES else DEFAULT_LOCALE
+
+
+class RequestDomain(Domain):
+    """Flask-Babel's message domain, keeping the current request's translations on the
+    request's Babel context. Flask-Babel finds the locale and its catalogue again for
+    every string (8 µs; a list page asks for hundreds); this finds them once and again
+    only when the locale changes (force_locale, for a recipient's language)."""
+
+    def get_translations(self):
+        ctx = babel_context()
+        if ctx is None:
+            return support.NullTranslations()
+        locale = getattr(ctx, "babel_locale", None)
+        kept = getattr(ctx, "cal_translations", None)
+        if kept is not None and locale is not None and kept[0] is locale:
+            return kept[1]
+        translations = super().get_translations()
+        ctx.cal_translations = (ctx.babel_locale, translations)
+        return translations

@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select, text, update
 
 from cal.auth.models import User
 from cal.auth.passwords import hash_password
 from cal.core.access import Role
 from cal.core.demo import DEMO_PASSWORD, SUBJECTS, TASKS, seed_demo
-from cal.core.timeutil import local_to_utc, utcnow
+from cal.core.timeutil import local_to_utc, local_today, utcnow
 from cal.extensions import db
 from cal.people.models import Person
 from cal.projects.models import (
@@ -109,7 +109,7 @@ def grow(scale: float, seed: int = 2026,
     """Everything beyond the demo town, added to the town already in the database."""
     size = sizes(scale)
     rng = random.Random(seed)
-    today = date.today()
+    today = local_today()
     coordinator = db.session.scalar(select(User.id).where(User.role == Role.COORDINATOR))
     people = list(db.session.execute(select(Person.id, Person.birth_date, Person.district_id)))
     made = {"persons": len(people), "volunteers": db.session.scalar(
@@ -125,6 +125,12 @@ def grow(scale: float, seed: int = 2026,
     say("projects")
     made["projects"] = _projects(rng, size, today)
     db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        # The planner's statistics, as autovacuum keeps them on a database in use (a
+        # bulk load measured before autovacuum comes by is planned on guesses).
+        with db.engine.connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT").execute(
+                text("ANALYZE"))
     return made
 
 

@@ -23,6 +23,14 @@ def wants_fragment() -> bool:
     return bool(request.htmx) and not request.htmx.boosted and bool(request.htmx.target)
 
 
+MAX_PAGE = 100_000
+
+
+def page_number() -> int:
+    """The page asked for (``page``, of the query or the form), within 1..MAX_PAGE."""
+    return min(max(request.values.get("page", 1, type=int), 1), MAX_PAGE)
+
+
 def render_page(template: str, status: int = 200, **context):
     """Render ``template`` whole, or only the block the htmx request targets."""
     if wants_fragment():

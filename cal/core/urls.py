@@ -27,13 +27,16 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+MAX_ID = 2**31 - 1
+
+
 class IdConverter(IntegerConverter):
     """``<int:…>`` in our routes: a record id, so at most a 32-bit signed integer;
     anything larger is simply not found (instead of overflowing the database)."""
 
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("min", 1)
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
 
 
@@ -48,9 +51,6 @@ def external_url(endpoint: str, **values) -> str:
     if base:
         return base + url_for(endpoint, **values)
     return url_for(endpoint, _external=True, **values)
-
-
-MAX_ID = 2**31 - 1
 
 
 def arg_id(value) -> int | None:

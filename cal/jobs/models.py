@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime, time
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cal.auth.models import enum_column
@@ -21,9 +21,13 @@ class Channel(enum.StrEnum):
 
 class Notification(db.Model):
     __tablename__ = "notifications"
+    # The header counts a user's unread in-app notifications on every page: this index
+    # holds the count's whole condition (and serves lookups by user).
+    __table_args__ = (Index("ix_notifications_unread", "user_id", "channel", "read_at",
+                            "due_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     channel: Mapped[Channel] = mapped_column(enum_column(Channel), default=Channel.INAPP)
     kind: Mapped[str] = mapped_column(String(40))
     # What it is about, e.g. "match:12"; with the kind and the due day it makes the key.

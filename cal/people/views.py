@@ -11,7 +11,8 @@ from cal.core.errors import DomainError
 from cal.core.forms import options
 from cal.core.http import found
 from cal.core.once import submit_once
-from cal.core.render import render_form, render_page
+from cal.core.render import page_number, render_form, render_page
+from cal.core.urls import arg_id
 from cal.extensions import db
 from cal.people import services
 from cal.people.audit import AuditAction
@@ -20,7 +21,6 @@ from cal.people.models import AuditLog, District, Household
 
 bp = Blueprint("people", __name__)
 STAFF = (Role.ADMIN, Role.COORDINATOR)
-MAX_PAGE = 100_000
 
 
 def _form_with_districts(form_class, record=None):
@@ -59,7 +59,7 @@ def person_list():
 def person_new():
     form = _person_form()
     if request.method == "GET":
-        form.household_id.data = request.args.get("household", type=int)
+        form.household_id.data = arg_id(request.args.get("household"))
     household = services.get_household(form.household_id.data or 0)
     duplicates = []
     if form.validate_on_submit():
@@ -165,8 +165,7 @@ def audit_log():
     entities = db.session.scalars(select(AuditLog.entity).distinct().order_by(AuditLog.entity))
     form.entity.choices = options([("", _("All"))] + [(e, e) for e in entities])
     filters = {k: v for k, v in form.data.items() if v} if form.validate() else {}
-    page_number = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
-    page = db.paginate(services.filter_audit_log(**filters), page=page_number, per_page=50,
+    page = db.paginate(services.filter_audit_log(**filters), page=page_number(), per_page=50,
                        error_out=False)
     filter_args = {k: request.args[k] for k in filters}
     return render_page("people/audit.html", form=form, page=page, filter_args=filter_args)

@@ -12,7 +12,16 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import BigInteger, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    ForeignKey,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cal.auth.models import User, enum_column
@@ -185,10 +194,13 @@ class Indicator(db.Model):
     unit: Mapped[str] = mapped_column(String(40), default="")
     target: Mapped[float]
     source: Mapped[Source] = mapped_column(enum_column(Source), default=Source.MANUAL)
-    # The value as last computed (by the scans every quarter of an hour, and whenever
-    # the indicator changes), for the list of projects; the project's page computes live.
+    # The value and monthly series as last counted: by the scans every quarter of an
+    # hour, whenever the project or the indicator changes, and on a manager's "count
+    # now". The list and the project's page show these (counting anew reads every
+    # attendance and hours record of the period); the drill-down counts live.
     last_value: Mapped[float] = mapped_column(default=0.0)
     last_as_of: Mapped[datetime | None]
+    last_series: Mapped[list | None] = mapped_column(JSON)  # [[ISO day, value], ...]
 
 
 class IndicatorValue(db.Model):

@@ -302,6 +302,7 @@ class IndicatorState:
     value: float
     as_of: date | None
     series: list[tuple[date, float]]  # cumulative, by month
+    counted_at: datetime | None = None  # when a computed value was counted
 
     @property
     def percent(self) -> float:
@@ -398,11 +399,13 @@ def _moment(text: str) -> date:
     return to_local(datetime.fromisoformat(text[:19])).date()
 
 
-def indicators_of(project: Project, today: date) -> list[IndicatorState]:
-    """Each indicator's value, as-of day and monthly series: computed ones in one query
-    (all sources at once), hand-entered ones from their latest value."""
-    indicators = list(db.session.scalars(select(Indicator).where(
-        Indicator.project_id == project.id).order_by(Indicator.id)))
+def indicators_of(project: Project, today: date,
+                  only: Indicator | None = None) -> list[IndicatorState]:
+    """Each indicator's value, as-of day and monthly series, counted now: computed ones
+    in one query (all sources at once), hand-entered ones from their latest value.
+    With `only`, that indicator alone."""
+    indicators = [only] if only is not None else list(db.session.scalars(select(
+        Indicator).where(Indicator.project_id == project.id).order_by(Indicator.id)))
     start, end = _period(project, today)
     used = sorted({i.source for i in indicators if i.source != Source.MANUAL})
     counted: dict[Source, list[tuple[date, float]]] = defaultdict(list)
@@ -414,20 +417,11 @@ def indicators_of(project: Project, today: date) -> list[IndicatorState]:
             parts.append(select(literal(source.value).label("source"), sub.c.at, sub.c.amount))
         for source, at, amount in db.session.execute(union_all(*parts)):
             counted[Source(source)].append((_moment(at), float(amount)))
-    manual: dict[int, list[IndicatorValue]] = defaultdict(list)
-    hand = [i.id for i in indicators if i.source == Source.MANUAL]
-    if hand:
-        for value in db.session.scalars(select(IndicatorValue).where(
-                IndicatorValue.indicator_id.in_(hand))
-                .order_by(IndicatorValue.as_of, IndicatorValue.id)):
-            manual[value.indicator_id].append(value)
+    manual = _manual_values(indicators)
     states = []
     for indicator in indicators:
         if indicator.source == Source.MANUAL:
-            values = manual[indicator.id]
-            series = [(v.as_of, v.value) for v in values]
-            states.append(IndicatorState(indicator, values[-1].value if values else 0.0,
-                                         values[-1].as_of if values else None, series))
+            states.append(_manual_state(indicator, manual[indicator.id]))
         else:
             rows = counted[indicator.source]
             states.append(IndicatorState(indicator, round(sum(a for _d, a in rows), 2),
@@ -501,10 +495,44 @@ def counted_records(project: Project, indicator: Indicator, today: date,
 
 
 def refresh_last_values(projects: list[Project], today: date, now: datetime) -> None:
-    """Store each indicator's current value for the list of projects."""
+    """Count each indicator of the projects anew and store its value and series."""
     for project in projects:
         for state in indicators_of(project, today):
             state.indicator.last_value, state.indicator.last_as_of = state.value, now
+            state.indicator.last_series = [[day.isoformat(), value]
+                                           for day, value in state.series]
+
+
+def stored_indicators(project: Project, today: date) -> list[IndicatorState]:
+    """The indicators as last counted (see Indicator.last_value); counted now if one
+    was never counted. Values entered by hand are always the latest."""
+    indicators = list(db.session.scalars(select(Indicator).where(
+        Indicator.project_id == project.id).order_by(Indicator.id)))
+    if any(i.source != Source.MANUAL and i.last_series is None for i in indicators):
+        return indicators_of(project, today)
+    manual = _manual_values(indicators)
+    return [_manual_state(i, manual[i.id]) if i.source == Source.MANUAL else IndicatorState(
+        i, i.last_value, to_local(i.last_as_of).date(),
+        [(date.fromisoformat(day), value) for day, value in i.last_series],
+        counted_at=i.last_as_of) for i in indicators]
+
+
+def _manual_values(indicators: list[Indicator]) -> dict[int, list[IndicatorValue]]:
+    """The values entered by hand of those indicators, oldest first."""
+    manual: dict[int, list[IndicatorValue]] = defaultdict(list)
+    hand = [i.id for i in indicators if i.source == Source.MANUAL]
+    if hand:
+        for value in db.session.scalars(select(IndicatorValue).where(
+                IndicatorValue.indicator_id.in_(hand))
+                .order_by(IndicatorValue.as_of, IndicatorValue.id)):
+            manual[value.indicator_id].append(value)
+    return manual
+
+
+def _manual_state(indicator: Indicator, values: list[IndicatorValue]) -> IndicatorState:
+    return IndicatorState(indicator, values[-1].value if values else 0.0,
+                          values[-1].as_of if values else None,
+                          [(v.as_of, v.value) for v in values])
 
 
 def overview(projects: list[Project]) -> dict[int, dict]:

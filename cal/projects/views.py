@@ -167,7 +167,7 @@ def _render_detail(project: Project, indicator_form=None, deadline_form=None, st
     today = local_today()
     manages = services.can_manage(current_user)
     context = {"project": project, "labels": LABELS, "manages": manages, "today": today,
-               "indicators": services.indicators_of(project, today)}
+               "indicators": services.stored_indicators(project, today)}
     if manages:
         deliverables = services.deliverables_of(project)
         context.update(
@@ -324,6 +324,17 @@ def add_indicator(project_id: int):
     return submit_once(form.once_key.data, add)
 
 
+@bp.post("/<int:project_id>/indicators/count")
+@roles_required(*MANAGERS)
+def count_indicators(project_id: int):
+    """Count the computed indicators anew now (the scans do it every quarter of an hour)."""
+    project = _project(project_id)
+    services.refresh_last_values([project], local_today(), utcnow())
+    db.session.commit()
+    flash(_("Indicators counted anew."), "success")
+    return go(url_for("projects.detail", project_id=project.id))
+
+
 @bp.route("/<int:project_id>/indicators/<int:indicator_id>", methods=["GET", "POST"])
 @roles_required(*READERS)
 def indicator(project_id: int, indicator_id: int):
@@ -350,7 +361,7 @@ def indicator(project_id: int, indicator_id: int):
             db.session.rollback()
             show_refusal(form, error)
     today = local_today()
-    state = next(s for s in services.indicators_of(project, today) if s.indicator.id == item.id)
+    state = services.indicators_of(project, today, only=item)[0]
     records = services.counted_records(project, item, today)
     names = current_user.role in services.SEE_PEOPLE
     page = render_form("projects/indicator.html", form, project=project, state=state,

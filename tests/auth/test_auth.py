@@ -15,6 +15,7 @@ from cal.core.errors import DomainError
 from cal.core.timeutil import utcnow
 from cal.core.urls import safe_next
 from cal.extensions import db
+from cal.people.models import AuditLog
 from tests.conftest import PASSWORD, log_in
 
 
@@ -138,6 +139,9 @@ def test_login_is_rate_limited_per_account(make_app, users):
                                environ_base={"REMOTE_ADDR": f"10.0.0.{i}"})
         codes.append(response.status_code)
     assert codes == [422, 422, 422, 429]
+    with app.app_context():  # the refusal is in the audit log, from its address
+        denial = db.session.scalar(select(AuditLog).where(AuditLog.action == "denied"))
+        assert denial.detail.startswith("auth.login: limit") and denial.ip == "10.0.0.3"
 
 
 def _invite(admin, email="nowa@test.local", role=Role.LEADER):
@@ -270,3 +274,74 @@ def test_users_page_lists_users_with_roles(client_as, users):
 def test_session_of_a_logged_in_client_fixture_works(client, users):
     log_in(client, users[Role.LEADER])
     assert client.get("/").status_code == 200
+
+
+def test_a_session_ends_after_30_idle_minutes_and_after_12_hours(client, users, monkeypatch):
+    from cal.auth import lifetime
+
+    clock = [1_000_000]
+    monkeypatch.setattr(lifetime, "now", lambda: clock[0])
+    client.post("/login", data={"email": "admin@test.local", "password": PASSWORD})
+    assert client.get("/").status_code == 200
+    clock[0] += 29 * 60  # used within the half hour: it goes on
+    assert client.get("/").status_code == 200
+    clock[0] += 29 * 60
+    assert client.get("/").status_code == 200
+    clock[0] += 31 * 60  # idle for 31 minutes: signed out
+    answer = client.get("/")
+    assert answer.status_code == 302 and "/login" in answer.location
+    assert "Sesja wygasła" in client.get(answer.location).text
+    # Busy all day: the twelfth hour ends it however recent the last request.
+    client.post("/login", data={"email": "admin@test.local", "password": PASSWORD})
+    start = clock[0]
+    while clock[0] - start < 13 * 3600:
+        clock[0] += 20 * 60
+        if client.get("/").status_code != 200:
+            break
+    assert 12 * 3600 < clock[0] - start <= 12 * 3600 + 20 * 60
+
+
+def test_the_session_cookie_is_a_host_cookie_when_secure(make_app, users):
+    from cal.config import Config
+
+    assert Config({"SECRET_KEY": "x" * 40}).SESSION_COOKIE_NAME == "__Host-session"
+    assert Config({"FLASK_DEBUG": "1"}).SESSION_COOKIE_NAME == "session"
+    assert make_app().config["SESSION_COOKIE_NAME"] == "session"  # the tests' http
+    app = make_app(SESSION_COOKIE_SECURE=True)
+    answer = app.test_client().post("/login", data={"email": "admin@test.local",
+                                                    "password": PASSWORD})
+    cookie = answer.headers["Set-Cookie"]
+    assert cookie.startswith("__Host-session=") and "Domain" not in cookie
+    assert all(part in cookie for part in ("Secure", "HttpOnly", "Path=/", "SameSite=Lax"))
+
+
+def test_the_register_of_access_names_each_role_its_holders_and_dates(client_as, users):
+    import io
+
+    from openpyxl import load_workbook
+
+    admin = client_as(Role.ADMIN)
+    leader = users[Role.LEADER]
+    admin.post(f"/admin/users/{leader.id}", data={"role": "coordinator", "active": "y"})
+    admin.post(f"/admin/users/{users[Role.VOLUNTEER].id}", data={"role": "volunteer"})
+    page = admin.get("/admin/access")
+    assert page.status_code == 200 and "Rejestr dostępu" in page.text
+    coordinators = page.text.split('id="role-coordinator"')[1].split("</section>")[0]
+    assert "Test Leader" in coordinators and "Test Coordinator" in coordinators
+    assert "Osoby i gospodarstwa domowe" in coordinators  # what the role reaches
+    volunteers = page.text.split('id="role-volunteer"')[1].split("</section>")[0]
+    assert "Wyłączony" in volunteers  # deactivated, with the day
+    db.session.expire_all()
+    changes = db.session.scalars(select(AuditLog).where(AuditLog.entity == "user")).all()
+    assert {(c.entity_id, c.fields) for c in changes} == {
+        (leader.id, "role"), (users[Role.VOLUNTEER].id, "active")}
+    register = services.access_register()
+    moved = next(h for h in register[Role.COORDINATOR] if h.user.id == leader.id)
+    assert moved.role_since > leader.created_at
+    gone = next(h for h in register[Role.VOLUNTEER])
+    assert gone.ended is not None
+    sheet = admin.get("/admin/access.xlsx")
+    assert sheet.status_code == 200
+    rows = list(load_workbook(io.BytesIO(sheet.data)).active.values)
+    assert rows[0][:3] == ("Rola", "Imię i nazwisko", "E-mail") and len(rows) == 1 + len(users)
+    assert client_as(Role.COORDINATOR).get("/admin/access").status_code == 403

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from cal.auth.models import User
 from cal.core.access import Role
 from cal.core.errors import DomainError
-from cal.core.timeutil import local_to_utc
+from cal.core.timeutil import local_to_utc, local_today
 from cal.extensions import db
 from clubs import reports, services
 from clubs.models import (
@@ -27,7 +27,7 @@ from clubs.models import (
 )
 from tests.factories import PersonFactory
 
-TODAY = date.today()
+TODAY = local_today()
 
 
 def make_group(users, capacity=15, kind=GroupKind.SUPPORT, leader=Role.LEADER,
@@ -361,7 +361,8 @@ def test_a_member_who_rejoins_counts_once_and_guests_do_not_change_the_rate(app,
     person, = members(group, users, 1, joined=TODAY.replace(day=1))
     services.end_membership(services.members_of(group)[0], "", users[Role.COORDINATOR], TODAY)
     services.enrol(group, person, users[Role.COORDINATOR], TODAY)
-    session = todays_session(group)
+    # At midnight, so it has begun (and is counted) at any hour the test runs.
+    session = services.add_session(group, TODAY, time(0, 0), time(0, 30), "")
     services.set_mark(session.id, person.id, Mark.PRESENT, users[Role.COORDINATOR], TODAY)
     guest = PersonFactory()
     services.set_mark(session.id, guest.id, Mark.ABSENT, users[Role.COORDINATOR], TODAY,

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
+from cal.core.timeutil import local_today
 from tests.e2e.conftest import DESKTOP
 from tests.e2e.test_journeys import sign_in
 
@@ -29,7 +29,7 @@ def test_a_project_manager_sets_up_a_project_and_exports_what_the_funder_asks(vi
     sign_in(desk, "projekty@cal.local")
     desk.goto("/projects/new")
     desk.check_accessibility()
-    year = date.today().year
+    year = local_today().year
     page.get_by_label("Nazwa projektu").fill("Seniorzy w ruchu")
     page.get_by_label("Źródło finansowania").select_option("eu")
     page.get_by_label("Początek").fill(f"{year}-01-01")

@@ -4,17 +4,18 @@ through the real checks."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from urllib.parse import urljoin
 
 import pytest
 
+from cal.core.timeutil import local_today
 from tests.e2e.conftest import DESKTOP, PHONE
 from tests.e2e.test_journeys import sign_in
 from tests.volunteers.test_documents import text_of
 
 pytestmark = pytest.mark.e2e
-TODAY = date.today()
+TODAY = local_today()
 
 
 def test_apply_on_a_phone_then_coordinator_activates_after_the_checks(visit):

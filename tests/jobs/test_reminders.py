@@ -14,7 +14,7 @@ from rq import Queue, SimpleWorker
 from sqlalchemy import func, select
 
 from cal.core.access import Role
-from cal.core.timeutil import local_to_utc, utcnow
+from cal.core.timeutil import local_to_utc, local_today, to_local, utcnow
 from cal.extensions import db
 from cal.jobs import delivery, reminders
 from cal.jobs.models import Channel, Notification
@@ -66,7 +66,7 @@ def _visit_tomorrow(users, now: datetime) -> Match:
     request = HelpRequest(person_id=child.id, kind=HelpKind.TUTORING, starts_on=date(2026, 1, 1))
     db.session.add(request)
     db.session.flush()
-    tomorrow = (now + timedelta(days=1)).date()
+    tomorrow = to_local(now).date() + timedelta(days=1)  # the day of the centre
     match = Match(request_id=request.id, volunteer_id=volunteer.id, status=MatchStatus.ACTIVE,
                   score=80, schedule=encode({(tomorrow.weekday(), 4)}))
     db.session.add(match)
@@ -81,9 +81,9 @@ def _mails_to(sink, address: str) -> int:
 def _make_users(app):
     """The users of a test on its own app (the tables emptied first, as ``app`` does)."""
     from cal.auth.models import User
-    from tests.conftest import _empty_all_tables, password_hash
+    from tests.conftest import empty_all_tables, password_hash
 
-    _empty_all_tables()
+    empty_all_tables()
     made = {role: User(email=f"{role.value}@test.local", full_name=f"Test {role.value.title()}",
                        role=role, password_hash=password_hash()) for role in Role}
     db.session.add_all(made.values())
@@ -237,10 +237,10 @@ def test_the_calendar_feed_parses_back_with_the_visits_and_sessions(client_as, u
     from tests.clubs.test_groups import make_group
 
     match = _visit_tomorrow(users, utcnow())
-    match.started_on = date.today() - timedelta(days=30)
+    match.started_on = local_today() - timedelta(days=30)
     from clubs import services as clubs
 
-    clubs.generate_sessions(make_group(users, leader=Role.LEADER), date.today())
+    clubs.generate_sessions(make_group(users, leader=Role.LEADER), local_today())
     db.session.commit()
     client = client_as(Role.VOLUNTEER)
     page = client.post("/calendar").text
@@ -251,7 +251,7 @@ def test_the_calendar_feed_parses_back_with_the_visits_and_sessions(client_as, u
     events = [e for e in Calendar.from_ical(feed.data).walk("VEVENT")]
     visits = [e for e in events if str(e["summary"]) == "Wizyta: Zosia"]
     assert len(visits) >= 8  # weekly, for the next eight weeks
-    tomorrow = date.today() + timedelta(days=1)
+    tomorrow = local_today() + timedelta(days=1)
     assert any(e.decoded("dtstart").date() == tomorrow and e.decoded("dtstart").hour == 16
                for e in visits)
     client.post("/calendar")  # renewed: the old address stops working
@@ -267,14 +267,14 @@ def test_those_who_lead_a_group_are_reminded_of_tomorrows_session(app, users):
     from clubs import services as clubs
     from tests.clubs.test_groups import make_group
 
-    tomorrow = date.today() + timedelta(days=1)
+    tomorrow = local_today() + timedelta(days=1)
     group = make_group(users, weekday=tomorrow.weekday())
-    clubs.generate_sessions(group, date.today())
+    clubs.generate_sessions(group, local_today())
     other = make_group(users, weekday=tomorrow.weekday())  # its session is cancelled
-    clubs.generate_sessions(other, date.today())
+    clubs.generate_sessions(other, local_today())
     cancelled = db.session.scalar(select(GroupSession).where(
         GroupSession.group_id == other.id).order_by(GroupSession.starts_at))
-    clubs.cancel_session(cancelled, "remont", users[Role.COORDINATOR], date.today())
+    clubs.cancel_session(cancelled, "remont", users[Role.COORDINATOR], local_today())
     db.session.commit()
     assert reminders.sessions_tomorrow(utcnow()) == 2  # the leader, by e-mail and in-app
     assert reminders.sessions_tomorrow(utcnow()) == 2  # the same rows, not new ones

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from cal.core.access import Role
 from cal.core.errors import DomainError
 from cal.core.text import fold
+from cal.core.timeutil import local_today
 from cal.extensions import db
 from cal.people import services
 from cal.people.models import AuditLog, Person
@@ -128,7 +129,7 @@ def test_person_list_runs_the_same_queries_for_one_and_fifty_people(client_as, c
 
 
 def test_register_person_form_rejects_bad_input_beside_the_fields(client_as):
-    future = (date.today() + timedelta(days=3)).isoformat()
+    future = (local_today() + timedelta(days=3)).isoformat()
     response = client_as(Role.COORDINATOR).post("/people/new", data={
         "first_name": "", "last_name": "Nowak", "birth_date": future, "phone": "abc",
         "email": "not-an-email"})

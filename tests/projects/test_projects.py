@@ -14,7 +14,7 @@ from sqlalchemy import func, insert, select
 from cal.auth.models import User
 from cal.core.access import Role
 from cal.core.errors import DomainError
-from cal.core.timeutil import local_to_utc
+from cal.core.timeutil import local_to_utc, local_today, utcnow
 from cal.extensions import db
 from cal.jobs import reminders
 from cal.jobs.models import Channel, Notification
@@ -207,27 +207,43 @@ def test_computed_indicators_equal_hand_counts_each_person_once(app, users):
     assert len(states[0].series) == 11  # January to November
 
 
-def test_indicators_move_as_attendance_is_taken(client_as, users):
+def test_indicators_move_as_attendance_is_taken_once_counted(client_as, users):
     p = project(users)
     g = clubs.save_group(None, {"name": "Wsparcie", "kind": GroupKind.SUPPORT,
                                 "description": "", "place": "", "capacity": 10,
-                                "starts_on": date.today() - timedelta(days=7), "ends_on": None},
-                         [clubs.Slot(date.today().weekday(), time(0, 5), time(23, 55))],
+                                "starts_on": local_today() - timedelta(days=7), "ends_on": None},
+                         [clubs.Slot(local_today().weekday(), time(0, 5), time(23, 55))],
                          [users[Role.LEADER].id], users[Role.COORDINATOR])
-    p.starts_on, p.ends_on = date.today() - timedelta(days=30), date.today() + timedelta(days=30)
+    p.starts_on, p.ends_on = local_today() - timedelta(days=30), local_today() + timedelta(days=30)
     link(p, groups=[g])
     indicators(p, Source.PARTICIPANTS)
     person = PersonFactory(first_name="Halina")
-    clubs.enrol(g, person, users[Role.COORDINATOR], date.today())
-    clubs.generate_sessions(g, date.today())
+    clubs.enrol(g, person, users[Role.COORDINATOR], local_today())
+    clubs.generate_sessions(g, local_today())
     today_session = db.session.scalar(select(GroupSession).where(
         GroupSession.group_id == g.id).order_by(GroupSession.starts_at))
     db.session.commit()
     manager = client_as(Role.PROJECT_MANAGER)
+    # Never counted yet: the page counts it.
     assert "<strong>0</strong> / 10" in manager.get(f"/projects/{p.id}").text
-    clubs.set_mark(today_session.id, person.id, Mark.PRESENT, users[Role.LEADER], date.today())
+    services.refresh_last_values([p], local_today(), utcnow())
     db.session.commit()
+    clubs.set_mark(today_session.id, person.id, Mark.PRESENT, users[Role.LEADER], local_today())
+    db.session.commit()
+    # The page shows the last count, and says when it was made ...
+    page = manager.get(f"/projects/{p.id}").text
+    assert "<strong>0</strong> / 10" in page and "policzono" in page
+    # ... until the manager counts now, or the scans of the quarter of an hour do.
+    answer = manager.post(f"/projects/{p.id}/indicators/count")
+    assert answer.status_code == 302
     assert "<strong>1</strong> / 10" in manager.get(f"/projects/{p.id}").text
+    clubs.set_mark(today_session.id, person.id, Mark.ABSENT, users[Role.LEADER], local_today())
+    db.session.commit()
+    reminders.refresh_indicators(utcnow())
+    db.session.commit()
+    assert "<strong>0</strong> / 10" in manager.get(f"/projects/{p.id}").text
+    assert client_as(Role.COORDINATOR).post(
+        f"/projects/{p.id}/indicators/count").status_code == 403
 
 
 def test_budget_execution_sums_and_flat_rate_indirect_costs(app, users):
@@ -415,9 +431,9 @@ def test_the_managers_start_page_shows_deadlines_and_projects(client_as, users):
     p = project(users, name="Aktywni razem")
     db.session.add_all([
         Deadline(project_id=p.id, kind=DeadlineKind.REPORT, title="Sprawozdanie kwartalne",
-                 due_on=date.today() + timedelta(days=5)),
+                 due_on=local_today() + timedelta(days=5)),
         Deadline(project_id=p.id, kind=DeadlineKind.REPORT, title="Odległe",
-                 due_on=date.today() + timedelta(days=60))])
+                 due_on=local_today() + timedelta(days=60))])
     db.session.commit()
     page = client_as(Role.PROJECT_MANAGER).get("/").text
     assert "Sprawozdanie kwartalne" in page and "Odległe" not in page

@@ -2,7 +2,9 @@
 refused (403) wherever it is not allowed; anonymous users go to the login page.
 
 It walks ``app.url_map``, so endpoints added later are covered without anyone
-remembering to add them here.
+remembering to add them here. The policy answers before any record is looked up, so
+one app and one set of users serve the whole walk (a test of its own would spend its
+time building them, not asking).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from werkzeug.routing import IntegerConverter
 
 from cal import create_app
 from cal.core.access import KIOSK, PUBLIC, Role, policy_of
-from tests.conftest import config_for_tests
+from tests.conftest import client_of, config_for_tests, shared_app, user_ids
 
 _MAP_APP = create_app(config_for_tests("sqlite://"))
 
@@ -59,6 +61,24 @@ def test_matrix_covers_the_known_endpoints():
     for endpoint in ("auth.login", "auth.users", "people.person_list", "people.audit_log",
                      "volunteers.index", "clubs.index", "seniors.index", "dashboard.index"):
         assert endpoint in POLICIES
+
+
+@pytest.fixture(scope="module")
+def walk(database_url):
+    """The app and one user per role, for the whole walk."""
+    with shared_app(database_url, user_ids) as made:
+        yield made
+
+
+@pytest.fixture
+def client(walk):
+    return client_of(walk[0])
+
+
+@pytest.fixture
+def client_as(walk):
+    app, users = walk
+    return lambda role: client_of(app, users[role])
 
 
 @pytest.mark.parametrize(("rule", "method"), CASES, ids=IDS)

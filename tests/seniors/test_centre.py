@@ -4,7 +4,7 @@ checks a member in by card number and can do nothing else."""
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from flask_babel import force_locale
@@ -13,8 +13,9 @@ from sqlalchemy import func, select
 
 from cal.core.access import Role
 from cal.core.errors import DomainError
-from cal.core.timeutil import LOCAL_ZONE
+from cal.core.timeutil import LOCAL_ZONE, local_today
 from cal.extensions import db
+from cal.people.models import AuditLog
 from clubs import services as clubs
 from clubs.models import Attendance, GroupKind, GroupSession, Mark
 from seniors import services
@@ -22,7 +23,7 @@ from seniors.models import KioskDevice, SeniorMember
 from tests.clubs.test_groups import make_group, todays_session
 from tests.factories import PersonFactory
 
-TODAY = date.today()
+TODAY = local_today()
 
 
 def member(users, **person) -> SeniorMember:
@@ -124,6 +125,11 @@ def test_health_notes_only_for_roles_that_may_read_them(client_as, users):
     assert "insulina" in client_as(Role.COORDINATOR).get(
         f"/seniors/members/{senior.id}").text
     assert "insulina" not in client_as(Role.LEADER).get(f"/seniors/members/{senior.id}").text
+    # The read of special-category data is in the audit log: once, the coordinator's.
+    db.session.expire_all()
+    reads = db.session.scalars(select(AuditLog).where(AuditLog.action == "read")).all()
+    assert [(r.user_id, r.entity, r.entity_id, r.fields) for r in reads] == [
+        (users[Role.COORDINATOR].id, "senior_member", senior.id, "health_notes")]
 
 
 def test_the_programme_of_the_week_lists_the_senior_classes(client_as, users):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from cal.core.access import Role
+from cal.core.timeutil import local_today
 from cal.extensions import db
 from cal.jobs.models import Channel, Notification
 from volunteers import availability
@@ -72,8 +73,8 @@ def test_application_notifies_the_coordinators(client, users):
     {"slot-1-4": None, "slot-3-4": None},
     {"email": "not-an-email"},
     {"phone": "call me"},
-    {"birth_date": (date.today() + timedelta(days=1)).isoformat()},
-    {"birth_date": (date.today() - timedelta(days=365 * 8)).isoformat()},
+    {"birth_date": (local_today() + timedelta(days=1)).isoformat()},
+    {"birth_date": (local_today() - timedelta(days=365 * 8)).isoformat()},
     {"birth_date": ""},
     {"help_kinds": None},
     {"help_kinds": ["teleportation"]},

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from cal.core.access import Role
 from cal.core.errors import DomainError
+from cal.core.timeutil import local_today
 from cal.extensions import db
 from cal.people.models import AuditLog
 from tests.factories import VolunteerFactory
@@ -21,7 +22,7 @@ from tests.volunteers.test_compliance import agreement
 from volunteers import documents
 from volunteers.models import DocumentKind, VolunteerDocument
 
-TODAY = date.today()
+TODAY = local_today()
 D = DocumentKind
 CENTRE = {"CENTRE_NAME": "Miejski Ośrodek Pomocy Społecznej w Zielonce",
           "CENTRE_ADDRESS": "ul. Słoneczna 1, 05-220 Zielonka", "CENTRE_CITY": "Zielonka"}

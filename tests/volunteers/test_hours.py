@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from flask_babel import force_locale
@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from cal.core.access import Role
 from cal.core.errors import DomainError
+from cal.core.timeutil import local_today
 from cal.extensions import db
 from cal.jobs.models import Notification
 from tests.factories import PersonFactory, VolunteerFactory
@@ -28,7 +29,7 @@ from volunteers.models import (
     MatchStatus,
 )
 
-TODAY = date.today()
+TODAY = local_today()
 KEY = "k" * 32
 
 
@@ -504,3 +505,67 @@ def test_a_review_without_a_decision_changes_nothing(client_as, me):
                                             data={"entry": str(entry.id), "reason": "x"})
     assert sent.status_code == 422
     assert db.session.get(HourEntry, entry.id).status == EntryStatus.PENDING
+
+
+def test_totals_a_month_for_everyone_and_all_months_for_one_volunteer(client_as, me):
+    other = VolunteerFactory(last_name="Druga")
+    first = TODAY.replace(day=1)
+    logged(me, helping(me), first, 60)
+    logged(other, helping(other), first, 45)
+    logged(other, helping(other, first_name="Ewa"), first - timedelta(days=40), 30)
+    db.session.commit()
+    client = client_as(Role.COORDINATOR)
+    page = client.get("/volunteers/hours/totals").text
+    assert "Druga" in page and me.last_name in page and "45 min" in page
+    assert "30 min" not in page  # another month
+    earlier = (first - timedelta(days=40)).strftime("%Y-%m")
+    page = client.get(f"/volunteers/hours/totals?month={earlier}").text
+    assert "30 min" in page and me.last_name not in page
+    bad = client.get("/volunteers/hours/totals?month=2026-13")
+    assert bad.status_code == 200 and "Wybierz miesiąc." in bad.text  # this month instead
+    # The queue narrowed to one volunteer (from their page) shows their months.
+    narrowed = client.get(f"/volunteers/hours?volunteer={other.id}&status=").text
+    assert "Druga" in narrowed and "45 min" in narrowed and "30 min" in narrowed
+    assert 'href="/volunteers/hours?status="' in narrowed  # back to everyone
+    assert "<h2>Sumy</h2>" in narrowed
+    assert "<h2>Sumy</h2>" not in client.get("/volunteers/hours").text
+
+
+def test_the_hours_log_shows_thirty_entries_a_page_the_latest_first(client_as, me):
+    match = helping(me)
+    for n in range(35):
+        logged(me, match, TODAY - timedelta(days=n), key=f"log-{n:02d}-{'x' * 12}")
+    db.session.commit()
+    client = client_as(Role.VOLUNTEER)
+    first = client.get("/volunteers/me/hours").text
+    assert first.count('class="card entry"') == 30 and "Strona 1 z 2" in first
+    older = client.get("/volunteers/me/hours?page=2").text
+    assert older.count('class="card entry"') == 5
+    from babel.dates import format_date
+    oldest = format_date(TODAY - timedelta(days=34), "medium", locale="pl")
+    assert oldest in older and oldest not in first
+
+
+def test_five_copies_of_each_of_fifty_entries_sent_at_once_store_fifty(client_as, me):
+    """Phones on a bad network resend: every entry arrives five times, all at the same
+    moment (ten requests in flight), and each is stored once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    match = helping(me)
+    db.session.commit()
+    client = client_as(Role.VOLUNTEER)
+    sent = [form(match, key=f"burst-{n:03d}-{'k' * 20}", minutes="30",
+                 worked_on=(TODAY - timedelta(days=n % 20)).isoformat())
+            for n in range(50) for _copy in range(5)]
+
+    def send(data):
+        answer = client.post("/volunteers/me/hours/new", data=data)
+        answer.close()
+        return answer.status_code
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        answers = list(pool.map(send, sent))
+    assert set(answers) == {302}, sorted(set(answers))
+    db.session.expire_all()
+    assert count() == 50
+    assert db.session.scalar(select(func.count(func.distinct(HourEntry.key)))) == 50

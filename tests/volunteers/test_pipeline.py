@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from cal.auth.models import User
 from cal.core.access import Role
 from cal.core.errors import DomainError
+from cal.core.timeutil import local_today
 from cal.extensions import db
 from cal.people.models import AuditLog
 from tests.factories import VolunteerFactory
@@ -19,7 +20,7 @@ from volunteers.compliance import RECORD_LABELS
 from volunteers.models import RecordKind, StatusChange, VolunteerStatus
 
 S = VolunteerStatus
-TODAY = date.today()
+TODAY = local_today()
 BOARD = {"HX-Request": "true", "HX-Target": "volunteer-board"}
 
 
@@ -199,3 +200,27 @@ def test_refused_move_from_the_volunteer_page_returns_there_with_the_reason(clie
                            data={"to": "active", "back": "detail"})
     assert response.status_code == 302 and response.location.endswith(f"/volunteers/{volunteer.id}")
     assert "flash-error" in client.get(response.location).get_data(as_text=True)
+
+
+def test_the_board_pages_by_fifty_finds_by_name_and_a_move_keeps_the_view(client_as):
+    for n in range(55):
+        VolunteerFactory(last_name=f"Kowal{n:02d}", status=VolunteerStatus.APPLICANT)
+    zofia = VolunteerFactory(first_name="Zofia", last_name="Świątek",
+                             status=VolunteerStatus.APPLICANT)
+    db.session.commit()
+    client = client_as(Role.COORDINATOR)
+    first = client.get("/volunteers/").text
+    assert first.count('<tr id="volunteer-') == 50 and "56 wolontariuszy" in first
+    assert "Strona 1 z 2" in first and "page=2" in first
+    second = client.get("/volunteers/?page=2").text
+    assert second.count('<tr id="volunteer-') == 6
+    assert client.get("/volunteers/?page=-4").text.count('<tr id="volunteer-') == 50
+    found = client.get("/volunteers/?q=zofia").text
+    assert found.count('<tr id="volunteer-') == 1 and "Świątek" in found
+    assert "Znaleziono 1 wolontariusza" in found
+    assert "Żadne imię" in client.get("/volunteers/?q=%25_").text  # LIKE signs are letters
+    moved = client.post(f"/volunteers/{zofia.id}/status", headers=BOARD, data={
+        "to": "screening", "shown": "applicant", "q": "zofia", "page": "1"})
+    assert moved.status_code == 200 and "Znaleziono 0 wolontariuszy" in moved.text
+    db.session.refresh(zofia)
+    assert zofia.status == VolunteerStatus.SCREENING

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from cal.core.access import Role
 from cal.core.errors import DomainError
-from cal.core.timeutil import local_to_utc, utcnow
+from cal.core.timeutil import local_to_utc, local_today, utcnow
 from cal.extensions import db
 from tests.factories import VolunteerFactory
 from tests.volunteers.test_compliance import adult_basics
@@ -28,7 +28,7 @@ from volunteers.models import (
     VolunteerStatus,
 )
 
-TODAY = date.today()
+TODAY = local_today()
 NOW = utcnow()
 PEOPLE = {"HX-Request": "true", "HX-Target": "session-people"}
 
