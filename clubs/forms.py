@@ -7,7 +7,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -15,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from cal.core.forms import NotAfter, NotBefore, options, strip
+from cal.core.forms import IntegerField, NoChoice, NotAfter, NotBefore, options, strip
 from cal.core.once import once_key_field
 from clubs.models import GROUP_KIND_LABELS, TARGET_GROUP_LABELS, GroupKind, TargetGroup
 from volunteers.availability import DAY_NAMES
@@ -56,7 +55,7 @@ class SlotForm(FlaskForm):
         csrf = False
 
     weekday = SelectField(_l("Day"), choices=options([("", "—"), *WEEKDAYS]),
-                          validators=[Optional()])
+                          validators=[NoChoice()])
     starts = TimeField(_l("From"), validators=[Optional()])
     ends = TimeField(_l("To"), validators=[Optional()])
 
@@ -65,7 +64,7 @@ class EnrolForm(FlaskForm):
     person_id = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=2**31 - 1)])
     target_group = SelectField(_l("Target group (art. 1 ust. 2)"), choices=options(
         [("", "—"), *((t.value, label) for t, label in TARGET_GROUP_LABELS.items())]),
-        validators=[Optional()])
+        validators=[NoChoice()])
     contract_ref = StringField(_l("Social contract (kontrakt socjalny), reference"),
                                filters=[strip], validators=[Length(max=80)])
     period_start = DateField(_l("Participation from"), validators=[Optional()])

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -12,7 +11,6 @@ from wtforms import (
     EmailField,
     Field,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -30,10 +28,12 @@ from wtforms.validators import (
     Regexp,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from cal.core.forms import (
     PHONE,
+    IntegerField,
+    NoChoice,
     NotAfter,
     NotBefore,
     NotInFuture,
@@ -42,7 +42,7 @@ from cal.core.forms import (
     strip,
 )
 from cal.core.once import once_key_field
-from cal.core.timeutil import age_on, local_to_utc
+from cal.core.timeutil import age_on, local_to_utc, local_today
 from volunteers import availability
 from volunteers.hours import DURATIONS, hours_text
 from volunteers.models import (
@@ -105,7 +105,7 @@ def _at_least_one_slot(form, field):
 
 
 def _plausible_age(form, field):
-    if field.data and age_on(field.data, date.today()) < MIN_AGE:
+    if field.data and age_on(field.data, local_today()) < MIN_AGE:
         raise ValidationError(_l("Volunteers must be at least 10 years old."))
 
 
@@ -132,8 +132,8 @@ class ProfileFields(FlaskForm):
         choices=options((k.value, label) for k, label in HELP_KIND_LABELS.items()),
         validators=[DataRequired(_l("Choose at least one kind of help."))])
     subjects = MultiCheckboxField(_l("Subjects you can teach"), choices=options(SUBJECTS))
-    grade_from = SelectField(_l("From grade"), choices=grade_choices, validators=[Optional()])
-    grade_to = SelectField(_l("To grade"), choices=grade_choices, validators=[Optional()])
+    grade_from = SelectField(_l("From grade"), choices=grade_choices, validators=[NoChoice()])
+    grade_to = SelectField(_l("To grade"), choices=grade_choices, validators=[NoChoice()])
     tasks = MultiCheckboxField(_l("Tasks you can take on"), choices=options(TASKS))
     languages = MultiCheckboxField(_l("Languages you speak"), choices=options(LANGUAGES),
                                    default=["pl"])
@@ -170,7 +170,7 @@ class ProfileFields(FlaskForm):
 
 class ApplicationForm(ProfileFields):
     heard_from = SelectField(_l("How did you hear about us?"), choices=options(HEARD_FROM),
-                             validators=[Optional()])
+                             validators=[NoChoice()])
     consent = BooleanField(
         _l("I have read the information on the processing of my personal data and I agree "
            "to it for the purpose of recruitment and volunteering."),
@@ -213,7 +213,7 @@ class RecordForm(FlaskForm):
                            description=_l("Leave empty for an agreement without an end date."))
     result = SelectField(_l("Result"), choices=options([
         ("", "—"), (CheckResult.CLEAR.value, _l("No entries")),
-        (CheckResult.ENTRY_FOUND.value, _l("Entry found"))]), validators=[Optional()])
+        (CheckResult.ENTRY_FOUND.value, _l("Entry found"))]), validators=[NoChoice()])
     scope = TextAreaField(_l("Scope"), filters=[strip], validators=[Length(max=2000)])
     place = StringField(_l("Place"), filters=[strip], validators=[Length(max=200)])
     terms = TextAreaField(_l("Termination clause"), filters=[strip],
@@ -320,8 +320,8 @@ class RequestForm(FlaskForm):
     once_key = once_key_field()
     kind = SelectField(_l("Kind of help"), choices=options(REQUEST_KIND_CHOICES))
     subject = SelectField(_l("Subject"), choices=options([("", "—"), *SUBJECTS]),
-                          validators=[Optional()])
-    grade = SelectField(_l("School grade"), choices=grade_choices, validators=[Optional()])
+                          validators=[NoChoice()])
+    grade = SelectField(_l("School grade"), choices=grade_choices, validators=[NoChoice()])
     goal = TextAreaField(_l("Goal"), filters=[strip], validators=[Length(max=2000)])
     tasks = MultiCheckboxField(_l("What help is needed"), choices=options(TASKS))
     slots = AvailabilityField(_l("Preferred times (leave empty if any time suits)"))
@@ -356,10 +356,10 @@ class RequestFilterForm(FlaskForm):
 
     kind = SelectField(_l("Kind of help"), choices=options([("", _l("All")),
                                                             *REQUEST_KIND_CHOICES]),
-                       validators=[Optional()])
+                       validators=[NoChoice()])
     status = SelectField(_l("Status"), choices=options(
         [("", _l("Not closed")), *((s.value, label) for s, label in
-                                   REQUEST_STATUS_LABELS.items())]), validators=[Optional()])
+                                   REQUEST_STATUS_LABELS.items())]), validators=[NoChoice()])
     district_id = optional_id_field(_l("District"))
     child_age_from = IntegerField(_l("Child's age from"),
                                   validators=[Optional(), NumberRange(min=0, max=25)])
@@ -397,22 +397,38 @@ class HoursForm(FlaskForm):
         return int(value) if re.fullmatch(r"[0-9]{1,4}", value or "") else None
 
 
+def month_field() -> StringField:
+    return StringField(_l("Month"), render_kw={"type": "month"}, validators=[
+        Optional(), Regexp(r"^(19|20)\d\d-(0[1-9]|1[0-2])$", message=_l("Choose a month."))])
+
+
 class HoursFilterForm(FlaskForm):
     """The approval queue's filters (a GET form)."""
 
     class Meta:
         csrf = False
 
-    volunteer = optional_id_field(_l("Volunteer"))
-    month = StringField(_l("Month"), render_kw={"type": "month"}, validators=[
-        Optional(), Regexp(r"^(19|20)\d\d-(0[1-9]|1[0-2])$", message=_l("Choose a month."))])
+    # One volunteer's entries (from their page); a list of every volunteer with hours
+    # would be thousands of options in a large centre.
+    volunteer = IntegerField(widget=HiddenInput(), validators=[
+        Optional(), NumberRange(min=1, max=2**31 - 1)])
+    month = month_field()
     activity = SelectField(_l("Activity"), choices=options(
         [("", _l("All")), *((a.value, label) for a, label in ACTIVITY_LABELS.items())]),
-        validators=[Optional()])
+        validators=[NoChoice()])
     status = SelectField(_l("Status"), choices=options(
         [("pending", _l("Waiting for approval")), ("approved", _l("Approved")),
          ("rejected", _l("Rejected")), ("", _l("All"))]), default="pending",
-        validators=[Optional()])
+        validators=[NoChoice()])
+
+
+class HoursTotalsForm(FlaskForm):
+    """The month of the hours totals (a GET form)."""
+
+    class Meta:
+        csrf = False
+
+    month = month_field()
 
 
 class HoursCertificateForm(FlaskForm):

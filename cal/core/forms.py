@@ -1,15 +1,26 @@
 """Field helpers shared by the forms of every package."""
-
 from __future__ import annotations
 
-from datetime import date
-
+import wtforms
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, Regexp, ValidationError
 
+from cal.core.timeutil import local_today
+
 PHONE = Regexp(r"^\+?[0-9 ()-]{6,20}$", message=_l("Enter a phone number, e.g. 600 100 200."))
+
+
+class IntegerField(wtforms.IntegerField):
+    """WTForms' IntegerField, refusing numbers of more than 15 digits as no number: a longer
+    one passes int() but breaks NumberRange (its NaN check turns it into a float)."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and len(str(valuelist[0]).strip().lstrip("+-")) > 15:
+            self.data = None
+            raise ValueError(self.gettext("Not a valid integer value."))
+        super().process_formdata(valuelist)
 
 
 def options(pairs) -> list[SelectChoice]:
@@ -24,7 +35,7 @@ def strip(value):
 
 class NotInFuture:
     def __call__(self, form, field):
-        if field.data and field.data > date.today():
+        if field.data and field.data > local_today():
             raise ValidationError(_l("The date cannot be in the future."))
 
 
@@ -46,9 +57,22 @@ class NotAfter:
             raise ValidationError(_l("Check the year: it is too far in the future."))
 
 
+class NoChoice(Optional):
+    """Optional for a select: a blank answer, spaces too, means nothing chosen.
+
+    Plain Optional ends the checks on "  " but leaves it as the field's data, past the check
+    against the choices, where a view would take it for a choice; here the data is emptied too.
+    """
+
+    def __call__(self, form, field):
+        if isinstance(field.data, str) and not field.data.strip():
+            field.data = ""
+        super().__call__(form, field)
+
+
 def optional_id_field(label) -> SelectField:
     """A select of records by id, where 0 means none chosen."""
-    return SelectField(label, coerce=int, default=0, validators=[Optional()])
+    return SelectField(label, coerce=int, default=0, validators=[NoChoice()])
 
 
 def show_refusal(form, error) -> None:

@@ -5,7 +5,6 @@ from wtforms import (
     DateField,
     EmailField,
     FloatField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -20,7 +19,16 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
-from cal.core.forms import PHONE, NotAfter, NotBefore, NotInFuture, optional_id_field, strip
+from cal.core.forms import (
+    PHONE,
+    IntegerField,
+    NoChoice,
+    NotAfter,
+    NotBefore,
+    NotInFuture,
+    optional_id_field,
+    strip,
+)
 from cal.core.once import once_key_field
 
 
@@ -74,8 +82,8 @@ class AuditFilterForm(FlaskForm):
         csrf = False
 
     user_id = optional_id_field(_l("User"))
-    action = SelectField(_l("Action"), validators=[Optional()], default="")
-    entity = SelectField(_l("Record type"), validators=[Optional()], default="")
+    action = SelectField(_l("Action"), validators=[NoChoice()], default="")
+    entity = SelectField(_l("Record type"), validators=[NoChoice()], default="")
     date_from = DateField(_l("From"), validators=[Optional(), NotBefore(2000), NotAfter(2100)])
     date_to = DateField(_l("To"), validators=[Optional(), NotBefore(2000), NotAfter(2100)])
 

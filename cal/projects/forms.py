@@ -18,7 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from cal.core.forms import NotAfter, NotBefore, options, strip
+from cal.core.forms import NoChoice, NotAfter, NotBefore, options, strip
 from cal.core.once import once_key_field
 from cal.projects.models import (
     ANSWER_LABELS,
@@ -253,7 +253,7 @@ class ParticipantForm(FlaskForm):
     area = SelectField(_l("Area of residence"), choices=_choices(AREA_LABELS), coerce=Area)
     exit_situation = SelectField(_l("Situation at exit"),
                                  choices=[*options([("", "—")]), *_choices(EXIT_LABELS)],
-                                 validators=[Optional()])
+                                 validators=[NoChoice()])
 
     def participant_data(self) -> dict:
         return {

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from cal.auth.models import User
 from cal.core.access import Role
 from cal.core.errors import DomainError
+from cal.core.timeutil import local_today
 from cal.extensions import db
 from cal.jobs.models import Notification
 from cal.jobs.outbox import tell
@@ -28,7 +29,7 @@ from volunteers.models import (
     VolunteerStatus,
 )
 
-TODAY = date.today()
+TODAY = local_today()
 ALL_WEEK = (1 << 42) - 1
 
 
@@ -206,6 +207,18 @@ def test_the_list_filters_by_childs_age_kind_and_waiting_time(users):
 
 
 # Pages ----------------------------------------------------------------------------------
+
+def test_a_blank_choice_or_an_endless_number_in_the_filters_is_no_filter(client_as, users):
+    """Spaces for a status and a number of 3,000 digits (found by the fuzzing) are read as
+    nothing chosen and as no number, not as a crash."""
+    child_request()
+    db.session.commit()
+    client = client_as(Role.COORDINATOR)
+    blank = client.get("/volunteers/requests", query_string={"status": " ", "kind": "  "})
+    assert blank.status_code == 200 and "/volunteers/requests/" in blank.text
+    endless = client.get("/volunteers/requests", query_string={"child_age_from": "1" * 3000})
+    assert endless.status_code == 200 and "Nieprawidłowa liczba całkowita" in endless.text
+
 
 def test_a_coordinator_records_a_request_from_the_persons_page(client_as):
     child = PersonFactory(birth_date=TODAY.replace(year=TODAY.year - 9))
