@@ -18,6 +18,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import NullPool
 
 from cal import create_app
 from cal.auth import lifetime
@@ -42,19 +43,22 @@ def service_missing(message: str):
 @contextmanager
 def _postgres_database(base_url: str):
     url = make_url(normalise_database_url(base_url))
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    # A connection of its own each time (no pool): a test may restart the server
+    # (tests/jobs/test_faults.py), and the database must still be dropped after it.
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT",
+                          poolclass=NullPool)
     try:
         conn = admin.connect()
     except OperationalError as error:
         service_missing(f"PostgreSQL is unreachable at {url.host}:{url.port}: {error}")
     name = f"cal_test_{uuid.uuid4().hex[:12]}"
-    conn.execute(text(f'CREATE DATABASE "{name}"'))
+    with conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
         yield url.set(database=name).render_as_string(hide_password=False)
     finally:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.close()
-        admin.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def make_database(tmp_path_factory, label: str):

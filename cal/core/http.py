@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Flask, abort, current_app, render_template, request, session
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
 
-from cal.extensions import db
+from cal.extensions import db, login_manager
 
 
 def found(thing):
@@ -104,8 +105,20 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(500)
     def server_error(_error):
-        return _error_page(
-            500,
-            _("Something went wrong"),
-            _("The error has been recorded. Try again in a moment."),
-        )
+        def page():
+            return _error_page(
+                500,
+                _("Something went wrong"),
+                _("The error has been recorded. Try again in a moment."),
+            )
+
+        try:
+            db.session.rollback()
+            return page()
+        except SQLAlchemyError:
+            # The database is what failed (say, restarted): the page must not need it
+            # for the signed-in user or their language, or the server's bare English
+            # page would be all the tablet gets. Shown as to a visitor, for this answer
+            # only (the session cookie stays as it is).
+            login_manager._update_request_context_with_user()
+            return page()
