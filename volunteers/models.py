@@ -87,6 +87,8 @@ class Volunteer(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     left_at: Mapped[datetime | None]
+    # Set when the personal fields were erased (RODO): the row stays for the hours.
+    anonymised_at: Mapped[datetime | None]
 
     district: Mapped[District | None] = relationship(lazy="raise_on_sql")
     user = relationship("User", lazy="raise_on_sql")

@@ -473,6 +473,22 @@ def _notifications(users: dict) -> None:
         scan(now)
 
 
+def _rodo(people: list[Person], admin: User, today: date) -> None:
+    """A request for a copy of the data, received three weeks ago, and the periods the
+    centre's archivist might set (the grant agreement of the project asks for ten years)."""
+    from cal.people import retention, rodo
+    from cal.people.models import SubjectKind
+
+    subject = rodo.gather(SubjectKind.PERSON, people[3].id)
+    rodo.open_request(subject, {
+        "kind": "access", "received_on": today - timedelta(days=21),
+        "identity_check": "Dowód osobisty okazany w sekretariacie",
+        "details": "Prosi o kopię danych, które ośrodek o niej przechowuje."}, admin)
+    retention.set_periods({retention.RecordType.PROJECT: 120,
+                           retention.RecordType.VOLUNTEER: 60,
+                           retention.RecordType.NOTIFICATION: 12}, admin)
+
+
 def seed_demo(seed: int = 2026, persons: int = 80, volunteers: int = 40) -> dict[str, int]:
     rng = random.Random(seed)
     password_hash = hash_password(DEMO_PASSWORD)
@@ -542,5 +558,6 @@ def seed_demo(seed: int = 2026, persons: int = 80, volunteers: int = 40) -> dict
     _project(rng, users, today)
     db.session.flush()
     _notifications(users)
+    _rodo(people, users[Role.ADMIN], today)
     return {"users": len(users), "districts": len(districts), "households": households,
             "persons": len(people), "volunteers": len(vols)}

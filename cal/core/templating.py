@@ -33,6 +33,7 @@ NAVIGATION = [
     ("people.districts", _l("Districts"), {Role.ADMIN}),
     ("people.audit_log", _l("Audit log"), {Role.ADMIN}),
     ("auth.access_register", _l("Register of access"), {Role.ADMIN}),
+    ("people.data_requests", _l("RODO requests"), {Role.ADMIN}),
     ("notifications.failures", _l("Failed deliveries"), {Role.ADMIN}),
     ("notifications.index", _l("Notifications"), set(Role)),
     ("notifications.calendar_page", _l("Calendar"), {Role.VOLUNTEER, Role.LEADER}),

@@ -38,3 +38,12 @@ def to_local(moment: datetime) -> datetime:
 def local_to_utc(day: date, at: time) -> datetime:
     """The naive-UTC instant of a Warsaw wall-clock time."""
     return datetime.combine(day, at, LOCAL_ZONE).astimezone(UTC).replace(tzinfo=None)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (or earlier), the month's last day where it is shorter:
+    31 January + 1 month is 28 or 29 February (how a month's deadline is counted)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    following = date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1)
+    return date(year, month + 1, min(day.day, (following - timedelta(days=1)).day))

@@ -12,6 +12,7 @@ from cal.core.access import Role, any_role
 from cal.core.render import render_page
 from cal.core.timeutil import local_today, utcnow
 from cal.extensions import db
+from cal.people import rodo
 from cal.people.models import AuditLog, Household, Person
 from clubs import services as club_services
 from volunteers import hours, training
@@ -37,6 +38,7 @@ def _admin_context() -> dict:
         "denied_count": db.session.scalar(
             select(func.count(AuditLog.id)).where(AuditLog.action == "denied")
         ),
+        "rodo_due": rodo.requests_due(local_today()),
         **_staff_context(),
     }
 

@@ -314,7 +314,15 @@ def run(now: datetime | None = None, inline: bool = False) -> dict[str, int]:
         made[step.__name__] = _step(step, now)
     made["handled"] = delivery.dispatch(now, inline=inline)
     made["indicators_refreshed"] = _step(refresh_indicators, now)
+    made["retention"] = _step(retention_sweep, now)
     return made
+
+
+def retention_sweep(now: datetime) -> int:
+    """What has passed its retention period, anonymised or deleted (cal/people/retention)."""
+    from cal.people.retention import sweep_step
+
+    return sweep_step(now)
 
 
 def _step(step, now: datetime) -> int:

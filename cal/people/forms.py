@@ -27,9 +27,12 @@ from cal.core.forms import (
     NotBefore,
     NotInFuture,
     optional_id_field,
+    options,
     strip,
 )
 from cal.core.once import once_key_field
+from cal.core.timeutil import local_today
+from cal.people.models import DataRequestStatus, RequestKind
 
 
 class PersonForm(FlaskForm):
@@ -97,3 +100,57 @@ class DistrictForm(FlaskForm):
                                                           NumberRange(min=-100, max=100)])
     y_km = FloatField(_l("Centre, km north"), validators=[InputRequired(),
                                                            NumberRange(min=-100, max=100)])
+
+
+REQUEST_KIND_LABELS = {
+    RequestKind.ACCESS: _l("Access: a copy of the data (art. 15)"),
+    RequestKind.ERASURE: _l("Erasure (art. 17)"),
+    RequestKind.RECTIFICATION: _l("Rectification (art. 16)"),
+    RequestKind.RESTRICTION: _l("Restriction of processing (art. 18)"),
+    RequestKind.OBJECTION: _l("Objection (art. 21)"),
+}
+
+
+class DataRequestForm(FlaskForm):
+    once_key = once_key_field()
+    kind = SelectField(_l("Request"), choices=options(
+        (k.value, label) for k, label in REQUEST_KIND_LABELS.items()))
+    received_on = DateField(_l("Received on"), default=local_today,
+                            validators=[DataRequired(), NotBefore(2018), NotInFuture()])
+    identity_check = StringField(
+        _l("How the identity was confirmed"), filters=[strip],
+        description=_l("E.g. identity card shown at the desk, or a letter with a qualified "
+                       "or trusted-profile signature. Not by telephone."),
+        validators=[DataRequired(), Length(max=300)])
+    details = TextAreaField(_l("What the person asks for"), filters=[strip],
+                            validators=[Length(max=5000)])
+
+
+class ExtendRequestForm(FlaskForm):
+    reason = StringField(_l("Why more time is needed"), filters=[strip],
+                         validators=[DataRequired(), Length(max=500)])
+
+
+class CloseRequestForm(FlaskForm):
+    status = SelectField(_l("Outcome"), choices=options([
+        (DataRequestStatus.DONE.value, _l("Done")),
+        (DataRequestStatus.REFUSED.value, _l("Refused"))]))
+    outcome = TextAreaField(_l("What was done, and how the person was answered"),
+                            filters=[strip], validators=[DataRequired(), Length(max=5000)])
+
+
+class EraseForm(FlaskForm):
+    confirm = BooleanField(_l("I confirm: the personal data are erased for good."),
+                           validators=[DataRequired(_l("Confirm the erasure."))])
+
+
+def retention_form(kinds, current: dict):
+    """A form with one period (months, empty for none) for each record type."""
+    class RetentionForm(FlaskForm):
+        pass
+
+    for kind in kinds:
+        setattr(RetentionForm, kind.value, IntegerField(
+            validators=[Optional(), NumberRange(min=1, max=1200)],
+            default=current.get(kind)))
+    return RetentionForm()

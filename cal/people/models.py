@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from cal.auth.models import enum_column
 from cal.core.timeutil import utcnow
 from cal.extensions import db
 
@@ -62,6 +64,8 @@ class Person(db.Model):
     disability_notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Set when the personal fields were erased (RODO): the row stays for the counts.
+    anonymised_at: Mapped[datetime | None]
 
     district: Mapped[District | None] = relationship(lazy="raise_on_sql")
     household: Mapped[Household | None] = relationship(
@@ -89,3 +93,64 @@ class AuditLog(db.Model):
     ip: Mapped[str] = mapped_column(String(45), default="")
 
     user = relationship("User", lazy="raise_on_sql")
+
+
+class SubjectKind(enum.StrEnum):
+    """Whose data a RODO request is about."""
+
+    PERSON = "person"
+    VOLUNTEER = "volunteer"
+
+
+class RequestKind(enum.StrEnum):
+    ACCESS = "access"  # art. 15: a copy of everything stored
+    ERASURE = "erasure"  # art. 17: anonymised where records must be kept
+    RECTIFICATION = "rectification"  # art. 16
+    RESTRICTION = "restriction"  # art. 18
+    OBJECTION = "objection"  # art. 21
+
+
+class DataRequestStatus(enum.StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    REFUSED = "refused"
+
+
+class DataRequest(db.Model):
+    """A data subject's request (RODO art. 15-21): answered within a month of receipt,
+    which may be extended by two more months with a reason (art. 12(3))."""
+
+    __tablename__ = "data_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_kind: Mapped[SubjectKind] = mapped_column(enum_column(SubjectKind))
+    subject_id: Mapped[int] = mapped_column(index=True)
+    # The subject's name as it was when the request came: kept after an erasure.
+    subject_name: Mapped[str] = mapped_column(String(170))
+    kind: Mapped[RequestKind] = mapped_column(enum_column(RequestKind))
+    received_on: Mapped[date]
+    due_on: Mapped[date] = mapped_column(index=True)
+    identity_check: Mapped[str] = mapped_column(String(300))
+    details: Mapped[str] = mapped_column(Text, default="")
+    extension_reason: Mapped[str] = mapped_column(String(500), default="")
+    status: Mapped[DataRequestStatus] = mapped_column(
+        enum_column(DataRequestStatus), default=DataRequestStatus.OPEN, index=True)
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    handled_at: Mapped[datetime | None]
+    handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    handled_by = relationship("User", foreign_keys=[handled_by_id], lazy="raise_on_sql")
+
+
+class RetentionRule(db.Model):
+    """How long one type of record is kept (months), as the centre's archivist and data
+    protection officer set it; none set means kept until set."""
+
+    __tablename__ = "retention_rules"
+
+    record_type: Mapped[str] = mapped_column(String(40), primary_key=True)
+    months: Mapped[int | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -216,3 +216,4 @@ def _render_districts(new_form, status: int, failed=None):
             rows.append((district, DistrictForm(prefix=f"d{district.id}", formdata=None,
                                                 obj=district)))
     return render_page("people/districts.html", status=status, rows=rows, new_form=new_form)
+from cal.people import rodo_views  # noqa: E402, F401

@@ -1,0 +1,325 @@
+"""RODO for one data subject (a Person or a Volunteer): everything stored about them, as
+an export, and the erasure that anonymises it where the records themselves must stay
+(hours, attendance and project counts).
+
+What belongs to a subject is found from the schema, not listed by hand: every table with
+a foreign key to the subject's table (and, for a volunteer, every table owned by their
+account through ``user_id``), and the matches of a person's help requests. A table added
+later is exported and scrubbed without a change here; tests/people/test_rodo.py checks
+that each has its labels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from secrets import token_hex
+
+from flask_babel import gettext as _
+from sqlalchemy import Table, func, select, update
+from sqlalchemy.orm import selectinload
+
+from cal.auth.models import User
+from cal.auth.passwords import hash_password
+from cal.core.errors import DomainError
+from cal.core.text import fold
+from cal.core.timeutil import add_months, local_today, to_local, utcnow
+from cal.extensions import db
+from cal.people.audit import AuditAction, audit
+from cal.people.models import (
+    AuditLog,
+    DataRequest,
+    DataRequestStatus,
+    Household,
+    Person,
+    RequestKind,
+    SubjectKind,
+)
+
+# Never shown, even to the subject: secrets and what only the software reads.
+HIDDEN = {"password_hash", "token_hash", "application_key", "key", "dedup_key", "pdf",
+          "search_name", "session_version", "attempts", "claimed_at", "last_error",
+          "availability", "slots"}
+# Free text that may name or describe the subject: emptied by the erasure everywhere.
+FREE_TEXT = {"notes", "note", "goal", "scope", "place", "terms", "checked_by", "body",
+             "close_reason", "end_reason", "reject_reason", "answer_note", "reason",
+             "referred_by", "contract_ref", "emergency_name", "emergency_phone",
+             "health_notes", "disability_notes", "phone", "email", "address", "detail",
+             "title", "url", "heard_from"}
+# Tables an account owns through user_id, left out: stored form keys say nothing.
+NOT_OWNED = {"form_submissions", "volunteers"}
+# Handled one by one below: a household may have other members, an account's e-mail is
+# unique, and the audit log is the centre's own record of what was done.
+NOT_SCRUBBED = {"households", "users", "audit_log"}
+ANONYMOUS_FIRST_NAME = "Osoba"
+
+
+@dataclass
+class Subject:
+    kind: SubjectKind
+    record: object  # Person or Volunteer
+    sections: dict[str, list[dict]] = field(default_factory=dict)
+    ids: dict[str, list[int]] = field(default_factory=dict)  # table -> ids of rows found
+
+    @property
+    def name(self) -> str:
+        return self.record.full_name
+
+
+def subject_record(kind: SubjectKind, subject_id: int):
+    from volunteers.models import Volunteer
+
+    model = Person if SubjectKind(kind) == SubjectKind.PERSON else Volunteer
+    return db.session.get(model, subject_id)
+
+
+def _table(name: str) -> Table:
+    return db.metadata.tables[name]
+
+
+def _referring(table_name: str, column: str | None = None) -> list[tuple[Table, object]]:
+    """(table, its column) of every foreign key pointing at ``table_name`` (by ``column``)."""
+    found = []
+    for table in db.metadata.sorted_tables:
+        for key in table.foreign_keys:
+            if key.column.table.name == table_name and (column is None
+                                                       or key.parent.name == column):
+                found.append((table, key.parent))
+    return found
+
+
+def _rows(table: Table, column, ids: list[int]) -> list[dict]:
+    if not ids:
+        return []
+    result = db.session.execute(select(table).where(column.in_(ids)).order_by(table.c[
+        next(iter(table.primary_key.columns)).name]))
+    return [dict(row._mapping) for row in result]
+
+
+def gather(kind: SubjectKind, subject_id: int) -> Subject | None:
+    """The subject's own row and every row that refers to it (see the module's note)."""
+    record = subject_record(kind, subject_id)
+    if record is None:
+        return None
+    subject = Subject(SubjectKind(kind), record)
+    own = record.__table__
+    _add(subject, own.name, _rows(own, own.c.id, [record.id]))
+    for table, column in _referring(own.name):
+        _add(subject, table.name, _rows(table, column, [record.id]))
+    if subject.kind == SubjectKind.PERSON:
+        requests = subject.ids.get("help_requests", [])
+        _add(subject, "matches", _rows(_table("matches"), _table("matches").c.request_id,
+                                       requests))
+        if record.household_id:
+            households = _table("households")
+            _add(subject, "households", _rows(households, households.c.id,
+                                              [record.household_id]))
+    elif record.user_id:
+        users = _table("users")
+        _add(subject, "users", _rows(users, users.c.id, [record.user_id]))
+        for table, column in _referring("users", "user_id"):
+            if table.name not in NOT_OWNED:
+                _add(subject, table.name, _rows(table, column, [record.user_id]))
+    return subject
+
+
+def _add(subject: Subject, name: str, rows: list[dict]) -> None:
+    if rows:
+        subject.sections.setdefault(name, []).extend(rows)
+        subject.ids.setdefault(name, []).extend(row["id"] for row in rows if "id" in row)
+
+
+def _shown(value):
+    if isinstance(value, datetime):
+        return to_local(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return getattr(value, "value", value)
+
+
+def export_data(subject: Subject, centre: str) -> dict:
+    """What the subject receives (art. 15): their rows, without secrets, and the log of
+    what the centre's staff did with their record."""
+    sections = {name: [{column: _shown(value) for column, value in row.items()
+                        if column not in HIDDEN} for row in rows]
+                for name, rows in subject.sections.items()}
+    log = db.session.scalars(select(AuditLog).where(
+        AuditLog.entity == subject.kind.value, AuditLog.entity_id == subject.record.id)
+        .order_by(AuditLog.at))
+    sections["audit_log"] = [{"at": _shown(e.at), "action": e.action, "fields": e.fields}
+                             for e in log]
+    return {"controller": centre, "subject": subject.kind.value, "id": subject.record.id,
+            "exported_at": _shown(utcnow()), "sections": sections}
+
+
+def record_export(subject: Subject, actor, request_id: int, file_format: str) -> None:
+    audit(actor, AuditAction.EXPORT, subject.kind.value, subject.record.id,
+          detail=f"RODO request {request_id}: {file_format}")
+
+
+# Erasure ---------------------------------------------------------------------------------
+
+def erasure_blockers(subject: Subject, held_projects: dict[int, date | None]) -> list[str]:
+    """What must end before the subject can be anonymised; ``held_projects`` maps the
+    projects whose records are still kept to the day they may go (None: no period set)."""
+    from clubs.models import MemberStatus
+    from seniors.models import SeniorMember
+    from volunteers.models import MatchStatus
+
+    live = {MatchStatus.PROPOSED.value, MatchStatus.ACTIVE.value, MatchStatus.PAUSED.value}
+    blockers = []
+    if any(m["status"] in live for m in subject.sections.get("matches", [])):
+        blockers.append(_("A match is still proposed, active or paused: end it first."))
+    if any(m["status"] in (MemberStatus.ACTIVE.value, MemberStatus.WAITING.value)
+           for m in subject.sections.get("memberships", [])):
+        blockers.append(_("The person is still a member of a group or on its waiting list: "
+                          "end the membership first."))
+    if any(m["active"] for m in subject.sections.get(SeniorMember.__tablename__, [])):
+        blockers.append(_("The senior centre card is active: end the membership first."))
+    for row in subject.sections.get("project_participants", []):
+        if row["project_id"] in held_projects:
+            until = held_projects[row["project_id"]]
+            blockers.append(
+                _("The person took part in a project whose records are kept until %(day)s "
+                  "(RODO art. 17(3)(b)).", day=until.strftime("%d.%m.%Y")) if until else
+                _("The person took part in a project whose records are kept until a "
+                  "retention period for project records is set (RODO art. 17(3)(b))."))
+    return blockers
+
+
+def anonymise(subject: Subject, actor, why: str, held_projects: dict[int, date | None]):
+    """Erase the subject's personal data and keep the rows the counts are made of.
+    Refused with the blockers when something must end first."""
+    blockers = erasure_blockers(subject, held_projects)
+    if blockers:
+        raise DomainError(" ".join(blockers))
+    record, now = subject.record, utcnow()
+    for name, ids in subject.ids.items():
+        table = _table(name)
+        blank = dict.fromkeys(FREE_TEXT & set(table.c.keys()), "")
+        if blank and name not in NOT_SCRUBBED:
+            db.session.execute(update(table).where(table.c.id.in_(ids)).values(**blank))
+    _anonymise_record(record, now)
+    if subject.kind == SubjectKind.PERSON:
+        _anonymise_person_parts(subject, record)
+    else:
+        _anonymise_volunteer_parts(subject, record, now)
+    db.session.flush()
+    audit(actor, AuditAction.UPDATE, subject.kind.value, record.id, fields=["anonymised_at"],
+          detail=f"anonymised: {why}"[:500])
+
+
+def _anonymise_record(record, now: datetime) -> None:
+    db.session.refresh(record)  # the bulk updates above changed its row
+    record.first_name, record.last_name = ANONYMOUS_FIRST_NAME, f"#{record.id}"
+    if hasattr(record, "search_name"):
+        record.search_name = fold(record.full_name)
+    if record.birth_date:  # the year stays for the age groups of reports
+        record.birth_date = date(record.birth_date.year, 7, 1)
+    record.anonymised_at = now
+
+
+def _anonymise_person_parts(subject: Subject, person: Person) -> None:
+    from seniors.models import SeniorMember
+    from volunteers.models import HelpRequest, RequestStatus
+
+    household_id, person.household_id = person.household_id, None
+    if household_id:
+        others = db.session.scalar(select(Person.id).where(
+            Person.household_id == household_id, Person.id != person.id,
+            Person.anonymised_at.is_(None)).limit(1))
+        if others is None:
+            household = db.session.get(Household, household_id)
+            household.name = household.search_name = f"#{household.id}"
+            household.address = household.phone = household.notes = ""
+    for member in db.session.scalars(select(SeniorMember).where(
+            SeniorMember.person_id == person.id)):
+        member.card_number = f"X{member.id}"
+    for request in db.session.scalars(select(HelpRequest).where(
+            HelpRequest.person_id == person.id, HelpRequest.status != RequestStatus.CLOSED)):
+        request.status, request.closed_at = RequestStatus.CLOSED, utcnow()
+
+
+def _anonymise_volunteer_parts(subject: Subject, volunteer, now: datetime) -> None:
+    from cal.auth.models import UserToken
+    from cal.jobs.models import CalendarFeed, Notification, NotificationSettings
+    from volunteers.models import ComplianceRecord, VolunteerDocument, VolunteerStatus
+
+    volunteer.application_key = None
+    if volunteer.status != VolunteerStatus.LEFT:
+        volunteer.status, volunteer.left_at = VolunteerStatus.LEFT, now
+        volunteer.status_changed_at = now
+    for record in db.session.scalars(select(ComplianceRecord).where(
+            ComplianceRecord.volunteer_id == volunteer.id)):
+        record.result = None  # a register check's finding is criminal-record data (art. 10)
+    db.session.execute(update(VolunteerDocument).where(
+        VolunteerDocument.volunteer_id == volunteer.id).values(pdf=b""))
+    if volunteer.user_id:
+        user = db.session.get(User, volunteer.user_id)
+        user.full_name, user.email = volunteer.full_name, f"anonymised-{user.id}@invalid"
+        user.active, user.password_hash = False, hash_password(token_hex(16))
+        user.session_version += 1
+        for model in (UserToken, CalendarFeed, Notification, NotificationSettings):
+            for row in db.session.scalars(select(model).where(model.user_id == user.id)):
+                db.session.delete(row)
+
+
+# Requests --------------------------------------------------------------------------------
+
+ANSWER_MONTHS = 1  # art. 12(3): within a month of receipt...
+EXTENDED_MONTHS = 3  # ...extendable by two more months, with the reason told
+
+
+def open_request(subject: Subject, data: dict, actor) -> DataRequest:
+    """Log a request as received (on paper or in person, identity checked)."""
+    if data["received_on"] > local_today():
+        raise DomainError(_("The request cannot be received in the future."),
+                          field="received_on")
+    request = DataRequest(
+        subject_kind=subject.kind, subject_id=subject.record.id, subject_name=subject.name,
+        kind=RequestKind(data["kind"]), received_on=data["received_on"],
+        due_on=add_months(data["received_on"], ANSWER_MONTHS),
+        identity_check=data["identity_check"], details=data.get("details") or "",
+        created_by_id=getattr(actor, "id", None))
+    db.session.add(request)
+    db.session.flush()
+    audit(actor, AuditAction.CREATE, "data_request", request.id,
+          detail=f"{request.kind.value} {subject.kind.value} {subject.record.id}")
+    return request
+
+
+def extend_request(request: DataRequest, reason: str, actor) -> None:
+    if request.status != DataRequestStatus.OPEN:
+        raise DomainError(_("The request is closed."), field="reason")
+    if request.extension_reason:
+        raise DomainError(_("The deadline was extended already: three months from receipt "
+                            "is the longest the law allows."), field="reason")
+    request.extension_reason = reason
+    request.due_on = add_months(request.received_on, EXTENDED_MONTHS)
+    audit(actor, AuditAction.UPDATE, "data_request", request.id, fields=["due_on"])
+
+
+def close_request(request: DataRequest, status: DataRequestStatus, outcome: str, actor) -> None:
+    if request.status != DataRequestStatus.OPEN:
+        raise DomainError(_("The request is closed."), field="outcome")
+    request.status, request.outcome = DataRequestStatus(status), outcome
+    request.handled_at, request.handled_by_id = utcnow(), getattr(actor, "id", None)
+    audit(actor, AuditAction.UPDATE, "data_request", request.id, fields=["status"],
+          detail=request.status.value)
+
+
+def list_data_requests(limit: int = 200) -> list[DataRequest]:
+    """Open requests by deadline, then the handled ones, the latest first."""
+    return list(db.session.scalars(
+        select(DataRequest).options(selectinload(DataRequest.handled_by)).order_by(
+            (DataRequest.status != DataRequestStatus.OPEN), DataRequest.due_on,
+            DataRequest.handled_at.desc(), DataRequest.id.desc()).limit(limit)))
+
+
+def requests_due(today: date, within_days: int = 7) -> tuple[int, int]:
+    """(open requests overdue, open requests due within ``within_days``), in one query."""
+    overdue, soon = db.session.execute(
+        select(func.count().filter(DataRequest.due_on < today),
+               func.count().filter(DataRequest.due_on >= today))
+        .where(DataRequest.status == DataRequestStatus.OPEN,
+               DataRequest.due_on <= today + timedelta(days=within_days))).one()
+    return overdue, soon

@@ -1,0 +1,197 @@
+"""RODO pages of the administrator: data subjects' requests with their deadlines, the
+export and the erasure each request allows, and the retention periods."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from cal.core.access import Role, roles_required
+from cal.core.errors import DomainError
+from cal.core.forms import show_refusal
+from cal.core.http import found
+from cal.core.once import submit_once
+from cal.core.render import render_form, render_page
+from cal.core.timeutil import local_today
+from cal.core.urls import arg_id
+from cal.extensions import db
+from cal.people import retention, rodo
+from cal.people.forms import (
+    REQUEST_KIND_LABELS,
+    CloseRequestForm,
+    DataRequestForm,
+    EraseForm,
+    ExtendRequestForm,
+    retention_form,
+)
+from cal.people.models import DataRequest, RequestKind, SubjectKind
+from cal.people.views import bp
+
+
+@bp.get("/admin/rodo")
+@roles_required(Role.ADMIN)
+def data_requests():
+    return render_page("people/rodo_requests.html", requests=rodo.list_data_requests(),
+                       today=local_today(), kinds=REQUEST_KIND_LABELS)
+
+
+def _subject_from_args() -> rodo.Subject:
+    for kind in SubjectKind:
+        subject_id = arg_id(request.args.get(kind.value))
+        if subject_id:
+            return found(rodo.gather(kind, subject_id))
+    return found(None)
+
+
+@bp.route("/admin/rodo/new", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def data_request_new():
+    subject = _subject_from_args()
+    form = DataRequestForm()
+    if form.validate_on_submit():
+        def log() -> tuple[str, str]:
+            logged = rodo.open_request(subject, form.data, current_user)
+            return (url_for("people.data_request", request_id=logged.id),
+                    _("Request logged. Answer by %(day)s.",
+                      day=logged.due_on.strftime("%d.%m.%Y")))
+        try:
+            return submit_once(form.once_key.data, log)
+        except DomainError as error:
+            db.session.rollback()
+            show_refusal(form, error)
+    return render_form("people/rodo_request_new.html", form, subject=subject)
+
+
+def _page(logged: DataRequest, status: int = 200, **forms):
+    subject = rodo.gather(logged.subject_kind, logged.subject_id)
+    blockers = []
+    if subject and logged.kind == RequestKind.ERASURE and not subject.record.anonymised_at:
+        blockers = rodo.erasure_blockers(subject, _held())
+    context = {"extend_form": ExtendRequestForm(formdata=None),
+               "close_form": CloseRequestForm(formdata=None),
+               "erase_form": EraseForm(formdata=None), **forms}
+    return render_page("people/rodo_request.html", status=status, logged=logged,
+                       subject=subject, blockers=blockers, today=local_today(),
+                       kinds=REQUEST_KIND_LABELS, **context)
+
+
+def _held():
+    return retention.held_projects(local_today(), retention.periods())
+
+
+@bp.get("/admin/rodo/<int:request_id>")
+@roles_required(Role.ADMIN)
+def data_request(request_id: int):
+    return _page(found(db.session.get(DataRequest, request_id)))
+
+
+def _act(request_id: int, form_class, name: str, action):
+    """Check the form, run ``action(logged, form)``, commit; or the page with the errors."""
+    logged = found(db.session.get(DataRequest, request_id))
+    form = form_class()
+    if form.validate_on_submit():
+        try:
+            message = action(logged, form)
+        except DomainError as error:
+            db.session.rollback()
+            show_refusal(form, error)
+        else:
+            db.session.commit()
+            flash(message, "success")
+            return redirect(url_for("people.data_request", request_id=logged.id))
+    return _page(logged, status=422, **{name: form})
+
+
+@bp.post("/admin/rodo/<int:request_id>/extend")
+@roles_required(Role.ADMIN)
+def data_request_extend(request_id: int):
+    def extend(logged, form):
+        rodo.extend_request(logged, form.reason.data, current_user)
+        return _("Deadline extended to %(day)s. Tell the person why, within the first month.",
+                 day=logged.due_on.strftime("%d.%m.%Y"))
+    return _act(request_id, ExtendRequestForm, "extend_form", extend)
+
+
+@bp.post("/admin/rodo/<int:request_id>/close")
+@roles_required(Role.ADMIN)
+def data_request_close(request_id: int):
+    def close(logged, form):
+        rodo.close_request(logged, form.status.data, form.outcome.data, current_user)
+        return _("Request closed.")
+    return _act(request_id, CloseRequestForm, "close_form", close)
+
+
+@bp.post("/admin/rodo/<int:request_id>/erase")
+@roles_required(Role.ADMIN)
+def data_request_erase(request_id: int):
+    def erase(logged, form):
+        if logged.kind != RequestKind.ERASURE:
+            raise DomainError(_("Only a request for erasure allows it."), field="confirm")
+        subject = found(rodo.gather(logged.subject_kind, logged.subject_id))
+        if subject.record.anonymised_at:
+            raise DomainError(_("The data were anonymised already."), field="confirm")
+        rodo.anonymise(subject, current_user, f"RODO request {logged.id}", _held())
+        return _("The personal data were anonymised; the counts for reports stay.")
+    return _act(request_id, EraseForm, "erase_form", erase)
+
+
+@bp.get("/admin/rodo/<int:request_id>/export.json", defaults={"file_format": "json"})
+@bp.get("/admin/rodo/<int:request_id>/export.pdf", defaults={"file_format": "pdf"})
+@roles_required(Role.ADMIN)
+def data_request_export(request_id: int, file_format: str):
+    """Everything stored about the subject, as the request's answer; audited."""
+    logged = found(db.session.get(DataRequest, request_id))
+    subject = found(rodo.gather(logged.subject_kind, logged.subject_id))
+    data = rodo.export_data(subject, current_app.config["CENTRE_NAME"])
+    name = f"rodo-{logged.id}-{subject.kind.value}-{subject.record.id}.{file_format}"
+    if file_format == "json":
+        body, mimetype = json.dumps(data, ensure_ascii=False, indent=2), "application/json"
+    else:
+        from volunteers.documents import render_pdf
+
+        try:
+            body = render_pdf("rodo_export", data=data, logged=logged, labels=rodo_labels(),
+                              issued_on=local_today())
+        except DomainError as error:
+            flash(error.message, "error")
+            return redirect(url_for("people.data_request", request_id=logged.id))
+        mimetype = "application/pdf"
+    rodo.record_export(subject, current_user, logged.id, file_format)
+    db.session.commit()
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def rodo_labels():
+    from cal.people.rodo_labels import FIELDS, SECTIONS
+
+    return {"sections": SECTIONS, "fields": FIELDS}
+
+
+@bp.route("/admin/retention", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def retention_periods():
+    form = retention_form(retention.RecordType, retention.periods())
+    if form.validate_on_submit():
+        retention.set_periods({kind: form[kind.value].data for kind in retention.RecordType},
+                              current_user)
+        db.session.commit()
+        flash(_("Retention periods saved."), "success")
+        return redirect(url_for("people.retention_periods"))
+    return render_form("people/retention.html", form, types=retention.RECORD_TYPES,
+                       due=retention.due())
+
+
+@bp.post("/admin/retention/sweep")
+@roles_required(Role.ADMIN)
+def retention_sweep():
+    done = retention.sweep()
+    db.session.commit()
+    flash(ngettext("Sweep done: %(num)d record anonymised or deleted.",
+                   "Sweep done: %(num)d records anonymised or deleted.", sum(done.values())),
+          "success")
+    return redirect(url_for("people.retention_periods"))

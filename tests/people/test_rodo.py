@@ -1,0 +1,352 @@
+"""RODO: a subject's export (JSON and PDF) holds everything stored about them and no
+secret; the erasure anonymises and keeps the counts, refused while the law or a running
+engagement keeps the data; requests with their month; retention periods and the sweep."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from flask_babel import force_locale
+from sqlalchemy import func, select
+
+from cal.auth.models import User
+from cal.core.access import Role
+from cal.core.errors import DomainError
+from cal.core.timeutil import add_months, local_today, utcnow
+from cal.extensions import db
+from cal.jobs.models import Channel, Notification
+from cal.people import retention, rodo
+from cal.people.models import AuditLog, DataRequest, Person, SubjectKind
+from cal.people.rodo_labels import FIELDS, SECTIONS
+from cal.projects.models import (
+    Answer,
+    Area,
+    Education,
+    Funder,
+    LabourStatus,
+    Participant,
+    Project,
+    Sex,
+)
+from clubs import services as clubs
+from clubs.models import Mark
+from seniors.models import SeniorMember
+from tests.clubs.test_groups import make_group, todays_session
+from tests.factories import HouseholdFactory, PersonFactory, VolunteerFactory
+from tests.volunteers.test_needs import volunteer_account
+from volunteers.models import (
+    Activity,
+    EntryStatus,
+    HelpKind,
+    HelpRequest,
+    HourEntry,
+    Match,
+    MatchStatus,
+    Volunteer,
+    VolunteerStatus,
+)
+
+TODAY = local_today()
+
+
+@pytest.fixture(autouse=True)
+def in_english(app):
+    """The rules' words are checked in English (the catalog gives them in Polish)."""
+    with force_locale("en"):
+        yield
+
+
+KEPT_FOR_REPORTS = ("attendance", "attendance_changes", "memberships", "help_requests",
+                    "matches", "senior_members", "project_participants")
+
+
+def served_person(users) -> Person:
+    """A person with something in every part: a household with another member, a group
+    (ended, with a mark), a help request with a match, a senior card and a project."""
+    household = HouseholdFactory()
+    PersonFactory(household_id=household.id)
+    person = PersonFactory(first_name="Zofia", last_name="Kowalska", phone="600 100 200",
+                           email="zofia@example.pl", address="ul. Lipowa 5/2",
+                           household_id=household.id, health_notes="cukrzyca",
+                           birth_date=date(1950, 3, 14))
+    group = make_group(users)
+    membership = clubs.enrol(group, person, users[Role.COORDINATOR], TODAY)
+    clubs.set_mark(todays_session(group).id, person.id, Mark.PRESENT, users[Role.LEADER], TODAY)
+    clubs.end_membership(membership, "przeprowadzka", users[Role.COORDINATOR], TODAY)
+    request = HelpRequest(person_id=person.id, kind=HelpKind.SENIOR, starts_on=TODAY,
+                          goal="zakupy dla pani Zofii")
+    db.session.add(request)
+    db.session.flush()
+    db.session.add(Match(request_id=request.id, volunteer_id=VolunteerFactory().id,
+                         status=MatchStatus.ENDED, answer_note="chętnie"))
+    db.session.add(SeniorMember(person_id=person.id, card_number="S0001", joined_on=TODAY,
+                                emergency_name="Jan Kowalski", emergency_phone="600 200 300",
+                                health_notes="rozrusznik", active=False))
+    project = Project(name="Aktywni razem", funder=Funder.EU, starts_on=date(2020, 1, 1),
+                      ends_on=date(2021, 12, 31))
+    db.session.add(project)
+    db.session.flush()
+    db.session.add(Participant(
+        project_id=project.id, person_id=person.id, sex=Sex.FEMALE, started_on=date(2020, 2, 1),
+        education=Education.ISCED_0_2, labour_status=LabourStatus.INACTIVE,
+        disability=Answer.NO, foreign_background=Answer.NO, third_country=Answer.NO,
+        minority=Answer.NO, homeless=Answer.NO, area=Area.URBAN))
+    db.session.flush()
+    return person
+
+
+def project_kept_for(months: int | None, actor) -> None:
+    retention.set_periods({retention.RecordType.PROJECT: months}, actor)
+
+
+def test_the_export_holds_every_part_of_a_person_and_no_secret(users):
+    person = served_person(users)
+    subject = rodo.gather(SubjectKind.PERSON, person.id)
+    data = rodo.export_data(subject, "OPS")
+    sections = data["sections"]
+    assert set(KEPT_FOR_REPORTS) | {"persons", "households", "audit_log"} <= set(sections)
+    assert sections["persons"][0]["health_notes"] == "cukrzyca"
+    assert sections["senior_members"][0]["emergency_name"] == "Jan Kowalski"
+    assert sections["matches"][0]["answer_note"] == "chętnie"
+    every_key = {key for rows in sections.values() for row in rows for key in row}
+    assert not every_key & rodo.HIDDEN
+    json.dumps(data)  # the download is this, as JSON
+
+
+def test_every_part_and_field_of_an_export_has_its_words_for_the_pdf(app):
+    """A table added later with a key to a person, a volunteer or an account is exported
+    by itself; this fails until its heading and field names are written."""
+    parts = {"persons", "volunteers", "households", "users", "matches", "audit_log"}
+    parts |= {t.name for t, _ in rodo._referring("persons")}
+    parts |= {t.name for t, _ in rodo._referring("volunteers")}
+    parts |= {t.name for t, _ in rodo._referring("users", "user_id")} - rodo.NOT_OWNED
+    assert parts - set(SECTIONS) == set()
+    columns = {c for name in parts for c in db.metadata.tables[name].columns.keys()}
+    assert columns - rodo.HIDDEN - set(FIELDS) == set()
+
+
+def test_the_erasure_empties_the_personal_fields_and_keeps_the_counts(users):
+    person = served_person(users)
+    project_kept_for(12, users[Role.ADMIN])  # the project ended in 2021: nothing keeps it
+    household_id = person.household_id
+    before = {name: len(rows) for name, rows in
+              rodo.gather(SubjectKind.PERSON, person.id).sections.items()}
+    subject = rodo.gather(SubjectKind.PERSON, person.id)
+    rodo.anonymise(subject, users[Role.ADMIN], "test", retention.held_projects(TODAY,
+                                                                               retention.periods()))
+    db.session.commit()
+    person = db.session.get(Person, person.id)
+    assert (person.first_name, person.last_name) == ("Osoba", f"#{person.id}")
+    assert (person.phone, person.email, person.address, person.health_notes) == ("",) * 4
+    assert person.birth_date == date(1950, 7, 1) and person.anonymised_at is not None
+    assert person.household_id is None
+    member = db.session.scalar(select(SeniorMember))
+    assert (member.emergency_name, member.health_notes, member.card_number) == (
+        "", "", f"X{member.id}")
+    assert db.session.scalar(select(HelpRequest.goal)) == ""
+    after = rodo.gather(SubjectKind.PERSON, person.id).sections
+    assert all(len(after[name]) == before[name] for name in KEPT_FOR_REPORTS)
+    others = db.session.scalar(select(func.count()).select_from(Person).where(
+        Person.household_id == household_id))
+    assert others == 1  # the other member stays in the household, untouched
+    logged = db.session.scalar(select(AuditLog).where(AuditLog.entity == "person",
+                                                      AuditLog.entity_id == person.id,
+                                                      AuditLog.fields == "anonymised_at"))
+    assert logged.detail == "anonymised: test"
+
+
+def test_the_erasure_is_refused_while_a_project_keeps_the_records(users):
+    person = served_person(users)
+    subject = rodo.gather(SubjectKind.PERSON, person.id)
+    held = retention.held_projects(TODAY, retention.periods())  # no period set: kept
+    with pytest.raises(DomainError, match="until a retention period"):
+        rodo.anonymise(subject, users[Role.ADMIN], "test", held)
+    project_kept_for(12 * 10, users[Role.ADMIN])  # ten years from the end of 2021
+    held = retention.held_projects(TODAY, retention.periods())
+    with pytest.raises(DomainError, match="31.12.2031"):
+        rodo.anonymise(subject, users[Role.ADMIN], "test", held)
+    assert db.session.get(Person, person.id).anonymised_at is None
+
+
+def test_the_erasure_is_refused_while_the_person_is_in_a_group(users):
+    person = PersonFactory()
+    clubs.enrol(make_group(users), person, users[Role.COORDINATOR], TODAY)
+    with pytest.raises(DomainError, match="member of a group"):
+        rodo.anonymise(rodo.gather(SubjectKind.PERSON, person.id), users[Role.ADMIN], "t", {})
+
+
+def volunteer_with_a_past(users) -> Volunteer:
+    volunteer = VolunteerFactory(email="ola@example.pl", phone="600 300 400",
+                                 notes="zna migowy", birth_date=date(1990, 5, 5))
+    user = volunteer_account(volunteer, "ola@example.pl")
+    db.session.add(HourEntry(volunteer_id=volunteer.id, key="k1", activity=Activity.EVENT,
+                             worked_on=TODAY, minutes=90, note="u pani Zofii",
+                             status=EntryStatus.APPROVED))
+    db.session.add(Notification(user_id=user.id, channel=Channel.INAPP, kind="t",
+                                subject="x", title="Propozycja", dedup_key="d1"))
+    db.session.flush()
+    return volunteer
+
+
+def test_a_volunteer_erased_keeps_the_hours_and_loses_the_account(users, client):
+    volunteer = volunteer_with_a_past(users)
+    user_id = volunteer.user_id
+    rodo.anonymise(rodo.gather(SubjectKind.VOLUNTEER, volunteer.id), users[Role.ADMIN], "t", {})
+    db.session.commit()
+    volunteer = db.session.get(Volunteer, volunteer.id)
+    assert (volunteer.email, volunteer.phone, volunteer.notes) == ("", "", "")
+    assert volunteer.status == VolunteerStatus.LEFT and volunteer.birth_date == date(1990, 7, 1)
+    entry = db.session.scalar(select(HourEntry))
+    assert (entry.minutes, entry.note) == (90, "")
+    user = db.session.get(User, user_id)
+    assert not user.active and user.email.endswith("@invalid")
+    assert db.session.scalar(select(func.count()).select_from(Notification)) == 0
+    signed_in = client.post("/login", data={"email": "ola@example.pl", "password": "x"})
+    assert signed_in.status_code in (200, 422) and "/logout" not in signed_in.text
+
+
+def test_the_erasure_waits_for_the_volunteers_matches_to_end(users):
+    volunteer = VolunteerFactory()
+    request = HelpRequest(person_id=PersonFactory().id, kind=HelpKind.SENIOR, starts_on=TODAY)
+    db.session.add(request)
+    db.session.flush()
+    db.session.add(Match(request_id=request.id, volunteer_id=volunteer.id,
+                         status=MatchStatus.ACTIVE))
+    db.session.flush()
+    with pytest.raises(DomainError, match="match"):
+        rodo.anonymise(rodo.gather(SubjectKind.VOLUNTEER, volunteer.id), users[Role.ADMIN],
+                       "t", {})
+
+
+def test_a_request_is_due_a_month_after_receipt_and_may_be_extended_once(users):
+    subject = rodo.gather(SubjectKind.PERSON, PersonFactory().id)
+    admin = users[Role.ADMIN]
+    logged = rodo.open_request(subject, {"kind": "access", "received_on": date(2026, 1, 31),
+                                         "identity_check": "dowód osobisty"}, admin)
+    assert logged.due_on == date(2026, 2, 28)
+    rodo.extend_request(logged, "wiele wniosków", admin)
+    assert logged.due_on == date(2026, 4, 30)
+    with pytest.raises(DomainError, match="extended already"):
+        rodo.extend_request(logged, "jeszcze", admin)
+    rodo.close_request(logged, "done", "wysłano pocztą", admin)
+    with pytest.raises(DomainError, match="closed"):
+        rodo.close_request(logged, "done", "znowu", admin)
+    with pytest.raises(DomainError, match="future"):
+        rodo.open_request(subject, {"kind": "access", "received_on": TODAY + timedelta(1),
+                                    "identity_check": "dowód"}, admin)
+    assert rodo.requests_due(date(2026, 4, 25)) == (0, 0)  # closed: nothing due
+
+
+def test_overdue_and_soon_due_requests_are_counted(users):
+    subject = rodo.gather(SubjectKind.PERSON, PersonFactory().id)
+    for received in (add_months(TODAY, -2), add_months(TODAY, -1) + timedelta(3), TODAY):
+        rodo.open_request(subject, {"kind": "erasure", "received_on": received,
+                                    "identity_check": "dowód"}, users[Role.ADMIN])
+    assert rodo.requests_due(TODAY) == (1, 1)
+
+
+def test_the_administrator_handles_a_request_from_the_persons_page(client_as, users):
+    person = served_person(users)
+    project_kept_for(12, users[Role.ADMIN])
+    db.session.commit()
+    admin = client_as(Role.ADMIN)
+    assert f"/admin/rodo/new?person={person.id}" in admin.get(f"/people/{person.id}").text
+    assert "/admin/rodo/new" not in client_as(Role.COORDINATOR).get(f"/people/{person.id}").text
+    form = admin.get(f"/admin/rodo/new?person={person.id}").text
+    key = form.split('name="once_key" type="hidden" value="')[1].split('"')[0]
+    refused = admin.post(f"/admin/rodo/new?person={person.id}", data={
+        "once_key": key, "kind": "erasure", "received_on": TODAY.isoformat()})
+    assert refused.status_code == 422 and "Zofia Kowalska" in refused.text
+    sent = admin.post(f"/admin/rodo/new?person={person.id}", data={
+        "once_key": key, "kind": "erasure", "received_on": TODAY.isoformat(),
+        "identity_check": "dowód osobisty okazany w sekretariacie"})
+    assert sent.status_code == 302
+    logged = db.session.scalar(select(DataRequest))
+    assert logged.due_on == add_months(TODAY, 1) and logged.subject_name == "Zofia Kowalska"
+    exported = admin.get(f"/admin/rodo/{logged.id}/export.json")
+    assert exported.status_code == 200 and "attachment" in exported.headers[
+        "Content-Disposition"]
+    assert exported.json["sections"]["persons"][0]["health_notes"] == "cukrzyca"
+    pdf = admin.get(f"/admin/rodo/{logged.id}/export.pdf")
+    assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    exports = db.session.scalars(select(AuditLog.detail).where(
+        AuditLog.action == "export", AuditLog.entity == "person")).all()
+    assert exports == [f"RODO request {logged.id}: json", f"RODO request {logged.id}: pdf"]
+    unconfirmed = admin.post(f"/admin/rodo/{logged.id}/erase", data={})
+    assert unconfirmed.status_code == 422
+    assert db.session.get(Person, person.id).anonymised_at is None
+    erased = admin.post(f"/admin/rodo/{logged.id}/erase", data={"confirm": "y"})
+    assert erased.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Person, person.id).first_name == "Osoba"
+    closed = admin.post(f"/admin/rodo/{logged.id}/close", data={
+        "status": "done", "outcome": "Odpowiedź wysłana listem poleconym."})
+    assert closed.status_code == 302
+    page = admin.get("/admin/rodo").text
+    assert "Zofia Kowalska" in page  # the request keeps the name it came with
+
+
+def test_the_erase_button_shows_what_must_end_first(client_as, users):
+    person = PersonFactory()
+    clubs.enrol(make_group(users), person, users[Role.COORDINATOR], TODAY)
+    logged = rodo.open_request(rodo.gather(SubjectKind.PERSON, person.id), {
+        "kind": "erasure", "received_on": TODAY, "identity_check": "dowód"}, users[Role.ADMIN])
+    db.session.commit()
+    page = client_as(Role.ADMIN).get(f"/admin/rodo/{logged.id}")
+    assert "członkiem grupy" in page.text and "/erase" not in page.text
+
+
+def test_the_sweep_anonymises_what_has_passed_its_period_and_nothing_else(users):
+    admin = users[Role.ADMIN]
+    long_gone = VolunteerFactory(status=VolunteerStatus.LEFT,
+                                 left_at=utcnow() - timedelta(days=31 * 61))
+    recently_gone = VolunteerFactory(status=VolunteerStatus.LEFT,
+                                     left_at=utcnow() - timedelta(days=30 * 59))
+    still_here = VolunteerFactory(status=VolunteerStatus.ACTIVE)
+    old = utcnow() - timedelta(days=31 * 121)
+    forgotten = PersonFactory(created_at=old, updated_at=old)
+    remembered = PersonFactory(created_at=old, updated_at=old)
+    group = make_group(users)
+    clubs.enrol(group, remembered, users[Role.COORDINATOR], TODAY)
+    db.session.add(Notification(user_id=admin.id, channel=Channel.INAPP, kind="t",
+                                subject="x", title="t", dedup_key="old",
+                                sent_at=utcnow() - timedelta(days=400)))
+    db.session.flush()
+    assert retention.sweep() == dict.fromkeys(retention.RecordType, 0)  # no period set
+    retention.set_periods({retention.RecordType.VOLUNTEER: 60, retention.RecordType.PERSON: 120,
+                           retention.RecordType.NOTIFICATION: 12}, admin)
+    assert retention.due()[retention.RecordType.VOLUNTEER] == 1
+    done = retention.sweep()
+    db.session.commit()
+    assert (done[retention.RecordType.VOLUNTEER], done[retention.RecordType.PERSON],
+            done[retention.RecordType.NOTIFICATION]) == (1, 1, 1)
+    anonymised = {v.id for v in db.session.scalars(select(Volunteer).where(
+        Volunteer.anonymised_at.is_not(None)))}
+    assert anonymised == {long_gone.id} and recently_gone.id not in anonymised
+    assert db.session.get(Volunteer, still_here.id).anonymised_at is None
+    assert db.session.get(Person, forgotten.id).anonymised_at is not None
+    assert db.session.get(Person, remembered.id).anonymised_at is None
+    assert retention.sweep() == dict.fromkeys(retention.RecordType, 0)  # done once
+
+
+def test_the_scheduled_run_sweeps(users):
+    from cal.jobs import reminders
+
+    VolunteerFactory(status=VolunteerStatus.LEFT, left_at=utcnow() - timedelta(days=400))
+    retention.set_periods({retention.RecordType.VOLUNTEER: 12}, users[Role.ADMIN])
+    db.session.commit()
+    assert reminders.run(inline=True)["retention"] == 1
+
+
+def test_periods_are_set_on_their_page_and_a_bad_one_is_explained(client_as, users):
+    admin = client_as(Role.ADMIN)
+    refused = admin.post("/admin/retention", data={"volunteer": "-3", "person": "abc"})
+    assert refused.status_code == 422
+    saved = admin.post("/admin/retention", data={"volunteer": "60", "person": ""})
+    assert saved.status_code == 302
+    assert retention.periods()[retention.RecordType.VOLUNTEER] == 60
+    assert retention.periods()[retention.RecordType.PERSON] is None
+    swept = admin.post("/admin/retention/sweep")
+    assert swept.status_code == 302
