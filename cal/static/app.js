@@ -201,3 +201,53 @@
   document.addEventListener("DOMContentLoaded", function () { resetLater(document); });
   document.addEventListener("htmx:load", function (event) { resetLater(event.detail.elt); });
 })();
+
+/* Attendance taps on a bad network. Inside an element marked data-unsaved (the
+   session's attendance list), a tap whose request gets no answer (no network, no
+   answer in time) or a server error (5xx) swaps nothing in: the button stays as it
+   was, with the same mark to send, and a note beside it (role="alert", the text of
+   data-unsaved) says it was not saved, so one more tap sends it again. A tap refused
+   by the rules (409) is answered with its own button and swapped as usual. */
+(function () {
+  "use strict";
+  function scope(elt) {
+    return elt && elt.closest ? elt.closest("[data-unsaved]") : null;
+  }
+  function noteId(elt) { return (elt.id || "tap") + "-unsaved"; }
+  function clear(elt) {
+    var note = document.getElementById(noteId(elt));
+    if (note !== null) { note.remove(); }
+    elt.classList.remove("unsaved");
+    if (elt.getAttribute("aria-describedby") === noteId(elt)) {
+      elt.removeAttribute("aria-describedby");
+    }
+  }
+  function requester(event) {  // htmx names the target as elt of the swap's events
+    var config = event.detail.requestConfig;
+    return config && config.elt ? config.elt : event.detail.elt;
+  }
+  function notSaved(event) {
+    var elt = requester(event);
+    var where = scope(elt);
+    if (where === null || !elt.isConnected) { return; }
+    clear(elt);
+    var note = document.createElement("p");
+    note.id = noteId(elt);
+    note.className = "flash flash-error unsaved-note";
+    note.setAttribute("role", "alert");
+    note.textContent = where.getAttribute("data-unsaved");
+    elt.classList.add("unsaved");
+    elt.setAttribute("aria-describedby", note.id);
+    elt.after(note);
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (scope(requester(event)) !== null) { clear(requester(event)); }
+  });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (scope(requester(event)) === null || event.detail.xhr.status < 500) { return; }
+    event.detail.shouldSwap = false;  // not the error page in place of the button
+    notSaved(event);
+  });
+  document.addEventListener("htmx:sendError", notSaved);
+  document.addEventListener("htmx:timeout", notSaved);
+})();

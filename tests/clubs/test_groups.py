@@ -166,6 +166,23 @@ def test_a_refused_tap_says_it_was_not_saved(client_as, users):
     assert db.session.scalar(select(func.count()).select_from(Attendance)) == 0
 
 
+def test_everyone_else_present_refused_answers_the_list_with_the_reason(client_as, users):
+    group = make_group(users)
+    members(group, users, 2)
+    session = todays_session(group)
+    db.session.commit()
+    client = client_as(Role.LEADER)
+    assert 'id="all-present"' in client.get(f"/clubs/sessions/{session.id}").text
+    services.cancel_session(session, "choroba prowadzącej", users[Role.COORDINATOR], TODAY)
+    db.session.commit()  # meanwhile, on another device
+    refused = client.post(f"/clubs/sessions/{session.id}/all-present",
+                          headers={"HX-Request": "true", "HX-Target": "attendance"})
+    assert refused.status_code == 422 and "<html" not in refused.text
+    assert 'class="flash flash-error" role="alert"' in refused.text  # the reason, in the list
+    assert 'class="attendance"' in refused.text and 'id="all-present"' not in refused.text
+    assert db.session.scalar(select(func.count()).select_from(Attendance)) == 0
+
+
 @pytest.mark.parametrize("size", [1, 30])
 def test_the_session_page_keeps_to_the_query_budget(client_as, users, count_queries, size):
     group = make_group(users, capacity=40)
