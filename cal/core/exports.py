@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from datetime import date, datetime
 
@@ -31,8 +32,16 @@ def xlsx_bytes(rows: Iterable[Iterable], title: str) -> bytes:
     return out.getvalue()
 
 
+# Control characters other than tab and line breaks: no XLSX cell may hold them (openpyxl
+# refuses the whole file), and no spreadsheet shows them.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _safe(value):
-    """A text cell never starts a formula when the file is opened (CSV injection)."""
+    """A text cell never starts a formula when the file is opened (CSV injection), and
+    holds no control character."""
+    if isinstance(value, str):
+        value = CONTROL.sub("", value)
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     if isinstance(value, (date, datetime)):

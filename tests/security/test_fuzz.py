@@ -10,7 +10,8 @@ import os
 import re
 from collections import deque
 from html.parser import HTMLParser
-from urllib.parse import urljoin, urlsplit
+from pathlib import Path
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -58,8 +59,10 @@ class Forms(HTMLParser):
             self._open = None
 
 
-def _discover(client) -> dict[tuple[str, str], set[str]]:
-    """(method, path) of every form reachable from the start page, and its fields."""
+def _discover(client, pages: dict[str, set[str]] | None = None
+              ) -> dict[tuple[str, str], set[str]]:
+    """(method, path) of every form reachable from the start page, and its fields; the
+    pages reached (path -> names of their query) are put in ``pages``."""
     forms: dict[tuple[str, str], set[str]] = {}
     seen, queue = set(), deque(["/"])
     while queue and len(seen) < 150:
@@ -68,6 +71,9 @@ def _discover(client) -> dict[tuple[str, str], set[str]]:
             continue
         seen.add(path)
         answer = client.get(path)
+        if answer.status_code == 200 and pages is not None:
+            target = urlsplit(path)
+            pages.setdefault(target.path, set()).update(parse_qs(target.query))
         if answer.status_code != 200 or "text/html" not in answer.content_type:
             continue
         page = answer.get_data(as_text=True)
@@ -94,23 +100,44 @@ def town(database_url):
         return {u.email: u.id for u in db.session.scalars(select(User))}
 
     with shared_app(database_url, demo_town) as (app, ids):
-        yield app, ids, _forms(app, ids)
+        yield app, ids, *_forms(app, ids)
 
 
-def _forms(app, ids: dict[str, int]) -> dict[str, list]:
+def _forms(app, ids: dict[str, int]) -> tuple[dict[str, list], dict[str, list]]:
+    """Per account: the forms it reaches first, and the pages (every GET route, with the
+    names of its query) it reaches first; one of each per route."""
     routes = app.url_map.bind("localhost")
     forms: dict[str, list] = {email: [] for email in ACCOUNTS}
+    pages: dict[str, list] = {email: [] for email in ACCOUNTS}
     taken = set()
     for email in ACCOUNTS:
-        for (method, path), names in sorted(_discover(client_of(app, ids[email])).items()):
-            try:
-                rule = routes.match(path, method=method.upper(), return_rule=True)[0].rule
-            except Exception:  # noqa: BLE001 (a form to nowhere is for the crawl to find)
-                continue
-            if (method, rule) not in taken:
+        reached: dict[str, set[str]] = {}
+        found = _discover(client_of(app, ids[email]), reached)
+        for (method, path), names in sorted(found.items()):
+            rule = _rule(routes, path, method)
+            if rule and (method, rule) not in taken:
                 taken.add((method, rule))
                 forms[email].append((method, path, sorted(names)))
-    return forms
+        for path, names in sorted(reached.items()):
+            rule = _rule(routes, path, "get")
+            if rule and ("page", rule) not in taken:
+                taken.add(("page", rule))
+                pages[email].append((path, sorted(names | QUERY_NAMES)))
+    return forms, pages
+
+
+def _rule(routes, path: str, method: str) -> str | None:
+    try:
+        return routes.match(path, method=method.upper(), return_rule=True)[0].rule
+    except Exception:  # noqa: BLE001 (a link to nowhere is for the crawl to find)
+        return None
+
+
+# Every query name the code reads (request.args / request.values), sent to every page.
+QUERY_NAMES = {name for source in Path(__file__).parents[2].glob("*/**/*.py")
+               if ".venv" not in source.parts and "tests" not in source.parts
+               for name in re.findall(r'request\.(?:args|values)(?:\.get\(|\[)"(\w+)"',
+                                      source.read_text(encoding="utf-8"))}
 
 
 # Known troublemakers: each is also sent in every field of every form at once, before the
@@ -129,10 +156,12 @@ BAD = st.one_of(
 DERANDOMIZE = os.environ.get("CI") == "true"
 
 
-def test_the_walk_finds_the_forms_of_every_role(town):
-    _app, _ids, forms = town
+def test_the_walk_finds_the_forms_and_pages_of_every_role(town):
+    _app, _ids, forms, pages = town
     assert sum(len(found) for found in forms.values()) >= 40
-    assert all(forms[email] for email in ACCOUNTS)
+    assert sum(len(found) for found in pages.values()) >= 50
+    assert all(forms[email] and pages[email] for email in ACCOUNTS)
+    assert {"q", "page", "month", "status"} <= QUERY_NAMES
 
 
 def _fuzz(app, client, method: str, path: str, names: list[str]) -> None:
@@ -168,12 +197,49 @@ def _fuzz(app, client, method: str, path: str, names: list[str]) -> None:
 
 @pytest.mark.parametrize("email", ACCOUNTS)
 def test_generated_input_never_breaks_a_form(town, email):
-    app, ids, forms = town
+    app, ids, forms, _pages = town
     client = client_of(app, ids[email])
     broken = []
     for method, path, names in forms[email]:
         try:
             _fuzz(app, client, method, path, names)
         except Exception as error:  # noqa: BLE001 (every form is tried; all failures told)
-            broken.append(f"{method.upper()} {path}: {str(error).splitlines()[0]}")
+            broken.append(f"{method.upper()} {path}: {error!r}"[:600])
+    assert broken == [], "\n".join(broken)
+
+
+HTMX = {"HX-Request": "true", "HX-Target": "main"}
+
+
+def _fuzz_page(client, path: str, names: list[str]) -> None:
+    """The troublemakers, then generated queries, to one page; raises on the first 5xx."""
+    def send(data, htmx=False):
+        answer = client.get(path, query_string=data, headers=HTMX if htmx else {})
+        status = answer.status_code
+        answer.close()
+        assert status < 500, f"{status} from GET {path}?{data}"
+
+    @settings(max_examples=max(EXAMPLES // 5, 10), deadline=None, database=None,
+              derandomize=DERANDOMIZE, suppress_health_check=list(HealthCheck))
+    @given(st.fixed_dictionaries({}, optional={name: BAD for name in names}), st.booleans())
+    def generated(data, htmx):
+        send(data, htmx)
+
+    for edge in EDGES:
+        send(dict.fromkeys(names, edge), htmx=bool(len(edge) % 2))
+    generated()
+
+
+@pytest.mark.parametrize("email", ACCOUNTS)
+def test_generated_queries_never_break_a_page_or_its_fragment(town, email):
+    """Every page reached (htmx fragments and downloads too) with the known troublemakers
+    and generated values in every query name the code reads, half as htmx requests."""
+    app, ids, _forms, pages = town
+    client = client_of(app, ids[email])
+    broken = []
+    for path, names in pages[email]:
+        try:
+            _fuzz_page(client, path, names)
+        except Exception as error:  # noqa: BLE001 (every page is tried; all failures told)
+            broken.append(f"GET {path}: {error!r}"[:600])
     assert broken == [], "\n".join(broken)
