@@ -98,6 +98,8 @@ def member_edit(member_id: int):
         db.session.commit()
         flash(_("Changes saved."), "success")
         return redirect(url_for("seniors.member_detail", member_id=member.id))
+    if request.method == "GET" and services.read_health_notes(member, current_user):
+        db.session.commit()  # the form shows the notes: an audited read
     return render_form("seniors/member_form.html", form, person=member.person, member=member)
 
 
