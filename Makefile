@@ -6,7 +6,7 @@ PORT ?= 5000
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 export FLASK_APP := wsgi
 
-.PHONY: run test bench bench-tools lint translations translations-compile e2e-tools clean
+.PHONY: run test fuzz bench bench-tools lint translations translations-compile e2e-tools clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,14 @@ test: $(VENV)/.installed-dev translations-compile e2e-tools lint
 	else \
 		echo "PostgreSQL is not reachable at $(PG_URL): the PostgreSQL run is skipped (never in CI)."; \
 	fi
+
+## The fuzzing at full depth: 500 generated inputs to every form and every page reached
+## (as a page and as an htmx fragment), by every role, on SQLite and PostgreSQL.
+FUZZ_ENV = FUZZ_EXAMPLES=500 FUZZ_PAGE_EXAMPLES=500
+fuzz: $(VENV)/.installed-dev translations-compile
+	$(FUZZ_ENV) $(BIN)/pytest -p no:cacheprovider tests/security/test_fuzz.py
+	$(FUZZ_ENV) TEST_DATABASE_URL="$(PG_URL)" $(BIN)/pytest -p no:cacheprovider \
+		tests/security/test_fuzz.py
 
 ## Benchmarks at the size of a large town (README, Performance), on SQLite and PostgreSQL.
 ## wrk drives the pages (Debian's package; installed when missing).
