@@ -142,7 +142,8 @@ class ProfileFields(FlaskForm):
     lived_abroad = BooleanField(_l("In the last 20 years I lived in a country other than Poland"))
 
     def validate_grade_to(self, field):
-        if self.grade_from.data and field.data and int(field.data) < int(self.grade_from.data):
+        grades = (self.grade_from.data, field.data)  # each checked against its choices
+        if all(str(g or "").isdigit() for g in grades) and int(grades[1]) < int(grades[0]):
             raise ValidationError(_l("The last grade cannot be lower than the first."))
 
     def validate_subjects(self, field):

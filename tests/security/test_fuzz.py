@@ -6,9 +6,10 @@ negative and huge numbers, bad dates. No answer may be a server error, and a ref
 
 from __future__ import annotations
 
+import json
 import os
 import re
-from collections import deque
+from collections import Counter, deque
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -17,8 +18,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
+from werkzeug.routing import IntegerConverter
 
 from cal.auth.models import User
+from cal.core.access import Role, policy_of
 from cal.core.demo import seed_demo
 from cal.extensions import db
 from tests.conftest import client_of, row_count, shared_app
@@ -32,7 +35,9 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES")
 # most of their query; a fifth of the forms' count in `make test`, as many in `make fuzz`.
 PAGE_EXAMPLES = int(os.environ.get("FUZZ_PAGE_EXAMPLES") or max(EXAMPLES // 5, 10))
 ACCOUNTS = ["koordynator@cal.local", "lider@cal.local", "wolontariusz@cal.local",
-            "projekty@cal.local", "admin@cal.local"]
+            "projekty@cal.local", "admin@cal.local", ANONYMOUS := "anonymous"]
+# Where a visitor's walk starts: the public pages (the start page sends them to log in).
+PUBLIC_STARTS = ["/login", "/volunteers/apply", "/password/forgot"]
 # Forms that end the session the fuzzing runs in, or need a file.
 SKIPPED = {"/logout"}
 HREF = re.compile(r'href="([^"#]+)"')
@@ -47,6 +52,15 @@ class Forms(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if tag != "form" and self._open is None and ("hx-post" in attrs or "hx-get" in attrs):
+            # An htmx element outside a form (an attendance tap, a search box): its own
+            # name and the names of its hx-vals are what it sends.
+            method = "post" if "hx-post" in attrs else "get"
+            action = attrs.get(f"hx-{method}", "").replace("&amp;", "&")
+            names = set(json.loads(attrs.get("hx-vals") or "{}"))
+            names |= {attrs["name"]} if attrs.get("name") else set()
+            self.found.append((method, urljoin(self.page, action), names))
+            return
         if tag == "form":
             action = attrs.get("hx-post") or attrs.get("action") or attrs.get("hx-get") or ""
             method = "post" if "hx-post" in attrs else (attrs.get("method") or "get").lower()
@@ -61,17 +75,20 @@ class Forms(HTMLParser):
             self._open = None
 
 
-def _discover(client, pages: dict[str, set[str]] | None = None
+def _discover(client, pages: dict[str, set[str]] | None = None, starts=("/",)
               ) -> dict[tuple[str, str], set[str]]:
     """(method, path) of every form reachable from the start page, and its fields; the
     pages reached (path -> names of their query) are put in ``pages``."""
     forms: dict[tuple[str, str], set[str]] = {}
-    seen, queue = set(), deque(["/"])
-    while queue and len(seen) < 150:
+    seen, queue = set(), deque(starts)
+    per_route: Counter[str] = Counter()  # two of each route: every route, not every row
+    while queue:
         path = queue.popleft()
-        if path in seen:
+        route = re.sub(r"\d+", "<id>", path)
+        if path in seen or per_route[route] >= 2:
             continue
         seen.add(path)
+        per_route[route] += 1
         answer = client.get(path)
         if answer.status_code == 200 and pages is not None:
             target = urlsplit(path)
@@ -99,7 +116,9 @@ def town(database_url):
     list is one form)."""
     def demo_town() -> dict[str, int]:
         seed_demo(persons=60, volunteers=30)
-        return {u.email: u.id for u in db.session.scalars(select(User))}
+        users = list(db.session.scalars(select(User)))
+        return {**{u.email: u.id for u in users},
+                "roles": {u.email: u.role.value for u in users}}
 
     with shared_app(database_url, demo_town) as (app, ids):
         yield app, ids, *_forms(app, ids)
@@ -114,7 +133,8 @@ def _forms(app, ids: dict[str, int]) -> tuple[dict[str, list], dict[str, list]]:
     taken = set()
     for email in ACCOUNTS:
         reached: dict[str, set[str]] = {}
-        found = _discover(client_of(app, ids[email]), reached)
+        found = _discover(client_of(app, ids.get(email)), reached,
+                          PUBLIC_STARTS if email == ANONYMOUS else ("/",))
         for (method, path), names in sorted(found.items()):
             rule = _rule(routes, path, method)
             if rule and (method, rule) not in taken:
@@ -200,7 +220,7 @@ def _fuzz(app, client, method: str, path: str, names: list[str]) -> None:
 @pytest.mark.parametrize("email", ACCOUNTS)
 def test_generated_input_never_breaks_a_form(town, email):
     app, ids, forms, _pages = town
-    client = client_of(app, ids[email])
+    client = client_of(app, ids.get(email))
     broken = []
     for method, path, names in forms[email]:
         try:
@@ -237,11 +257,67 @@ def test_generated_queries_never_break_a_page_or_its_fragment(town, email):
     """Every page reached (htmx fragments and downloads too) with the known troublemakers
     and generated values in every query name the code reads, half as htmx requests."""
     app, ids, _forms, pages = town
-    client = client_of(app, ids[email])
+    client = client_of(app, ids.get(email))
     broken = []
     for path, names in pages[email]:
         try:
             _fuzz_page(client, path, names)
         except Exception as error:  # noqa: BLE001 (every page is tried; all failures told)
             broken.append(f"GET {path}: {error!r}"[:600])
+    assert broken == [], "\n".join(broken)
+
+
+def _reached(app, forms, pages) -> set[tuple[str, str]]:
+    routes = app.url_map.bind("localhost")
+    reached = set()
+    for email in ACCOUNTS:
+        reached |= {(m.upper(), _rule(routes, p, m)) for m, p, _names in forms[email]}
+        reached |= {("GET", _rule(routes, p, "get")) for p, _names in pages[email]}
+    return reached
+
+
+def _unreached(app, forms, pages) -> list[tuple[str, object]]:
+    """(method, rule) of the URL map that no walk reached: the kiosk's, links with a
+    token, and what the demo town has no row for."""
+    reached = _reached(app, forms, pages)
+    return sorted(((method, rule) for rule in app.url_map.iter_rules()
+                   if rule.endpoint != "static"
+                   for method in sorted(rule.methods & {"GET", "POST"})
+                   if (method, rule.rule) not in reached), key=lambda x: (x[1].rule, x[0]))
+
+
+def _account_for(app, endpoint: str, ids: dict[str, int]) -> int | None:
+    """The first demo account the endpoint's policy lets in (None: anonymous)."""
+    with app.app_context():
+        policy = policy_of(endpoint)
+    for email in ACCOUNTS[:-1]:
+        if isinstance(policy, (set, frozenset)) and Role(ids["roles"][email]) in policy:
+            return ids[email]
+    return None
+
+
+def test_every_route_the_walk_did_not_reach_gets_generated_input_too(town):
+    """The URL map, not the links, decides what is fuzzed: a route no walk reached is sent
+    the troublemakers and generated input in the forty field names forms use most and
+    every query name, as an account its policy lets in (ids: the first row; tokens: made
+    up)."""
+    app, ids, forms, pages = town
+    used = Counter(n for found in forms.values() for _m, _p, ns in found for n in ns)
+    names = sorted({n for n, _count in used.most_common(40)} | QUERY_NAMES)
+    unreached = _unreached(app, forms, pages)
+    assert len(unreached) < len(_reached(app, forms, pages)) / 3  # the walk does the most
+    adapter = app.url_map.bind("localhost")
+    broken = []
+    for method, rule in unreached:
+        values = {arg: 1 if isinstance(conv, IntegerConverter) else "placeholder"
+                  for arg, conv in rule._converters.items()}
+        path = adapter.build(rule.endpoint, values, method=method)
+        client = client_of(app, _account_for(app, rule.endpoint, ids))
+        try:
+            if method == "GET":
+                _fuzz_page(client, path, names)
+            else:
+                _fuzz(app, client, "post", path, names)
+        except Exception as error:  # noqa: BLE001 (every route is tried; all failures told)
+            broken.append(f"{method} {path}: {error!r}"[:600])
     assert broken == [], "\n".join(broken)
