@@ -124,20 +124,30 @@ def _volunteers_past(cutoff: datetime) -> list[int]:
         .order_by(Volunteer.id).limit(SWEEP_BATCH)))
 
 
-def due(today: date | None = None) -> dict[RecordType, int]:
-    """How many records of each type the sweep would take now (for the settings page)."""
-    today = today or local_today()
+SUBJECTS = (RecordType.PERSON, RecordType.VOLUNTEER)  # anonymised; the others deleted
+
+
+def _passed(today: date):
+    """(type, months, cutoff, held projects) of every type with a period set."""
     kept = periods()
     held = held_projects(today, kept)
-    counts = dict.fromkeys(RecordType, 0)
     for kind, months in kept.items():
-        if months is None or kind == RecordType.PROJECT:
-            continue
-        cutoff = _cutoff(today, months)
-        if kind == RecordType.PERSON:
-            counts[kind] = len(_persons_past(cutoff, held))
-        elif kind == RecordType.VOLUNTEER:
-            counts[kind] = len(_volunteers_past(cutoff))
+        if months is not None and kind != RecordType.PROJECT:
+            yield kind, months, _cutoff(today, months), held
+
+
+def _subjects_past(kind: RecordType, cutoff: datetime, held) -> list[int]:
+    return (_persons_past(cutoff, held) if kind == RecordType.PERSON
+            else _volunteers_past(cutoff))
+
+
+def due(today: date | None = None) -> dict[RecordType, int]:
+    """How many records of each type the sweep would take now (for the settings page;
+    people and volunteers up to a sweep's batch)."""
+    counts = dict.fromkeys(RecordType, 0)
+    for kind, _months, cutoff, held in _passed(today or local_today()):
+        if kind in SUBJECTS:
+            counts[kind] = len(_subjects_past(kind, cutoff, held))
         else:
             model, condition = _deletable(kind, cutoff)
             counts[kind] = db.session.scalar(
@@ -159,18 +169,10 @@ def _deletable(kind: RecordType, cutoff: datetime):
 
 def sweep(now: datetime | None = None) -> dict[RecordType, int]:
     """Anonymise or delete what has passed its period; each subject is audited."""
-    today = to_local(now).date() if now else local_today()
-    kept = periods()
-    held = held_projects(today, kept)
     done = dict.fromkeys(RecordType, 0)
-    for kind, months in kept.items():
-        if months is None or kind == RecordType.PROJECT:
-            continue
-        cutoff = _cutoff(today, months)
-        if kind in (RecordType.PERSON, RecordType.VOLUNTEER):
-            ids = (_persons_past(cutoff, held) if kind == RecordType.PERSON
-                   else _volunteers_past(cutoff))
-            for subject_id in ids:
+    for kind, months, cutoff, held in _passed(to_local(now).date() if now else local_today()):
+        if kind in SUBJECTS:
+            for subject_id in _subjects_past(kind, cutoff, held):
                 subject = rodo.gather(SubjectKind(kind.value), subject_id)
                 if not rodo.erasure_blockers(subject, held):
                     rodo.anonymise(subject, None, f"retention {months} months", held)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections import Counter, deque
+from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -25,6 +25,7 @@ from cal.core.access import Role, policy_of
 from cal.core.demo import seed_demo
 from cal.extensions import db
 from tests.conftest import client_of, row_count, shared_app
+from tests.security.walk import walk
 
 # In `make test`: 100 inputs a form on SQLite (53 forms, 80 s) and 50 on PostgreSQL
 # (each post's row count costs more there; 95 s), to keep the suite near 15 minutes.
@@ -40,7 +41,6 @@ ACCOUNTS = ["koordynator@cal.local", "lider@cal.local", "wolontariusz@cal.local"
 PUBLIC_STARTS = ["/login", "/volunteers/apply", "/password/forgot"]
 # Forms that end the session the fuzzing runs in, or need a file.
 SKIPPED = {"/logout"}
-HREF = re.compile(r'href="([^"#]+)"')
 
 
 class Forms(HTMLParser):
@@ -80,32 +80,18 @@ def _discover(client, pages: dict[str, set[str]] | None = None, starts=("/",)
     """(method, path) of every form reachable from the start page, and its fields; the
     pages reached (path -> names of their query) are put in ``pages``."""
     forms: dict[tuple[str, str], set[str]] = {}
-    seen, queue = set(), deque(starts)
-    per_route: Counter[str] = Counter()  # two of each route: every route, not every row
-    while queue:
-        path = queue.popleft()
-        route = re.sub(r"\d+", "<id>", path)
-        if path in seen or per_route[route] >= 2:
-            continue
-        seen.add(path)
-        per_route[route] += 1
-        answer = client.get(path)
+    for path, answer in walk(client.get, starts):
         if answer.status_code == 200 and pages is not None:
             target = urlsplit(path)
             pages.setdefault(target.path, set()).update(parse_qs(target.query))
         if answer.status_code != 200 or "text/html" not in answer.content_type:
             continue
-        page = answer.get_data(as_text=True)
         parser = Forms("http://localhost" + path)
-        parser.feed(page)
+        parser.feed(answer.get_data(as_text=True))
         for method, action, names in parser.found:
             target = urlsplit(action)
             if target.netloc in ("", "localhost") and target.path not in SKIPPED:
                 forms.setdefault((method, target.path), set()).update(names - {"csrf_token"})
-        for href in HREF.findall(page):
-            target = urlsplit(urljoin("http://localhost" + path, href.replace("&amp;", "&")))
-            if target.netloc in ("", "localhost") and not target.path.startswith("/static/"):
-                queue.append(target.path + (f"?{target.query}" if target.query else ""))
     return forms
 
 

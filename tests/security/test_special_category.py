@@ -7,8 +7,7 @@ user to the audit log while it was made."""
 from __future__ import annotations
 
 import re
-from collections import Counter, deque
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import func, select, update
@@ -20,8 +19,8 @@ from cal.extensions import db
 from cal.people.models import AuditLog, Person
 from seniors.models import SeniorMember
 from tests.conftest import client_of, shared_app
+from tests.security.walk import walk
 
-HREF = re.compile(r'href="([^"#]+)"')
 MARKERS = {"health": "Zdrowie-7F3Q", "disability": "Niepelnosprawnosc-9K2W",
            "senior": "Senior-zdrowie-4M8Z"}
 ALLOWED = {Role.ADMIN, Role.COORDINATOR}
@@ -51,29 +50,18 @@ def _reads(app, user_id: int) -> int:
 def _walk(app, user_id: int) -> tuple[list[str], list[str]]:
     """(paths that showed a marker, those of them that wrote no read)."""
     client = client_of(app, user_id)
-    seen, queue, shown, unaudited = set(), deque(["/"]), [], []
-    per_route: Counter[str] = Counter()  # two of each route (two people, two members...)
-    while queue:
-        path = queue.popleft()
-        route = re.sub(r"\d+", "<id>", path)
-        if path in seen or per_route[route] >= 2:
-            continue
-        seen.add(path)
-        per_route[route] += 1
-        before = _reads(app, user_id)
-        answer = client.get(path)
+    shown, unaudited, before = [], [], [0]
+
+    def fetch(path: str):
+        before[0] = _reads(app, user_id)
+        return client.get(path)
+
+    for path, answer in walk(fetch, skip=("/static/", "/calendar/")):
         body = answer.get_data()
         if answer.status_code == 200 and any(m.encode() in body for m in MARKERS.values()):
             shown.append(path)
-            if _reads(app, user_id) == before:
+            if _reads(app, user_id) == before[0]:
                 unaudited.append(path)
-        if answer.status_code != 200 or "text/html" not in answer.content_type:
-            continue
-        for href in HREF.findall(body.decode()):
-            target = urlsplit(urljoin("http://localhost" + path, href.replace("&amp;", "&")))
-            if target.netloc in ("", "localhost") and not target.path.startswith(
-                    ("/static/", "/calendar/", "/logout")):
-                queue.append(target.path + (f"?{target.query}" if target.query else ""))
     return shown, unaudited
 
 
