@@ -111,7 +111,8 @@ def _render_board(status, errors=None, code=200):
                        per_page=services.PAGE_SIZE, error_out=False)
     return render_page(
         "volunteers/index.html", status=code, page=page, q=query,
-        counts=services.count_by_status(), current=status, labels=STATUS_LABELS,
+        counts=services.count_by_status(), current=status,
+        labels={k: str(label) for k, label in STATUS_LABELS.items()},  # translated once
         moves=services.ALLOWED_MOVES, errors=errors or {})
 
 
