@@ -30,6 +30,7 @@ TOPICS = {
     "applications": (_l("New volunteer applications"), {Role.COORDINATOR, Role.ADMIN}),
     "digest": (_l("A morning summary of what waits"), {Role.COORDINATOR}),
     "deadlines": (_l("Project deadlines"), {Role.PROJECT_MANAGER, Role.ADMIN}),
+    "rodo": (_l("RODO requests close to their deadline"), {Role.ADMIN}),
 }
 KIND_TOPICS = {
     "visit_reminder": "visits",
@@ -44,6 +45,7 @@ KIND_TOPICS = {
     "application_new": "applications",
     "digest": "digest",
     "project_deadline": "deadlines",
+    "rodo_deadline": "rodo",
 }
 
 

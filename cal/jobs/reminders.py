@@ -282,8 +282,37 @@ def project_deadlines(now: datetime) -> int:
     return made
 
 
+RODO_DAYS = (7, 1)  # before a data subject's request is due; and once when it is overdue
+
+
+def rodo_deadlines(now: datetime) -> int:
+    """7 days and 1 day before an open RODO request is due, and the day after, to every
+    administrator (they handle the requests; the law gives a month)."""
+    from cal.people.models import DataRequest, DataRequestStatus
+
+    today = to_local(now).date()
+    admins = list(db.session.scalars(select(User.id).where(User.role == Role.ADMIN,
+                                                           User.active.is_(True))))
+    made = 0
+    for request in db.session.scalars(select(DataRequest).where(
+            DataRequest.status == DataRequestStatus.OPEN,
+            DataRequest.due_on <= today + timedelta(days=max(RODO_DAYS)))):
+        left = (request.due_on - today).days
+        step = "late" if left < 0 else min(d for d in RODO_DAYS if left <= d)
+        title = (_l("RODO request no. %(id)s is overdue", id=request.id) if left < 0 else
+                 lazy_ngettext("RODO request no. %(id)s: %(num)d day left",
+                               "RODO request no. %(id)s: %(num)d days left", left,
+                               id=request.id))
+        for admin_id in admins:
+            made += tell(admin_id, "rodo_deadline", f"rodo:{request.id}:{step}", title,
+                         body=_l("Answer by %(day)s.",
+                                 day=request.due_on.strftime("%d.%m.%Y")),
+                         url=external_url("people.data_request", request_id=request.id))
+    return made
+
+
 SCANS = (visits_tomorrow, sessions_tomorrow, proposals_waiting, expiring, hours_nudge,
-         coordinators_digest, project_deadlines)
+         coordinators_digest, project_deadlines, rodo_deadlines)
 
 
 def refresh_indicators(now: datetime) -> int:

@@ -5,7 +5,7 @@ engagement keeps the data; requests with their month; retention periods and the 
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from flask_babel import force_locale
@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from cal.auth.models import User
 from cal.core.access import Role
 from cal.core.errors import DomainError
-from cal.core.timeutil import add_months, local_today, utcnow
+from cal.core.timeutil import add_months, local_to_utc, local_today, utcnow
 from cal.extensions import db
 from cal.jobs.models import Channel, Notification
 from cal.people import retention, rodo
@@ -350,3 +350,31 @@ def test_periods_are_set_on_their_page_and_a_bad_one_is_explained(client_as, use
     assert retention.periods()[retention.RecordType.PERSON] is None
     swept = admin.post("/admin/retention/sweep")
     assert swept.status_code == 302
+
+
+def test_administrators_are_told_a_week_and_a_day_before_a_request_is_due_and_when_late(
+        users):
+    """In the administrator's language (Polish)."""
+    from cal.jobs import reminders
+
+    received = date(2026, 10, 20)  # due on 20 November
+    subject = rodo.gather(SubjectKind.PERSON, PersonFactory().id)
+    number = rodo.open_request(subject, {"kind": "access", "received_on": received,
+                                         "identity_check": "dowód"}, users[Role.ADMIN]).id
+    db.session.commit()
+
+    def told(day: date) -> list[str]:
+        reminders.rodo_deadlines(local_to_utc(day, time(9)))
+        db.session.commit()
+        return sorted(db.session.scalars(select(Notification.title).where(
+            Notification.kind == "rodo_deadline",
+            Notification.channel == Channel.INAPP)))
+
+    assert told(date(2026, 11, 10)) == []
+    assert told(date(2026, 11, 14)) == [f"Wniosek RODO nr {number}: zostało 6 dni"]
+    assert len(told(date(2026, 11, 15))) == 1  # once for the week
+    assert len(told(date(2026, 11, 19))) == 2
+    assert f"Wniosek RODO nr {number} jest po terminie" in told(date(2026, 11, 21))
+    notified = db.session.scalars(select(Notification.user_id).where(
+        Notification.kind == "rodo_deadline")).all()
+    assert set(notified) == {users[Role.ADMIN].id}
