@@ -114,13 +114,18 @@ def _persons_past(cutoff: datetime, held: dict[int, date | None]) -> list[int]:
 
 
 def _volunteers_past(cutoff: datetime) -> list[int]:
-    from volunteers.models import Volunteer, VolunteerStatus
+    """Volunteers who left before ``cutoff``, without a match still live (which would
+    block their erasure, and the batch, sweep after sweep)."""
+    from volunteers.models import LIVE_MATCH, Match, MatchStatus, Volunteer, VolunteerStatus
 
+    live = (MatchStatus.PROPOSED, *LIVE_MATCH)
     return list(db.session.scalars(
         select(Volunteer.id).where(Volunteer.anonymised_at.is_(None),
                                    Volunteer.status == VolunteerStatus.LEFT,
                                    func.coalesce(Volunteer.left_at,
-                                                 Volunteer.status_changed_at) < cutoff)
+                                                 Volunteer.status_changed_at) < cutoff,
+                                   ~exists().where(Match.volunteer_id == Volunteer.id,
+                                                   Match.status.in_(live)))
         .order_by(Volunteer.id).limit(SWEEP_BATCH)))
 
 

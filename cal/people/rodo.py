@@ -163,9 +163,9 @@ def erasure_blockers(subject: Subject, held_projects: dict[int, date | None]) ->
     projects whose records are still kept to the day they may go (None: no period set)."""
     from clubs.models import MemberStatus
     from seniors.models import SeniorMember
-    from volunteers.models import MatchStatus
+    from volunteers.models import LIVE_MATCH, MatchStatus
 
-    live = {MatchStatus.PROPOSED.value, MatchStatus.ACTIVE.value, MatchStatus.PAUSED.value}
+    live = {MatchStatus.PROPOSED.value, *(status.value for status in LIVE_MATCH)}
     blockers = []
     if any(m["status"] in live for m in subject.sections.get("matches", [])):
         blockers.append(_("A match is still proposed, active or paused: end it first."))
