@@ -289,7 +289,7 @@ def open_request(subject: Subject, data: dict, actor) -> DataRequest:
 
 def extend_request(request: DataRequest, reason: str, actor) -> None:
     if request.status != DataRequestStatus.OPEN:
-        raise DomainError(_("The request is closed."), field="reason")
+        raise DomainError(_("The RODO request is closed."), field="reason")
     if request.extension_reason:
         raise DomainError(_("The deadline was extended already: three months from receipt "
                             "is the longest the law allows."), field="reason")
@@ -300,7 +300,7 @@ def extend_request(request: DataRequest, reason: str, actor) -> None:
 
 def close_request(request: DataRequest, status: DataRequestStatus, outcome: str, actor) -> None:
     if request.status != DataRequestStatus.OPEN:
-        raise DomainError(_("The request is closed."), field="outcome")
+        raise DomainError(_("The RODO request is closed."), field="outcome")
     request.status, request.outcome = DataRequestStatus(status), outcome
     request.handled_at, request.handled_by_id = utcnow(), getattr(actor, "id", None)
     audit(actor, AuditAction.UPDATE, "data_request", request.id, fields=["status"],

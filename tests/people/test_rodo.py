@@ -231,7 +231,7 @@ def test_a_request_is_due_a_month_after_receipt_and_may_be_extended_once(users):
     with pytest.raises(DomainError, match="extended already"):
         rodo.extend_request(logged, "jeszcze", admin)
     rodo.close_request(logged, "done", "wysłano pocztą", admin)
-    with pytest.raises(DomainError, match="closed"):
+    with pytest.raises(DomainError, match="is closed"):
         rodo.close_request(logged, "done", "znowu", admin)
     with pytest.raises(DomainError, match="future"):
         rodo.open_request(subject, {"kind": "access", "received_on": TODAY + timedelta(1),
