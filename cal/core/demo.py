@@ -474,14 +474,15 @@ def _notifications(users: dict) -> None:
 
 
 def _rodo(people: list[Person], admin: User, today: date) -> None:
-    """A request for a copy of the data, received three weeks ago, and the periods the
-    centre's archivist might set (the grant agreement of the project asks for ten years)."""
+    """A request for a copy of the data, received 25 days ago (due within the week), and
+    the periods the centre's archivist might set (the project's grant agreement asks for
+    ten years)."""
     from cal.people import retention, rodo
     from cal.people.models import SubjectKind
 
     subject = rodo.gather(SubjectKind.PERSON, people[3].id)
     rodo.open_request(subject, {
-        "kind": "access", "received_on": today - timedelta(days=21),
+        "kind": "access", "received_on": today - timedelta(days=25),
         "identity_check": "Dowód osobisty okazany w sekretariacie",
         "details": "Prosi o kopię danych, które ośrodek o niej przechowuje."}, admin)
     retention.set_periods({retention.RecordType.PROJECT: 120,
