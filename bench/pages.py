@@ -85,7 +85,7 @@ def main() -> int:
         client = app.test_client()
         with client.session_transaction() as session:
             session["_user_id"] = volunteer
-        session["_born"] = session["_seen"] = lifetime.now()
+            session["_born"] = session["_seen"] = lifetime.now()
         pages = [measure(app, client, p) for p in
                  ("/", "/volunteers/me/hours/new", "/volunteers/me/hours",
                   "/volunteers/me/matches")]
