@@ -67,15 +67,15 @@ def data_request_new():
 
 
 def _page(logged: DataRequest, status: int = 200, **forms):
-    subject = rodo.gather(logged.subject_kind, logged.subject_id)
-    blockers = []
-    if subject and logged.kind == RequestKind.ERASURE and not subject.record.anonymised_at:
-        blockers = rodo.erasure_blockers(subject, _held())
+    record = rodo.subject_record(logged.subject_kind, logged.subject_id)
+    blockers = []  # everything stored about the subject is read only to find these
+    if record and logged.kind == RequestKind.ERASURE and not record.anonymised_at:
+        blockers = rodo.erasure_blockers(rodo.gather(logged.subject_kind, record.id), _held())
     context = {"extend_form": ExtendRequestForm(formdata=None),
                "close_form": CloseRequestForm(formdata=None),
                "erase_form": EraseForm(formdata=None), **forms}
     return render_page("people/rodo_request.html", status=status, logged=logged,
-                       subject=subject, blockers=blockers, today=local_today(),
+                       record=record, blockers=blockers, today=local_today(),
                        kinds=REQUEST_KIND_LABELS, **context)
 
 
