@@ -151,6 +151,21 @@ def export_data(subject: Subject, centre: str) -> dict:
             "exported_at": _shown(utcnow()), "sections": sections}
 
 
+def log_by_month(entries: list[dict], actions: dict) -> list[dict]:
+    """The log of what the staff did, for the PDF: a row per month and action, with how
+    many times and which fields, newest month first. The JSON keeps every entry; a record
+    read daily for years would otherwise make a PDF of hundreds of pages."""
+    months: dict[tuple[str, str], dict] = {}
+    for entry in entries:
+        key = (entry["at"][:7], entry["action"])
+        row = months.setdefault(key, {"month": key[0], "action": actions.get(key[1], key[1]),
+                                      "times": 0, "fields": set()})
+        row["times"] += 1
+        row["fields"].update(f for f in (entry["fields"] or "").split(",") if f)
+    return [{**row, "fields": ", ".join(sorted(row["fields"]))}
+            for _key, row in sorted(months.items(), key=lambda item: item[0], reverse=True)]
+
+
 def record_export(subject: Subject, actor, request_id: int, file_format: str) -> None:
     audit(actor, AuditAction.EXPORT, subject.kind.value, subject.record.id,
           detail=f"RODO request {request_id}: {file_format}")

@@ -29,6 +29,10 @@ SECTIONS = {
     "audit_log": _l("What the centre's staff did with the record"),
 }
 
+# The log's actions (cal.people.audit.AuditAction), as the PDF names them.
+ACTIONS = {"read": _l("read"), "create": _l("recorded"), "update": _l("changed"),
+           "delete": _l("deleted"), "export": _l("exported"), "denied": _l("access refused")}
+
 FIELDS = {
     "action": _l("Action"), "active": _l("Active"), "activity": _l("Activity"),
     "address": _l("Address"), "anonymised_at": _l("Anonymised at"),
@@ -64,7 +68,8 @@ FIELDS = {
     "last_name": _l("Last name"), "left_at": _l("Left at"),
     "lived_abroad": _l("Lived abroad"), "locale": _l("Language"), "mark": _l("Mark"),
     "match_id": _l("Match no."), "minority": _l("Minority"), "minutes": _l("Minutes"),
-    "muted": _l("Muted"), "name": _l("Name"), "note": _l("Note"), "notes": _l("Notes"),
+    "month": _l("Month"), "muted": _l("Muted"), "name": _l("Name"), "note": _l("Note"),
+    "notes": _l("Notes"),
     "period_end": _l("Period until"), "period_start": _l("Period from"),
     "person_id": _l("Person no."), "phone": _l("Phone"), "place": _l("Place"),
     "priority": _l("Priority"), "project_id": _l("Project no."),
@@ -77,7 +82,7 @@ FIELDS = {
     "schedule": _l("Schedule"), "scope": _l("Scope"), "score": _l("Score"),
     "sees_personal_data": _l("Sees personal data"), "sent_at": _l("Sent at"),
     "session_id": _l("Session no."), "sex": _l("Sex"), "started_on": _l("Started on"),
-    "starts_on": _l("Starts on"), "status": _l("Status"),
+    "starts_on": _l("Starts on"), "status": _l("Status"), "times": _l("Times"),
     "status_changed_at": _l("Status changed at"), "subject": _l("Subject"),
     "subjects": _l("Subjects"), "target_group": _l("Target group"), "tasks": _l("Tasks"),
     "terms": _l("Terms"), "third_country": _l("Third-country national"),

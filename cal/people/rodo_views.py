@@ -153,8 +153,11 @@ def data_request_export(request_id: int, file_format: str):
     else:
         from volunteers.documents import render_pdf
 
+        labels = rodo_labels()
+        data["sections"]["audit_log"] = rodo.log_by_month(data["sections"]["audit_log"],
+                                                          labels["actions"])
         try:
-            body = render_pdf("rodo_export", data=data, logged=logged, labels=rodo_labels(),
+            body = render_pdf("rodo_export", data=data, logged=logged, labels=labels,
                               issued_on=local_today())
         except DomainError as error:
             flash(error.message, "error")
@@ -167,9 +170,9 @@ def data_request_export(request_id: int, file_format: str):
 
 
 def rodo_labels():
-    from cal.people.rodo_labels import FIELDS, SECTIONS
+    from cal.people.rodo_labels import ACTIONS, FIELDS, SECTIONS
 
-    return {"sections": SECTIONS, "fields": FIELDS}
+    return {"sections": SECTIONS, "fields": FIELDS, "actions": ACTIONS}
 
 
 @bp.route("/admin/retention", methods=["GET", "POST"])

@@ -18,8 +18,9 @@ from cal.core.timeutil import add_months, local_to_utc, local_today, utcnow
 from cal.extensions import db
 from cal.jobs.models import Channel, Notification
 from cal.people import retention, rodo
+from cal.people.audit import AuditAction
 from cal.people.models import AuditLog, DataRequest, Person, SubjectKind
-from cal.people.rodo_labels import FIELDS, SECTIONS
+from cal.people.rodo_labels import ACTIONS, FIELDS, SECTIONS
 from cal.projects.models import (
     Answer,
     Area,
@@ -35,6 +36,7 @@ from clubs.models import Mark
 from seniors.models import SeniorMember
 from tests.clubs.test_groups import make_group, todays_session
 from tests.factories import HouseholdFactory, PersonFactory, VolunteerFactory
+from tests.volunteers.test_documents import text_of
 from tests.volunteers.test_needs import volunteer_account
 from volunteers.models import (
     Activity,
@@ -125,6 +127,20 @@ def test_every_part_and_field_of_an_export_has_its_words_for_the_pdf(app):
     assert parts - set(SECTIONS) == set()
     columns = {c for name in parts for c in db.metadata.tables[name].columns.keys()}
     assert columns - rodo.HIDDEN - set(FIELDS) == set()
+
+
+def test_the_pdf_gives_the_log_a_row_per_month_and_action_and_the_json_every_entry():
+    entries = [{"at": "2026-10-02 09:00", "action": "read", "fields": "health_notes"},
+               {"at": "2026-11-03 10:00", "action": "read", "fields": "disability"},
+               {"at": "2026-11-20 12:30", "action": "read", "fields": "health_notes"},
+               {"at": "2026-11-21 08:00", "action": "export", "fields": ""}]
+    rows = rodo.log_by_month(entries, {"read": "odczyt", "export": "eksport"})
+    assert rows == [
+        {"month": "2026-11", "action": "odczyt", "times": 2,
+         "fields": "disability, health_notes"},
+        {"month": "2026-11", "action": "eksport", "times": 1, "fields": ""},
+        {"month": "2026-10", "action": "odczyt", "times": 1, "fields": "health_notes"}]
+    assert {action.value for action in AuditAction} == set(ACTIONS)
 
 
 def test_the_erasure_empties_the_personal_fields_and_keeps_the_counts(users):
@@ -271,6 +287,7 @@ def test_the_administrator_handles_a_request_from_the_persons_page(client_as, us
     assert exported.json["sections"]["persons"][0]["health_notes"] == "cukrzyca"
     pdf = admin.get(f"/admin/rodo/{logged.id}/export.pdf")
     assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    assert "eksport 1" in text_of(pdf.data)  # the log, by month: the JSON exported once
     exports = db.session.scalars(select(AuditLog.detail).where(
         AuditLog.action == "export", AuditLog.entity == "person")).all()
     assert exports == [f"RODO request {logged.id}: json", f"RODO request {logged.id}: pdf"]
