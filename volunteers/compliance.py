@@ -174,12 +174,15 @@ PROBLEMS = {"missing": _l("missing"), "entry": _l("an entry was found"),
             "not started": _l("the agreement has not started yet")}
 
 
+_ENTRY_FOUND, _AGREEMENT = CheckResult.ENTRY_FOUND, RecordKind.AGREEMENT  # read once
+
+
 def _problem(kind: RecordKind, record, today: date) -> str | None:
     if record is None:
         return "missing"
-    if record.result == CheckResult.ENTRY_FOUND:
+    if record.result == _ENTRY_FOUND:
         return "entry"
-    if kind == RecordKind.AGREEMENT and record.period_start and record.period_start > today:
+    if kind == _AGREEMENT and record.period_start and record.period_start > today:
         return "not started"
     return None
 
