@@ -85,6 +85,14 @@ def pages() -> dict[str, tuple[str, str]]:
     }
 
 
+# Not a main page: the emptiest signed-in page of ours (the calendar address: a heading,
+# a button, one query of its own), measured the same way. What it costs above the page
+# ceiling is what every page of ours pays before showing anything: the session checks of
+# issue 10 (its version, idle and absolute times), the security headers, the layout with
+# its menu, translations and the header's unread count.
+REFERENCE = ("least page of ours", "koordynator@cal.local", "/calendar")
+
+
 def measure_in_process(app, listed) -> dict[str, dict]:
     """Queries per request and compressed bytes, on a warm client of each account."""
     statements: list[str] = []
@@ -221,6 +229,9 @@ def run(url: str, label: str, scale: float, seconds: float, connections: int,
         for name, (email, path) in listed.items():
             measured[name].update(drive(base, email, path, seconds, connections))
             print(f"  {name}: {measured[name]}", flush=True)
+        name, email, path = REFERENCE
+        reference = {"path": path, **drive(base, email, path, seconds, connections)}
+        print(f"  {name} (reference): {reference}", flush=True)
         mixed = soak(base, listed, soak_seconds, soak_users) if soak_seconds else None
         print(f"  {soak_users} users at once: {mixed}", flush=True)
     finally:
@@ -237,13 +248,14 @@ def run(url: str, label: str, scale: float, seconds: float, connections: int,
     for values in measured.values():
         values["ratio_to_ceiling"] = round(values["rps"] / ceiling["rps"], 2)
         values["ratio_to_page_ceiling"] = round(values["rps"] / page_ceiling["rps"], 2)
+    reference["ratio_to_page_ceiling"] = round(reference["rps"] / page_ceiling["rps"], 2)
     return {"database": label, "scale": scale, "made": made, "ceiling_rps": ceiling["rps"],
             "ceiling": ceiling, "page_ceiling_rps": page_ceiling["rps"],
             "page_ceiling": page_ceiling, "connections": connections, "soak": mixed,
             "seconds_per_page": seconds,
             "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
                        f"Python {platform.python_version()}",
-            "pages": measured}
+            "pages": measured, "reference": {REFERENCE[0]: reference}}
 
 
 def failures(report: dict) -> list[str]:
@@ -274,6 +286,11 @@ def markdown(report: dict) -> str:
         lines.append(f"| {name} | {p['rps']} | {p['p50_ms']} | {p['p95_ms']} | "
                      f"{p['queries']} | {p['bytes_gz'] / 1024:.1f} | "
                      f"{p['ratio_to_ceiling']} | {p['ratio_to_page_ceiling']} |")
+    for name, p in report.get("reference", {}).items():
+        lines += ["", f"Reference, not a main page: {name} ({p['path']}), {p['rps']} "
+                      f"requests/s, p50 {p['p50_ms']} ms, p95 {p['p95_ms']} ms, "
+                      f"{p['ratio_to_page_ceiling']} of the page ceiling: what every page "
+                      f"of ours costs before it shows anything."]
     mixed = report.get("soak")
     if mixed:
         lines += ["", f"{mixed['users']} users at once over all the pages for "

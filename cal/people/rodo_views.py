@@ -28,7 +28,7 @@ from cal.people.forms import (
     ExtendRequestForm,
     retention_form,
 )
-from cal.people.models import DataRequest, RequestKind, SubjectKind
+from cal.people.models import DataRequest, DataRequestStatus, RequestKind, SubjectKind
 from cal.people.views import bp
 
 
@@ -131,6 +131,8 @@ def data_request_erase(request_id: int):
     def erase(logged, form):
         if logged.kind != RequestKind.ERASURE:
             raise DomainError(_("Only a request for erasure allows it."), field="confirm")
+        if logged.status != DataRequestStatus.OPEN:
+            raise DomainError(_("The RODO request is closed."), field="confirm")
         subject = found(rodo.gather(logged.subject_kind, logged.subject_id))
         if subject.record.anonymised_at:
             raise DomainError(_("The data were anonymised already."), field="confirm")

@@ -305,6 +305,47 @@ def test_the_administrator_handles_a_request_from_the_persons_page(client_as, us
     assert "Zofia Kowalska" in page  # the request keeps the name it came with
 
 
+def test_a_request_sent_twice_is_logged_once_and_an_erasure_done_once(client_as, users):
+    """The form sent again (a double tap, a resend on a bad network) logs one request;
+    an erasure confirmed again is refused with words, and anonymises once."""
+    person = PersonFactory(first_name="Zofia", last_name="Nowak")
+    db.session.commit()
+    admin = client_as(Role.ADMIN)
+    form = admin.get(f"/admin/rodo/new?person={person.id}").text
+    key = form.split('name="once_key" type="hidden" value="')[1].split('"')[0]
+    sent = {"once_key": key, "kind": "erasure", "received_on": TODAY.isoformat(),
+            "identity_check": "dowód osobisty okazany"}
+    first = admin.post(f"/admin/rodo/new?person={person.id}", data=sent)
+    again = admin.post(f"/admin/rodo/new?person={person.id}", data=sent)
+    assert first.status_code == again.status_code == 302
+    assert first.headers["Location"] == again.headers["Location"]
+    logged = db.session.scalars(select(DataRequest)).one()
+    assert admin.post(f"/admin/rodo/{logged.id}/erase",
+                      data={"confirm": "y"}).status_code == 302
+    second = admin.post(f"/admin/rodo/{logged.id}/erase", data={"confirm": "y"})
+    assert second.status_code == 422 and "zanonimizowane" in second.text
+    erasures = db.session.scalars(select(AuditLog.detail).where(
+        AuditLog.entity == "person", AuditLog.entity_id == person.id,
+        AuditLog.detail.like("anonymised:%"))).all()
+    assert erasures == [f"anonymised: RODO request {logged.id}"]
+    done = {"status": "done", "outcome": "Odpowiedź wysłana."}
+    assert admin.post(f"/admin/rodo/{logged.id}/close", data=done).status_code == 302
+    closed_again = admin.post(f"/admin/rodo/{logged.id}/close", data=done)
+    assert closed_again.status_code == 422
+    assert "Wniosek RODO jest już zamknięty" in closed_again.text
+
+
+def test_a_closed_request_erases_nothing_and_says_so(client_as, users):
+    person = PersonFactory()
+    logged = rodo.open_request(rodo.gather(SubjectKind.PERSON, person.id), {
+        "kind": "erasure", "received_on": TODAY, "identity_check": "dowód"}, users[Role.ADMIN])
+    rodo.close_request(logged, "refused", "Tożsamość niepotwierdzona.", users[Role.ADMIN])
+    db.session.commit()
+    refused = client_as(Role.ADMIN).post(f"/admin/rodo/{logged.id}/erase", data={"confirm": "y"})
+    assert refused.status_code == 422 and "Wniosek RODO jest już zamknięty" in refused.text
+    assert db.session.get(Person, person.id).anonymised_at is None
+
+
 def test_the_erase_button_shows_what_must_end_first(client_as, users):
     person = PersonFactory()
     clubs.enrol(make_group(users), person, users[Role.COORDINATOR], TODAY)
