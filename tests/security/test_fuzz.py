@@ -1,8 +1,8 @@
 """Bad input never breaks a page: every form a demo user can reach (found by following
 links, as in test_crawl) is sent the known troublemakers (EDGES) and FUZZ_EXAMPLES generated
 inputs (see EXAMPLES) as that user: wrong types, huge strings, unicode, missing fields,
-negative and huge numbers, bad dates. No answer may be a server error, and a refused form
-(400, 422) stores nothing."""
+negative and huge numbers, bad dates. No answer may be a server error, a refused form
+(400, 422) stores nothing, and a form refused with 422 says why on the page it answers with."""
 
 from __future__ import annotations
 
@@ -173,6 +173,15 @@ def test_the_walk_finds_the_forms_and_pages_of_every_role(town):
     assert {"q", "page", "month", "status"} <= QUERY_NAMES
 
 
+SUMMARY = 'class="form-summary" role="alert"'
+
+
+def explained(page: str) -> bool:
+    """Whether a refused form's page says why: an error beside a field, or an alert other
+    than the form's summary (which points to the fields, and so is no reason alone)."""
+    return 'class="field-error"' in page or page.count('role="alert"') > page.count(SUMMARY)
+
+
 def _fuzz(app, client, method: str, path: str, names: list[str]) -> None:
     """EXAMPLES generated inputs to one form; raises on the first that breaks it. The
     rows are counted after each post (a post that is refused must leave the count as
@@ -190,6 +199,9 @@ def _fuzz(app, client, method: str, path: str, names: list[str]) -> None:
         answer = (client.post(path, data=data) if method == "post"
                   else client.get(path, query_string=data))
         status = answer.status_code
+        if status == 422 and "text/html" in answer.content_type:
+            assert explained(answer.get_data(as_text=True)), (
+                f"422 from {method.upper()} {path} shows no reason: {data!r}"[:300])
         answer.close()
         assert status < 500, f"{status} from {method.upper()} {path}"
         if method == "post":

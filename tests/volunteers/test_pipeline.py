@@ -112,6 +112,18 @@ def test_unknown_target_stage_is_refused(client_as):
     assert response.status_code == 422
 
 
+def test_a_refused_move_of_someone_not_on_the_board_shown_is_said_above_it(client_as):
+    """Moved from one view (say, a search) while the board sent back shows another."""
+    volunteer = VolunteerFactory(status=S.TRAINING, first_name="Ewa", last_name="Zaremba")
+    db.session.commit()
+    response = client_as(Role.COORDINATOR).post(
+        f"/volunteers/{volunteer.id}/status", data={"to": "active", "q": "Kowal"},
+        headers=BOARD)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and f'id="volunteer-{volunteer.id}"' not in html
+    assert "Nie przeniesiono: Ewa Zaremba." in html
+
+
 def test_volunteer_page_shows_the_panel_and_audits_the_read(client_as, users):
     volunteer = VolunteerFactory(status=S.TRAINING, works_with_children=True)
     db.session.commit()
