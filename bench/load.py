@@ -42,6 +42,7 @@ from pathlib import Path
 
 import flask_migrate
 import httpx
+from flask import before_render_template, template_rendered
 from sqlalchemy import event, select
 
 from bench.matching import database
@@ -93,18 +94,51 @@ def pages() -> dict[str, tuple[str, str]]:
 REFERENCE = ("least page of ours", "koordynator@cal.local", "/calendar")
 
 
-def measure_in_process(app, listed) -> dict[str, dict]:
-    """Queries per request and compressed bytes, on a warm client of each account."""
-    statements: list[str] = []
+def measure_in_process(app, listed, repeats: int = 30) -> dict[str, dict]:
+    """Queries per request and compressed bytes, on a warm client of each account; and
+    where a request's time goes, over `repeats` requests in this process:
 
-    def count(*_args):
+    - sql: the cursors' execute: on PostgreSQL the whole result is back when it
+      returns; SQLite steps through the rows as they are fetched, which counts as rest;
+    - template: rendering the page's template, outer template only (the context
+      processors, such as the menu, run before it and count as rest; an htmx fragment
+      rendered with render_block is not signalled and counts as rest too);
+    - rest: everything else: the test client, Flask, the session checks, the ORM
+      turning rows into objects, and the views' own Python.
+    """
+    statements: list[str] = []
+    spent = {"sql": 0.0, "template": 0.0}
+    sql_began: list[float] = []
+    template_began: list[tuple[float, float]] = []
+
+    def before_sql(*_args):
         statements.append("q")
+        sql_began.append(time.perf_counter())
+
+    def after_sql(*_args):
+        spent["sql"] += time.perf_counter() - sql_began.pop()
+
+    def sql_failed(_context):  # no after_cursor_execute then
+        if sql_began:
+            spent["sql"] += time.perf_counter() - sql_began.pop()
+
+    def before_template(*_args, **_kwargs):
+        template_began.append((time.perf_counter(), spent["sql"]))
+
+    def after_template(*_args, **_kwargs):  # a query made while rendering is the database's
+        began, sql_before = template_began.pop()
+        if not template_began:  # an inner template's time is in its outer one's
+            spent["template"] += time.perf_counter() - began - (spent["sql"] - sql_before)
 
     result = {}
     with app.app_context():
         engine = db.engine
     # Requests outside any app context, as in a server: each has its own (and its user).
-    event.listen(engine, "before_cursor_execute", count)
+    event.listen(engine, "before_cursor_execute", before_sql)
+    event.listen(engine, "after_cursor_execute", after_sql)
+    event.listen(engine, "handle_error", sql_failed)
+    before_render_template.connect(before_template, app)
+    template_rendered.connect(after_template, app)
     try:
         for name, (email, path) in listed.items():
             client = app.test_client()
@@ -119,8 +153,22 @@ def measure_in_process(app, listed) -> dict[str, dict]:
                 raise RuntimeError(f"{name}: {path} answered {answer.status_code}")
             result[name] = {"queries": len(statements),
                             "bytes_gz": len(gzip.compress(answer.data, compresslevel=6))}
+            spent.update(sql=0.0, template=0.0)
+            began = time.perf_counter()
+            for _ in range(repeats):
+                if client.get(path).status_code != 200:
+                    raise RuntimeError(f"{name}: {path} stopped answering 200")
+            total = (time.perf_counter() - began) / repeats * 1000
+            sql, template = (spent[k] / repeats * 1000 for k in ("sql", "template"))
+            result[name]["in_process_ms"] = {
+                "total": round(total, 2), "sql": round(sql, 2),
+                "template": round(template, 2), "rest": round(total - sql - template, 2)}
     finally:
-        event.remove(engine, "before_cursor_execute", count)
+        event.remove(engine, "before_cursor_execute", before_sql)
+        event.remove(engine, "after_cursor_execute", after_sql)
+        event.remove(engine, "handle_error", sql_failed)
+        before_render_template.disconnect(before_template, app)
+        template_rendered.disconnect(after_template, app)
     return result
 
 
@@ -222,6 +270,8 @@ def run(url: str, label: str, scale: float, seconds: float, connections: int,
             print(f"  generated in {time.perf_counter() - started:.0f} s: {made}", flush=True)
         listed = {name: page for name, page in pages().items() if only in name}
     measured = measure_in_process(app, listed)
+    name, email, path = REFERENCE
+    reference = {"path": path, **measure_in_process(app, {name: (email, path)})[name]}
     with app.app_context():
         db.engine.dispose()
     server, base = serve("wsgi:app", url)
@@ -229,8 +279,7 @@ def run(url: str, label: str, scale: float, seconds: float, connections: int,
         for name, (email, path) in listed.items():
             measured[name].update(drive(base, email, path, seconds, connections))
             print(f"  {name}: {measured[name]}", flush=True)
-        name, email, path = REFERENCE
-        reference = {"path": path, **drive(base, email, path, seconds, connections)}
+        reference.update(drive(base, email, path, seconds, connections))
         print(f"  {name} (reference): {reference}", flush=True)
         mixed = soak(base, listed, soak_seconds, soak_users) if soak_seconds else None
         print(f"  {soak_users} users at once: {mixed}", flush=True)
@@ -269,6 +318,9 @@ def failures(report: dict) -> list[str]:
             bad.append(f"{name}: p95 {page['p95_ms']} ms")
         if page["ratio_to_page_ceiling"] < BUDGET_RATIO:
             bad.append(f"{name}: {page['ratio_to_page_ceiling']} of the page ceiling")
+    for name, page in report.get("reference", {}).items():
+        if page["errors"]:
+            bad.append(f"{name}: {page['errors']} errors")
     if report.get("soak") and report["soak"]["errors"]:
         bad.append(f"{report['soak']['users']} users at once: {report['soak']['errors']} errors")
     return bad
@@ -286,6 +338,14 @@ def markdown(report: dict) -> str:
         lines.append(f"| {name} | {p['rps']} | {p['p50_ms']} | {p['p95_ms']} | "
                      f"{p['queries']} | {p['bytes_gz'] / 1024:.1f} | "
                      f"{p['ratio_to_ceiling']} | {p['ratio_to_page_ceiling']} |")
+    lines += ["", "Where a request's time goes, in one process (ms: all, in the database, "
+                  "rendering the template, the rest):", "",
+              "| page | all | database | template | rest |", "|---|---|---|---|---|"]
+    for name, p in [*report["pages"].items(), *report.get("reference", {}).items()]:
+        split = p.get("in_process_ms")
+        if split:
+            lines.append(f"| {name} | {split['total']} | {split['sql']} | "
+                         f"{split['template']} | {split['rest']} |")
     for name, p in report.get("reference", {}).items():
         lines += ["", f"Reference, not a main page: {name} ({p['path']}), {p['rps']} "
                       f"requests/s, p50 {p['p50_ms']} ms, p95 {p['p95_ms']} ms, "

@@ -151,10 +151,12 @@ def export_data(subject: Subject, centre: str) -> dict:
             "exported_at": _shown(utcnow()), "sections": sections}
 
 
-def log_by_month(entries: list[dict], actions: dict) -> list[dict]:
-    """The log of what the staff did, for the PDF: a row per month and action, with how
-    many times and which fields, newest month first. The JSON keeps every entry; a record
-    read daily for years would otherwise make a PDF of hundreds of pages."""
+def log_by_month(entries: list[dict], actions: dict, fields: dict) -> list[dict]:
+    """The log of what the staff did, for the PDF: a row per month and action (in the
+    order of ``actions``), with how many times and which fields (by their names in
+    ``fields``), newest month first. The JSON keeps every entry; a record read daily for
+    years would otherwise make a PDF of hundreds of pages."""
+    order = {action: n for n, action in enumerate(actions)}
     months: dict[tuple[str, str], dict] = {}
     for entry in entries:
         key = (entry["at"][:7], entry["action"])
@@ -162,8 +164,10 @@ def log_by_month(entries: list[dict], actions: dict) -> list[dict]:
                                       "times": 0, "fields": set()})
         row["times"] += 1
         row["fields"].update(f for f in (entry["fields"] or "").split(",") if f)
-    return [{**row, "fields": ", ".join(sorted(row["fields"]))}
-            for _key, row in sorted(months.items(), key=lambda item: item[0], reverse=True)]
+    ordered = sorted(months, key=lambda key: (key[0], -order.get(key[1], len(order))),
+                     reverse=True)
+    return [{**months[key], "fields": ", ".join(sorted(
+                str(fields.get(f, f)) for f in months[key]["fields"]))} for key in ordered]
 
 
 def record_export(subject: Subject, actor, request_id: int, file_format: str) -> None:

@@ -156,8 +156,10 @@ def data_request_export(request_id: int, file_format: str):
         from volunteers.documents import render_pdf
 
         labels = rodo_labels()
-        data["sections"]["audit_log"] = rodo.log_by_month(data["sections"]["audit_log"],
-                                                          labels["actions"])
+        entries = data["sections"]["audit_log"]
+        data["sections"]["audit_log"] = rodo.log_by_month(entries, labels["actions"],
+                                                          labels["fields"])
+        data["counts"] = {"audit_log": len(entries)}  # entries, not the rows of months
         try:
             body = render_pdf("rodo_export", data=data, logged=logged, labels=labels,
                               issued_on=local_today())

@@ -134,12 +134,13 @@ def test_the_pdf_gives_the_log_a_row_per_month_and_action_and_the_json_every_ent
                {"at": "2026-11-03 10:00", "action": "read", "fields": "disability"},
                {"at": "2026-11-20 12:30", "action": "read", "fields": "health_notes"},
                {"at": "2026-11-21 08:00", "action": "export", "fields": ""}]
-    rows = rodo.log_by_month(entries, {"read": "odczyt", "export": "eksport"})
+    rows = rodo.log_by_month(entries, {"read": "odczyt", "export": "eksport"},
+                             {"health_notes": "Uwagi o zdrowiu"})
     assert rows == [
         {"month": "2026-11", "action": "odczyt", "times": 2,
-         "fields": "disability, health_notes"},
+         "fields": "Uwagi o zdrowiu, disability"},
         {"month": "2026-11", "action": "eksport", "times": 1, "fields": ""},
-        {"month": "2026-10", "action": "odczyt", "times": 1, "fields": "health_notes"}]
+        {"month": "2026-10", "action": "odczyt", "times": 1, "fields": "Uwagi o zdrowiu"}]
     assert {action.value for action in AuditAction} == set(ACTIONS)
 
 
@@ -285,9 +286,12 @@ def test_the_administrator_handles_a_request_from_the_persons_page(client_as, us
     assert exported.status_code == 200 and "attachment" in exported.headers[
         "Content-Disposition"]
     assert exported.json["sections"]["persons"][0]["health_notes"] == "cukrzyca"
+    logged_so_far = db.session.scalar(select(func.count()).select_from(AuditLog).where(
+        AuditLog.entity == "person", AuditLog.entity_id == person.id))
     pdf = admin.get(f"/admin/rodo/{logged.id}/export.pdf")
     assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
     assert "eksport 1" in text_of(pdf.data)  # the log, by month: the JSON exported once
+    assert logged_so_far > 2 and f"na danych ({logged_so_far})" in text_of(pdf.data)
     exports = db.session.scalars(select(AuditLog.detail).where(
         AuditLog.action == "export", AuditLog.entity == "person")).all()
     assert exports == [f"RODO request {logged.id}: json", f"RODO request {logged.id}: pdf"]

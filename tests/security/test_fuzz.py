@@ -178,7 +178,9 @@ SUMMARY = 'class="form-summary" role="alert"'
 
 def explained(page: str) -> bool:
     """Whether a refused form's page says why: an error beside a field, or an alert other
-    than the form's summary (which points to the fields, and so is no reason alone)."""
+    than the form's summary (which points to the fields, and so is no reason alone). An
+    alert the page shows whatever was sent (a budget line over its plan) passes too: this
+    finds a refusal that says nothing at all, not one that says the wrong thing."""
     return 'class="field-error"' in page or page.count('role="alert"') > page.count(SUMMARY)
 
 
