@@ -270,8 +270,9 @@ def run(url: str, label: str, scale: float, seconds: float, connections: int,
             print(f"  generated in {time.perf_counter() - started:.0f} s: {made}", flush=True)
         listed = {name: page for name, page in pages().items() if only in name}
     measured = measure_in_process(app, listed)
-    name, email, path = REFERENCE
-    reference = {"path": path, **measure_in_process(app, {name: (email, path)})[name]}
+    ref_name, ref_email, ref_path = REFERENCE
+    reference = {"path": ref_path,
+                 **measure_in_process(app, {ref_name: (ref_email, ref_path)})[ref_name]}
     with app.app_context():
         db.engine.dispose()
     server, base = serve("wsgi:app", url)
@@ -279,8 +280,8 @@ def run(url: str, label: str, scale: float, seconds: float, connections: int,
         for name, (email, path) in listed.items():
             measured[name].update(drive(base, email, path, seconds, connections))
             print(f"  {name}: {measured[name]}", flush=True)
-        reference.update(drive(base, email, path, seconds, connections))
-        print(f"  {name} (reference): {reference}", flush=True)
+        reference.update(drive(base, ref_email, ref_path, seconds, connections))
+        print(f"  {ref_name} (reference): {reference}", flush=True)
         mixed = soak(base, listed, soak_seconds, soak_users) if soak_seconds else None
         print(f"  {soak_users} users at once: {mixed}", flush=True)
     finally:
@@ -304,7 +305,7 @@ def run(url: str, label: str, scale: float, seconds: float, connections: int,
             "seconds_per_page": seconds,
             "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
                        f"Python {platform.python_version()}",
-            "pages": measured, "reference": {REFERENCE[0]: reference}}
+            "pages": measured, "reference": {ref_name: reference}}
 
 
 def failures(report: dict) -> list[str]:
