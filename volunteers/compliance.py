@@ -128,7 +128,12 @@ def latest_records(records: list[ComplianceRecord]) -> dict[RecordKind, Complian
 
 
 def is_minor(volunteer: Volunteer, today: date) -> bool:
-    return volunteer.birth_date is not None and age_on(volunteer.birth_date, today) < 18
+    return born_a_minor(volunteer.birth_date, today)
+
+
+def born_a_minor(birth_date: date | None, today: date) -> bool:
+    """Under 18 today, by the birth date (unknown: not a minor)."""
+    return birth_date is not None and age_on(birth_date, today) < 18
 
 
 def agreement_days(agreement: ComplianceRecord | None) -> int | None:

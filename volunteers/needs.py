@@ -24,7 +24,7 @@ from cal.jobs.outbox import tell
 from cal.people.audit import AuditAction, audit
 from cal.people.models import District, Household, Person
 from volunteers import assignment, matching
-from volunteers.compliance import in_order, latest_records
+from volunteers.compliance import born_a_minor, in_order, latest_records
 from volunteers.models import (
     LIVE_MATCH,
     ComplianceRecord,
@@ -238,7 +238,7 @@ def _candidate(row: tuple, records, courses, valid: set[int], live: int, waiting
         active=status == ACTIVE,
         kinds=frozenset(KIND_OF[k] for k in help_kinds.split(",") if k),
         capacity=capacity, live=live,
-        minor=birth_date is not None and age_on(birth_date, today) < 18,
+        minor=born_a_minor(birth_date, today),
         agreement_ok=in_order(AGREEMENT, latest.get(AGREEMENT), today),
         register_ok=in_order(REGISTER_CHECK, latest.get(REGISTER_CHECK), today),
         criminal_ok=in_order(CRIMINAL_RECORD, latest.get(CRIMINAL_RECORD), today),
