@@ -52,16 +52,10 @@ e2e-tools: node_modules/.package-lock.json
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 
-## The whole suite on SQLite, then again on PostgreSQL (a fresh database per run).
+## The whole suite on SQLite and on PostgreSQL (a fresh database per run), side by side
+## on the two cores, each run with its own Redis database (tests/suites.py).
 test: $(VENV)/.installed-dev translations-compile e2e-tools lint
-	@echo "== the suite on SQLite =="
-	$(BIN)/pytest
-	@if [ "$$CI" = "true" ] || $(BIN)/python -m tests.services postgres "$(PG_URL)"; then \
-		echo "== the suite on PostgreSQL =="; \
-		TEST_DATABASE_URL="$(PG_URL)" $(BIN)/pytest; \
-	else \
-		echo "PostgreSQL is not reachable at $(PG_URL): the PostgreSQL run is skipped (never in CI)."; \
-	fi
+	$(BIN)/python -m tests.suites "$(PG_URL)"
 
 ## The fuzzing at full depth: 500 generated inputs to every form and every page reached
 ## (as a page and as an htmx fragment), by every role, on SQLite and PostgreSQL.
