@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from cal.auth import services as auth_services
 from cal.auth.models import User
@@ -83,7 +83,7 @@ def get_volunteer(volunteer_id: int) -> Volunteer | None:
 def volunteer_of_user(user) -> Volunteer | None:
     return db.session.scalar(
         select(Volunteer).where(Volunteer.user_id == user.id)
-        .options(selectinload(Volunteer.district))
+        .options(joinedload(Volunteer.district))
     )
 
 
@@ -130,7 +130,7 @@ def active_courses() -> list[TrainingCourse]:
 def completions_of(volunteer: Volunteer) -> list[TrainingCompletion]:
     return list(db.session.scalars(
         select(TrainingCompletion).where(TrainingCompletion.volunteer_id == volunteer.id)
-        .options(selectinload(TrainingCompletion.course))
+        .options(joinedload(TrainingCompletion.course))
         .order_by(TrainingCompletion.completed_on.desc(), TrainingCompletion.id.desc())))
 
 

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from cal.core.errors import DomainError
 from cal.core.timeutil import local_day_start_utc, to_local
@@ -336,6 +336,6 @@ def start_page_summary(volunteer: Volunteer, today: date, now: datetime) -> dict
     places = list(db.session.scalars(
         select(TrainingSession).join(TrainingEnrolment)
         .where(TrainingEnrolment.volunteer_id == volunteer.id, TrainingSession.starts_at > now)
-        .options(selectinload(TrainingSession.course)).order_by(TrainingSession.starts_at)))
+        .options(joinedload(TrainingSession.course)).order_by(TrainingSession.starts_at)))
     return {"needed": [i for i in items if i.blocks_activation or i.state == State.EXPIRING],
             "booked": places}
