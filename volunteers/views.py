@@ -103,10 +103,11 @@ def index():
     return _render_board(_stage(request.args.get("status")))
 
 
-def _render_board(status, errors=None, code=200, refused=None):
+def _render_board(status, code=200, refusal=None):
     """The board at a stage: a page of 50, narrowed by name (q); a move sends the q
     and page it was made on, so the board comes back as it was. A refused move is said
-    on its row, or above the list when its volunteer is not on the page shown."""
+    on its row, or above the list when its volunteer is not on the page shown
+    (refusal: the volunteer and the reason)."""
     query = request.values.get("q", "")[:100]
     page = db.paginate(services.volunteers_listed(status, query), page=page_number(),
                        per_page=services.PAGE_SIZE, error_out=False)
@@ -114,7 +115,7 @@ def _render_board(status, errors=None, code=200, refused=None):
         "volunteers/index.html", status=code, page=page, q=query,
         counts=services.count_by_status(), current=status,
         labels={k: str(label) for k, label in STATUS_LABELS.items()},  # translated once
-        moves=services.ALLOWED_MOVES, errors=errors or {}, refused=refused)
+        moves=services.ALLOWED_MOVES, refusal=refusal)
 
 
 @bp.post("/<int:volunteer_id>/status")
@@ -136,8 +137,7 @@ def move(volunteer_id: int):
         if back_to_detail:
             flash(error.message, "error")
             return redirect(detail_url)
-        return _render_board(shown, errors={volunteer.id: error.message}, code=422,
-                             refused=volunteer)
+        return _render_board(shown, code=422, refusal=(volunteer, error.message))
     db.session.commit()
     if raw:
         _mail_invitation(volunteer, raw)

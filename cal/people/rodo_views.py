@@ -159,10 +159,9 @@ def data_request_export(request_id: int, file_format: str):
         entries = data["sections"]["audit_log"]
         data["sections"]["audit_log"] = rodo.log_by_month(entries, labels["actions"],
                                                           labels["fields"])
-        data["counts"] = {"audit_log": len(entries)}  # entries, not the rows of months
-        try:
+        try:  # the log's heading counts its entries, not the rows of months
             body = render_pdf("rodo_export", data=data, logged=logged, labels=labels,
-                              issued_on=local_today())
+                              issued_on=local_today(), counts={"audit_log": len(entries)})
         except DomainError as error:
             flash(error.message, "error")
             return redirect(url_for("people.data_request", request_id=logged.id))
