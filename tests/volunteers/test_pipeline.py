@@ -98,7 +98,11 @@ def test_refused_activation_on_the_board_answers_422_with_the_reason(client_as):
     response = client_as(Role.COORDINATOR).post(
         f"/volunteers/{volunteer.id}/status", data={"to": "active"}, headers=BOARD)
     assert response.status_code == 422
-    assert 'role="alert"' in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    row = html[html.index(f'id="volunteer-{volunteer.id}"'):]
+    row = row[:row.index("</tr>")]
+    assert '<p class="row-error" role="alert">' in row  # the reason under its own row
+    assert "Nie przeniesiono" not in html  # and not again above the list
     db.session.refresh(volunteer)
     assert volunteer.status == S.TRAINING
     assert db.session.scalar(select(func.count(StatusChange.id))) == 0
