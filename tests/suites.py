@@ -1,17 +1,20 @@
 """The whole suite on SQLite and on PostgreSQL, side by side on the machine's cores.
 
 ``python -m tests.suites PG_URL [pytest arguments]`` (what ``make test`` runs). Each run
-has a Redis database of its own (TEST_REDIS_URL), so that one run's RQ worker never takes
-the other's jobs and one run's clean-up never empties the other's queues; each run's
-PostgreSQL databases and SQLite files are its own already (tests/conftest.py). Every line
-a run prints comes out as it is printed, led by the run's name; the exit status is 0 only
-when both passed. Outside CI, an unreachable PostgreSQL skips its run and says so; in CI
-(CI=true) the run goes ahead and fails.
+has a Redis database of its own (14 and 15 of TEST_REDIS_URL's server), so that one
+run's RQ worker never takes the other's jobs and one run's clean-up never empties the
+other's queues; each run's PostgreSQL databases and SQLite files are its own already
+(tests/conftest.py), and so are its pytest cache and screenshots. Every line a run
+prints comes out as it is printed, led by the run's name; the exit status is 0 only
+when both passed. Outside CI, an unreachable PostgreSQL skips its run and says so; in
+CI (CI=true) the run goes ahead and fails. Stopped (Ctrl-C, SIGTERM), it stops both
+runs and waits for them.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -20,41 +23,75 @@ from pathlib import Path
 
 from tests.services import postgres_reachable
 
-REDIS = "redis://127.0.0.1:6379/{}"
+
+def redis_database(number: int) -> str:
+    """Database `number` of the Redis server TEST_REDIS_URL names (this machine's by
+    default)."""
+    base = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    return f"{base.split('://', 1)[0]}://{base.split('://', 1)[1].split('/', 1)[0]}/{number}"
 
 
-def start(name: str, arguments: list[str], **env: str) -> subprocess.Popen:
+def start(name: str, arguments: list[str], env: dict[str, str]) -> subprocess.Popen:
     command = [str(Path(sys.executable).parent / "pytest"), *arguments]
-    process = subprocess.Popen(command, env={**os.environ, **env}, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, bufsize=1)
+    if sys.stdout.isatty():
+        command.append("--color=yes")
+    process = subprocess.Popen(command, env={**env, "PYTHONUNBUFFERED": "1"},
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               encoding="utf-8", errors="replace", bufsize=1)
     process.name = name
     return process
 
 
 def relay(process: subprocess.Popen, lock: threading.Lock) -> None:
+    """Every line of the run, led by its name; the pipe is read to its end even when
+    our own output is gone (a closed terminal), so the run never blocks writing."""
     for line in process.stdout:
-        with lock:
-            sys.stdout.write(f"{process.name:>10} | {line}")
-            sys.stdout.flush()
+        try:
+            with lock:
+                sys.stdout.write(f"{process.name:>10} | {line}")
+                sys.stdout.flush()
+        except OSError:
+            pass
+
+
+def stop(runs: list[subprocess.Popen]) -> None:
+    for run in runs:
+        if run.poll() is None:
+            run.terminate()
+    for run in runs:
+        try:
+            run.wait(60)
+        except subprocess.TimeoutExpired:
+            run.kill()
+            run.wait()
 
 
 def main(pg_url: str, arguments: list[str]) -> int:
-    runs = [start("sqlite", arguments, TEST_REDIS_URL=REDIS.format(14))]
-    if os.environ.get("CI") == "true" or postgres_reachable(pg_url):
-        # The second run keeps no pytest cache, so the two never write it at once.
-        runs.append(start("postgresql", ["-p", "no:cacheprovider", *arguments],
-                          TEST_DATABASE_URL=pg_url, TEST_REDIS_URL=REDIS.format(15)))
-    else:
+    with_postgres = os.environ.get("CI") == "true" or postgres_reachable(pg_url)
+    if not with_postgres:
         print(f"PostgreSQL is not reachable at {pg_url}: the PostgreSQL run is skipped "
               "(never in CI).", flush=True)
+    sqlite = {k: v for k, v in os.environ.items() if k != "TEST_DATABASE_URL"}
+    plans = [("sqlite", arguments, {**sqlite, "TEST_REDIS_URL": redis_database(14)})]
+    if with_postgres:
+        plans.append(("postgresql", ["-o", "cache_dir=.pytest_cache/postgresql", *arguments],
+                      {**os.environ, "TEST_DATABASE_URL": pg_url,
+                       "TEST_REDIS_URL": redis_database(15)}))
+    runs: list[subprocess.Popen] = []
+    previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     began, lock = time.monotonic(), threading.Lock()
-    relays = [threading.Thread(target=relay, args=(run, lock)) for run in runs]
-    for thread in relays:
-        thread.start()
-    codes = {}
-    for run, thread in zip(runs, relays, strict=True):
-        codes[run.name] = run.wait()
-        thread.join()
+    try:
+        for name, run_arguments, env in plans:
+            runs.append(start(name, run_arguments, env))
+        relays = [threading.Thread(target=relay, args=(run, lock)) for run in runs]
+        for thread in relays:
+            thread.start()
+        codes = {run.name: run.wait() for run in runs}
+        for thread in relays:
+            thread.join()
+    finally:
+        stop(runs)
+        signal.signal(signal.SIGTERM, previous)
     minutes, seconds = divmod(round(time.monotonic() - began), 60)
     print(f"== {', '.join(f'{name}: exit {code}' for name, code in codes.items())}; "
           f"{minutes}:{seconds:02d} side by side ==", flush=True)
@@ -62,4 +99,8 @@ def main(pg_url: str, arguments: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], sys.argv[2:]))
+    try:
+        sys.exit(main(sys.argv[1], sys.argv[2:]))
+    except KeyboardInterrupt:
+        print("\nStopped: both runs were stopped.", flush=True)
+        sys.exit(130)

@@ -20,7 +20,9 @@ from tests.conftest import config_for_tests, make_database, service_missing
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+# One folder per database: make test runs the suite on both at once.
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots" / (
+    "postgresql" if os.environ.get("TEST_DATABASE_URL") else "sqlite")
 PHONE = {"width": 390, "height": 844}
 TABLET = {"width": 820, "height": 1180}
 DESKTOP = {"width": 1280, "height": 900}
@@ -105,7 +107,7 @@ class Visit:
         assert bad == [], f"{self.page.url}: {json.dumps(bad, indent=1)}"
 
     def screenshot(self, label: str) -> None:
-        SCREENSHOTS.mkdir(exist_ok=True)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         self.shots += 1
         self.page.screenshot(path=str(SCREENSHOTS / f"{self.name}-{self.shots:02d}-{label}.png"),
                              full_page=True)

@@ -101,7 +101,8 @@ def test_refused_activation_on_the_board_answers_422_with_the_reason(client_as):
     html = response.get_data(as_text=True)
     row = html[html.index(f'id="volunteer-{volunteer.id}"'):]
     row = row[:row.index("</tr>")]
-    assert '<p class="row-error" role="alert">' in row  # the reason under its own row
+    # the reason under its own row
+    assert '<p class="row-error" role="alert">Nie można jeszcze aktywować. Brakuje: ' in row
     assert "Nie przeniesiono" not in html  # and not again above the list
     db.session.refresh(volunteer)
     assert volunteer.status == S.TRAINING
