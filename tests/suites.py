@@ -45,13 +45,16 @@ def start(name: str, arguments: list[str], env: dict[str, str]) -> subprocess.Po
 def relay(process: subprocess.Popen, lock: threading.Lock) -> None:
     """Every line of the run, led by its name; the pipe is read to its end even when
     our own output is gone (a closed terminal), so the run never blocks writing."""
-    for line in process.stdout:
-        try:
-            with lock:
-                sys.stdout.write(f"{process.name:>10} | {line}")
-                sys.stdout.flush()
-        except OSError:
-            pass
+    try:
+        for line in process.stdout:
+            try:
+                with lock:
+                    sys.stdout.write(f"{process.name:>10} | {line}")
+                    sys.stdout.flush()
+            except OSError:
+                pass
+    except ValueError:  # the pipe closed under us: the runs were stopped
+        pass
 
 
 def stop(runs: list[subprocess.Popen]) -> None:
@@ -64,6 +67,7 @@ def stop(runs: list[subprocess.Popen]) -> None:
         except subprocess.TimeoutExpired:
             run.kill()
             run.wait()
+        run.stdout.close()
 
 
 def main(pg_url: str, arguments: list[str]) -> int:
@@ -83,7 +87,8 @@ def main(pg_url: str, arguments: list[str]) -> int:
     try:
         for name, run_arguments, env in plans:
             runs.append(start(name, run_arguments, env))
-        relays = [threading.Thread(target=relay, args=(run, lock)) for run in runs]
+        relays = [threading.Thread(target=relay, args=(run, lock), daemon=True)
+                  for run in runs]
         for thread in relays:
             thread.start()
         codes = {run.name: run.wait() for run in runs}
