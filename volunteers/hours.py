@@ -96,8 +96,12 @@ def choices_for(volunteer: Volunteer, today: date) -> list[Choice]:
 
 
 def _match_text(match: Match) -> str:
+    """Whom a match helps, as the volunteer's lists name them: the first name and the
+    surname's initial (two children called Paweł must not look alike), or the
+    household's name."""
     request = match.request
-    who = request.person.first_name if request.person else request.household.name
+    person = request.person
+    who = f"{person.first_name} {person.last_name[:1]}." if person else request.household.name
     return _("Help: %(who)s", who=who)
 
 

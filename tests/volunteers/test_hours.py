@@ -41,8 +41,9 @@ def in_english(app):
 
 
 def helping(volunteer, first_name="Zosia", schedule=None, status=MatchStatus.ACTIVE,
-            started=TODAY - timedelta(days=60)) -> Match:
-    child = PersonFactory(first_name=first_name)
+            started=TODAY - timedelta(days=60), last_name=None) -> Match:
+    child = PersonFactory(first_name=first_name,
+                          **({"last_name": last_name} if last_name else {}))
     request = HelpRequest(person_id=child.id, kind=HelpKind.TUTORING, subject="math",
                           starts_on=started)
     db.session.add(request)
@@ -255,6 +256,22 @@ def test_the_start_page_shows_the_next_visit_and_the_big_button(client_as, me):
     page = client_as(Role.VOLUNTEER).get("/").text
     assert 'href="/volunteers/me/hours/new" role="button" class="big"' in page
     assert "Zosia" in page and "16–18" in page
+
+
+def test_two_children_of_one_first_name_are_told_apart_wherever_hours_are_logged(
+        client_as, me, users):
+    kowalski = helping(me, first_name="Paweł", last_name="Kowalski")
+    piotrowski = helping(me, first_name="Paweł", last_name="Piotrowski")
+    db.session.add(HourEntry(volunteer_id=me.id, key="p" * 20, activity=Activity.MATCH,
+                             match_id=piotrowski.id, worked_on=TODAY, minutes=60))
+    db.session.commit()
+    volunteer = client_as(Role.VOLUNTEER)
+    form_page = volunteer.get("/volunteers/me/hours/new").text
+    assert f'value="match:{kowalski.id}">Pomoc: Paweł K.</option>' in form_page
+    assert f'value="match:{piotrowski.id}">Pomoc: Paweł P.</option>' in form_page
+    start = volunteer.get("/").text
+    assert "Pomoc: Paweł K." in start and "Pomoc: Paweł P." in start
+    assert "Pomoc: Paweł P." in client_as(Role.COORDINATOR).get("/volunteers/hours").text
 
 
 @pytest.mark.parametrize("path", ["/", "/volunteers/me/hours", "/volunteers/me/hours/new"])
