@@ -14,7 +14,15 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from cal.core.forms import IntegerField, NoChoice, NotAfter, NotBefore, options, strip
+from cal.core.forms import (
+    IntegerField,
+    NoChoice,
+    NotAfter,
+    NotBefore,
+    NotInFuture,
+    options,
+    strip,
+)
 from cal.core.once import once_key_field
 from clubs.models import GROUP_KIND_LABELS, TARGET_GROUP_LABELS, GroupKind, TargetGroup
 from volunteers.availability import DAY_NAMES
@@ -104,7 +112,8 @@ class NewcomerForm(FlaskForm):
                              validators=[DataRequired(), Length(max=80)])
     last_name = StringField(_l("Last name"), filters=[strip],
                             validators=[DataRequired(), Length(max=80)])
-    birth_date = DateField(_l("Date of birth (optional)"), validators=[Optional()])
+    birth_date = DateField(_l("Date of birth (optional)"),
+                           validators=[Optional(), NotInFuture(), NotBefore(1900)])
     as_member = SelectField(_l("Comes as"), choices=options(
         [("guest", _l("A guest, this time")), ("member", _l("A new member of the group"))]),
         default="guest")

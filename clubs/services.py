@@ -16,6 +16,7 @@ Rules:
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -172,6 +173,13 @@ def members_of(group: Group, statuses=(MemberStatus.ACTIVE, MemberStatus.WAITING
                                  Membership.status.in_(statuses))
         .options(joinedload(Membership.person))
         .order_by(Membership.status, Membership.asked_at, Membership.id)))
+
+
+def is_member(group: Group, person: Person) -> bool:
+    """An active member of the group (not one waiting for a place, nor one who left)."""
+    return bool(db.session.scalar(select(func.count()).select_from(Membership).where(
+        Membership.group_id == group.id, Membership.person_id == person.id,
+        Membership.status == MemberStatus.ACTIVE)))
 
 
 def enrol(group: Group, person: Person, actor, today: date, kis: dict | None = None,
@@ -383,6 +391,16 @@ def rows_of(session: GroupSession) -> list[Row]:
             rows.append(Row(person, marks[person.id].mark, guest=marks[person.id].guest))
     rows.sort(key=lambda r: (r.guest, r.person.last_name, r.person.first_name, r.person.id))
     return rows
+
+
+def names_of(rows: list[Row]) -> dict[int, str]:
+    """Each person's name on the attendance list ("Surname First name"), with the year
+    of birth where two people on it share a name, so that a tap finds the right one."""
+    names = {r.person.id: f"{r.person.last_name} {r.person.first_name}" for r in rows}
+    alike = {name for name, count in Counter(names.values()).items() if count > 1}
+    born = {r.person.id: r.person.birth_date for r in rows}
+    return {pid: f"{name} ({born[pid].year})" if name in alike and born[pid] else name
+            for pid, name in names.items()}
 
 
 def may_mark(user, session: GroupSession, today: date) -> bool:

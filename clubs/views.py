@@ -250,7 +250,7 @@ def _render_session(session, error: str = "", code: int = 200, newcomer=None,
             "ends": to_local(session.ends_at).time().replace(tzinfo=None)}),
         can_change=services.may_change(current_user, session, today),
         history=services.history_of(session) if services.sees_all(current_user) else [],
-        names={r.person.id: f"{r.person.last_name} {r.person.first_name}" for r in rows},
+        names=services.names_of(rows),
         candidates=candidates, error=error, starts=to_local(session.starts_at),
         ends=to_local(session.ends_at), can_manage=services.sees_all(current_user), **LABELS)
 
@@ -302,14 +302,13 @@ def session_newcomer(session_id: int):
     name and year is shown), or registered, then marked present."""
     session = _session(session_id)
     form = NewcomerForm()
-    if not form.validate_on_submit():
-        return _render_session(session, error=_("Give the first and last name."), code=422,
-                               newcomer=form)
+    if not form.validate_on_submit():  # said beside the fields, in the open form
+        return _render_session(session, code=422, newcomer=form)
     today = local_today()
     if not services.may_mark(current_user, session, today):
         return _render_session(session, error=_("Attendance cannot be taken at this session."),
                                code=422, newcomer=form)
-    member = form.as_member.data == "member" and services.sees_all(current_user)
+    enrol = form.as_member.data == "member" and services.sees_all(current_user)
     likely = people.find_duplicates(form.first_name.data, form.last_name.data,
                                     form.birth_date.data)
     try:
@@ -324,10 +323,11 @@ def session_newcomer(session_id: int):
             person = people.create_person(
                 {"first_name": form.first_name.data, "last_name": form.last_name.data,
                  "birth_date": form.birth_date.data}, current_user, confirm_duplicate=True)
-        if member:
+        member = services.is_member(session.group, person)  # found: already one of us
+        if enrol and not member:
             services.enrol(session.group, person, current_user, today)
         if not services.set_mark(session.id, person.id, Mark.PRESENT, current_user, today,
-                                 guest=not member):
+                                 guest=not (member or enrol)):
             raise DomainError(_("The group is full: %(name)s is on the waiting list.",
                                 name=person.full_name))
     except DomainError as error:

@@ -94,13 +94,16 @@ def get_person(person_id: int) -> Person | None:
 
 def find_duplicates(first_name: str, last_name: str, birth_date: date | None,
                     exclude_id: int | None = None) -> list[Person]:
-    """Persons with the same name (accents and case ignored) and year of birth."""
+    """Persons who may be this one: the same name (accents and case ignored), and a
+    year of birth that does not say otherwise (the same year, or one of the two not
+    known: at the door a birth date is often not given)."""
     search = _search_key(Person, f"{last_name} {first_name}")
     candidates = db.session.scalars(
         select(Person).where(Person.search_name == search, Person.id != (exclude_id or 0))
     )
     year = birth_date.year if birth_date else None
-    return [p for p in candidates if (p.birth_date.year if p.birth_date else None) == year]
+    return [p for p in candidates
+            if year is None or p.birth_date is None or p.birth_date.year == year]
 
 
 def _apply(person: Person, data: dict, allowed: tuple[str, ...]) -> list[str]:

@@ -14,6 +14,7 @@ from cal.core.access import Role
 from cal.core.errors import DomainError
 from cal.core.timeutil import local_to_utc, local_today
 from cal.extensions import db
+from cal.people.models import Person
 from clubs import reports, services
 from clubs.models import (
     Attendance,
@@ -253,6 +254,54 @@ def test_a_walk_in_is_found_by_name_or_registered_and_marked_present(client_as, 
     refused = client.post(f"/clubs/sessions/{session.id}/newcomer", data={
         **data, "same_as": str(stranger.id)})
     assert refused.status_code == 404
+
+
+def test_a_newcomer_is_not_registered_twice_nor_with_an_impossible_birth_date(
+        client_as, users):
+    group = make_group(users)
+    (member,) = members(group, users, 1)
+    session = todays_session(group)
+    db.session.commit()
+    client = client_as(Role.LEADER)
+    url = f"/clubs/sessions/{session.id}/newcomer"
+    persons = lambda: db.session.scalar(select(func.count()).select_from(Person))  # noqa: E731
+    before = persons()
+    for day in ("2999-01-01", "1850-01-01"):
+        refused = client.post(url, data={"first_name": "Jan", "last_name": "Testowy",
+                                         "birth_date": day, "as_member": "guest"})
+        assert refused.status_code == 422 and persons() == before
+        field = refused.text[refused.text.index('id="birth_date"'):]
+        assert 'class="field-error"' in field[:field.index("</div>") + 600]
+    # a member at the door, given without a birth date: found, and marked as a member
+    asked = client.post(url, data={"first_name": member.first_name,
+                                   "last_name": member.last_name, "as_member": "guest"})
+    assert asked.status_code == 422 and f'value="{member.id}"' in asked.text
+    chosen = client.post(url, data={"first_name": member.first_name, "as_member": "guest",
+                                    "last_name": member.last_name, "same_as": str(member.id)})
+    assert chosen.status_code == 302 and persons() == before
+    mark = db.session.scalar(select(Attendance).where(Attendance.person_id == member.id))
+    assert mark.mark == Mark.PRESENT and not mark.guest
+    # someone new, sent again: the second time they are found, not registered again
+    data = {"first_name": "Jan", "last_name": "Testowy", "as_member": "guest"}
+    assert client.post(url, data=data).status_code == 302 and persons() == before + 1
+    jan = db.session.scalar(select(Person).where(Person.last_name == "Testowy"))
+    again = client.post(url, data=data)
+    assert again.status_code == 422 and f'name="same_as" value="{jan.id}"' in again.text
+    assert persons() == before + 1
+
+
+def test_two_members_of_one_name_are_told_apart_by_their_year_of_birth(client_as, users):
+    group = make_group(users)
+    for year in (1954, 1956):
+        services.enrol(group, PersonFactory(first_name="Anna", last_name="Kozłowska",
+                                            birth_date=date(year, 2, 1)),
+                       users[Role.COORDINATOR], TODAY)
+    (other,) = members(group, users, 1)
+    session = todays_session(group)
+    db.session.commit()
+    page = client_as(Role.LEADER).get(f"/clubs/sessions/{session.id}").text
+    assert "Kozłowska Anna (1954)" in page and "Kozłowska Anna (1956)" in page
+    assert f"{other.last_name} {other.first_name}</span>" in page  # no year when unique
 
 
 # Statistics and printed documents -------------------------------------------------------

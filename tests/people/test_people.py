@@ -48,6 +48,10 @@ def test_duplicate_is_found_by_name_and_birth_year(users):
     PersonFactory(first_name="Zofia", last_name="Nowak", birth_date=date(2015, 3, 14))
     assert services.find_duplicates("zofia", "NOWAK", date(2015, 11, 1))
     assert not services.find_duplicates("Zofia", "Nowak", date(2016, 3, 14))
+    # a year not given on either side does not say it is someone else
+    assert services.find_duplicates("Zofia", "Nowak", None)
+    PersonFactory(first_name="Jan", last_name="Nowak", birth_date=None)
+    assert services.find_duplicates("Jan", "Nowak", date(1970, 1, 1))
 
 
 def test_create_person_refuses_a_likely_duplicate_until_confirmed(users):
