@@ -235,7 +235,11 @@ def hours_queue():
     return _render_queue(_filter_form())
 
 
-def _render_queue(form: HoursFilterForm, error: str = "", message: str = "", code: int = 200):
+def _render_queue(form: HoursFilterForm, error: str = "", message: str = "", code: int = 200,
+                  chosen: frozenset[int] = frozenset(), reason: str = "",
+                  reason_error: str = ""):
+    """The queue; a refused review comes back with the entries still ticked, the reason
+    as typed, and a refused reason said beside its field."""
     filters = _hours_filters(form)
     if filters is None:
         error = error or _("Check the filters.")
@@ -248,6 +252,7 @@ def _render_queue(form: HoursFilterForm, error: str = "", message: str = "", cod
                        totals=hours.totals(filters) if one else [], one_volunteer=one,
                        everyone_url=url_for("volunteers.hours_queue", **without_volunteer),
                        query=request.query_string.decode(), error=error, message=message,
+                       chosen=chosen, reason=reason, reason_error=reason_error,
                        kinds=HELP_KIND_LABELS, **LABELS)
 
 
@@ -272,15 +277,19 @@ def hours_review():
     decision = request.form.get("decision")
     approve = decision == "approve"
     form = _filter_form()
+    reason = request.form.get("reason", "")[:300]
+    kept = {"chosen": frozenset(ids), "reason": reason, "code": 422}
     if decision not in ("approve", "reject") or _hours_filters(form) is None:
-        return _render_queue(form, error=_("Choose approve or reject."), code=422)
+        return _render_queue(form, error=_("Choose approve or reject."), **kept)
     if not ids:
-        return _render_queue(form, error=_("Choose at least one entry."), code=422)
+        return _render_queue(form, error=_("Choose at least one entry."), **kept)
     try:
-        changed = hours.review(ids, approve, request.form.get("reason", ""), current_user)
+        changed = hours.review(ids, approve, reason, current_user)
     except DomainError as error:
         db.session.rollback()
-        return _render_queue(form, error=error.message, code=422)
+        if error.field == "reason":
+            return _render_queue(form, reason_error=error.message, **kept)
+        return _render_queue(form, error=error.message, **kept)
     db.session.commit()
     message = (ngettext("%(num)d entry approved.", "%(num)d entries approved.", changed)
                if approve else

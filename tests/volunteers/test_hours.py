@@ -346,6 +346,10 @@ def test_a_rejection_needs_a_reason_that_the_volunteer_sees(client_as, me, users
                                                             "entry": str(entry.id)})
     assert refused.status_code == 422
     assert db.session.get(HourEntry, entry.id).status == EntryStatus.PENDING
+    # said beside the reason, with the entry still ticked: nothing to choose again
+    assert re.search(r'<input id="reason"[^>]*aria-describedby="reason-error">\s*'
+                     r'<small id="reason-error" class="field-error">Podaj powód', refused.text)
+    assert f'value="{entry.id}" id="entry-{entry.id}" checked' in refused.text
     client.post("/volunteers/hours/review", data={
         "decision": "reject", "entry": str(entry.id), "reason": "To był dzień szkolenia."})
     db.session.expire_all()
