@@ -392,10 +392,13 @@ class HoursForm(FlaskForm):
                                 render_kw={"inputmode": "numeric", "pattern": "[0-9]*"})
     worked_on = DateField(_l("Day"), validators=[DataRequired(_l("Give the day."))])
     note = StringField(_l("Note (optional)"), filters=[strip], validators=[Length(max=300)])
+    # Shown only when the same hours are already logged: "yes, another time".
+    again = BooleanField(_l("Yes, log it again: this was another time"))
 
     def minutes_value(self) -> int | None:
+        """The minutes as a number (any number: the service says the bounds), or None."""
         value = self.other_minutes.data if self.minutes.data == "other" else self.minutes.data
-        return int(value) if re.fullmatch(r"[0-9]{1,4}", value or "") else None
+        return int(value) if re.fullmatch(r"[0-9]{1,6}", value or "") else None
 
 
 def month_field() -> StringField:

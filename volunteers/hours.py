@@ -217,14 +217,27 @@ def entry_data(choices: list[Choice], value: str, label: str, worked_on: date, m
             else "", "worked_on": worked_on, "minutes": minutes, "note": note.strip()[:300]}
 
 
-def log_hours(volunteer: Volunteer, key: str, data: dict) -> tuple[HourEntry, bool]:
+def log_hours(volunteer: Volunteer, key: str, data: dict,
+              again: bool = False) -> tuple[HourEntry, bool]:
     """Store an entry once per key; returns it and whether it is new. The same form sent
-    again, even at the same moment, finds the first entry."""
+    again, even at the same moment, finds the first entry. A new form with what is
+    already logged (the same thing, day and length: a form filled in again after "Back")
+    is stored only when the volunteer says it was another time (again)."""
     existing = find_entry(key)
     if existing is not None:
         if existing.volunteer_id != volunteer.id:
             raise DomainError(_("This form cannot be sent again; open a new one."))
         return existing, False
+    if not again and db.session.scalar(select(func.count()).select_from(HourEntry).where(
+            HourEntry.volunteer_id == volunteer.id, HourEntry.status != EntryStatus.REJECTED,
+            *(getattr(HourEntry, name) == data[name] for name in SAME_ENTRY))):
+        existing = find_entry(key)  # this very form, stored a moment ago by another request
+        if existing is not None and existing.volunteer_id == volunteer.id:
+            return existing, False
+        raise DomainError(_("The same entry is already logged: %(time)s on %(day)s. If "
+                            "this was another time, tick the box and save again.",
+                            time=hours_text(data["minutes"]),
+                            day=data["worked_on"].strftime("%d.%m")), field="again")
     entry = HourEntry(volunteer_id=volunteer.id, key=key, **data)
     db.session.add(entry)
     try:
@@ -236,6 +249,10 @@ def log_hours(volunteer: Volunteer, key: str, data: dict) -> tuple[HourEntry, bo
             raise DomainError(_("This form cannot be sent again; open a new one.")) from None
         return existing, False
     return entry, True
+
+
+# What makes two entries the same: what for, which day, how long.
+SAME_ENTRY = ("activity", "match_id", "session_id", "label", "worked_on", "minutes")
 
 
 def find_entry(key: str) -> HourEntry | None:

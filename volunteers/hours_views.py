@@ -87,7 +87,7 @@ def _log(volunteer, form: HoursForm, choices, today):
         raise DomainError(_("Give the minutes."), field="other_minutes")
     data = hours.entry_data(choices, form.activity.data, form.label.data,
                             form.worked_on.data, minutes, form.note.data, today)
-    entry, new = hours.log_hours(volunteer, form.key.data, data)
+    entry, new = hours.log_hours(volunteer, form.key.data, data, again=form.again.data)
     db.session.commit()
     if new:
         flash(_("Saved: %(time)s, %(day)s.", time=hours.hours_text(entry.minutes),

@@ -86,6 +86,37 @@ def test_the_same_submission_sent_fifty_times_stores_one_entry(client_as, me):
     assert entry.status == EntryStatus.PENDING
 
 
+def test_the_same_hours_on_a_new_form_are_stored_again_only_when_confirmed(client_as, me):
+    """A form filled in again after "Back" has a new key: the same thing, day and length
+    already logged is refused beside a box to tick, and stored once it is ticked."""
+    match = helping(me)
+    db.session.commit()
+    client = client_as(Role.VOLUNTEER)
+    assert client.post("/volunteers/me/hours/new", data=form(match)).status_code == 302
+    second = form(match, key="b" * 32)
+    refused = client.post("/volunteers/me/hours/new", data=second)
+    assert refused.status_code == 422 and count() == 1
+    box = refused.text[refused.text.index('id="again"'):]
+    box = box[:box.index("</small>")]  # the box, then its refusal beside it
+    assert 'class="field-error">Ten sam wpis jest już zapisany: 1 h, ' in box
+    assert client.post("/volunteers/me/hours/new",
+                       data={**second, "again": "y"}).status_code == 302
+    assert count() == 2
+    # another length, or a rejected entry logged anew, is no repeat
+    assert client.post("/volunteers/me/hours/new",
+                       data=form(match, key="c" * 32, minutes="90")).status_code == 302
+    assert count() == 3
+
+
+def test_too_many_minutes_are_answered_with_the_bounds(client_as, me):
+    match = helping(me)
+    db.session.commit()
+    refused = client_as(Role.VOLUNTEER).post("/volunteers/me/hours/new", data=form(
+        match, minutes="other", other_minutes="99999"))
+    assert refused.status_code == 422 and count() == 0
+    assert "Podaj od 5 minut do 12 godzin." in refused.text
+
+
 def test_an_htmx_submission_is_told_where_to_go(client_as, me):
     match = helping(me)
     db.session.commit()
@@ -588,7 +619,8 @@ def test_five_copies_of_each_of_fifty_entries_sent_at_once_store_fifty(client_as
     match = helping(me)
     db.session.commit()
     client = client_as(Role.VOLUNTEER)
-    sent = [form(match, key=f"burst-{n:03d}-{'k' * 20}", minutes="30",
+    sent = [form(match, key=f"burst-{n:03d}-{'k' * 20}", minutes="other",
+                 other_minutes=str(30 + n // 20),  # fifty different entries
                  worked_on=(TODAY - timedelta(days=n % 20)).isoformat())
             for n in range(50) for _copy in range(5)]
 
