@@ -4,10 +4,20 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cal.auth.models import enum_column
+from cal.core.text import fold
 from cal.core.timeutil import utcnow
 from cal.extensions import db
 from cal.people.models import District
@@ -60,6 +70,8 @@ class Volunteer(db.Model):
     )
     first_name: Mapped[str] = mapped_column(String(80))
     last_name: Mapped[str] = mapped_column(String(80))
+    # "last first", folded (cal.core.text.fold): kept by _fold_name below, on every write.
+    search_name: Mapped[str] = mapped_column(String(170), default="", server_default="")
     email: Mapped[str] = mapped_column(String(254), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
     birth_date: Mapped[date | None]
@@ -474,3 +486,11 @@ class HourEntry(db.Model):
     volunteer: Mapped[Volunteer] = relationship(lazy="raise_on_sql")
     match: Mapped[Match | None] = relationship(lazy="raise_on_sql")
     session: Mapped[TrainingSession | None] = relationship(lazy="raise_on_sql")
+
+
+@event.listens_for(Volunteer, "before_insert")
+@event.listens_for(Volunteer, "before_update")
+def _fold_name(_mapper, _connection, volunteer: Volunteer) -> None:
+    """The volunteer's name as search finds it: a name typed without Polish letters
+    ("dabrowska") finds Dąbrowska, on SQLite as on PostgreSQL."""
+    volunteer.search_name = fold(f"{volunteer.last_name} {volunteer.first_name}")[:170]

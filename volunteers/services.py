@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from cal.auth import services as auth_services
 from cal.auth.models import User
 from cal.core.access import Role
 from cal.core.errors import DomainError
+from cal.core.text import fold
 from cal.core.timeutil import utcnow
 from cal.extensions import db
 from cal.people.audit import AuditAction, audit
@@ -62,14 +63,13 @@ PAGE_SIZE = 50
 
 
 def volunteers_listed(status: VolunteerStatus | None = None, query: str = ""):
-    """The select of the volunteers at a stage (any if None) whose first or last name
-    contains each word of ``query``, by name; for db.paginate."""
+    """The select of the volunteers at a stage (any if None) whose name contains each
+    word of ``query`` (Polish letters and case aside), by name; for db.paginate."""
     stmt = select(Volunteer).options(selectinload(Volunteer.district))
     if status is not None:
         stmt = stmt.where(Volunteer.status == status)
-    for word in query.split():
-        stmt = stmt.where(or_(Volunteer.last_name.icontains(word, autoescape=True),
-                              Volunteer.first_name.icontains(word, autoescape=True)))
+    for word in fold(query).split():  # "dabrowska" finds Dąbrowska
+        stmt = stmt.where(Volunteer.search_name.contains(word, autoescape=True))
     return stmt.order_by(Volunteer.last_name, Volunteer.first_name, Volunteer.id)
 
 

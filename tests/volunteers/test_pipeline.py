@@ -235,6 +235,10 @@ def test_the_board_pages_by_fifty_finds_by_name_and_a_move_keeps_the_view(client
     found = client.get("/volunteers/?q=zofia").text
     assert found.count('<tr id="volunteer-') == 1 and "Świątek" in found
     assert "Znaleziono 1 wolontariusza" in found
+    # typed without Polish letters, or in capitals: the same volunteer
+    for typed in ("swiatek", "ŚWIĄTEK zof", "Swiątek"):
+        assert client.get(f"/volunteers/?q={typed}").text.count(
+            f'<tr id="volunteer-{zofia.id}"') == 1, typed
     assert "Żadne imię" in client.get("/volunteers/?q=%25_").text  # LIKE signs are letters
     moved = client.post(f"/volunteers/{zofia.id}/status", headers=BOARD, data={
         "to": "screening", "shown": "applicant", "q": "zofia", "page": "1"})
