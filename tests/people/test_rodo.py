@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from cal.auth.models import User
 from cal.core.access import Role
 from cal.core.errors import DomainError
+from cal.core.text import fold
 from cal.core.timeutil import add_months, local_to_utc, local_today, utcnow
 from cal.extensions import db
 from cal.jobs.models import Channel, Notification
@@ -209,11 +210,15 @@ def volunteer_with_a_past(users) -> Volunteer:
 
 def test_a_volunteer_erased_keeps_the_hours_and_loses_the_account(users, client):
     volunteer = volunteer_with_a_past(users)
-    user_id = volunteer.user_id
+    user_id, surname = volunteer.user_id, fold(volunteer.last_name)
+    assert surname in volunteer.search_name
     rodo.anonymise(rodo.gather(SubjectKind.VOLUNTEER, volunteer.id), users[Role.ADMIN], "t", {})
     db.session.commit()
     volunteer = db.session.get(Volunteer, volunteer.id)
     assert (volunteer.email, volunteer.phone, volunteer.notes) == ("", "", "")
+    # nor is the name left in the folded copy that search reads
+    assert surname not in volunteer.search_name
+    assert volunteer.search_name == fold(f"{volunteer.last_name} {volunteer.first_name}")
     assert volunteer.status == VolunteerStatus.LEFT and volunteer.birth_date == date(1990, 7, 1)
     entry = db.session.scalar(select(HourEntry))
     assert (entry.minutes, entry.note) == (90, "")
