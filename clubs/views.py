@@ -223,7 +223,7 @@ def session_new(group_id: int):
             return submit_once(form.once_key.data, add)
         except DomainError as error:
             db.session.rollback()
-            form[error.field].errors.append(error.message)
+            show_refusal(form, error)
     return render_form("clubs/session_form.html", form, group=group)
 
 

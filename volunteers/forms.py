@@ -227,7 +227,8 @@ class RecordForm(FlaskForm):
         data = {name: self[name].data for name in ("done_on", "valid_until", "period_start",
                                                    "period_end", "scope", "place", "terms",
                                                    "checked_by", "note")}
-        data["result"] = CheckResult(self.result.data) if self.result.data else None
+        data["result"] = (CheckResult(self.result.data)  # None for a value not offered
+                          if self.result.data in {r.value for r in CheckResult} else None)
         return data
 
 

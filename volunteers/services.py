@@ -187,18 +187,27 @@ def history_of(volunteer: Volunteer) -> list[StatusChange]:
         .order_by(StatusChange.at.desc(), StatusChange.id.desc())))
 
 
+def record_refusals(kind: RecordKind, data: dict) -> dict[str, str]:
+    """What this kind of record still lacks or gets wrong, by field: every reason at
+    once, so that a form is corrected in one go."""
+    data = {k: v for k, v in data.items() if k in record_fields(kind)}
+    refusals = {name: _("This field is required for this record.")
+                for name in missing_record_fields(kind, data)}
+    if data.get("valid_until") and data.get("done_on") and data["valid_until"] < data["done_on"]:
+        refusals["valid_until"] = _("“Valid until” cannot be before the date.")
+    if data.get("period_start") and data.get("period_end") and (
+            data["period_end"] < data["period_start"]):
+        refusals["period_end"] = _("The period cannot end before it starts.")
+    return refusals
+
+
 def add_record(volunteer: Volunteer, kind: RecordKind, data: dict, actor) -> ComplianceRecord:
     """Record an agreement, check or consent; refuses one without what the law needs."""
     kind = RecordKind(kind)
     data = {k: v for k, v in data.items() if k in record_fields(kind)}
-    missing = missing_record_fields(kind, data)
-    if missing:
-        raise DomainError(_("This field is required for this record."), field=missing[0])
-    if data.get("valid_until") and data["valid_until"] < data["done_on"]:
-        raise DomainError(_("“Valid until” cannot be before the date."), field="valid_until")
-    if data.get("period_start") and data.get("period_end") and (
-            data["period_end"] < data["period_start"]):
-        raise DomainError(_("The period cannot end before it starts."), field="period_end")
+    refusals = record_refusals(kind, data)
+    if refusals:
+        raise DomainError.of(refusals)
     record = ComplianceRecord(volunteer_id=volunteer.id, kind=RecordKind(kind),
                               created_by_id=actor.id,
                               **{k: v for k, v in data.items() if k in RECORD_FIELDS})

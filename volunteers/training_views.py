@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from cal.core.access import Role, roles_required
 from cal.core.errors import DomainError
-from cal.core.forms import options
+from cal.core.forms import options, show_refusal
 from cal.core.http import found
 from cal.core.once import submit_once
 from cal.core.render import render_form, render_page
@@ -112,7 +112,7 @@ def session_edit(session_id: int):
         try:
             training.save_session(session.course, session, form.session_data(), current_user)
         except DomainError as error:
-            form[error.field].errors.append(error.message)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("Changes saved."), "success")

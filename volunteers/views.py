@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from cal.core.access import Role, public, roles_required
 from cal.core.errors import DomainError
-from cal.core.forms import options
+from cal.core.forms import options, show_refusal
 from cal.core.http import found
 from cal.core.once import submit_once
 from cal.core.render import page_number, render_form, render_page
@@ -27,6 +27,7 @@ from volunteers import availability, documents, services
 from volunteers.compliance import (
     FIELD_LABELS_BY_KIND,
     RECORD_LABELS,
+    REQUIRED_RECORD_FIELDS,
     State,
     record_fields,
 )
@@ -211,6 +212,8 @@ def record_new(volunteer_id: int, kind: str):
     volunteer = _load(volunteer_id)
     kind = _enum_or_404(RecordKind, kind)
     form = RecordForm()
+    for name in REQUIRED_RECORD_FIELDS.get(kind, ()):  # starred beside their labels
+        form[name].flags.required = True
     if form.validate_on_submit():
         def record() -> tuple[str, str]:
             services.add_record(volunteer, kind, form.record_data(), current_user)
@@ -220,7 +223,11 @@ def record_new(volunteer_id: int, kind: str):
             return submit_once(form.once_key.data, record)
         except DomainError as error:
             db.session.rollback()
-            form[error.field].errors.append(error.message)
+            show_refusal(form, error)
+    elif form.is_submitted():  # the record's own rules too, all at once with the form's
+        for name, message in services.record_refusals(kind, form.record_data()).items():
+            if not form[name].errors:
+                form[name].errors.append(message)
     return render_form("volunteers/record.html", form, volunteer=volunteer, kind=kind,
                        title=RECORD_LABELS[kind], fields=record_fields(kind),
                        field_labels=FIELD_LABELS_BY_KIND.get(kind, {}))
@@ -254,7 +261,7 @@ def document_new(volunteer_id: int, kind: str):
             return submit_once(form.once_key.data, issue)
         except DomainError as error:
             db.session.rollback()
-            form[error.field].errors.append(error.message)
+            show_refusal(form, error)
     return render_form("volunteers/document.html", form, volunteer=volunteer, kind=kind,
                        title=documents.DOCUMENT_LABELS[kind],
                        fields=documents.DOCUMENT_FIELDS[kind])

@@ -76,6 +76,10 @@ def optional_id_field(label) -> SelectField:
 
 
 def show_refusal(form, error) -> None:
-    """Put a rule's refusal (DomainError) beside its field, or above the form."""
-    target = form[error.field].errors if error.field and error.field in form else form.form_errors
-    target.append(error.message)
+    """A rule's refusal (DomainError) beside its field, every reason of it when it has
+    several (DomainError.of), or above the form when a reason belongs to no field."""
+    for name, message in (error.fields or {None: error.message}).items():
+        if name is not None and name in form:
+            form[name].errors.append(message)
+        else:
+            form.form_errors.append(message)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from cal.auth.models import User
 from cal.core.access import Role, roles_required
 from cal.core.errors import DomainError
-from cal.core.forms import options
+from cal.core.forms import options, show_refusal
 from cal.core.http import found
 from cal.core.once import submit_once
 from cal.core.render import page_number, render_form, render_page
@@ -198,7 +198,7 @@ def _save_district(district, form):
                                current_user)
     except DomainError as error:
         db.session.rollback()
-        form[error.field].errors.append(error.message)
+        show_refusal(form, error)
         failed = (district.id, form) if district else None
         new = form if district is None else DistrictForm(prefix="new", formdata=None)
         return _render_districts(new, status=422, failed=failed)

@@ -155,6 +155,25 @@ def test_recording_an_agreement_needs_its_clauses(client_as):
     assert [r.kind for r in services.records_of(volunteer)] == [RecordKind.AGREEMENT]
 
 
+def test_an_agreement_with_everything_wrong_says_all_of_it_at_once(client_as):
+    """A date in the future, three clauses missing and the end before the start: all
+    said beside their fields in one answer, the clauses starred as required."""
+    volunteer = VolunteerFactory()
+    db.session.commit()
+    client = client_as(Role.COORDINATOR)
+    url = f"/volunteers/{volunteer.id}/records/agreement"
+    page = client.get(url).text
+    for name in ("scope", "place", "terms"):
+        label = page[page.index(f'<label for="{name}">'):]
+        assert '<span aria-hidden="true">*</span>' in label[:label.index("</label>")], name
+    refused = client.post(url, data={
+        "done_on": (TODAY + timedelta(days=3)).isoformat(),
+        "period_start": TODAY.isoformat(), "period_end": (TODAY - timedelta(days=1)).isoformat()})
+    assert refused.status_code == 422 and services.records_of(volunteer) == []
+    for name in ("done_on", "scope", "place", "terms", "period_end"):
+        assert f'id="{name}-error" class="field-error"' in refused.text, name
+
+
 @pytest.mark.parametrize("data", [
     {"done_on": "2026-01-10", "valid_until": "2026-01-01"},
     {"done_on": "2099-01-01"},
