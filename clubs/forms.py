@@ -34,7 +34,8 @@ WEEKDAYS = [(str(i), name) for i, name in enumerate(DAY_NAMES)]
 
 class GroupForm(FlaskForm):
     once_key = once_key_field()
-    name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Group name"), filters=[strip],
+                       validators=[DataRequired(), Length(max=120)])
     kind = SelectField(_l("Kind"), choices=options(
         (k.value, label) for k, label in GROUP_KIND_LABELS.items()),
         validators=[DataRequired()])

@@ -267,7 +267,8 @@ def _kind_choices():
 
 class CourseForm(FlaskForm):
     once_key = once_key_field()
-    name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Course name"), filters=[strip],
+                       validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description and programme"), filters=[strip],
                                 validators=[Length(max=4000)])
     required_for = MultiCheckboxField(_l("Required for volunteers who give this help"),
