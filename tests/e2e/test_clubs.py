@@ -143,7 +143,7 @@ def test_a_tap_that_is_not_saved_keeps_its_button_and_says_so(visit, failure):
     page.locator(f"#{button_id}.mark-absent:not(.unsaved)").wait_for()
     assert page.locator(f"#{button_id}-unsaved").count() == 0
     tablet.goto(session_path)  # saved, not only shown
-    assert page.locator(f"#{button_id}").inner_text() == "Nieobecny"
+    assert page.locator(f"#{button_id}").inner_text() == "Nieobecność"
     assert page.locator("ul.attendance button.mark-absent").count() == 1
 
 

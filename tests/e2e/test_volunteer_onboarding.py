@@ -161,10 +161,10 @@ def test_a_coordinator_takes_training_attendance_with_one_tap(visit):
     page.wait_for_url(re.compile(r"/volunteers/trainings/sessions/\d+$"))
     row = page.locator("#session-people li").first
     name = row.locator("a").inner_text()
-    row.get_by_role("button", name=re.compile(r"^Obecny")).click()
+    row.get_by_role("button", name=re.compile(r"^Obecność")).click()
     # the list is swapped in by htmx with the tap saved
     page.locator("#session-people li", has_text=name).locator(
-        "button[aria-pressed=true]", has_text="Obecny").wait_for()
+        "button[aria-pressed=true]", has_text="Obecność").wait_for()
     assert "Ukończone" in page.locator("#session-people li", has_text=name).inner_text()
     desk.check_accessibility()
     desk.screenshot("attendance")
