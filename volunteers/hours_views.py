@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from flask import Response, abort, flash, request, url_for
+from flask import Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -157,6 +157,10 @@ def my_hours_edit(entry_id: int):
         # what it was for is no longer offered (say, help ended long ago): shown, so
         # the form says why it cannot be kept, instead of failing
         form.activity.choices.insert(0, *options([(value, hours.describe(entry))]))
+    if request.method == "GET" and entry.status != EntryStatus.PENDING:
+        # reviewed already: no form to fill in only to be refused on saving
+        flash(_("An entry can be changed only while it waits for approval."), "error")
+        return redirect(url_for("volunteers.my_hours"))
     if request.method == "GET":
         form.activity.data = value
         form.label.data = entry.label

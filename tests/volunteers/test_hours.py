@@ -224,6 +224,9 @@ def test_an_entry_changes_only_while_it_waits(client_as, me):
     assert entry.minutes == 90
     entry.status = EntryStatus.APPROVED
     db.session.commit()
+    opened = client.get(f"/volunteers/me/hours/{entry.id}/edit", follow_redirects=True)
+    assert opened.request.path == "/volunteers/me/hours"  # no form for an approved entry
+    assert "dopóki czeka na zatwierdzenie" in opened.text
     refused = client.post(f"/volunteers/me/hours/{entry.id}/edit",
                           data=form(match, minutes="30", key="n" * 32))
     assert refused.status_code == 422 and "dopóki czeka na zatwierdzenie" in refused.text
