@@ -208,9 +208,10 @@ def roster(today: date, *, kind: HelpKind | None = None, volunteer_ids=None,
             valid.setdefault(volunteer_id, set()).add(course_id)
     live: dict[int, int] = {}
     waiting: dict[int, int] = {}
+    booked: dict[int, int] = {}  # the weekly times their live matches already take
     families: dict[int, set[str]] = {}
-    for volunteer_id, status, person_id, household_id in run(
-            select(Match.volunteer_id, Match.status, HelpRequest.person_id,
+    for volunteer_id, status, schedule, person_id, household_id in run(
+            select(Match.volunteer_id, Match.status, Match.schedule, HelpRequest.person_id,
                    HelpRequest.household_id).join(HelpRequest)
             .where(Match.volunteer_id.in_(chosen),
                    Match.status.in_((*LIVE_MATCH, MatchStatus.ENDED, MatchStatus.PROPOSED)))):
@@ -219,17 +220,20 @@ def roster(today: date, *, kind: HelpKind | None = None, volunteer_ids=None,
             continue
         if status in LIVE_MATCH:
             live[volunteer_id] = live.get(volunteer_id, 0) + 1
+            booked[volunteer_id] = booked.get(volunteer_id, 0) | (schedule or 0)
         families.setdefault(volunteer_id, set()).update(
             matching.family_key(person_id, household_id))
     courses = [(c.id, c.name, sorted(c.required_kinds())) for c in courses]
     return [_candidate(row, records.get(row[0], ()), courses, valid.get(row[0], set()),
                        live.get(row[0], 0), waiting.get(row[0], 0),
-                       frozenset(families.get(row[0], ())), districts, today)
+                       frozenset(families.get(row[0], ())), districts, today,
+                       booked.get(row[0], 0))
             for row in rows]
 
 
 def _candidate(row: tuple, records, courses, valid: set[int], live: int, waiting: int,
-               families: frozenset, districts: dict, today: date) -> matching.Candidate:
+               families: frozenset, districts: dict, today: date,
+               booked: int = 0) -> matching.Candidate:
     (volunteer_id, first_name, last_name, status, help_kinds, subjects, grade_from,
      grade_to, tasks, availability, capacity, birth_date, district_id) = row
     latest = latest_records(records)
@@ -247,7 +251,8 @@ def _candidate(row: tuple, records, courses, valid: set[int], live: int, waiting
         subjects=frozenset(s for s in subjects.split(",") if s),
         grade_from=grade_from, grade_to=grade_to,
         tasks=frozenset(t for t in tasks.split(",") if t),
-        availability=availability, place=districts.get(district_id),
+        # free: the times offered that no live match of theirs takes already
+        availability=availability & ~booked, place=districts.get(district_id),
         families=families, waiting=waiting)
 
 

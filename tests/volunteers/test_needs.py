@@ -128,6 +128,22 @@ def test_a_volunteer_without_a_free_place_cannot_be_proposed(users):
         needs.propose(child_request(), [busy.id], users[Role.COORDINATOR], TODAY)
 
 
+def test_times_a_live_match_takes_are_not_free_for_the_next_request(users):
+    """Accepting a second family must not book the hours of the first: the time the
+    first match takes is no longer free, for the score and for the new schedule."""
+    tutor_ = tutor(capacity=2, availability=0b111)
+    volunteer_account(tutor_, "tutor@test.local")
+    first = child_request(slots=0b011)
+    match = needs.propose(first, [tutor_.id], users[Role.COORDINATOR], TODAY)[0]
+    needs.answer(match, tutor_, users[Role.VOLUNTEER], True, "", TODAY)
+    assert match.schedule == 0b011
+    (candidate,) = needs.candidates_for(first, TODAY, [tutor_.id])
+    assert candidate.availability == 0b100
+    second = child_request(slots=0b110)
+    proposed = needs.propose(second, [tutor_.id], users[Role.COORDINATOR], TODAY)[0]
+    assert proposed.schedule == 0b100  # not the time the first family has
+
+
 def test_two_volunteers_in_turn_the_second_is_asked_when_the_first_declines(users):
     first, second = tutor(last_name="Pierwsza"), tutor(last_name="Druga")
     user_one = volunteer_account(first, "one@test.local")
