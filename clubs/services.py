@@ -182,6 +182,18 @@ def is_member(group: Group, person: Person) -> bool:
         Membership.status == MemberStatus.ACTIVE)))
 
 
+def known_in_group(group: Group, person_ids: list[int]) -> set[int]:
+    """Those of these people who are or were in the group, or came to one of its
+    sessions."""
+    if not person_ids:
+        return set()
+    members = select(Membership.person_id).where(Membership.group_id == group.id,
+                                                 Membership.person_id.in_(person_ids))
+    came = select(Attendance.person_id).join(GroupSession).where(
+        GroupSession.group_id == group.id, Attendance.person_id.in_(person_ids))
+    return set(db.session.scalars(members.union(came)))
+
+
 def enrol(group: Group, person: Person, actor, today: date, kis: dict | None = None,
           guest: bool = False) -> Membership:
     """Take the person in, or put them on the waiting list when the group is full."""

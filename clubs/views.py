@@ -311,6 +311,11 @@ def session_newcomer(session_id: int):
     enrol = form.as_member.data == "member" and services.sees_all(current_user)
     likely = people.find_duplicates(form.first_name.data, form.last_name.data,
                                     form.birth_date.data)
+    if form.birth_date.data is None and not services.sees_all(current_user):
+        # a name alone shows a leader only people of this group (and, as before, those
+        # with no year of birth recorded), not everyone of that name in the registry
+        known = services.known_in_group(session.group, [p.id for p in likely])
+        likely = [p for p in likely if p.id in known or p.birth_date is None]
     try:
         if form.same_as.data:  # only one of the people the names matched
             person = next((p for p in likely if p.id == form.same_as.data), None)

@@ -7,7 +7,7 @@ made or accepted, so no page can get round them.
 from __future__ import annotations
 
 from collections import namedtuple
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
@@ -465,6 +465,9 @@ def propose_plan(choices: dict[int, int], actor, today: date) -> list[Match]:
     for request_id, volunteer_id in choices.items():
         request, candidate = chosen[request_id], candidates[volunteer_id]
         match = _new_match(request, candidate, need_of(request, today), 1, actor)
+        # the times this proposal asks for are not free for the volunteer's next one
+        candidates[volunteer_id] = replace(
+            candidate, availability=candidate.availability & ~(match.schedule or 0))
         _claim_open(request)
         _tell_of_proposal(match, users.get(volunteer_id))
         audit(actor, AuditAction.CREATE, "match", match.id,
@@ -509,6 +512,8 @@ def answer(match: Match, volunteer: Volunteer, actor, accept: bool, note: str,
                                 rules="; ".join(rules)))
         _move(match, MatchStatus.ACTIVE, actor, note)
         match.started_on = today
+        # the times still free when they accept: another match taken meanwhile keeps its own
+        match.schedule = request.slots & candidate.availability
         request.status = RequestStatus.MATCHED
         for other in db.session.scalars(select(Match).where(
                 Match.request_id == request.id, Match.status == MatchStatus.PROPOSED,

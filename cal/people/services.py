@@ -29,7 +29,7 @@ class DuplicateWarning(DomainError):
     """A person with the same name and birth year exists; the user must confirm."""
 
     def __init__(self, duplicates: list[Person]):
-        super().__init__(_("A person with this name and year of birth is already registered."))
+        super().__init__(_("A person with this name is already registered, perhaps the same one."))
         self.duplicates = duplicates
 
 

@@ -128,7 +128,13 @@
         }
       } else if (response.status === 422) {
         forget(item);  // refused by the rules (say, more than 30 days back): log it again
-        say("refused", 1, item.summary);
+        // with the reason the form gives beside its field (say, "already logged")
+        response.text().then(function (html) {
+          var page = new DOMParser().parseFromString(html, "text/html");
+          var reason = page.querySelector(".field-error");
+          say("refused", 1, item.summary + (reason === null ? "" : " (" +
+              reason.textContent.trim() + ")"));
+        }).catch(function () { say("refused", 1, item.summary); });
       }
       // any other answer (the server is down): kept, and tried again later
     }).catch(function () {  // still no network, or no answer in time: kept

@@ -290,6 +290,22 @@ def test_a_newcomer_is_not_registered_twice_nor_with_an_impossible_birth_date(
     assert persons() == before + 1
 
 
+def test_a_name_alone_shows_a_leader_only_people_of_the_group(client_as, users):
+    """Without a birth date, a leader is not shown everyone of that name in the registry
+    (with their years of birth); a coordinator is."""
+    group = make_group(users)
+    stranger = PersonFactory(first_name="Halina", last_name="Obca", birth_date=date(1948, 3, 1))
+    session = todays_session(group)
+    db.session.commit()
+    data = {"first_name": "Halina", "last_name": "Obca", "as_member": "guest"}
+    url = f"/clubs/sessions/{session.id}/newcomer"
+    by_leader = client_as(Role.LEADER).post(url, data=data)
+    assert f'value="{stranger.id}"' not in by_leader.text and "1948" not in by_leader.text
+    db.session.rollback()
+    by_coordinator = client_as(Role.COORDINATOR).post(url, data={**data, "last_name": "obca"})
+    assert by_coordinator.status_code == 422 and f'value="{stranger.id}"' in by_coordinator.text
+
+
 def test_two_members_of_one_name_are_told_apart_by_their_year_of_birth(client_as, users):
     group = make_group(users)
     for year in (1954, 1956):

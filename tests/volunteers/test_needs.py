@@ -144,6 +144,22 @@ def test_times_a_live_match_takes_are_not_free_for_the_next_request(users):
     assert proposed.schedule == 0b100  # not the time the first family has
 
 
+def test_two_proposals_open_at_once_do_not_share_a_time(users):
+    """Proposed together (the whole-list plan), accepted one after the other: each
+    family keeps its own time."""
+    tutor_ = tutor(capacity=2, availability=0b111)
+    volunteer_account(tutor_, "tutor@test.local")
+    first, second = child_request(slots=0b011), child_request(slots=0b011)
+    one, two = needs.propose_plan({first.id: tutor_.id, second.id: tutor_.id},
+                                  users[Role.COORDINATOR], TODAY)
+    assert one.schedule == 0b011 and two.schedule == 0  # nothing left that both ask for
+    # and when proposals made apart overlap, accepting the second keeps the first's time
+    needs.answer(one, tutor_, users[Role.VOLUNTEER], True, "", TODAY)
+    two.schedule = 0b011  # as a proposal made before the first was accepted would be
+    needs.answer(two, tutor_, users[Role.VOLUNTEER], True, "", TODAY)
+    assert (one.schedule, two.schedule) == (0b011, 0)
+
+
 def test_two_volunteers_in_turn_the_second_is_asked_when_the_first_declines(users):
     first, second = tutor(last_name="Pierwsza"), tutor(last_name="Druga")
     user_one = volunteer_account(first, "one@test.local")
