@@ -329,12 +329,15 @@ def session_newcomer(session_id: int):
                 {"first_name": form.first_name.data, "last_name": form.last_name.data,
                  "birth_date": form.birth_date.data}, current_user, confirm_duplicate=True)
         member = services.is_member(session.group, person)  # found: already one of us
-        if enrol and not member:
-            services.enrol(session.group, person, current_user, today)
+        if enrol and not member and services.enrol(
+                session.group, person, current_user, today).status == MemberStatus.WAITING:
+            db.session.commit()  # kept on the waiting list, not marked: no place today
+            flash(_("The group is full: %(name)s is on the waiting list.",
+                    name=person.full_name), "error")
+            return go(url_for("clubs.session_detail", session_id=session.id))
         if not services.set_mark(session.id, person.id, Mark.PRESENT, current_user, today,
                                  guest=not (member or enrol)):
-            raise DomainError(_("The group is full: %(name)s is on the waiting list.",
-                                name=person.full_name))
+            raise DomainError(_("Attendance cannot be taken at this session."))
     except DomainError as error:
         db.session.rollback()
         return _render_session(session, error=error.message, code=422, newcomer=form)

@@ -306,6 +306,22 @@ def test_a_name_alone_shows_a_leader_only_people_of_the_group(client_as, users):
     assert by_coordinator.status_code == 422 and f'value="{stranger.id}"' in by_coordinator.text
 
 
+def test_a_new_member_at_the_door_of_a_full_group_stays_on_the_waiting_list(client_as, users):
+    """The message says they are on the waiting list: so they are (it was undone)."""
+    group = make_group(users, capacity=1)
+    members(group, users, 1)
+    session = todays_session(group)
+    db.session.commit()
+    sent = client_as(Role.COORDINATOR).post(
+        f"/clubs/sessions/{session.id}/newcomer", follow_redirects=True,
+        data={"first_name": "Nowa", "last_name": "Czekająca", "as_member": "member"})
+    assert "Grupa jest pełna: Nowa Czekająca jest na liście oczekujących." in sent.text
+    person = db.session.scalar(select(Person).where(Person.last_name == "Czekająca"))
+    waiting = [m for m in services.members_of(group) if m.person_id == person.id]
+    assert [m.status for m in waiting] == [MemberStatus.WAITING]
+    assert db.session.scalar(select(Attendance).where(Attendance.person_id == person.id)) is None
+
+
 def test_two_members_of_one_name_are_told_apart_by_their_year_of_birth(client_as, users):
     group = make_group(users)
     for year in (1954, 1956):
