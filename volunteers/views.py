@@ -23,7 +23,7 @@ from cal.extensions import db, limiter
 from cal.jobs.mail import try_send_mail
 from cal.jobs.outbox import tell
 from cal.people.services import list_districts
-from volunteers import availability, documents, services
+from volunteers import availability, documents, needs, services
 from volunteers.compliance import (
     FIELD_LABELS_BY_KIND,
     RECORD_LABELS,
@@ -38,7 +38,14 @@ from volunteers.forms import (
     OwnProfileForm,
     RecordForm,
 )
-from volunteers.models import STATUS_LABELS, DocumentKind, RecordKind, VolunteerStatus
+from volunteers.models import (
+    HELP_KIND_LABELS,
+    MATCH_STATUS_LABELS,
+    STATUS_LABELS,
+    DocumentKind,
+    RecordKind,
+    VolunteerStatus,
+)
 
 bp = Blueprint("volunteers", __name__, url_prefix="/volunteers")
 STAFF = (Role.ADMIN, Role.COORDINATOR)
@@ -175,7 +182,9 @@ def detail(volunteer_id: int):
         documents=documents.documents_of(volunteer), document_labels=documents.DOCUMENT_LABELS,
         issuable=documents.DOCUMENT_FIELDS, completions=completions,
         record_labels=RECORD_LABELS, moves=services.ALLOWED_MOVES[volunteer.status],
-        slots=availability.describe(volunteer.availability))
+        slots=availability.describe(volunteer.availability),
+        matches=needs.matches_of_volunteer(volunteer), match_labels=MATCH_STATUS_LABELS,
+        kinds=HELP_KIND_LABELS, describe_slots=availability.describe)
     db.session.commit()  # the audited read, once the page is made
     return page
 

@@ -16,11 +16,14 @@ from cal.core.timeutil import local_today
 from cal.extensions import db
 from cal.jobs.models import Notification
 from cal.jobs.outbox import tell
+from cal.people.models import Person
 from tests.factories import DistrictFactory, PersonFactory, VolunteerFactory
 from tests.volunteers.test_compliance import adult_basics, child_checks
 from tests.volunteers.test_pipeline import give_records
 from volunteers import needs
 from volunteers.models import (
+    HELP_KIND_LABELS,
+    MATCH_STATUS_LABELS,
     HelpKind,
     HelpRequest,
     Match,
@@ -142,6 +145,22 @@ def test_times_a_live_match_takes_are_not_free_for_the_next_request(users):
     second = child_request(slots=0b110)
     proposed = needs.propose(second, [tutor_.id], users[Role.COORDINATOR], TODAY)[0]
     assert proposed.schedule == 0b100  # not the time the first family has
+
+
+def test_the_volunteers_page_says_whom_they_help(client_as, users):
+    tutor_ = tutor(availability=0b111)
+    volunteer_account(tutor_, "tutor@test.local")
+    request = child_request(slots=0b011)
+    match = needs.propose(request, [tutor_.id], users[Role.COORDINATOR], TODAY)[0]
+    needs.answer(match, tutor_, users[Role.VOLUNTEER], True, "", TODAY)
+    db.session.commit()
+    child = db.session.get(Person, request.person_id)
+    page = client_as(Role.COORDINATOR).get(f"/volunteers/{tutor_.id}").text
+    section = page[page.index('id="helps-heading"'):page.index('id="profile-heading"')]
+    assert f'href="/volunteers/requests/{request.id}">{child.full_name}</a>' in section
+    with force_locale("pl"):
+        assert str(HELP_KIND_LABELS[HelpKind.TUTORING]) in section
+        assert str(MATCH_STATUS_LABELS[MatchStatus.ACTIVE]) in section
 
 
 def test_two_proposals_open_at_once_do_not_share_a_time(users):
