@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from urllib.parse import unquote, urlsplit
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app, has_request_context, request, url_for
 from werkzeug.routing import IntegerConverter
 
 
@@ -25,6 +25,23 @@ def safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc:
         return None
     return target
+
+
+def local_path(url: str | None) -> str | None:
+    """A link of ours (as external_url makes them for e-mails and notifications: BASE_URL,
+    or this host without it, and a path) as a path on this site; None for anything
+    else."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc:
+        base = current_app.config.get("BASE_URL")
+        ours = urlsplit(base).netloc if base else (request.host if has_request_context()
+                                                   else None)
+        if parts.scheme not in ("http", "https") or parts.netloc != ours:
+            return None
+        url = parts.path + (f"?{parts.query}" if parts.query else "")
+    return safe_next(url)
 
 
 MAX_ID = 2**31 - 1

@@ -12,7 +12,7 @@ from cal.core.access import Role, any_role, public, roles_required
 from cal.core.http import found
 from cal.core.render import go, render_form, render_page
 from cal.core.timeutil import local_today, utcnow
-from cal.core.urls import external_url
+from cal.core.urls import external_url, local_path
 from cal.extensions import db, limiter
 from cal.jobs import calendar, delivery, preferences
 from cal.jobs.forms import SettingsForm
@@ -43,6 +43,21 @@ def mark_read():
         .values(read_at=utcnow()))
     db.session.commit()
     return redirect(url_for("notifications.index"))
+
+
+@bp.post("/notifications/<int:notification_id>/open")
+@any_role
+def open_notification(notification_id: int):
+    """Open a notification's link, counting it as read (one's own only)."""
+    row = db.session.scalar(select(Notification).where(
+        Notification.id == notification_id, Notification.user_id == current_user.id,
+        Notification.channel == Channel.INAPP))
+    if row is None:
+        abort(404)
+    if row.read_at is None:
+        row.read_at = utcnow()
+        db.session.commit()
+    return go(local_path(row.url) or url_for("notifications.index"))
 
 
 @bp.route("/notifications/settings", methods=["GET", "POST"])

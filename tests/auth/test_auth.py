@@ -13,7 +13,7 @@ from cal.auth.passwords import HASHER, hash_password, verify_password
 from cal.core.access import Role
 from cal.core.errors import DomainError
 from cal.core.timeutil import utcnow
-from cal.core.urls import safe_next
+from cal.core.urls import local_path, safe_next
 from cal.extensions import db
 from cal.people.models import AuditLog
 from tests.conftest import PASSWORD, log_in
@@ -96,6 +96,22 @@ def test_login_follows_a_local_next(client, users, target):
 ])
 def test_next_refuses_other_sites(target):
     assert safe_next(target) is None
+
+
+@pytest.mark.parametrize(("link", "path"), [
+    ("https://cal.example.pl/volunteers/me/matches", "/volunteers/me/matches"),
+    ("https://cal.example.pl/volunteers/hours?month=2026-11", "/volunteers/hours?month=2026-11"),
+    ("/notifications", "/notifications"),
+    ("https://evil.example/volunteers/me/matches", None),
+    ("https://cal.example.pl.evil.example/x", None),
+    ("javascript:alert(1)", None),
+    ("//evil.example/x", None),
+    ("", None),
+])
+def test_a_stored_link_is_followed_only_to_our_own_pages(make_app, link, path):
+    app = make_app(BASE_URL="https://cal.example.pl")
+    with app.test_request_context():
+        assert local_path(link) == path
 
 
 def test_anonymous_user_is_sent_to_login_with_next(client):

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from cal.core.access import Role
 from cal.core.timeutil import local_to_utc, local_today, to_local, utcnow
+from cal.core.urls import external_url
 from cal.extensions import db
 from cal.jobs import delivery, reminders
 from cal.jobs.models import Channel, Notification
@@ -213,6 +214,29 @@ def test_a_user_reads_their_own_notifications_only(client_as, users):
     client.post("/notifications/read")
     assert db.session.scalar(select(func.count()).select_from(Notification).where(
         Notification.read_at.is_not(None))) == 1
+
+
+def test_opening_a_notification_counts_it_read_and_goes_only_to_our_own_pages(
+        client_as, users, app):
+    with app.test_request_context():  # as the reminders make their links
+        url = external_url("volunteers.my_matches")
+    tell(users[Role.VOLUNTEER].id, "visit_reminder", "match:1", "Jutro wizyta: Zosia",
+         url=url)
+    tell(users[Role.VOLUNTEER].id, "visit_reminder", "match:2", "Podejrzany",
+         url="https://evil.example/volunteers/me/matches")
+    db.session.commit()
+    ours, theirs = db.session.scalars(select(Notification).where(
+        Notification.channel == Channel.INAPP).order_by(Notification.id))
+    client = client_as(Role.VOLUNTEER)
+    assert 'class="badge"' in client.get("/notifications").text
+    opened = client.post(f"/notifications/{ours.id}/open")
+    assert opened.status_code == 302 and opened.location.endswith("/volunteers/me/matches")
+    assert not opened.location.startswith("https://evil")
+    foreign = client.post(f"/notifications/{theirs.id}/open")
+    assert foreign.location.endswith("/notifications")  # never to another site
+    db.session.expire_all()
+    assert db.session.get(Notification, ours.id).read_at is not None
+    assert client_as(Role.COORDINATOR).post(f"/notifications/{ours.id}/open").status_code == 404
 
 
 def test_an_admin_sends_a_failed_delivery_again(make_app, smtp, client_as, users):

@@ -16,6 +16,7 @@ from cal.core.access import KIOSK, PUBLIC, Role
 from cal.core.demo import seed_demo
 from cal.core.timeutil import local_to_utc, local_today
 from cal.extensions import db
+from cal.jobs.models import Notification
 from cal.people.models import Person
 from cal.projects.models import Indicator, Participant, Project, ProjectStatus, project_groups
 from clubs.models import Group, GroupKind, GroupLeader, GroupSession, SessionStatus
@@ -134,6 +135,12 @@ def _made():
               if c.key not in ("id", "project_id", "created_at")}
     other_participant = Participant(**copied, project_id=other_project.id)
     db.session.add_all([other_indicator, other_participant])
+    told = {}  # a notification in the application for each account, and one for the admin
+    for email in [*ACCOUNT.values(), "admin@cal.local"]:
+        told[email] = Notification(user_id=users[email].id, kind="test", subject="t",
+                                   title="Do przeczytania", url="/", dedup_key=f"t:{email}")
+        db.session.add(told[email])
+    db.session.flush()
     db.session.commit()
     values = {
         Role.VOLUNTEER: {
@@ -149,6 +156,8 @@ def _made():
         Role.PROJECT_MANAGER: {"project_id": (own_project.id, other_project.id),
                                "participant_id": (ours.id, other_participant.id)},
     }
+    for role, email in ACCOUNT.items():
+        values[role]["notification_id"] = (told[email].id, told["admin@cal.local"].id)
     return {email: user.id for email, user in users.items()}, values
 
 
