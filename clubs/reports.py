@@ -144,7 +144,7 @@ def centre_months(first: date, programme: Programme | None = None) -> list[Month
             if programme is None or group.programme == programme]
 
 
-MARK_SYMBOLS = {Mark.PRESENT: "obecny", Mark.ABSENT: "nieob.", Mark.EXCUSED: "usprawiedl."}
+MARK_SYMBOLS = {Mark.PRESENT: "ob.", Mark.ABSENT: "nieob.", Mark.EXCUSED: "usprawiedl."}
 
 
 def sheet_context(report: MonthReport, leaders: list[str]) -> dict:

@@ -384,6 +384,7 @@ def test_the_attendance_sheet_lists_the_right_marks(client_as, users):
         assert reports.to_local(session.starts_at).strftime("%d.%m") in text
     row = text.split(f"{people[0].first_name} {people[0].last_name}")[1].split("Uczestnik")[0]
     assert row.count("nieob.") == 3
+    assert row.count("ob.") - row.count("nieob.") == len(sessions) - 3  # the same for all
     assert f"{len(sessions) - 3} / {len(sessions)}" in row
     assert client_as(Role.LEADER).get(
         f"/clubs/groups/{group.id}/sheet.pdf?month=2026-13").status_code == 400
