@@ -6,19 +6,69 @@ PORT ?= 5000
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 export FLASK_APP := wsgi
 
-.PHONY: run test fuzz bench bench-tools lint translations translations-compile e2e-tools clean
+.PHONY: run test fuzz bench bench-tools lint translations translations-compile e2e-tools clean \
+	lock upgrade upgrade-plan
 
+## Installs take the exact versions of the lock files, each checked by its hash: the
+## application's in requirements/app.txt, with the development tools in requirements/dev.txt
+## (README, Installs). The project itself is installed last, from this folder.
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+PIP_LOCKED := $(BIN)/pip install --quiet --require-hashes
+PIP_PROJECT := $(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+
+$(VENV)/.installed: requirements/app.txt pyproject.toml | $(BIN)/python
+	$(PIP_LOCKED) -r requirements/app.txt
+	$(PIP_PROJECT)
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: requirements/dev.txt pyproject.toml | $(BIN)/python
+	$(PIP_LOCKED) -r requirements/dev.txt
+	$(PIP_PROJECT)
 	touch $@ $(VENV)/.installed
+
+## The lock files follow pyproject.toml and requirements/*.in (uv, from the dev tools),
+## keeping every version they can; with --upgrade, the newest each range allows.
+COMPILE := $(BIN)/uv pip compile --quiet --universal --generate-hashes \
+	--custom-compile-command "make lock"
+define compile-locks
+	$(COMPILE) $(1) pyproject.toml --extra dev requirements/build.in requirements/tools.in \
+		-o $(2)/dev.txt
+	$(COMPILE) $(1) pyproject.toml requirements/build.in -c $(2)/dev.txt -o $(2)/app.txt
+endef
+
+## After a change of pyproject.toml's dependencies: the locks take it in, nothing else moves.
+lock: $(VENV)/.installed-dev
+	$(call compile-locks,,requirements)
+
+## What `make upgrade` would change, touching nothing: the newest releases the ranges allow.
+PLAN := $(VENV)/upgrade-plan
+upgrade-plan: $(VENV)/.installed-dev
+	rm -rf $(PLAN) && mkdir -p $(PLAN)
+	cp requirements/app.txt requirements/dev.txt package.json package-lock.json $(PLAN)/
+	$(call compile-locks,--upgrade,$(PLAN))
+	cd $(PLAN) && npm update --package-lock-only --no-audit --no-fund --loglevel=error
+	$(BIN)/python requirements/changes.py requirements/dev.txt $(PLAN)/dev.txt \
+		requirements/app.txt $(PLAN)/app.txt package-lock.json $(PLAN)/package-lock.json
+	@echo "Newer releases that pyproject.toml's ranges hold back (against what is installed):"
+	@$(BIN)/uv pip list --outdated --exclude-editable --python $(BIN)/python
+
+## Take the newest releases on purpose: the new locks are installed and the whole suite
+## runs on them; when it fails, the old locks are put back and installed again.
+KEPT := $(VENV)/upgrade-kept
+upgrade: upgrade-plan
+	rm -rf $(KEPT) && mkdir -p $(KEPT)
+	cp requirements/app.txt requirements/dev.txt package-lock.json $(KEPT)/
+	cp $(PLAN)/app.txt $(PLAN)/dev.txt requirements/ && cp $(PLAN)/package-lock.json .
+	@if $(MAKE) test; then \
+		echo "The suite passed on the new locks: commit requirements/ and package-lock.json."; \
+	else \
+		cp $(KEPT)/app.txt $(KEPT)/dev.txt requirements/ && cp $(KEPT)/package-lock.json . && \
+		$(MAKE) $(VENV)/.installed-dev e2e-tools > /dev/null && \
+		echo "The suite failed on the new locks (above): the old locks are back and installed."; \
+		exit 1; \
+	fi
 
 translations-compile: $(VENV)/.installed
 	$(BIN)/pybabel compile --use-fuzzy -d cal/translations > /dev/null

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import threading
@@ -32,6 +31,7 @@ from clubs.models import Attendance, AttendanceChange, Mark
 from tests.conftest import PASSWORD, service_missing
 from tests.jobs.test_faults import ROOT, _free_port
 from tests.jobs.test_reminders import _make_users
+from tests.processes import CEILING, started, wait_until
 
 
 class LocalCluster:
@@ -60,7 +60,7 @@ class LocalCluster:
 
     def _control(self, action: str) -> None:
         subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", "--mode", "fast",
-                        *self.cluster, action], check=True, capture_output=True, timeout=60)
+                        *self.cluster, action], check=True, capture_output=True, timeout=CEILING)
 
     def ready(self) -> bool:
         return subprocess.run(["pg_isready", "-q", "-h", self.host, "-p", str(self.port)],
@@ -69,16 +69,13 @@ class LocalCluster:
     def restart(self) -> None:
         self._control("restart")  # fast: open transactions are rolled back, clients cut off
 
-    def wait_until_ready(self, seconds: float = 30) -> None:
-        deadline = time.monotonic() + seconds
-        while not self.ready():
-            assert time.monotonic() < deadline, "PostgreSQL did not come back"
-            time.sleep(0.1)
+    def wait_until_ready(self) -> None:
+        wait_until(self.ready, "PostgreSQL came back", every=0.1)
 
     def ensure_running(self) -> None:
         if not self.ready():
             subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", *self.cluster,
-                            "start"], check=False, capture_output=True, timeout=60)
+                            "start"], check=False, capture_output=True, timeout=CEILING)
         self.wait_until_ready()
 
 
@@ -101,27 +98,21 @@ def _gunicorn(database: str, log: Path):
            "BASE_URL": f"http://127.0.0.1:{port}", "SESSION_COOKIE_SECURE": "false",
            "FLASK_DEBUG": "0", "REDIS_URL": "", "MAIL_SERVER": ""}
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
-    with log.open("wb") as output:
-        server = subprocess.Popen(
-            [gunicorn, "--workers", "2", "--threads", "4", "--bind", f"127.0.0.1:{port}",
-             "--graceful-timeout", "3", "wsgi:app"], cwd=ROOT, env=env,
-            start_new_session=True, stdout=output, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{base}/login", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert server.poll() is None, log.read_text()
-            time.sleep(0.05)
-        else:
-            raise AssertionError(f"gunicorn did not answer\n{log.read_text()}")
+
+    def answers(server) -> bool:
+        assert server.poll() is None, log.read_text()
+        try:
+            return httpx.get(f"{base}/login", timeout=2).status_code == 200
+        except httpx.TransportError:
+            return False
+
+    with log.open("wb") as output, started(
+            [gunicorn, "--workers", "2", "--threads", "4", "--bind", f"127.0.0.1:{port}",
+             "--graceful-timeout", "3", "wsgi:app"], cwd=ROOT, env=env, stdout=output,
+            stderr=subprocess.STDOUT) as server:
+        wait_until(lambda: answers(server), "gunicorn answered")
         yield base
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(15)
 
 
 def _signed_in(base: str, email: str, session_id: int) -> tuple[httpx.Cookies, str]:
@@ -195,7 +186,7 @@ def _four_tablets(base: str, cookies, token: str, taps: list[Tap], pace: float) 
     answered: list[Tap] = []
     for tablet in _tablets(base, cookies, token, [taps[i::4] for i in range(4)], pace,
                            answered):
-        tablet.join(120)
+        tablet.join(CEILING)
     return answered
 
 
@@ -215,7 +206,7 @@ def _burst_with_a_restart(base: str, cookies, token: str, pairs, cluster) -> tup
         took = time.monotonic() - began
     finally:
         for tablet in tablets:
-            tablet.join(120)
+            tablet.join(CEILING)
     cluster.wait_until_ready()
     return sent, took
 

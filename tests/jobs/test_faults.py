@@ -12,7 +12,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -32,6 +31,7 @@ from cal.jobs.models import Channel, Notification
 from cal.jobs.outbox import tell
 from tests.conftest import service_missing
 from tests.jobs.test_reminders import _mails_to, _make_users
+from tests.processes import CEILING, end, exit_status, started, wait_until
 from tests.test_redis import redis_url  # noqa: F401  (the fixture)
 from tests.volunteers.test_apply import application
 
@@ -65,23 +65,24 @@ class HoldingSink:
         return "250 OK"
 
 
-def _rq(command: list[str], redis: str, database: str, mail_port: int,
-        **settings: str) -> subprocess.Popen:
+def _rq(command: list[str], redis: str, database: str, mail_port: int, **settings: str):
     """An `rq` process as in production (a worker forks a work horse for each job) on
-    the test's database, Redis and mail server, in a process group of its own so that
-    the whole of it can be killed."""
+    the test's database, Redis and mail server, running until the block is left (in a
+    process group of its own, so that the whole of it can be killed)."""
     env = {**os.environ, "DATABASE_URL": database, "REDIS_URL": redis,
            "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(mail_port), "MAIL_USE_TLS": "false",
            "SECRET_KEY": "test-worker-secret-key-long-enough", "BASE_URL": "http://cal.test",
            **settings}
     rq = shutil.which("rq", path=str(Path(sys.executable).parent)) or "rq"
-    return subprocess.Popen([rq, *command, "--url", redis], cwd=ROOT, env=env,
-                            start_new_session=True, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    return started([rq, *command, "--url", redis], cwd=ROOT, env=env,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def _worker(redis: str, database: str, mail_port: int, **settings: str) -> subprocess.Popen:
-    return _rq(["worker", "--burst", "default"], redis, database, mail_port, **settings)
+def _burst(redis: str, database: str, mail_port: int, **settings: str) -> int:
+    """A burst worker's exit status, once it has done what the queue holds."""
+    with _rq(["worker", "--burst", "default"], redis, database, mail_port,
+             **settings) as worker:
+        return exit_status(worker, "a burst worker")
 
 
 def test_a_worker_killed_while_sending_is_retried_once_and_one_mail_arrives(
@@ -102,10 +103,9 @@ def test_a_worker_killed_while_sending_is_retried_once_and_one_mail_arrives(
             row_id = db.session.scalar(select(Notification.id))
             assert delivery.dispatch(utcnow()) == 1  # enqueued on the real Redis
 
-            first = _worker(redis_url, database, port)
-            assert sink.holding.wait(60), "the worker never reached the mail server"
-            os.killpg(first.pid, signal.SIGKILL)  # the worker dies in the middle
-            first.wait(10)
+            with _rq(["worker", "--burst", "default"], redis_url, database, port) as first:
+                assert sink.holding.wait(CEILING), "the worker never reached the mail server"
+                os.killpg(first.pid, signal.SIGKILL)  # the worker dies in the middle
             sink.release.set()
             db.session.expire_all()
             row = db.session.get(Notification, row_id)
@@ -118,8 +118,7 @@ def test_a_worker_killed_while_sending_is_retried_once_and_one_mail_arrives(
             db.session.commit()
             assert delivery.dispatch(utcnow()) == 1
             for _ in range(2):  # and a second worker finds nothing more to do
-                second = _worker(redis_url, database, port)
-                assert second.wait(60) == 0
+                assert _burst(redis_url, database, port) == 0
             db.session.expire_all()
             row = db.session.get(Notification, row_id)
             assert row.sent_at is not None and row.attempts == 2
@@ -140,19 +139,21 @@ class RedisServer:
     def start(self):
         self.process = subprocess.Popen(
             ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        connection = Redis.from_url(self.url)
-        for _ in range(100):
-            try:
-                connection.ping()
-                return
-            except (RedisError, OSError):
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
+             "--appendonly", "no"], start_new_session=True, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL)
+        with Redis.from_url(self.url) as connection:
+            wait_until(lambda: self._answers(connection), "redis-server started")
+
+    def _answers(self, connection: Redis) -> bool:
+        assert self.process.poll() is None, "redis-server exited"
+        try:
+            return connection.ping()
+        except (RedisError, OSError):
+            return False
 
     def stop(self):
-        self.process.terminate()
-        self.process.wait(10)
+        if self.process is not None:
+            end(self.process)
 
 
 @pytest.fixture
@@ -160,9 +161,10 @@ def own_redis():
     if shutil.which("redis-server") is None:
         service_missing("redis-server is not installed: cannot stop and start a Redis")
     server = RedisServer()
-    server.start()
-    yield server
-    if server.process.poll() is None:
+    try:
+        server.start()
+        yield server
+    finally:
         server.stop()
 
 
@@ -235,17 +237,10 @@ def test_with_rq_cron_and_a_worker_a_visit_tomorrow_is_one_mail(make_app, redis_
             early = {"REMINDER_TIME": "00:00"}
             for _round in range(2):
                 # the day-before reminder is due from midnight, so it goes out at once
-                cron = _rq(["cron", "cal.jobs.cron"], redis_url, database, port, **early)
-                try:
-                    for _ in range(200):  # an interval job is enqueued when cron starts
-                        if queue.count:
-                            break
-                        time.sleep(0.05)
-                    assert queue.count >= 1, "rq cron enqueued no scan"
-                finally:
-                    os.killpg(cron.pid, signal.SIGTERM)
-                    cron.wait(10)
-                assert _worker(redis_url, database, port, **early).wait(60) == 0
+                with _rq(["cron", "cal.jobs.cron"], redis_url, database, port, **early):
+                    # an interval job is enqueued when cron starts
+                    wait_until(lambda: queue.count >= 1, "rq cron enqueued a scan")
+                assert _burst(redis_url, database, port, **early) == 0
                 failed = FailedJobRegistry(queue=queue)
                 assert failed.count == 0, [
                     queue.fetch_job(j).latest_result().exc_string for j in failed.get_job_ids()]
