@@ -1,9 +1,10 @@
 """The whole suite on SQLite and on PostgreSQL, side by side on the machine's cores.
 
 ``python -m tests.suites PG_URL [pytest arguments]`` (what ``make test`` runs). Each run
-has a Redis database of its own (14 and 15 of TEST_REDIS_URL's server), so that one
-run's RQ worker never takes the other's jobs and one run's clean-up never empties the
-other's queues; each run's PostgreSQL databases and SQLite files are its own already
+has a Redis database of its own on TEST_REDIS_URL's server, claimed for as long as the
+run lasts (a key in database 0), so that no run's RQ worker takes another's jobs and no
+run's clean-up empties another's queues, even with another ``make test`` beside this
+one; each run's PostgreSQL databases and SQLite files are its own already
 (tests/conftest.py), and so are its pytest cache and screenshots. Every line a run
 prints comes out as it is printed, led by the run's name; the exit status is 0 only
 when both passed. Outside CI, an unreachable PostgreSQL skips its run and says so; in
@@ -15,13 +16,22 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from redis import Redis
+from redis.exceptions import RedisError
+
 from tests.services import postgres_reachable
+
+CLAIM = "cal:test-suite:redis-db:{}"
+CLAIM_SECONDS = 4 * 3600  # longer than any run; a run killed outright frees its claim then
 
 
 def redis_database(number: int) -> str:
@@ -29,6 +39,34 @@ def redis_database(number: int) -> str:
     default)."""
     base = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
     return f"{base.split('://', 1)[0]}://{base.split('://', 1)[1].split('/', 1)[0]}/{number}"
+
+
+@contextmanager
+def claimed_redis_databases(count: int) -> Iterator[list[int]]:
+    """`count` databases of the test Redis server (15 downwards) that no other run on
+    the machine uses meanwhile, each claimed by a key in database 0 and freed at the end.
+    Without Redis, 14 and 15: the tests that need it skip, or fail in CI."""
+    connection = Redis.from_url(redis_database(0), socket_connect_timeout=2)
+    try:
+        connection.ping()
+    except (RedisError, OSError):
+        connection.close()
+        yield [15, 14][:count]
+        return
+    owner, claimed = f"{socket.gethostname()}:{os.getpid()}", []
+    try:
+        for number in range(15, 0, -1):
+            if len(claimed) < count and connection.set(CLAIM.format(number), owner, nx=True,
+                                                       ex=CLAIM_SECONDS):
+                claimed.append(number)
+        if len(claimed) < count:
+            raise RuntimeError("every Redis database 1-15 is claimed by other test runs")
+        yield claimed
+    finally:
+        for number in claimed:
+            if connection.get(CLAIM.format(number)) == owner.encode():
+                connection.delete(CLAIM.format(number))
+        connection.close()
 
 
 def start(name: str, arguments: list[str], env: dict[str, str]) -> subprocess.Popen:
@@ -75,12 +113,19 @@ def main(pg_url: str, arguments: list[str]) -> int:
     if not with_postgres:
         print(f"PostgreSQL is not reachable at {pg_url}: the PostgreSQL run is skipped "
               "(never in CI).", flush=True)
+    with claimed_redis_databases(2 if with_postgres else 1) as databases:
+        return _run_side_by_side(pg_url, arguments, with_postgres, databases)
+
+
+def _run_side_by_side(pg_url: str, arguments: list[str], with_postgres: bool,
+                      databases: list[int]) -> int:
     sqlite = {k: v for k, v in os.environ.items() if k != "TEST_DATABASE_URL"}
-    plans = [("sqlite", arguments, {**sqlite, "TEST_REDIS_URL": redis_database(14)})]
+    plans = [("sqlite", arguments,
+              {**sqlite, "TEST_REDIS_URL": redis_database(databases[0])})]
     if with_postgres:
         plans.append(("postgresql", ["-o", "cache_dir=.pytest_cache/postgresql", *arguments],
                       {**os.environ, "TEST_DATABASE_URL": pg_url,
-                       "TEST_REDIS_URL": redis_database(15)}))
+                       "TEST_REDIS_URL": redis_database(databases[1])}))
     runs: list[subprocess.Popen] = []
     previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     began, lock = time.monotonic(), threading.Lock()

@@ -8,6 +8,7 @@ import os
 import pytest
 
 from tests import suites
+from tests.test_redis import redis_url  # noqa: F401  (the fixture)
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -23,6 +24,14 @@ def test_each_run_gets_a_database_of_the_configured_redis(monkeypatch, configure
     else:
         monkeypatch.setenv("TEST_REDIS_URL", configured)
     assert suites.redis_database(14) == expected
+
+
+def test_runs_side_by_side_claim_redis_databases_no_other_run_holds(redis_url):  # noqa: F811
+    with suites.claimed_redis_databases(2) as first, suites.claimed_redis_databases(2) as beside:
+        assert len(set(first) | set(beside)) == 4  # another make test beside this one
+        assert all(1 <= number <= 15 for number in first + beside)
+    with suites.claimed_redis_databases(2) as again:  # freed at the end
+        assert set(again) & (set(first) | set(beside))
 
 
 def test_both_runs_passing_pass_and_one_failing_fails(capfd):

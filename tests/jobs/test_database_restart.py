@@ -4,11 +4,13 @@ the tablet shows; none is lost, and the pool recovers by itself."""
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from contextlib import contextmanager
@@ -20,72 +22,75 @@ from pathlib import Path
 import httpx
 import pytest
 from sqlalchemy import select
-from sqlalchemy.engine import make_url
 
-from cal.config import normalise_database_url
+from cal import create_app
 from cal.core.access import Role
 from cal.core.timeutil import local_today
 from cal.extensions import db
 from clubs import services as clubs
 from clubs.models import Attendance, AttendanceChange, Mark
-from tests.conftest import PASSWORD, service_missing
+from tests.conftest import PASSWORD, config_for_tests, migrate_to_head, service_missing
 from tests.jobs.test_faults import ROOT, _free_port
 from tests.jobs.test_reminders import _make_users
 from tests.processes import CEILING, started, wait_until
 
 
-class LocalCluster:
-    """The machine's PostgreSQL cluster that TEST_DATABASE_URL names (Debian's
-    pg_ctlcluster), which the test restarts; service_missing when it cannot."""
+class OwnPostgres:
+    """A PostgreSQL server of the test's own (initdb into a new folder, a free port) that
+    the test restarts: the machine's server is never touched, so a suite running beside
+    this one loses no connection. service_missing when the server's programs are absent."""
 
-    def __init__(self, url: str):
-        self.url = make_url(normalise_database_url(url))
-        self.host, self.port = self.url.host or "127.0.0.1", self.url.port or 5432
-        self.cluster = self._find()
+    def __init__(self, folder: Path):
+        found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb")) or [
+            shutil.which("initdb") or ""]
+        self.bin = Path(found[-1]).parent
+        if not (self.bin / "initdb").exists():
+            service_missing("PostgreSQL's server programs (initdb, pg_ctl) are not installed")
+        self.folder, self.data, self.port = folder, folder / "data", _free_port()
+        # initdb refuses root: as root, the server is run as the postgres account.
+        self.as_owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if self.as_owner:
+            shutil.chown(folder, "postgres")
+        self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
 
-    def _find(self) -> list[str]:
-        if self.host not in {"127.0.0.1", "localhost", "::1"}:
-            service_missing(f"PostgreSQL at {self.host} is not this machine's: cannot restart it")
-        if shutil.which("pg_ctlcluster") is None or shutil.which("pg_lsclusters") is None:
-            service_missing("pg_ctlcluster is not installed: cannot restart PostgreSQL")
-        if os.geteuid() != 0:
-            service_missing("restarting PostgreSQL needs root (pg_ctlcluster)")
-        listed = subprocess.run(["pg_lsclusters", "--no-header"], capture_output=True,
-                                text=True, check=False).stdout.split("\n")
-        for line in listed:
-            version, name, port, *_rest = line.split() + ["", "", ""]
-            if port == str(self.port):
-                return [version, name]
-        service_missing(f"no PostgreSQL cluster of this machine listens on port {self.port}")
+    def _pg(self, program: str, *arguments: str) -> None:
+        subprocess.run([*self.as_owner, str(self.bin / program), *arguments], check=True,
+                       capture_output=True, timeout=CEILING)
 
-    def _control(self, action: str) -> None:
-        subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", "--mode", "fast",
-                        *self.cluster, action], check=True, capture_output=True, timeout=CEILING)
+    def start(self) -> None:
+        self._pg("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres",
+                 "--no-sync", "--no-instructions")
+        self._pg("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "server.log"),
+                 "-w", "-t", str(int(CEILING)), "-o",
+                 f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
+                 "-c fsync=off -c max_connections=50", "start")
+
+    def restart(self) -> None:  # fast: open transactions are rolled back, clients cut off
+        self._pg("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "server.log"),
+                 "-m", "fast", "-w", "-t", str(int(CEILING)), "restart")
 
     def ready(self) -> bool:
-        return subprocess.run(["pg_isready", "-q", "-h", self.host, "-p", str(self.port)],
-                              check=False).returncode == 0
-
-    def restart(self) -> None:
-        self._control("restart")  # fast: open transactions are rolled back, clients cut off
+        return subprocess.run([str(self.bin / "pg_isready"), "-q", "-h", "127.0.0.1", "-p",
+                               str(self.port)], check=False).returncode == 0
 
     def wait_until_ready(self) -> None:
         wait_until(self.ready, "PostgreSQL came back", every=0.1)
 
-    def ensure_running(self) -> None:
-        if not self.ready():
-            subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", *self.cluster,
-                            "start"], check=False, capture_output=True, timeout=CEILING)
-        self.wait_until_ready()
+    def stop(self) -> None:
+        if (self.data / "postmaster.pid").exists():
+            self._pg("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
 
 
 @pytest.fixture
-def postgres_cluster():
-    cluster = LocalCluster(os.environ["TEST_DATABASE_URL"])
+def own_postgres():
+    folder = Path(tempfile.mkdtemp(prefix="cal-postgres-"))
+    server = OwnPostgres(folder)
     try:
-        yield cluster
-    finally:  # the rest of the suite runs on it, whatever happened here
-        cluster.ensure_running()
+        server.start()
+        yield server
+    finally:  # whatever happened here, nothing of it is left running or on disk
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextmanager
@@ -225,12 +230,22 @@ def _stored(taps: list[Tap], history) -> list[Tap]:
             if t.mark in [c.to_mark for c in history.get((t.session_id, t.person_id), [])]]
 
 
-@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"),
-                    reason="restarts PostgreSQL: runs when the suite runs on PostgreSQL")
-def test_postgres_restarted_during_taps_loses_no_tap_and_the_pool_recovers(
-        make_app, postgres_cluster, tmp_path):
+@pytest.fixture
+def app_on_own_postgres(own_postgres):
+    """The app on a database of that server, built by the migrations."""
+    migrate_to_head(own_postgres.url)
+    app = create_app(config_for_tests(own_postgres.url))
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
-    app = make_app()
+
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"),
+                    reason="restarts a PostgreSQL server of its own: runs in the PostgreSQL run")
+def test_postgres_restarted_during_taps_loses_no_tap_and_the_pool_recovers(
+        app_on_own_postgres, own_postgres, tmp_path):
+    app = app_on_own_postgres
     with app.app_context():
         users = _make_users(app)
         leader_id, leader_email = users[Role.LEADER].id, users[Role.LEADER].email
@@ -241,7 +256,7 @@ def test_postgres_restarted_during_taps_loses_no_tap_and_the_pool_recovers(
         log = tmp_path / "gunicorn.log"
         with _gunicorn(database, log) as base:
             cookies, token = _signed_in(base, leader_email, session_ids[0])
-            sent, took = _burst_with_a_restart(base, cookies, token, pairs, postgres_cluster)
+            sent, took = _burst_with_a_restart(base, cookies, token, pairs, own_postgres)
             # PostgreSQL is back: the next tap on every button is stored (present).
             after = _four_tablets(base, cookies, token,
                                   [Tap(s, p, Mark.PRESENT) for s, p in pairs], 0)
