@@ -99,8 +99,10 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 e2e-tools: node_modules/.package-lock.json
 
+## ruff, and the layers of the rooms (import-linter's contracts in pyproject.toml).
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --cache-dir .import_linter_cache
 
 ## The whole suite on SQLite and on PostgreSQL (a fresh database per run), side by side
 ## on the two cores, each run with its own Redis database (tests/suites.py).
@@ -133,4 +135,4 @@ bench: $(VENV)/.installed-dev translations-compile bench-tools
 	fi
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .import_linter_cache

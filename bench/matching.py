@@ -35,11 +35,12 @@ from cal.auth import lifetime
 from cal.auth.models import User
 from cal.config import normalise_database_url
 from cal.core.access import Role
-from cal.core.demo import SUBJECTS, TASKS, seed_demo
+from cal.core.demo import seed_demo
 from cal.extensions import db
 from cal.people.models import Person
 from volunteers import needs
 from volunteers.availability import BLOCKS_PER_DAY, encode
+from volunteers.demo import SUBJECTS, TASKS
 from volunteers.models import (
     HelpKind,
     HelpRequest,

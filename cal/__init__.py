@@ -58,7 +58,7 @@ def _check_base_url(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     import cal.core.once  # noqa: F401  (forms stored once, used by every package)
-    import cal.jobs.models  # noqa: F401  (the outbox table, used by every package)
+    import cal.notifications.models  # noqa: F401  (the outbox table, used by every package)
     from cal.core.i18n import RequestDomain, select_locale
 
     db.init_app(app)
@@ -85,13 +85,17 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    """The core's pages and every room's; a room fills the core's registries with its
+    scans, personal data, demo seeds and menu as its blueprint is registered."""
+    from cal.core import rooms
     from cal.core.urls import IdConverter
 
     app.url_map.converters["int"] = IdConverter
+    rooms.init_app(app)
     from cal.auth.views import bp as auth_bp
     from cal.core.views import bp as core_bp
     from cal.dashboard.views import bp as dashboard_bp
-    from cal.jobs.views import bp as notifications_bp
+    from cal.notifications.views import bp as notifications_bp
     from cal.people.views import bp as people_bp
     from cal.projects.views import bp as projects_bp
     from clubs.views import bp as clubs_bp

@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from cal.core.forms import (
     IntegerField,
+    MultiCheckboxField,
     NoChoice,
     NotAfter,
     NotBefore,
@@ -26,7 +27,6 @@ from cal.core.forms import (
 from cal.core.once import once_key_field
 from clubs.models import GROUP_KIND_LABELS, TARGET_GROUP_LABELS, GroupKind, TargetGroup
 from volunteers.availability import DAY_NAMES
-from volunteers.forms import MultiCheckboxField
 
 SLOT_ROWS = 3
 WEEKDAYS = [(str(i), name) for i, name in enumerate(DAY_NAMES)]

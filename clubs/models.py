@@ -10,7 +10,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from cal.auth.models import User, enum_column
+from cal.auth.models import User
+from cal.core.models import enum_column
 from cal.core.timeutil import utcnow
 from cal.extensions import db
 from cal.people.models import Person

@@ -8,6 +8,7 @@ from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
@@ -18,14 +19,16 @@ from cal.core.errors import DomainError
 from cal.core.forms import options, show_refusal
 from cal.core.http import found
 from cal.core.once import submit_once
+from cal.core.pdf import render_pdf
 from cal.core.render import go, render_form, render_page, wants_fragment
+from cal.core.rooms import MenuEntry, declare
 from cal.core.text import fold
 from cal.core.timeutil import local_day_start_utc, local_today, to_local
 from cal.core.urls import arg_id
 from cal.extensions import db
 from cal.people import services as people
 from cal.people.audit import AuditAction, audit
-from clubs import reports, services
+from clubs import calendar, demo, jobs, personal_data, reports, services
 from clubs.forms import (
     SLOT_ROWS,
     EnrolForm,
@@ -48,9 +51,13 @@ from clubs.models import (
     Programme,
 )
 from volunteers.availability import DAY_NAMES
-from volunteers.documents import render_pdf
 
 bp = Blueprint("clubs", __name__, url_prefix="/clubs")
+# Volunteers who co-lead a group open it from their start page; the menu is for staff.
+declare(bp, scans=[jobs.sessions_tomorrow], calendar=[calendar.events],
+        personal_data=[personal_data.PART], demo=[demo.SEED], menu=[
+    MenuEntry("clubs.index", _l("Groups"), 110,
+              only=frozenset({Role.ADMIN, Role.COORDINATOR, Role.LEADER}))])
 STAFF = (Role.ADMIN, Role.COORDINATOR)
 # Who may open the groups they run: leaders, and volunteers who co-lead a group.
 RUNNERS = (Role.ADMIN, Role.COORDINATOR, Role.LEADER, Role.VOLUNTEER)

@@ -17,24 +17,28 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from cal.core.access import Role, kiosk_device, public, roles_required
 from cal.core.errors import DomainError
 from cal.core.http import found
 from cal.core.once import submit_once
+from cal.core.pdf import render_pdf
 from cal.core.render import render_form, render_page
+from cal.core.rooms import MenuEntry, declare
 from cal.core.timeutil import local_today, to_local
 from cal.core.urls import arg_id, external_url
 from cal.extensions import db, limiter
 from cal.people import services as people
 from cal.people.audit import AuditAction, audit
-from seniors import services
+from seniors import demo, personal_data, services
 from seniors.forms import CardForm, DeviceForm, MemberForm
-from volunteers.documents import render_pdf
 
 bp = Blueprint("seniors", __name__, url_prefix="/seniors")
 kiosk_bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
+declare(bp, personal_data=[personal_data.PART], demo=[demo.SEED],
+        menu=[MenuEntry("seniors.index", _l("Senior centre"), 120)])
 STAFF = (Role.ADMIN, Role.COORDINATOR)
 CENTRE = (Role.ADMIN, Role.COORDINATOR, Role.LEADER)
 KIOSK_COOKIE = "cal_kiosk"

@@ -44,7 +44,7 @@ def service_missing(message: str):
 def _postgres_database(base_url: str):
     url = make_url(normalise_database_url(base_url))
     # A connection of its own each time (no pool): a test may restart the server
-    # (tests/jobs/test_faults.py), and the database must still be dropped after it.
+    # (tests/notifications/test_faults.py), and the database must still be dropped after it.
     admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT",
                           poolclass=NullPool)
     try:

@@ -43,24 +43,25 @@ def redis_database(number: int) -> str:
 
 @contextmanager
 def claimed_redis_databases(count: int) -> Iterator[list[int]]:
-    """`count` databases of the test Redis server (15 downwards) that no other run on
-    the machine uses meanwhile, each claimed by a key in database 0 and freed at the end.
-    Without Redis, 14 and 15: the tests that need it skip, or fail in CI."""
+    """`count` databases of the test Redis server (13 downwards; 15, a single pytest's,
+    is left out) that no other run on the machine uses meanwhile, each claimed by a key
+    in database 0 and freed at the end. Without Redis, 13 and 12: the tests that need it
+    skip, or fail in CI."""
     connection = Redis.from_url(redis_database(0), socket_connect_timeout=2)
     try:
         connection.ping()
     except (RedisError, OSError):
         connection.close()
-        yield [15, 14][:count]
+        yield [13, 12][:count]
         return
     owner, claimed = f"{socket.gethostname()}:{os.getpid()}", []
     try:
-        for number in range(15, 0, -1):
+        for number in range(13, 0, -1):
             if len(claimed) < count and connection.set(CLAIM.format(number), owner, nx=True,
                                                        ex=CLAIM_SECONDS):
                 claimed.append(number)
         if len(claimed) < count:
-            raise RuntimeError("every Redis database 1-15 is claimed by other test runs")
+            raise RuntimeError("every Redis database 1-13 is claimed by other test runs")
         yield claimed
     finally:
         for number in claimed:

@@ -29,7 +29,7 @@ def test_each_run_gets_a_database_of_the_configured_redis(monkeypatch, configure
 def test_runs_side_by_side_claim_redis_databases_no_other_run_holds(redis_url):  # noqa: F811
     with suites.claimed_redis_databases(2) as first, suites.claimed_redis_databases(2) as beside:
         assert len(set(first) | set(beside)) == 4  # another make test beside this one
-        assert all(1 <= number <= 15 for number in first + beside)
+        assert all(1 <= number <= 13 for number in first + beside)  # not a pytest's 15
     with suites.claimed_redis_databases(2) as again:  # freed at the end
         assert set(again) & (set(first) | set(beside))
 

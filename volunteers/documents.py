@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -26,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload, undefer
 
 from cal.core.errors import DomainError
+from cal.core.pdf import render_pdf
 from cal.core.text import fold
 from cal.core.timeutil import age_on, local_today
 from cal.extensions import db
@@ -142,26 +142,6 @@ def _check(volunteer: Volunteer, kind: DocumentKind, data: dict) -> None:
     if kind == DocumentKind.COST_WAIVER and data.get("waiver_extent") == "partial" and (
             not data.get("body")):
         raise DomainError(_("Describe which costs the volunteer waives."), field="body")
-
-
-def render_pdf(template: str, **context) -> bytes:
-    """A document template rendered in Polish and printed to PDF.
-
-    WeasyPrint is imported here, so the rest of the application runs on a machine
-    without the Pango library it needs; printing there is refused with a message."""
-    try:
-        from weasyprint import HTML
-    except OSError as error:  # the Pango library is missing
-        raise DomainError(_("PDF printing is not available on this server (the Pango "
-                            "library is missing). Ask the administrator."),
-                          field="issued_on") from error
-    config = current_app.config
-    page = current_app.jinja_env.get_template(f"documents/{template}.html")
-    with force_locale("pl"):  # no request needed: a job may print a document too
-        html = page.render(centre={
-            "name": config["CENTRE_NAME"], "address": config["CENTRE_ADDRESS"],
-            "city": config["CENTRE_CITY"], "signatory": config["CENTRE_SIGNATORY"]}, **context)
-    return HTML(string=html).write_pdf()
 
 
 def issue_document(volunteer: Volunteer, kind: DocumentKind, data: dict, actor,

@@ -13,7 +13,6 @@ from wtforms import (
     HiddenField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
@@ -28,11 +27,12 @@ from wtforms.validators import (
     Regexp,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
+from wtforms.widgets import HiddenInput
 
 from cal.core.forms import (
     PHONE,
     IntegerField,
+    MultiCheckboxField,
     NoChoice,
     NotAfter,
     NotBefore,
@@ -77,11 +77,6 @@ def grade_choices():
     primary = [(str(n), _("grade %(n)d (primary)", n=n)) for n in range(1, 9)]
     secondary = [(str(n + 8), _("grade %(n)d (secondary)", n=n)) for n in range(1, 5)]
     return options([("", "—"), *primary, *secondary])
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class AvailabilityField(Field):

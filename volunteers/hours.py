@@ -27,7 +27,7 @@ from cal.core.errors import DomainError
 from cal.core.timeutil import local_to_utc, to_local, utcnow
 from cal.core.urls import external_url
 from cal.extensions import db
-from cal.jobs.outbox import tell
+from cal.notifications.outbox import tell
 from cal.people.audit import AuditAction, audit
 from volunteers import availability
 from volunteers.models import (

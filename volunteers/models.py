@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from cal.auth.models import enum_column
+from cal.core.models import enum_column
 from cal.core.text import fold
 from cal.core.timeutil import utcnow
 from cal.extensions import db

@@ -20,7 +20,7 @@ from cal.core.errors import DomainError
 from cal.core.timeutil import age_on, local_today, utcnow
 from cal.core.urls import external_url
 from cal.extensions import db
-from cal.jobs.outbox import tell
+from cal.notifications.outbox import tell
 from cal.people.audit import AuditAction, audit
 from cal.people.models import District, Household, Person
 from volunteers import assignment, matching

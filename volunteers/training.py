@@ -8,7 +8,6 @@ the activation rules (volunteers.compliance).
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
@@ -17,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from cal.core.errors import DomainError
-from cal.core.timeutil import local_day_start_utc, to_local
+from cal.core.timeutil import add_months, local_day_start_utc, to_local
 from cal.extensions import db
 from cal.people.audit import AuditAction, audit
 from volunteers.compliance import (
@@ -40,13 +39,6 @@ from volunteers.services import active_courses, completions_of
 
 COURSE_FIELDS = ("name", "description", "required_for", "validity_months", "active")
 SESSION_FIELDS = ("starts_at", "place", "trainer", "capacity")
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later (the month's last day when it is shorter)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def valid_until(course: TrainingCourse, completed_on: date) -> date | None:

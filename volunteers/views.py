@@ -17,13 +17,23 @@ from cal.core.forms import options, show_refusal
 from cal.core.http import found
 from cal.core.once import submit_once
 from cal.core.render import page_number, render_form, render_page
+from cal.core.rooms import MenuEntry, declare
 from cal.core.timeutil import local_today
 from cal.core.urls import external_url
 from cal.extensions import db, limiter
-from cal.jobs.mail import try_send_mail
-from cal.jobs.outbox import tell
+from cal.notifications.mail import try_send_mail
+from cal.notifications.outbox import tell
 from cal.people.services import list_districts
-from volunteers import availability, documents, needs, services
+from volunteers import (
+    availability,
+    calendar,
+    demo,
+    documents,
+    jobs,
+    needs,
+    personal_data,
+    services,
+)
 from volunteers.compliance import (
     FIELD_LABELS_BY_KIND,
     RECORD_LABELS,
@@ -48,6 +58,17 @@ from volunteers.models import (
 )
 
 bp = Blueprint("volunteers", __name__, url_prefix="/volunteers")
+declare(bp, scans=jobs.SCANS, calendar=[calendar.events], personal_data=[personal_data.PART],
+        demo=[demo.SEED], menu=[
+    MenuEntry("volunteers.index", _l("Volunteers"), 10),
+    MenuEntry("volunteers.requests", _l("Help requests"), 20),
+    MenuEntry("volunteers.trainings", _l("Trainings"), 30),
+    MenuEntry("volunteers.hours_queue", _l("Hours"), 40),
+    MenuEntry("volunteers.my_hours", _l("My hours"), 50),
+    MenuEntry("volunteers.my_matches", _l("Whom I help"), 60),
+    MenuEntry("volunteers.me", _l("My profile"), 70),
+    MenuEntry("volunteers.my_trainings", _l("My trainings"), 80),
+])
 STAFF = (Role.ADMIN, Role.COORDINATOR)
 
 

@@ -4,23 +4,13 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cal.core.access import Role
+from cal.core.models import enum_column
 from cal.core.timeutil import utcnow
 from cal.extensions import db
-
-
-def enum_column(enum_cls: type[enum.Enum], length: int = 20) -> Enum:
-    """An enum stored as its value in a VARCHAR (portable, easy to migrate)."""
-    return Enum(
-        enum_cls,
-        native_enum=False,
-        length=length,
-        values_callable=lambda e: [m.value for m in e],
-        validate_strings=True,
-    )
 
 
 class User(UserMixin, db.Model):

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from flask import Blueprint, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
@@ -21,14 +22,17 @@ from cal.core.access import Role, any_role, public, roles_required
 from cal.core.errors import DomainError
 from cal.core.labels import ROLE_ACCESS, ROLE_LABELS
 from cal.core.render import render_form, render_page
+from cal.core.rooms import MenuEntry, declare
 from cal.core.timeutil import local_today, to_local
 from cal.core.urls import external_url, safe_next
 from cal.extensions import db, limiter, login_manager
-from cal.jobs.mail import send_mail_after_response, try_send_mail
-from cal.jobs.outbox import unread_count
+from cal.notifications.mail import send_mail_after_response, try_send_mail
+from cal.notifications.outbox import unread_count
 from cal.people.audit import AuditAction, audit
 
 bp = Blueprint("auth", __name__)
+declare(bp, menu=[MenuEntry("auth.users", _l("Users"), 140),
+                  MenuEntry("auth.access_register", _l("Register of access"), 170)])
 
 
 @login_manager.user_loader

@@ -124,7 +124,7 @@ def register_commands(app: Flask) -> None:
     def reminders_run_command():
         """One scan of every reminder kind, delivered here (for a centre without Redis:
         run it from cron every quarter of an hour)."""
-        from cal.jobs import reminders as scans
+        from cal.notifications import reminders as scans
 
         made = scans.run(inline=True)
         click.echo("Reminders: " + ", ".join(f"{k}: {v}" for k, v in made.items()))

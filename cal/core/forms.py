@@ -23,6 +23,13 @@ class IntegerField(wtforms.IntegerField):
         super().process_formdata(valuelist)
 
 
+class MultiCheckboxField(wtforms.SelectMultipleField):
+    """A choice of several, as a list of checkboxes."""
+
+    widget = wtforms.widgets.ListWidget(prefix_label=False)
+    option_widget = wtforms.widgets.CheckboxInput()
+
+
 def options(pairs) -> list[SelectChoice]:
     """Choices for a select or checkbox group from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]

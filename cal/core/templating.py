@@ -7,46 +7,21 @@ from functools import lru_cache
 
 from flask import Flask, request
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from cal.core.access import Role
 from cal.core.i18n import LOCALES
 from cal.core.labels import ROLE_LABELS
+from cal.core.rooms import registry
 from cal.core.timeutil import to_local
-
-# (endpoint, label, roles that see it), in the order shown.
-NAVIGATION = [
-    ("dashboard.index", _l("Start"), set(Role)),
-    ("volunteers.index", _l("Volunteers"), {Role.ADMIN, Role.COORDINATOR}),
-    ("volunteers.requests", _l("Help requests"), {Role.ADMIN, Role.COORDINATOR}),
-    ("volunteers.trainings", _l("Trainings"), {Role.ADMIN, Role.COORDINATOR}),
-    ("volunteers.hours_queue", _l("Hours"), {Role.ADMIN, Role.COORDINATOR}),
-    ("volunteers.my_hours", _l("My hours"), {Role.VOLUNTEER}),
-    ("volunteers.my_matches", _l("Whom I help"), {Role.VOLUNTEER}),
-    ("volunteers.me", _l("My profile"), {Role.VOLUNTEER}),
-    ("volunteers.my_trainings", _l("My trainings"), {Role.VOLUNTEER}),
-    ("people.person_list", _l("People"), {Role.ADMIN, Role.COORDINATOR}),
-    ("people.household_list", _l("Households"), {Role.ADMIN, Role.COORDINATOR}),
-    ("clubs.index", _l("Groups"), {Role.ADMIN, Role.COORDINATOR, Role.LEADER}),
-    ("seniors.index", _l("Senior centre"), {Role.ADMIN, Role.COORDINATOR, Role.LEADER}),
-    ("projects.index", _l("Projects"),
-     {Role.ADMIN, Role.PROJECT_MANAGER, Role.COORDINATOR, Role.LEADER}),
-    ("auth.users", _l("Users"), {Role.ADMIN}),
-    ("people.districts", _l("Districts"), {Role.ADMIN}),
-    ("people.audit_log", _l("Audit log"), {Role.ADMIN}),
-    ("auth.access_register", _l("Register of access"), {Role.ADMIN}),
-    ("people.data_requests", _l("RODO requests"), {Role.ADMIN}),
-    ("notifications.failures", _l("Failed deliveries"), {Role.ADMIN}),
-    ("notifications.index", _l("Notifications"), set(Role)),
-    ("notifications.calendar_page", _l("Calendar"), {Role.VOLUNTEER, Role.LEADER}),
-]
 
 
 def navigation_for(user) -> list[tuple[str, str]]:
+    """The menu's links this user may follow, in order: each room's entries
+    (cal/core/rooms.py), shown to the roles their endpoint allows."""
     if not user.is_authenticated:
         return []
-    return [(endpoint, label) for endpoint, label, roles in NAVIGATION if user.role in roles]
+    return [(entry.endpoint, entry.label) for entry in registry().menu
+            if user.role in entry.roles()]
 
 
 def _score(x) -> str:

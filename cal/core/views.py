@@ -10,7 +10,7 @@ from cal.core.access import public
 from cal.core.i18n import LOCALES
 from cal.core.urls import safe_next
 from cal.extensions import db
-from cal.jobs.queue import redis_status
+from cal.notifications.queue import redis_status
 
 bp = Blueprint("core", __name__)
 

@@ -4,12 +4,14 @@
 from datetime import timedelta
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from cal.auth.models import User
 from cal.core.access import Role, any_role
 from cal.core.render import render_page
+from cal.core.rooms import MenuEntry, declare
 from cal.core.timeutil import local_today, utcnow
 from cal.extensions import db
 from cal.people import rodo
@@ -20,6 +22,7 @@ from volunteers import services as volunteer_services
 from volunteers.models import STATUS_LABELS
 
 bp = Blueprint("dashboard", __name__)
+declare(bp, menu=[MenuEntry("dashboard.index", _l("Start"), 0)])
 
 
 def _staff_context() -> dict:

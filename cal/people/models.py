@@ -6,7 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from cal.auth.models import enum_column
+from cal.core.models import enum_column
 from cal.core.timeutil import utcnow
 from cal.extensions import db
 

@@ -8,10 +8,12 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, delete, exists, func, or_, select
+from sqlalchemy import and_, delete, false, func, or_, select
 
+from cal.core.rooms import registry
 from cal.core.timeutil import add_months, local_day_start_utc, local_today, to_local
 from cal.extensions import db
+from cal.notifications.models import Notification
 from cal.people import rodo
 from cal.people.audit import AuditAction, audit
 from cal.people.models import (
@@ -69,15 +71,12 @@ def set_periods(months: dict[RecordType, int | None], actor) -> None:
 
 
 def held_projects(today: date, kept: dict[RecordType, int | None]) -> dict[int, date | None]:
-    """Projects whose participants' records are still kept, to the day they may go."""
-    from cal.projects.models import Project
-
-    months = kept[RecordType.PROJECT]
-    held = {}
-    for project_id, ends_on in db.session.execute(select(Project.id, Project.ends_on)):
-        until = add_months(ends_on, months) if months is not None else None
-        if until is None or until > today:
-            held[project_id] = until
+    """Projects whose participants' records are still kept, to the day they may go (from
+    the rooms that hold such records)."""
+    held: dict[int, date | None] = {}
+    for part in registry().personal_data:
+        if part.held:
+            held.update(part.held(today, kept[RecordType.PROJECT]))
     return held
 
 
@@ -86,47 +85,21 @@ def _cutoff(today: date, months: int) -> datetime:
 
 
 def _persons_past(cutoff: datetime, held: dict[int, date | None]) -> list[int]:
-    """People with no contact since ``cutoff`` and nothing that keeps them."""
-    from cal.projects.models import Participant
-    from clubs.models import Attendance, GroupSession, Membership, MemberStatus
-    from seniors.models import SeniorMember
-    from volunteers.models import HelpRequest, RequestStatus
-
-    day = cutoff.date()
-    recent = [
-        exists().where(Attendance.person_id == Person.id,
-                       GroupSession.id == Attendance.session_id,
-                       GroupSession.starts_at >= cutoff),
-        exists().where(HelpRequest.person_id == Person.id, or_(
-            HelpRequest.status != RequestStatus.CLOSED, HelpRequest.created_at >= cutoff,
-            HelpRequest.closed_at >= cutoff)),
-        exists().where(Membership.person_id == Person.id, or_(
-            Membership.status != MemberStatus.ENDED, Membership.ended_on >= day)),
-        exists().where(SeniorMember.person_id == Person.id, or_(
-            SeniorMember.active.is_(True), SeniorMember.created_at >= cutoff)),
-        exists().where(Participant.person_id == Person.id,
-                       Participant.project_id.in_(list(held) or [0])),
-    ]
+    """People with no contact since ``cutoff`` and nothing that keeps them (each room
+    says what keeps a person)."""
+    recent = [condition for part in registry().personal_data if part.keeps_person
+              for condition in part.keeps_person(cutoff, held)]
     return list(db.session.scalars(
         select(Person.id).where(Person.anonymised_at.is_(None), Person.created_at < cutoff,
-                                Person.updated_at < cutoff, ~or_(*recent))
+                                Person.updated_at < cutoff, ~or_(false(), *recent))
         .order_by(Person.id).limit(SWEEP_BATCH)))
 
 
-def _volunteers_past(cutoff: datetime) -> list[int]:
-    """Volunteers who left before ``cutoff``, without a match still live (which would
-    block their erasure, and the batch, sweep after sweep)."""
-    from volunteers.models import LIVE_MATCH, Match, MatchStatus, Volunteer, VolunteerStatus
-
-    live = (MatchStatus.PROPOSED, *LIVE_MATCH)
-    return list(db.session.scalars(
-        select(Volunteer.id).where(Volunteer.anonymised_at.is_(None),
-                                   Volunteer.status == VolunteerStatus.LEFT,
-                                   func.coalesce(Volunteer.left_at,
-                                                 Volunteer.status_changed_at) < cutoff,
-                                   ~exists().where(Match.volunteer_id == Volunteer.id,
-                                                   Match.status.in_(live)))
-        .order_by(Volunteer.id).limit(SWEEP_BATCH)))
+def _others_past(kind: RecordType, cutoff: datetime) -> list[int]:
+    """Subjects of another kind (volunteers who left) past ``cutoff``, from their room."""
+    return [subject_id for part in registry().personal_data
+            if part.past and kind.value in part.subjects
+            for subject_id in part.past(kind.value, cutoff, SWEEP_BATCH)]
 
 
 SUBJECTS = (RecordType.PERSON, RecordType.VOLUNTEER)  # anonymised; the others deleted
@@ -143,7 +116,7 @@ def _passed(today: date):
 
 def _subjects_past(kind: RecordType, cutoff: datetime, held) -> list[int]:
     return (_persons_past(cutoff, held) if kind == RecordType.PERSON
-            else _volunteers_past(cutoff))
+            else _others_past(kind, cutoff))
 
 
 def due(today: date | None = None) -> dict[RecordType, int]:
@@ -162,8 +135,6 @@ def due(today: date | None = None) -> dict[RecordType, int]:
 
 def _deletable(kind: RecordType, cutoff: datetime):
     """(model, condition) of the rows of ``kind`` past ``cutoff``."""
-    from cal.jobs.models import Notification
-
     if kind == RecordType.NOTIFICATION:
         return Notification, Notification.sent_at < cutoff
     if kind == RecordType.DATA_REQUEST:
@@ -192,6 +163,6 @@ def sweep(now: datetime | None = None) -> dict[RecordType, int]:
 
 
 def sweep_step(now: datetime) -> int:
-    """The sweep as a step of the scheduled run (cal/jobs/reminders.py)."""
+    """The sweep as a step of the scheduled run (cal/notifications/reminders.py)."""
     return sum(sweep(now).values())
 

@@ -18,12 +18,14 @@ from flask_babel import gettext as _
 from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import selectinload
 
-from cal.auth.models import User
+from cal.auth.models import User, UserToken
 from cal.auth.passwords import hash_password
 from cal.core.errors import DomainError
+from cal.core.rooms import PersonalData, registry
 from cal.core.text import fold
 from cal.core.timeutil import add_months, local_today, to_local, utcnow
 from cal.extensions import db
+from cal.notifications.models import CalendarFeed, Notification, NotificationSettings
 from cal.people.audit import AuditAction, audit
 from cal.people.models import (
     AuditLog,
@@ -65,10 +67,16 @@ class Subject:
         return self.record.full_name
 
 
-def subject_record(kind: SubjectKind, subject_id: int):
-    from volunteers.models import Volunteer
+def _parts() -> list[PersonalData]:
+    """Every room's part of the personal data (cal/core/rooms.py)."""
+    return registry().personal_data
 
-    model = Person if SubjectKind(kind) == SubjectKind.PERSON else Volunteer
+
+def subject_record(kind: SubjectKind, subject_id: int):
+    """A person, or the record of another kind of subject, from the room that keeps it."""
+    kind = SubjectKind(kind)
+    models = {name: model for part in _parts() for name, model in part.subjects.items()}
+    model = Person if kind == SubjectKind.PERSON else models[kind.value]
     return db.session.get(model, subject_id)
 
 
@@ -87,7 +95,8 @@ def _referring(table_name: str, column: str | None = None) -> list[tuple[Table, 
     return found
 
 
-def _rows(table: Table, column, ids: list[int]) -> list[dict]:
+def rows(table: Table, column, ids: list[int]) -> list[dict]:
+    """The rows of ``table`` whose ``column`` is one of ``ids``, as dicts, by id."""
     if not ids:
         return []
     result = db.session.execute(select(table).where(column.in_(ids)).order_by(table.c[
@@ -102,23 +111,23 @@ def gather(kind: SubjectKind, subject_id: int) -> Subject | None:
         return None
     subject = Subject(SubjectKind(kind), record)
     own = record.__table__
-    _add(subject, own.name, _rows(own, own.c.id, [record.id]))
+    _add(subject, own.name, rows(own, own.c.id, [record.id]))
     for table, column in _referring(own.name):
-        _add(subject, table.name, _rows(table, column, [record.id]))
+        _add(subject, table.name, rows(table, column, [record.id]))
     if subject.kind == SubjectKind.PERSON:
-        requests = subject.ids.get("help_requests", [])
-        _add(subject, "matches", _rows(_table("matches"), _table("matches").c.request_id,
-                                       requests))
         if record.household_id:
             households = _table("households")
-            _add(subject, "households", _rows(households, households.c.id,
+            _add(subject, "households", rows(households, households.c.id,
                                               [record.household_id]))
     elif record.user_id:
         users = _table("users")
-        _add(subject, "users", _rows(users, users.c.id, [record.user_id]))
+        _add(subject, "users", rows(users, users.c.id, [record.user_id]))
         for table, column in _referring("users", "user_id"):
             if table.name not in NOT_OWNED:
-                _add(subject, table.name, _rows(table, column, [record.user_id]))
+                _add(subject, table.name, rows(table, column, [record.user_id]))
+    for part in _parts():
+        for name, found in part.related(subject) if part.related else ():
+            _add(subject, name, found)
     return subject
 
 
@@ -178,31 +187,11 @@ def record_export(subject: Subject, actor, request_id: int, file_format: str) ->
 # Erasure ---------------------------------------------------------------------------------
 
 def erasure_blockers(subject: Subject, held_projects: dict[int, date | None]) -> list[str]:
-    """What must end before the subject can be anonymised; ``held_projects`` maps the
-    projects whose records are still kept to the day they may go (None: no period set)."""
-    from clubs.models import MemberStatus
-    from seniors.models import SeniorMember
-    from volunteers.models import LIVE_MATCH, MatchStatus
-
-    live = {MatchStatus.PROPOSED.value, *(status.value for status in LIVE_MATCH)}
-    blockers = []
-    if any(m["status"] in live for m in subject.sections.get("matches", [])):
-        blockers.append(_("A match is still proposed, active or paused: end it first."))
-    if any(m["status"] in (MemberStatus.ACTIVE.value, MemberStatus.WAITING.value)
-           for m in subject.sections.get("memberships", [])):
-        blockers.append(_("The person is still a member of a group or on its waiting list: "
-                          "end the membership first."))
-    if any(m["active"] for m in subject.sections.get(SeniorMember.__tablename__, [])):
-        blockers.append(_("The senior centre card is active: end the membership first."))
-    for row in subject.sections.get("project_participants", []):
-        if row["project_id"] in held_projects:
-            until = held_projects[row["project_id"]]
-            blockers.append(
-                _("The person took part in a project whose records are kept until %(day)s "
-                  "(RODO art. 17(3)(b)).", day=until.strftime("%d.%m.%Y")) if until else
-                _("The person took part in a project whose records are kept until a "
-                  "retention period for project records is set (RODO art. 17(3)(b))."))
-    return blockers
+    """What must end before the subject can be anonymised, as each room sees it;
+    ``held_projects`` maps the projects whose records are still kept to the day they may
+    go (None: no period set)."""
+    return [text for part in _parts() if part.blockers
+            for text in part.blockers(subject, held_projects)]
 
 
 def anonymise(subject: Subject, actor, why: str, held_projects: dict[int, date | None]):
@@ -219,9 +208,12 @@ def anonymise(subject: Subject, actor, why: str, held_projects: dict[int, date |
             db.session.execute(update(table).where(table.c.id.in_(ids)).values(**blank))
     _anonymise_record(record, now)
     if subject.kind == SubjectKind.PERSON:
-        _anonymise_person_parts(subject, record)
-    else:
-        _anonymise_volunteer_parts(subject, record, now)
+        _anonymise_household(record)
+    if getattr(record, "user_id", None):
+        _close_account(record)
+    for part in _parts():
+        if part.anonymise:
+            part.anonymise(subject, now)
     db.session.flush()
     audit(actor, AuditAction.UPDATE, subject.kind.value, record.id, fields=["anonymised_at"],
           detail=f"anonymised: {why}"[:500])
@@ -237,10 +229,8 @@ def _anonymise_record(record, now: datetime) -> None:
     record.anonymised_at = now
 
 
-def _anonymise_person_parts(subject: Subject, person: Person) -> None:
-    from seniors.models import SeniorMember
-    from volunteers.models import HelpRequest, RequestStatus
-
+def _anonymise_household(person: Person) -> None:
+    """The person leaves their household; a household left with no one is blanked."""
     household_id, person.household_id = person.household_id, None
     if household_id:
         others = db.session.scalar(select(Person.id).where(
@@ -250,36 +240,18 @@ def _anonymise_person_parts(subject: Subject, person: Person) -> None:
             household = db.session.get(Household, household_id)
             household.name = household.search_name = f"#{household.id}"
             household.address = household.phone = household.notes = ""
-    for member in db.session.scalars(select(SeniorMember).where(
-            SeniorMember.person_id == person.id)):
-        member.card_number = f"X{member.id}"
-    for request in db.session.scalars(select(HelpRequest).where(
-            HelpRequest.person_id == person.id, HelpRequest.status != RequestStatus.CLOSED)):
-        request.status, request.closed_at = RequestStatus.CLOSED, utcnow()
 
 
-def _anonymise_volunteer_parts(subject: Subject, volunteer, now: datetime) -> None:
-    from cal.auth.models import UserToken
-    from cal.jobs.models import CalendarFeed, Notification, NotificationSettings
-    from volunteers.models import ComplianceRecord, VolunteerDocument, VolunteerStatus
-
-    volunteer.application_key = None
-    if volunteer.status != VolunteerStatus.LEFT:
-        volunteer.status, volunteer.left_at = VolunteerStatus.LEFT, now
-        volunteer.status_changed_at = now
-    for record in db.session.scalars(select(ComplianceRecord).where(
-            ComplianceRecord.volunteer_id == volunteer.id)):
-        record.result = None  # a register check's finding is criminal-record data (art. 10)
-    db.session.execute(update(VolunteerDocument).where(
-        VolunteerDocument.volunteer_id == volunteer.id).values(pdf=b""))
-    if volunteer.user_id:
-        user = db.session.get(User, volunteer.user_id)
-        user.full_name, user.email = volunteer.full_name, f"anonymised-{user.id}@invalid"
-        user.active, user.password_hash = False, hash_password(token_hex(16))
-        user.session_version += 1
-        for model in (UserToken, CalendarFeed, Notification, NotificationSettings):
-            for row in db.session.scalars(select(model).where(model.user_id == user.id)):
-                db.session.delete(row)
+def _close_account(record) -> None:
+    """The subject's account, if they have one: closed for good, named as the record
+    now is, and what it owns of the notifications and calendar deleted."""
+    user = db.session.get(User, record.user_id)
+    user.full_name, user.email = record.full_name, f"anonymised-{user.id}@invalid"
+    user.active, user.password_hash = False, hash_password(token_hex(16))
+    user.session_version += 1
+    for model in (UserToken, CalendarFeed, Notification, NotificationSettings):
+        for row in db.session.scalars(select(model).where(model.user_id == user.id)):
+            db.session.delete(row)
 
 
 # Requests --------------------------------------------------------------------------------

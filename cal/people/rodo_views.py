@@ -15,6 +15,7 @@ from cal.core.errors import DomainError
 from cal.core.forms import show_refusal
 from cal.core.http import found
 from cal.core.once import submit_once
+from cal.core.pdf import render_pdf
 from cal.core.render import render_form, render_page
 from cal.core.timeutil import local_today
 from cal.core.urls import arg_id
@@ -153,8 +154,6 @@ def data_request_export(request_id: int, file_format: str):
     if file_format == "json":
         body, mimetype = json.dumps(data, ensure_ascii=False, indent=2), "application/json"
     else:
-        from volunteers.documents import render_pdf
-
         labels = rodo_labels()
         entries = data["sections"]["audit_log"]
         data["sections"]["audit_log"] = rodo.log_by_month(entries, labels["actions"],

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -12,14 +13,22 @@ from cal.core.forms import options, show_refusal
 from cal.core.http import found
 from cal.core.once import submit_once
 from cal.core.render import page_number, render_form, render_page
+from cal.core.rooms import MenuEntry, declare
 from cal.core.urls import arg_id
 from cal.extensions import db
-from cal.people import services
+from cal.people import jobs, services
 from cal.people.audit import AuditAction
 from cal.people.forms import AuditFilterForm, DistrictForm, HouseholdForm, PersonForm
 from cal.people.models import AuditLog, District, Household
 
 bp = Blueprint("people", __name__)
+declare(bp, scans=[jobs.rodo_deadlines], late_scans=[jobs.retention_sweep], menu=[
+    MenuEntry("people.person_list", _l("People"), 90),
+    MenuEntry("people.household_list", _l("Households"), 100),
+    MenuEntry("people.districts", _l("Districts"), 150),
+    MenuEntry("people.audit_log", _l("Audit log"), 160),
+    MenuEntry("people.data_requests", _l("RODO requests"), 180),
+])
 STAFF = (Role.ADMIN, Role.COORDINATOR)
 
 

@@ -18,7 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from cal.core.forms import NoChoice, NotAfter, NotBefore, options, strip
+from cal.core.forms import MultiCheckboxField, NoChoice, NotAfter, NotBefore, options, strip
 from cal.core.once import once_key_field
 from cal.projects.models import (
     ANSWER_LABELS,
@@ -46,7 +46,6 @@ from cal.projects.models import (
     Sex,
     Source,
 )
-from volunteers.forms import MultiCheckboxField
 from volunteers.models import HELP_KIND_LABELS
 
 MAX_GR = 10_000_000_000_00  # ten billion złoty: more is a typing error

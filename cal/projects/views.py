@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -17,11 +18,12 @@ from cal.core.forms import options, show_refusal
 from cal.core.http import found
 from cal.core.once import submit_once
 from cal.core.render import go, render_form, render_page
+from cal.core.rooms import MenuEntry, declare
 from cal.core.timeutil import local_today, utcnow
 from cal.extensions import db
 from cal.people.audit import AuditAction, audit
 from cal.people.models import Person
-from cal.projects import services
+from cal.projects import demo, jobs, personal_data, services
 from cal.projects.forms import (
     DeadlineForm,
     DeliverableForm,
@@ -58,6 +60,9 @@ from clubs.models import Group
 from volunteers.models import TrainingCourse
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
+declare(bp, scans=[jobs.project_deadlines], late_scans=[jobs.refresh_indicators],
+        personal_data=[personal_data.PART], demo=[demo.SEED],
+        menu=[MenuEntry("projects.index", _l("Projects"), 130)])
 MANAGERS = services.MANAGERS
 READERS = (Role.ADMIN, Role.PROJECT_MANAGER, Role.COORDINATOR, Role.LEADER)
 LABELS = {"funders": FUNDER_LABELS, "statuses": PROJECT_STATUS_LABELS,

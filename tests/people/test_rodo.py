@@ -17,7 +17,8 @@ from cal.core.errors import DomainError
 from cal.core.text import fold
 from cal.core.timeutil import add_months, local_to_utc, local_today, utcnow
 from cal.extensions import db
-from cal.jobs.models import Channel, Notification
+from cal.notifications.models import Channel, Notification
+from cal.people import jobs as people_jobs
 from cal.people import retention, rodo
 from cal.people.audit import AuditAction
 from cal.people.models import AuditLog, DataRequest, Person, SubjectKind
@@ -399,12 +400,12 @@ def test_the_sweep_anonymises_what_has_passed_its_period_and_nothing_else(users)
 
 
 def test_the_scheduled_run_sweeps(users):
-    from cal.jobs import reminders
+    from cal.notifications import reminders
 
     VolunteerFactory(status=VolunteerStatus.LEFT, left_at=utcnow() - timedelta(days=400))
     retention.set_periods({retention.RecordType.VOLUNTEER: 12}, users[Role.ADMIN])
     db.session.commit()
-    assert reminders.run(inline=True)["retention"] == 1
+    assert reminders.run(inline=True)["retention_sweep"] == 1
 
 
 def test_periods_are_set_on_their_page_and_a_bad_one_is_explained(client_as, users):
@@ -422,7 +423,6 @@ def test_periods_are_set_on_their_page_and_a_bad_one_is_explained(client_as, use
 def test_administrators_are_told_a_week_and_a_day_before_a_request_is_due_and_when_late(
         users):
     """In the administrator's language (Polish)."""
-    from cal.jobs import reminders
 
     received = date(2026, 10, 20)  # due on 20 November
     subject = rodo.gather(SubjectKind.PERSON, PersonFactory().id)
@@ -431,7 +431,7 @@ def test_administrators_are_told_a_week_and_a_day_before_a_request_is_due_and_wh
     db.session.commit()
 
     def told(day: date) -> list[str]:
-        reminders.rodo_deadlines(local_to_utc(day, time(9)))
+        people_jobs.rodo_deadlines(local_to_utc(day, time(9)))
         db.session.commit()
         return sorted(db.session.scalars(select(Notification.title).where(
             Notification.kind == "rodo_deadline",

@@ -16,9 +16,9 @@ from cal.core.access import Role
 from cal.core.errors import DomainError
 from cal.core.timeutil import local_to_utc, local_today, utcnow
 from cal.extensions import db
-from cal.jobs import reminders
-from cal.jobs.models import Channel, Notification
+from cal.notifications.models import Channel, Notification
 from cal.people.models import AuditLog, Person
+from cal.projects import jobs as project_jobs
 from cal.projects import services
 from cal.projects.models import (
     Answer,
@@ -239,7 +239,7 @@ def test_indicators_move_as_attendance_is_taken_once_counted(client_as, users):
     assert "<strong>1</strong> / 10" in manager.get(f"/projects/{p.id}").text
     clubs.set_mark(today_session.id, person.id, Mark.ABSENT, users[Role.LEADER], local_today())
     db.session.commit()
-    reminders.refresh_indicators(utcnow())
+    project_jobs.refresh_indicators(utcnow())
     db.session.commit()
     assert "<strong>0</strong> / 10" in manager.get(f"/projects/{p.id}").text
     assert client_as(Role.COORDINATOR).post(
@@ -476,7 +476,7 @@ def test_project_deadlines_are_reminded_14_7_and_1_day_before(app, users):
     db.session.commit()
 
     def reminded(day: date) -> list[tuple[str, int]]:
-        reminders.project_deadlines(local_to_utc(day, time(9)))
+        project_jobs.project_deadlines(local_to_utc(day, time(9)))
         db.session.commit()
         return [(n.title, n.user_id) for n in db.session.scalars(
             select(Notification).where(Notification.kind == "project_deadline",
@@ -580,7 +580,7 @@ def test_a_birth_after_the_start_is_refused_and_closed_projects_are_not_reminded
     db.session.add(Deadline(project_id=closed.id, kind=DeadlineKind.REPORT,
                             title="Zamknięty", due_on=TODAY + timedelta(days=1)))
     db.session.commit()
-    assert reminders.project_deadlines(local_to_utc(TODAY, time(9))) == 0
+    assert project_jobs.project_deadlines(local_to_utc(TODAY, time(9))) == 0
 
 
 def test_a_deadline_marked_done_twice_stays_done(client_as, users):

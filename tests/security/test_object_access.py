@@ -16,7 +16,7 @@ from cal.core.access import KIOSK, PUBLIC, Role
 from cal.core.demo import seed_demo
 from cal.core.timeutil import local_to_utc, local_today
 from cal.extensions import db
-from cal.jobs.models import Notification
+from cal.notifications.models import Notification
 from cal.people.models import Person
 from cal.projects.models import Indicator, Participant, Project, ProjectStatus, project_groups
 from clubs.models import Group, GroupKind, GroupLeader, GroupSession, SessionStatus

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from cal.core.access import Role
 from cal.core.timeutil import local_today
 from cal.extensions import db
-from cal.jobs.models import Channel, Notification
+from cal.notifications.models import Channel, Notification
 from volunteers import availability
 from volunteers.models import HelpKind, StatusChange, Volunteer, VolunteerStatus
 

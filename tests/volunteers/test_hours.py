@@ -15,7 +15,7 @@ from cal.core.access import Role
 from cal.core.errors import DomainError
 from cal.core.timeutil import local_today
 from cal.extensions import db
-from cal.jobs.models import Notification
+from cal.notifications.models import Notification
 from tests.factories import PersonFactory, VolunteerFactory
 from volunteers import hours
 from volunteers.availability import encode

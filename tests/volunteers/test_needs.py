@@ -14,8 +14,8 @@ from cal.core.access import Role
 from cal.core.errors import DomainError
 from cal.core.timeutil import local_today
 from cal.extensions import db
-from cal.jobs.models import Notification
-from cal.jobs.outbox import tell
+from cal.notifications.models import Notification
+from cal.notifications.outbox import tell
 from cal.people.models import Person
 from tests.factories import DistrictFactory, PersonFactory, VolunteerFactory
 from tests.volunteers.test_compliance import adult_basics, child_checks

@@ -20,6 +20,7 @@ from pathlib import Path
 from redis import Redis
 from rq import Queue, Worker
 from rq.job import JobStatus
+from rq.worker import WorkerStatus
 
 from tests.processes import exit_status, started, wait_until
 from tests.test_redis import redis_url  # noqa: F401  (the fixture)
@@ -53,16 +54,22 @@ def test_burst_workers_exit_once_the_queue_is_empty(redis_url):  # noqa: F811
     assert Worker.all(connection=connection) == []  # each said goodbye to Redis
 
 
+def _idle(worker: Worker) -> bool:
+    worker.refresh()
+    return worker.get_state() == WorkerStatus.IDLE
+
+
 def test_a_running_worker_stops_within_seconds_of_sigterm(redis_url):  # noqa: F811
     connection = Redis.from_url(redis_url)
     for _round in range(ROUNDS):
         with _worker(redis_url, "--with-scheduler") as process:
-            # Listening: registered, and its pub/sub thread subscribed to its channel.
+            # Waiting for work: its pub/sub thread subscribed, its signal handlers set
+            # (rq sets them after it has registered and subscribed; a SIGTERM before
+            # that kills it outright), its scheduler running.
             worker = wait_until(lambda: next(iter(Worker.all(connection=connection)), None),
                                 "the worker started")
-            channel = worker.pubsub_channel_name
-            wait_until(lambda channel=channel: connection.pubsub_numsub(channel)[0][1] == 1,
-                       "the worker subscribed to its channel")
+            wait_until(lambda worker=worker: _idle(worker), "the worker waited for work")
+            assert connection.pubsub_numsub(worker.pubsub_channel_name)[0][1] == 1
             process.send_signal(signal.SIGTERM)
             assert exit_status(process, "a worker after SIGTERM", EXIT) == 0
         assert Worker.all(connection=connection) == []

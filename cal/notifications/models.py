@@ -9,7 +9,7 @@ from datetime import datetime, time
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cal.auth.models import enum_column
+from cal.core.models import enum_column
 from cal.core.timeutil import utcnow
 from cal.extensions import db
 

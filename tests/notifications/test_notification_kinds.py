@@ -10,13 +10,15 @@ from sqlalchemy import func, select
 
 from cal.core.access import Role
 from cal.core.once import FormSubmission
+from cal.core.rooms import registry
 from cal.core.timeutil import local_to_utc, to_local
 from cal.extensions import db
-from cal.jobs import delivery, preferences, reminders
-from cal.jobs.models import Channel, Notification
-from cal.jobs.outbox import tell
+from cal.notifications import delivery, preferences, reminders
+from cal.notifications.models import Channel, Notification
+from cal.notifications.outbox import tell
 from tests.factories import PersonFactory, VolunteerFactory
-from tests.jobs.test_reminders import _mails_to, _make_users, mail_app, smtp  # noqa: F401
+from tests.notifications.test_reminders import _mails_to, _make_users, mail_app, smtp  # noqa: F401
+from volunteers import jobs as volunteer_jobs
 from volunteers.models import (
     Activity,
     EntryStatus,
@@ -72,14 +74,14 @@ def test_volunteers_who_logged_nothing_for_a_week_are_nudged_once_a_week(app, us
     _helping(newcomer, MONDAY - timedelta(days=2))  # helps for two days only
     db.session.commit()
 
-    assert reminders.hours_nudge(at(MONDAY, 9)) == 0  # before Monday 10:00
-    assert reminders.hours_nudge(at(MONDAY, 11)) == 2  # in-app and e-mail, to one
+    assert volunteer_jobs.hours_nudge(at(MONDAY, 9)) == 0  # before Monday 10:00
+    assert volunteer_jobs.hours_nudge(at(MONDAY, 11)) == 2  # in-app and e-mail, to one
     assert {r.user_id for r in _rows("hours_nudge")} == {users[Role.VOLUNTEER].id}
     # later that week, and at night: nothing (the nudge belongs to Monday morning)
-    assert reminders.hours_nudge(at(MONDAY + timedelta(days=2), 2)) == 0
-    assert reminders.hours_nudge(at(MONDAY + timedelta(days=2), 11)) == 0
+    assert volunteer_jobs.hours_nudge(at(MONDAY + timedelta(days=2), 2)) == 0
+    assert volunteer_jobs.hours_nudge(at(MONDAY + timedelta(days=2), 11)) == 0
     assert len(_rows("hours_nudge")) == 2
-    reminders.hours_nudge(at(MONDAY + timedelta(days=7), 11))  # the next week: by now
+    volunteer_jobs.hours_nudge(at(MONDAY + timedelta(days=7), 11))  # the next week: by now
     # the others too have logged nothing for 7 days and helped for more than 7
     assert len(_rows("hours_nudge")) == 8
     assert len(_rows("hours_nudge", users[Role.VOLUNTEER].id)) == 4
@@ -103,9 +105,9 @@ def test_coordinators_get_a_morning_summary_with_counts_and_no_names(app, users)
         Volunteer.last_name == "Zgłoszona"))).created_at = at(MONDAY - timedelta(days=1), 20)
     db.session.commit()
 
-    assert reminders.coordinators_digest(at(MONDAY, 7)) == 0  # before 8:00
-    assert reminders.coordinators_digest(at(MONDAY, 9)) == 2
-    reminders.coordinators_digest(at(MONDAY, 15))  # a later scan the same day
+    assert volunteer_jobs.coordinators_digest(at(MONDAY, 7)) == 0  # before 8:00
+    assert volunteer_jobs.coordinators_digest(at(MONDAY, 9)) == 2
+    volunteer_jobs.coordinators_digest(at(MONDAY, 15))  # a later scan the same day
     rows = _rows("digest")
     assert len(rows) == 2 and {r.user_id for r in rows} == {users[Role.COORDINATOR].id}
     body = rows[0].body
@@ -115,7 +117,7 @@ def test_coordinators_get_a_morning_summary_with_counts_and_no_names(app, users)
 
 
 def test_nothing_waiting_means_no_summary(app, users):
-    assert reminders.coordinators_digest(at(MONDAY, 9)) == 0
+    assert volunteer_jobs.coordinators_digest(at(MONDAY, 9)) == 0
 
 
 def test_a_topic_or_a_channel_turned_off_is_not_stored(app, users):
@@ -216,12 +218,17 @@ def test_a_failing_step_stops_neither_the_other_scans_nor_the_deliveries(
     def broken(now):
         raise RuntimeError("a project's indicators could not be counted")
 
-    monkeypatch.setattr(reminders, "refresh_indicators", broken)
-    monkeypatch.setattr(reminders, "SCANS", (broken, *reminders.SCANS))
+    def late_and_broken(now):
+        raise RuntimeError("a project's indicators could not be counted")
+
+    scans = registry(app)
+    monkeypatch.setattr(scans, "scans", [broken, *scans.scans])
+    monkeypatch.setattr(scans, "late_scans", [late_and_broken, *scans.late_scans])
     tell(users[Role.VOLUNTEER].id, "match_proposed", "match:1", "Nowa propozycja",
          due_at=at(MONDAY, 9))
     db.session.commit()
     made = reminders.run(at(MONDAY, 12), inline=True)
-    assert made["broken"] == -1 and made["indicators_refreshed"] == -1
+    assert made["broken"] == -1 and made["late_and_broken"] == -1
+    assert made["refresh_indicators"] == 0 and made["retention_sweep"] == 0
     assert made["handled"] == 2
     assert all(n.sent_at is not None for n in db.session.scalars(select(Notification)))

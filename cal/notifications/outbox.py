@@ -21,8 +21,8 @@ from sqlalchemy.exc import IntegrityError
 from cal.auth.models import User
 from cal.core.timeutil import utcnow
 from cal.extensions import db
-from cal.jobs import preferences
-from cal.jobs.models import Channel, Notification
+from cal.notifications import preferences
+from cal.notifications.models import Channel, Notification
 
 # A text, a lazy text (made in the recipient's language), or a function making one.
 Text = str | LazyString | Callable[[], str]
@@ -84,7 +84,7 @@ def _send_after_response(notification_id: int) -> None:
     @after_this_request
     def schedule(response):
         def hand_on():
-            from cal.jobs import delivery
+            from cal.notifications import delivery
 
             with app.app_context():
                 delivery.hand_on(waiting, here_if_down=False)

@@ -26,11 +26,11 @@ from sqlalchemy import select, update
 from cal.core.access import Role
 from cal.core.timeutil import LOCAL_ZONE, utcnow
 from cal.extensions import db
-from cal.jobs import delivery, reminders
-from cal.jobs.models import Channel, Notification
-from cal.jobs.outbox import tell
+from cal.notifications import delivery, reminders
+from cal.notifications.models import Channel, Notification
+from cal.notifications.outbox import tell
 from tests.conftest import service_missing
-from tests.jobs.test_reminders import _mails_to, _make_users
+from tests.notifications.test_reminders import _mails_to, _make_users
 from tests.processes import CEILING, end, exit_status, started, wait_until
 from tests.test_redis import redis_url  # noqa: F401  (the fixture)
 from tests.volunteers.test_apply import application
@@ -170,7 +170,7 @@ def own_redis():
 
 @pytest.fixture
 def smtp_sink():
-    from tests.jobs.test_reminders import Sink
+    from tests.notifications.test_reminders import Sink
 
     sink, port = Sink(), _free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
@@ -219,9 +219,9 @@ def test_redis_stopped_breaks_no_page_and_the_mail_goes_once_it_is_back(
 
 
 def test_with_rq_cron_and_a_worker_a_visit_tomorrow_is_one_mail(make_app, redis_url):  # noqa: F811
-    """The whole chain as deployed: `rq cron cal.jobs.cron` enqueues the scan, `rq worker`
+    """The whole chain as deployed: `rq cron cal.cron` enqueues the scan, `rq worker`
     runs it and delivers; a second round of both sends nothing more."""
-    from tests.jobs.test_reminders import Sink, _visit_tomorrow
+    from tests.notifications.test_reminders import Sink, _visit_tomorrow
 
     sink, port = Sink(), _free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
@@ -237,7 +237,7 @@ def test_with_rq_cron_and_a_worker_a_visit_tomorrow_is_one_mail(make_app, redis_
             early = {"REMINDER_TIME": "00:00"}
             for _round in range(2):
                 # the day-before reminder is due from midnight, so it goes out at once
-                with _rq(["cron", "cal.jobs.cron"], redis_url, database, port, **early):
+                with _rq(["cron", "cal.cron"], redis_url, database, port, **early):
                     # an interval job is enqueued when cron starts
                     wait_until(lambda: queue.count >= 1, "rq cron enqueued a scan")
                 assert _burst(redis_url, database, port, **early) == 0

@@ -17,12 +17,14 @@ from cal.core.access import Role
 from cal.core.timeutil import local_to_utc, local_today, to_local, utcnow
 from cal.core.urls import external_url
 from cal.extensions import db
-from cal.jobs import delivery, reminders
-from cal.jobs.models import Channel, Notification
-from cal.jobs.outbox import tell
+from cal.notifications import delivery, reminders
+from cal.notifications.models import Channel, Notification
+from cal.notifications.outbox import tell
+from clubs import jobs as club_jobs
 from clubs.models import GroupSession
 from tests.factories import PersonFactory, VolunteerFactory
 from tests.test_redis import redis_url  # noqa: F401  (the fixture)
+from volunteers import jobs as volunteer_jobs
 from volunteers.availability import encode
 from volunteers.models import (
     ComplianceRecord,
@@ -171,9 +173,9 @@ def test_a_proposal_waiting_two_days_is_reminded_once(app, users):
                          status=MatchStatus.PROPOSED, score=50, schedule=0,
                          proposed_at=NOON - timedelta(hours=30)))
     db.session.commit()
-    assert reminders.proposals_waiting(NOON) == 0
-    assert reminders.proposals_waiting(NOON + timedelta(hours=20)) == 2  # e-mail, in-app
-    assert reminders.proposals_waiting(NOON + timedelta(days=3)) == 2  # the same rows
+    assert volunteer_jobs.proposals_waiting(NOON) == 0
+    assert volunteer_jobs.proposals_waiting(NOON + timedelta(hours=20)) == 2  # e-mail, in-app
+    assert volunteer_jobs.proposals_waiting(NOON + timedelta(days=3)) == 2  # the same rows
     assert db.session.scalar(select(func.count()).select_from(Notification)) == 2
 
 
@@ -188,13 +190,13 @@ def test_an_agreement_ending_is_announced_30_and_7_days_before(app, users):
     def on(day: date) -> datetime:
         return local_to_utc(day, time(12))
 
-    assert reminders.expiring(on(end - timedelta(days=31))) == 0
-    first = reminders.expiring(on(end - timedelta(days=30)))
+    assert volunteer_jobs.expiring(on(end - timedelta(days=31))) == 0
+    first = volunteer_jobs.expiring(on(end - timedelta(days=30)))
     assert first == 4  # the volunteer and the coordinator, by e-mail and in-app
-    assert reminders.expiring(on(end - timedelta(days=20))) == 4  # already there
+    assert volunteer_jobs.expiring(on(end - timedelta(days=20))) == 4  # already there
     kinds = db.session.scalars(select(Notification.subject)).all()
     assert all(k.endswith(":30") for k in kinds)
-    reminders.expiring(on(end - timedelta(days=7)))
+    volunteer_jobs.expiring(on(end - timedelta(days=7)))
     assert db.session.scalar(select(func.count()).select_from(Notification)) == 8
 
 
@@ -300,6 +302,6 @@ def test_those_who_lead_a_group_are_reminded_of_tomorrows_session(app, users):
         GroupSession.group_id == other.id).order_by(GroupSession.starts_at))
     clubs.cancel_session(cancelled, "remont", users[Role.COORDINATOR], local_today())
     db.session.commit()
-    assert reminders.sessions_tomorrow(utcnow()) == 2  # the leader, by e-mail and in-app
-    assert reminders.sessions_tomorrow(utcnow()) == 2  # the same rows, not new ones
+    assert club_jobs.sessions_tomorrow(utcnow()) == 2  # the leader, by e-mail and in-app
+    assert club_jobs.sessions_tomorrow(utcnow()) == 2  # the same rows, not new ones
     assert db.session.scalar(select(func.count()).select_from(Notification)) == 2

@@ -5,20 +5,28 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_, select, update
 
 from cal.core.access import Role, any_role, public, roles_required
 from cal.core.http import found
 from cal.core.render import go, render_form, render_page
+from cal.core.rooms import MenuEntry, declare
 from cal.core.timeutil import local_today, utcnow
 from cal.core.urls import external_url, local_path
 from cal.extensions import db, limiter
-from cal.jobs import calendar, delivery, preferences
-from cal.jobs.forms import SettingsForm
-from cal.jobs.models import Channel, Notification
+from cal.notifications import calendar, delivery, preferences
+from cal.notifications.forms import SettingsForm
+from cal.notifications.models import Channel, Notification
 
 bp = Blueprint("notifications", __name__)
+# Everyone may open the calendar page; only volunteers and leaders have events in it.
+declare(bp, menu=[
+    MenuEntry("notifications.failures", _l("Failed deliveries"), 190),
+    MenuEntry("notifications.index", _l("Notifications"), 200),
+    MenuEntry("notifications.calendar_page", _l("Calendar"), 210,
+              only=frozenset({Role.VOLUNTEER, Role.LEADER}))])
 SHOWN = 50
 
 

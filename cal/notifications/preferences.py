@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from cal.core.access import Role
 from cal.core.timeutil import local_to_utc, to_local
 from cal.extensions import db
-from cal.jobs.models import Channel, NotificationSettings
+from cal.notifications.models import Channel, NotificationSettings
 
 # topic: (label, the roles that receive it)
 TOPICS = {

@@ -1,45 +1,23 @@
-"""Periodic scans that write due reminders into the outbox, then hand them on.
-
-Each reminder's due time is fixed by what it is about (the day before a visit, 48 hours
-after a proposal, 30 and 7 days before a document ends), so the outbox's unique key
-(kind, subject, recipient, channel, due day) stores it once however often and however
-late the scans run: a scan that missed a day catches up, and never repeats.
-
-Texts are lazy (flask_babel's lazy_gettext), made in each recipient's language when
-the outbox stores them.
-
-Kinds: visits tomorrow, group sessions tomorrow (to those who lead them), proposals
+"""The volunteers' periodic scans (cal/core/rooms.py): visits tomorrow, proposals
 waiting for an answer, agreements, checks, insurance and trainings that end in 30 or 7
-days, a weekly nudge to volunteers who help and logged no hours for 7 days, a
-morning summary for coordinators, and project deadlines 14, 7 and 1 day before. Each
-is written in its recipient's language.
-"""
+days, the Monday nudge to log hours, and the coordinators' morning summary."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext, ngettext
-from sqlalchemy import delete, func, select
+from flask_babel import ngettext
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from cal.auth.models import User
 from cal.core.access import Role
-from cal.core.once import FormSubmission
-from cal.core.timeutil import (
-    local_day_end_utc,
-    local_day_start_utc,
-    local_to_utc,
-    to_local,
-    utcnow,
-)
+from cal.core.timeutil import local_to_utc, to_local
 from cal.core.urls import external_url
 from cal.extensions import db
-from cal.jobs import delivery
-from cal.jobs.outbox import tell
-from clubs.models import GroupLeader, GroupSession, SessionStatus
+from cal.notifications.outbox import tell
+from cal.notifications.reminders import remind_at
 from volunteers import availability
 from volunteers.compliance import latest_records
 from volunteers.models import (
@@ -62,12 +40,6 @@ NUDGE_AFTER = timedelta(days=7)
 ANSWER_AFTER = timedelta(hours=48)
 EXPIRY_DAYS = (30, 7)
 EXPIRING_KINDS = (RecordKind.AGREEMENT, RecordKind.REGISTER_CHECK, RecordKind.INSURANCE)
-FORM_KEYS_KEPT = timedelta(days=30)
-
-
-def _remind_at() -> time:
-    """The local time of a reminder the day before (REMINDER_TIME, 17:00 by default)."""
-    return current_app.config["REMINDER_TIME"]
 
 
 def visits_tomorrow(now: datetime) -> int:
@@ -88,29 +60,8 @@ def visits_tomorrow(now: datetime) -> int:
                      f"match:{match.id}:{tomorrow.isoformat()}",
                      _l("Tomorrow %(start)d–%(end)d: a visit to %(who)s", start=start, end=end,
                         who=person.first_name if person else _l("the family")),
-                     due_at=local_to_utc(tomorrow - timedelta(days=1), _remind_at()),
+                     due_at=local_to_utc(tomorrow - timedelta(days=1), remind_at()),
                      url=external_url("volunteers.my_matches"))
-    return made
-
-
-def sessions_tomorrow(now: datetime) -> int:
-    """The day before each group session, to those who lead the group (leaders, and the
-    volunteers who co-lead it); a cancelled session is not announced."""
-    tomorrow = to_local(now).date() + timedelta(days=1)
-    made = 0
-    for session in db.session.scalars(
-            select(GroupSession).where(
-                GroupSession.status == SessionStatus.PLANNED,
-                GroupSession.starts_at >= local_day_start_utc(tomorrow),
-                GroupSession.starts_at <= local_day_end_utc(tomorrow))
-            .options(joinedload(GroupSession.group))):
-        starts = to_local(session.starts_at).strftime("%H:%M")
-        for user_id in db.session.scalars(select(GroupLeader.user_id).where(
-                GroupLeader.group_id == session.group_id)):
-            made += tell(user_id, "session_reminder", f"session:{session.id}",
-                         _l("Tomorrow %(time)s: %(group)s", time=starts, group=session.group.name),
-                         due_at=local_to_utc(tomorrow - timedelta(days=1), _remind_at()),
-                         url=external_url("clubs.session_detail", session_id=session.id))
     return made
 
 
@@ -255,123 +206,4 @@ def coordinators_digest(now: datetime) -> int:
     return made
 
 
-def project_deadlines(now: datetime) -> int:
-    """14, 7 and 1 day before a project's report, payment claim or milestone, to its
-    owner (or the project's manager); a deadline added late gets only the nearest."""
-    from cal.projects.services import DEADLINE_DAYS, open_deadlines
-
-    today = to_local(now).date()
-    made = 0
-    for deadline, project in open_deadlines(today + timedelta(days=max(DEADLINE_DAYS)), today):
-        if deadline.due_on < today:
-            continue
-        passed = [d for d in DEADLINE_DAYS if deadline.due_on - timedelta(days=d) <= today]
-        if not passed:
-            continue
-        days = min(passed)
-        left = (deadline.due_on - today).days
-        made += tell(deadline.owner_id or project.manager_id, "project_deadline",
-                     f"deadline:{deadline.id}:{days}",
-                     lazy_ngettext("%(what)s: %(num)d day left",
-                                      "%(what)s: %(num)d days left", left,
-                                      what=deadline.title),
-                     body=_l("%(project)s: due on %(day)s.", project=project.name,
-                                    day=deadline.due_on.strftime("%d.%m.%Y")),
-                     due_at=local_to_utc(deadline.due_on - timedelta(days=days), time(8)),
-                     url=external_url("projects.detail", project_id=project.id))
-    return made
-
-
-RODO_DAYS = (7, 1)  # before a data subject's request is due; and once when it is overdue
-
-
-def rodo_deadlines(now: datetime) -> int:
-    """7 days and 1 day before an open RODO request is due, and the day after, to every
-    administrator (they handle the requests; the law gives a month)."""
-    from cal.people.models import DataRequest, DataRequestStatus
-
-    today = to_local(now).date()
-    admins = list(db.session.scalars(select(User.id).where(User.role == Role.ADMIN,
-                                                           User.active.is_(True))))
-    made = 0
-    for request in db.session.scalars(select(DataRequest).where(
-            DataRequest.status == DataRequestStatus.OPEN,
-            DataRequest.due_on <= today + timedelta(days=max(RODO_DAYS)))):
-        left = (request.due_on - today).days
-        step = "late" if left < 0 else min(d for d in RODO_DAYS if left <= d)
-        title = (_l("RODO request no. %(id)s is overdue", id=request.id) if left < 0 else
-                 lazy_ngettext("RODO request no. %(id)s: %(num)d day left",
-                               "RODO request no. %(id)s: %(num)d days left", left,
-                               id=request.id))
-        for admin_id in admins:
-            made += tell(admin_id, "rodo_deadline", f"rodo:{request.id}:{step}", title,
-                         body=_l("Answer by %(day)s.",
-                                 day=request.due_on.strftime("%d.%m.%Y")),
-                         url=external_url("people.data_request", request_id=request.id))
-    return made
-
-
-SCANS = (visits_tomorrow, sessions_tomorrow, proposals_waiting, expiring, hours_nudge,
-         coordinators_digest, project_deadlines, rodo_deadlines)
-
-
-def refresh_indicators(now: datetime) -> int:
-    """The values of the running projects' indicators, for the list of projects."""
-    from cal.projects.models import Project, ProjectStatus
-    from cal.projects.services import refresh_last_values
-
-    projects = list(db.session.scalars(select(Project).where(
-        Project.status.in_((ProjectStatus.RUNNING, ProjectStatus.SETTLING)))))
-    refresh_last_values(projects, to_local(now).date(), now)
-    return len(projects)
-
-
-def purge(now: datetime) -> int:
-    """Keys of stored forms are kept 30 days: long enough for any repeat to arrive."""
-    return db.session.execute(delete(FormSubmission).where(
-        FormSubmission.created_at < now - FORM_KEYS_KEPT)).rowcount
-
-
-def run(now: datetime | None = None, inline: bool = False) -> dict[str, int]:
-    """One scan of every kind, then the due notifications handed on (or delivered here).
-    Each step is committed on its own: one that fails is logged and rolled back, and the
-    others (the deliveries above all) go on."""
-    now = now or utcnow()
-    steps = [*SCANS, purge]
-    made: dict[str, int] = {}
-    for step in steps:
-        made[step.__name__] = _step(step, now)
-    made["handled"] = delivery.dispatch(now, inline=inline)
-    made["indicators_refreshed"] = _step(refresh_indicators, now)
-    made["retention"] = _step(retention_sweep, now)
-    return made
-
-
-def retention_sweep(now: datetime) -> int:
-    """What has passed its retention period, anonymised or deleted (cal/people/retention)."""
-    from cal.people.retention import sweep_step
-
-    return sweep_step(now)
-
-
-def _step(step, now: datetime) -> int:
-    try:
-        done = step(now)
-        db.session.commit()
-        return done
-    except Exception:
-        db.session.rollback()
-        current_app.logger.exception("reminder step %s failed", step.__name__)
-        return -1
-
-
-def scheduled_run() -> dict[str, int]:
-    """What `rq cron` runs (cal/jobs/cron.py): the application is made for each run."""
-    from flask import has_app_context
-
-    if has_app_context():
-        return run()
-    from cal import create_app
-
-    with create_app().app_context():
-        return run()
+SCANS = (visits_tomorrow, proposals_waiting, expiring, hours_nudge, coordinators_digest)

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, TimeField
 from wtforms.validators import Optional
 
-from volunteers.forms import MultiCheckboxField
+from cal.core.forms import MultiCheckboxField
 
 
 class SettingsForm(FlaskForm):

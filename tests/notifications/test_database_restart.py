@@ -30,8 +30,8 @@ from cal.extensions import db
 from clubs import services as clubs
 from clubs.models import Attendance, AttendanceChange, Mark
 from tests.conftest import PASSWORD, config_for_tests, migrate_to_head, service_missing
-from tests.jobs.test_faults import ROOT, _free_port
-from tests.jobs.test_reminders import _make_users
+from tests.notifications.test_faults import ROOT, _free_port
+from tests.notifications.test_reminders import _make_users
 from tests.processes import CEILING, started, wait_until
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 
-from flask import current_app, has_app_context
+from flask import current_app
 from flask_babel import force_locale
 from redis.exceptions import RedisError
 from rq import Retry
@@ -26,10 +26,10 @@ from sqlalchemy import or_, select, update
 from cal.auth.models import User
 from cal.core.timeutil import utcnow
 from cal.extensions import db
-from cal.jobs import preferences
-from cal.jobs.mail import send_message
-from cal.jobs.models import Channel, Notification
-from cal.jobs.queue import get_queue
+from cal.notifications import preferences
+from cal.notifications.mail import send_message
+from cal.notifications.models import Channel, Notification
+from cal.notifications.queue import get_queue
 
 CLAIM_TIMEOUT = timedelta(minutes=10)
 RETRY = Retry(max=4, interval=[60, 300, 1800, 7200])
@@ -132,7 +132,7 @@ def hand_on(ids: list[int], now: datetime | None = None, inline: bool = False,
     for notification_id in ids:
         if queue is not None:
             try:
-                queue.enqueue(deliver_job, notification_id, retry=RETRY,
+                queue.enqueue("cal.worker.deliver_job", notification_id, retry=RETRY,
                               job_id=f"deliver-{notification_id}-{now:%Y%m%d%H%M}")
                 handled += 1
                 continue
@@ -148,14 +148,3 @@ def hand_on(ids: list[int], now: datetime | None = None, inline: bool = False,
         except Exception:  # recorded on the row; the next run tries again
             current_app.logger.exception("notification %s not delivered", notification_id)
     return handled
-
-
-def deliver_job(notification_id: int) -> bool:
-    """The RQ job: in a worker process the application is made for each job (a worker
-    running inside an application, as in the tests, uses that one)."""
-    if has_app_context():
-        return deliver(notification_id)
-    from cal import create_app
-
-    with create_app().app_context():
-        return deliver(notification_id)

@@ -1,0 +1,126 @@
+"""What the core asks of the rooms, and the registries the rooms fill.
+
+A room is a package for one domain (DESIGN.md, Layout). When its blueprint is registered
+on the app, it fills these registries with what it declared (``declare``): the periodic
+scans that write reminders, its personal-data part for RODO export, erasure and
+retention, its demo seeds, the events it adds to calendar feeds, and its menu entries.
+The reminders runner, RODO, the retention sweep, ``seed-demo`` and the menu go through
+them, so the core imports no room, and a new room is added by registering its blueprint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from flask import Blueprint, Flask, current_app
+
+from cal.core.access import ALL_ROLES, PUBLIC, Role, policy_of
+
+Scan = Callable[[datetime], int]
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """A link of the main menu. Who sees it is the endpoint's declared policy; ``only``
+    narrows it for a page some may open but few need in the menu (never widens it)."""
+
+    endpoint: str
+    label: Any  # a lazy text
+    position: int
+    only: frozenset[Role] | None = None
+
+    def roles(self) -> frozenset[Role]:
+        policy = policy_of(self.endpoint)
+        allowed = ALL_ROLES if policy == PUBLIC else frozenset(policy or ())
+        return allowed & self.only if self.only is not None else allowed
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """A room's part of what is known about a data subject (RODO: cal/people/rodo.py and
+    retention.py). What refers to a subject by a foreign key is found from the schema;
+    a part says only what the schema cannot. Each callable is optional:
+
+    - ``subjects``: the kinds of data subject the room keeps records of, by their
+      SubjectKind value, with their model (the volunteers' room: its volunteers);
+    - ``related(subject)``: more (table, rows) that are the subject's, reached through
+      another table (a person's matches, through their help requests);
+    - ``blockers(subject, held)``: why the subject cannot be anonymised yet (texts);
+      ``held`` maps the projects whose records are still kept to the day they may go;
+    - ``anonymise(subject, now)``: the room's own clean-up, beyond the free text the
+      erasure blanks everywhere;
+    - ``keeps_person(cutoff, held)``: SQL conditions on a person that keep them past a
+      retention cutoff (a recent contact, something still open);
+    - ``past(kind, cutoff, batch)``: ids of the room's subjects of ``kind`` whose
+      period has passed;
+    - ``held(today, months)``: records whose own period runs on (a project's
+      participants), as above."""
+
+    name: str
+    subjects: dict[str, type] = field(default_factory=dict)
+    related: Callable[[Any], Iterable[tuple[str, list[dict]]]] | None = None
+    blockers: Callable[[Any, dict], list[str]] | None = None
+    anonymise: Callable[[Any, datetime], None] | None = None
+    keeps_person: Callable[[datetime, dict], Iterable[Any]] | None = None
+    past: Callable[[str, datetime, int], list[int]] | None = None
+    held: Callable[[date, int | None], dict[int, date | None]] | None = None
+
+
+@dataclass(frozen=True)
+class DemoSeed:
+    """Demo data of a room: ``seed(demo)`` adds to the demo town (cal/core/demo.py: the
+    accounts, the persons, one random generator, today) and ``grow(large)`` to the large
+    data set of the benchmarks (cal/core/large.py), returning what it made; both in
+    ``position`` order, after the core's own."""
+
+    name: str
+    seed: Callable[[Any], None]
+    position: int
+    grow: Callable[[Any], dict[str, int]] | None = None
+
+
+CalendarSource = Callable[[Any, date, date], Iterable[Any]]
+
+
+@dataclass
+class Registry:
+    rooms: list[str] = field(default_factory=list)
+    scans: list[Scan] = field(default_factory=list)
+    late_scans: list[Scan] = field(default_factory=list)
+    menu: list[MenuEntry] = field(default_factory=list)
+    personal_data: list[PersonalData] = field(default_factory=list)
+    demo: list[DemoSeed] = field(default_factory=list)
+    calendar: list[CalendarSource] = field(default_factory=list)
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["cal.rooms"] = Registry()
+
+
+def registry(app: Flask | None = None) -> Registry:
+    return (app or current_app).extensions["cal.rooms"]
+
+
+def declare(blueprint: Blueprint, *, scans: Iterable[Scan] = (),
+            late_scans: Iterable[Scan] = (), menu: Iterable[MenuEntry] = (),
+            personal_data: Iterable[PersonalData] = (), demo: Iterable[DemoSeed] = (),
+            calendar: Iterable[CalendarSource] = ()) -> None:
+    """What the room of ``blueprint`` gives the core, filled in when the blueprint is
+    registered on an app. ``scans`` run before the outbox is handed on, ``late_scans``
+    after it (slow work that must not hold reminders back)."""
+    declared = {"scans": list(scans), "late_scans": list(late_scans), "menu": list(menu),
+                "personal_data": list(personal_data), "demo": list(demo),
+                "calendar": list(calendar)}
+
+    def fill(state) -> None:
+        filled = registry(state.app)
+        filled.rooms.append(blueprint.name)
+        for name, items in declared.items():
+            getattr(filled, name).extend(items)
+        filled.menu.sort(key=lambda entry: entry.position)
+        filled.demo.sort(key=lambda seed: seed.position)
+
+    blueprint.record_once(fill)

@@ -1,0 +1,163 @@
+"""The projects' demo data (cal/core/rooms.py): an ESF+ project with a task budget,
+expenses, indicators, deadlines and EU participants."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import insert, select
+
+from cal.auth.models import User
+from cal.core.access import Role
+from cal.core.demo import Demo
+from cal.core.large import Large, bulk
+from cal.core.rooms import DemoSeed
+from cal.core.timeutil import utcnow
+from cal.extensions import db
+from cal.people.models import Person
+from cal.projects import services as projects
+from cal.projects.models import (
+    Answer,
+    Area,
+    BudgetLine,
+    Deadline,
+    DeadlineKind,
+    Education,
+    Expense,
+    Indicator,
+    IndicatorValue,
+    LabourStatus,
+    Participant,
+    Project,
+    Sex,
+    Source,
+    project_groups,
+)
+from clubs.models import Group, GroupKind
+
+
+def seed(demo: Demo) -> None:
+    """An ESF+ project of the KIS groups and the tutoring programme, with a task budget,
+    expenses, computed and hand-entered indicators, deadlines and EU participants."""
+    rng, users, today = demo.rng, demo.users, demo.today
+    manager = users[Role.PROJECT_MANAGER]
+    kis = [g.id for g in db.session.scalars(select(Group).where(
+        Group.kind != GroupKind.SENIOR_CLASS))]
+    start = today.replace(month=1, day=1)
+    project = projects.save_project(None, {
+        "name": "Aktywni razem – integracja społeczna w dzielnicach", "funder": "eu",
+        "programme": "Fundusze Europejskie dla regionu 2021–2027, Priorytet VI",
+        "call_number": "FERS.06.10-IP.01-001/25", "agreement_number": "UDA-06.10-0042/25",
+        "starts_on": start, "ends_on": start.replace(year=start.year + 1, month=12, day=31),
+        "value_gr": 48_000_000, "share_eu": 8500, "share_national": 1000, "share_own": 500,
+        "settlement": "real_costs", "indirect_rate": 2500, "status": "running",
+        "manager_id": manager.id, "partners": "Stowarzyszenie Sąsiedzkie „Razem”",
+        "help_kinds": "tutoring", "monitors_participants": True}, kis, [], manager)
+    lines = [projects.add_line(project, task, category, name, planned, manager)
+             for task, category, name, planned in (
+                 ("Zadanie 1. Klub Integracji Społecznej", "personel", "Prowadzący grupy",
+                  12_000_000),
+                 ("Zadanie 1. Klub Integracji Społecznej", "materiały", "Materiały na zajęcia",
+                  1_500_000),
+                 ("Zadanie 2. Korepetycje wolontariackie", "usługi", "Szkolenia wolontariuszy",
+                  2_400_000),
+                 ("Zadanie 2. Korepetycje wolontariackie", "materiały", "Podręczniki i zeszyty",
+                  600_000))]
+    for month in range(1, today.month + 1):
+        day = date(today.year, month, min(28, today.day if month == today.month else 28))
+        for line, amount in ((lines[0], 950_000), (lines[1], rng.randint(40_000, 160_000))):
+            db.session.add(Expense(project_id=project.id, line_id=line.id, spent_on=day,
+                                   amount_gr=amount, document_number=f"FV/{month:02d}/{line.id}",
+                                   description=line.name, created_by_id=manager.id))
+    db.session.add(Expense(project_id=project.id, line_id=lines[3].id, spent_on=start,
+                           amount_gr=640_000, document_number="FV/01/ks",
+                           description="Podręczniki do matematyki", created_by_id=manager.id))
+    for name, unit, target, source in (
+            ("Uczestnicy zajęć KIS", "osoby", 40, Source.PARTICIPANTS),
+            ("Zajęcia grupowe", "spotkania", 150, Source.SESSIONS),
+            ("Godziny korepetycji wolontariuszy", "godziny", 600, Source.HOURS),
+            ("Dzieci objęte korepetycjami", "osoby", 30, Source.PEOPLE_HELPED),
+            ("Osoby, które podjęły zatrudnienie", "osoby", 8, Source.MANUAL)):
+        db.session.add(Indicator(project_id=project.id, name=name, unit=unit, target=target,
+                                 source=source))
+    db.session.flush()
+    manual = db.session.scalar(select(Indicator).where(Indicator.project_id == project.id,
+                                                       Indicator.source == Source.MANUAL))
+    for months, value in ((4, 1), (2, 2), (0, 3)):
+        db.session.add(IndicatorValue(indicator_id=manual.id, value=value,
+                                      as_of=today - timedelta(days=30 * months),
+                                      created_by_id=manager.id))
+    for kind, title, days in ((DeadlineKind.PAYMENT_CLAIM, "Wniosek o płatność za kwartał", 6),
+                              (DeadlineKind.REPORT, "Sprawozdanie roczne", 40),
+                              (DeadlineKind.MILESTONE, "Zakończenie naboru uczestników", 13)):
+        db.session.add(Deadline(project_id=project.id, kind=kind, title=title,
+                                due_on=today + timedelta(days=days), owner_id=manager.id))
+    candidates = sorted(projects.candidate_person_ids(project, start, today))
+    for person_id in candidates[:12]:
+        person = db.session.get(Person, person_id)
+        answer = rng.choices(list(Answer), [1, 6, 1])
+        db.session.add(Participant(
+            project_id=project.id, person_id=person_id,
+            sex=Sex.FEMALE if person.first_name.endswith("a") else Sex.MALE,
+            started_on=max(start, today - timedelta(days=60)),
+            education=rng.choice(list(Education)), labour_status=rng.choice(list(LabourStatus)),
+            disability=answer[0], foreign_background=Answer.NO, third_country=Answer.NO,
+            minority=Answer.NO, homeless=rng.choice([Answer.NO, Answer.NO, Answer.YES]),
+            area=rng.choice([Area.URBAN, Area.URBAN, Area.RURAL])))
+    db.session.flush()
+    projects.refresh_last_values([project], today, utcnow())
+
+
+# The large data set (cal/core/large.py) ------------------------------------------------
+
+def _projects(rng, size, today) -> int:
+    """Projects, each covering a share of the groups and a kind of help, with a budget,
+    expenses, every kind of computed indicator and deadlines."""
+    manager = db.session.scalar(select(User.id).where(User.role == Role.PROJECT_MANAGER))
+    groups = list(db.session.scalars(select(Group.id).order_by(Group.id)))
+    share = max(1, len(groups) // size["projects"])
+    for n in range(size["projects"]):
+        project = Project(name=f"Projekt {n + 1}: aktywizacja społeczna", funder="eu",
+                          starts_on=today - timedelta(days=2 * 365), ends_on=today + timedelta(
+                              days=365), value_gr=rng.randint(200, 900) * 100_000,
+                          share_eu=8500, share_national=1000, share_own=500,
+                          indirect_rate=2500, manager_id=manager,
+                          help_kinds=rng.choice(["tutoring", "senior", "disability"]),
+                          monitors_participants=True)
+        db.session.add(project)
+        db.session.flush()
+        mine = groups[n * share:(n + 1) * share]
+        if mine:
+            db.session.execute(insert(project_groups), [
+                {"project_id": project.id, "group_id": g} for g in mine])
+        lines = []
+        for task in range(1, 4):
+            for name in ("Wynagrodzenia", "Materiały", "Usługi"):
+                line = BudgetLine(project_id=project.id, task=f"Zadanie {task}",
+                                  category=name.lower(), name=name,
+                                  planned_gr=rng.randint(50, 400) * 100_000)
+                db.session.add(line)
+                lines.append(line)
+        db.session.flush()
+        bulk(Expense, ({"project_id": project.id, "line_id": rng.choice(lines).id,
+                         "spent_on": today - timedelta(days=rng.randint(0, 700)),
+                         "amount_gr": rng.randint(100, 900_000), "document_number": f"FV/{i}",
+                         "description": "Faktura"} for i in range(200)))
+        for source in Source:
+            db.session.add(Indicator(project_id=project.id, name=str(source.value),
+                                     unit="", target=rng.randint(50, 2000), source=source))
+        for days in (6, 13, 40, 90):
+            db.session.add(Deadline(project_id=project.id, kind=DeadlineKind.REPORT,
+                                    title=f"Sprawozdanie {days}", due_on=today + timedelta(
+                                        days=days), owner_id=manager))
+        db.session.flush()
+        projects.refresh_last_values([project], today, utcnow())
+    return size["projects"]
+
+
+def grow(large: Large) -> dict[str, int]:
+    large.say("projects")
+    return {"projects": _projects(large.rng, large.size, large.today)}
+
+
+SEED = DemoSeed("projects", seed, 30, grow)

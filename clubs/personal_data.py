@@ -1,0 +1,35 @@
+"""What the groups hold about a person (cal/core/rooms.py, RODO): memberships, the
+waiting list and attendance."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import exists, or_
+
+from cal.core.rooms import PersonalData
+from cal.people.models import Person
+from clubs.models import Attendance, GroupSession, Membership, MemberStatus
+
+
+def blockers(subject, _held: dict[int, date | None]) -> list[str]:
+    if any(m["status"] in (MemberStatus.ACTIVE.value, MemberStatus.WAITING.value)
+           for m in subject.sections.get(Membership.__tablename__, [])):
+        return [_("The person is still a member of a group or on its waiting list: "
+                  "end the membership first.")]
+    return []
+
+
+def keeps_person(cutoff: datetime, _held) -> list:
+    """Attendance since the cutoff, or a membership not ended before it."""
+    return [
+        exists().where(Attendance.person_id == Person.id,
+                       GroupSession.id == Attendance.session_id,
+                       GroupSession.starts_at >= cutoff),
+        exists().where(Membership.person_id == Person.id, or_(
+            Membership.status != MemberStatus.ENDED, Membership.ended_on >= cutoff.date())),
+    ]
+
+
+PART = PersonalData("clubs", blockers=blockers, keeps_person=keeps_person)
