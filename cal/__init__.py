@@ -96,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     from cal.core.views import bp as core_bp
     from cal.dashboard.views import bp as dashboard_bp
     from cal.notifications.views import bp as notifications_bp
+    from cal.people.rodo_views import bp as rodo_bp
     from cal.people.views import bp as people_bp
     from cal.projects.views import bp as projects_bp
     from clubs.views import bp as clubs_bp
@@ -103,7 +104,7 @@ def register_blueprints(app: Flask) -> None:
     from seniors.views import kiosk_bp
     from volunteers.views import bp as volunteers_bp
 
-    for blueprint in (core_bp, auth_bp, dashboard_bp, people_bp, volunteers_bp, clubs_bp,
+    for blueprint in (core_bp, auth_bp, dashboard_bp, people_bp, rodo_bp, volunteers_bp, clubs_bp,
                       seniors_bp, kiosk_bp, notifications_bp, projects_bp):
         app.register_blueprint(blueprint)
 

@@ -18,7 +18,7 @@ from cal.notifications import reminders
 from cal.people import retention, rodo
 from cal.people.models import Person, SubjectKind
 from cal.people.retention import RecordType
-from tests.conftest import log_in, make_users
+from tests.conftest import empty_all_tables, log_in, make_users
 
 
 def _throwaway_room() -> tuple[Blueprint, list]:
@@ -62,6 +62,7 @@ def test_a_room_plugs_in_by_registering_its_blueprint(make_app):
     app = make_app()
     app.register_blueprint(room)
     with app.app_context():
+        empty_all_tables()
         assert "throwaway" in registry().rooms
         users = make_users()
         now = utcnow()
@@ -91,6 +92,7 @@ def test_its_demo_seed_runs_after_the_core_and_the_other_rooms(make_app):
     app = make_app()
     app.register_blueprint(room)
     with app.app_context():
+        empty_all_tables()
         made = seed_demo(persons=60, volunteers=30)
         assert made["throwaway"] == 60 and made["volunteers"] == 30
         assert [seed.name for seed in registry().demo] == [

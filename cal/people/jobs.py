@@ -41,7 +41,7 @@ def rodo_deadlines(now: datetime) -> int:
             made += tell(admin_id, "rodo_deadline", f"rodo:{request.id}:{step}", title,
                          body=_l("Answer by %(day)s.",
                                  day=request.due_on.strftime("%d.%m.%Y")),
-                         url=external_url("people.data_request", request_id=request.id))
+                         url=external_url("rodo.data_request", request_id=request.id))
     return made
 
 

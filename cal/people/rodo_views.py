@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, current_app, flash, redirect, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
@@ -17,6 +18,7 @@ from cal.core.http import found
 from cal.core.once import submit_once
 from cal.core.pdf import render_pdf
 from cal.core.render import render_form, render_page
+from cal.core.rooms import MenuEntry, declare
 from cal.core.timeutil import local_today
 from cal.core.urls import arg_id
 from cal.extensions import db
@@ -30,8 +32,10 @@ from cal.people.forms import (
     retention_form,
 )
 from cal.people.models import DataRequest, DataRequestStatus, RequestKind, SubjectKind
-from cal.people.views import bp
+from cal.people.rodo_labels import ACTIONS, FIELDS, SECTIONS
 
+bp = Blueprint("rodo", __name__)
+declare(bp, menu=[MenuEntry("rodo.data_requests", _l("RODO requests"), 180)])
 
 @bp.get("/admin/rodo")
 @roles_required(Role.ADMIN)
@@ -56,7 +60,7 @@ def data_request_new():
     if form.validate_on_submit():
         def log() -> tuple[str, str]:
             logged = rodo.open_request(subject, form.data, current_user)
-            return (url_for("people.data_request", request_id=logged.id),
+            return (url_for("rodo.data_request", request_id=logged.id),
                     _("Request logged. Answer by %(day)s.",
                       day=logged.due_on.strftime("%d.%m.%Y")))
         try:
@@ -103,7 +107,7 @@ def _act(request_id: int, form_class, name: str, action):
         else:
             db.session.commit()
             flash(message, "success")
-            return redirect(url_for("people.data_request", request_id=logged.id))
+            return redirect(url_for("rodo.data_request", request_id=logged.id))
     return _page(logged, status=422, **{name: form})
 
 
@@ -163,7 +167,7 @@ def data_request_export(request_id: int, file_format: str):
                               issued_on=local_today(), counts={"audit_log": len(entries)})
         except DomainError as error:
             flash(error.message, "error")
-            return redirect(url_for("people.data_request", request_id=logged.id))
+            return redirect(url_for("rodo.data_request", request_id=logged.id))
         mimetype = "application/pdf"
     rodo.record_export(subject, current_user, logged.id, file_format)
     db.session.commit()
@@ -172,8 +176,6 @@ def data_request_export(request_id: int, file_format: str):
 
 
 def rodo_labels():
-    from cal.people.rodo_labels import ACTIONS, FIELDS, SECTIONS
-
     return {"sections": SECTIONS, "fields": FIELDS, "actions": ACTIONS}
 
 
@@ -186,7 +188,7 @@ def retention_periods():
                               current_user)
         db.session.commit()
         flash(_("Retention periods saved."), "success")
-        return redirect(url_for("people.retention_periods"))
+        return redirect(url_for("rodo.retention_periods"))
     return render_form("people/retention.html", form, types=retention.RECORD_TYPES,
                        due=retention.due())
 
@@ -199,4 +201,4 @@ def retention_sweep():
     flash(ngettext("Sweep done: %(num)d record anonymised or deleted.",
                    "Sweep done: %(num)d records anonymised or deleted.", sum(done.values())),
           "success")
-    return redirect(url_for("people.retention_periods"))
+    return redirect(url_for("rodo.retention_periods"))

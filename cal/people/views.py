@@ -27,7 +27,6 @@ declare(bp, scans=[jobs.rodo_deadlines], late_scans=[jobs.retention_sweep], menu
     MenuEntry("people.household_list", _l("Households"), 100),
     MenuEntry("people.districts", _l("Districts"), 150),
     MenuEntry("people.audit_log", _l("Audit log"), 160),
-    MenuEntry("people.data_requests", _l("RODO requests"), 180),
 ])
 STAFF = (Role.ADMIN, Role.COORDINATOR)
 
@@ -225,4 +224,3 @@ def _render_districts(new_form, status: int, failed=None):
             rows.append((district, DistrictForm(prefix=f"d{district.id}", formdata=None,
                                                 obj=district)))
     return render_page("people/districts.html", status=status, rows=rows, new_form=new_form)
-from cal.people import rodo_views  # noqa: E402, F401
