@@ -51,8 +51,8 @@ from sqlalchemy import event, select
 
 from bench.matching import database
 from cal import create_app
-from cal.core.demo import DEMO_PASSWORD
-from cal.core.large import seed_large
+from cal.commands.demo import DEMO_PASSWORD
+from cal.commands.large import seed_large
 from cal.extensions import db
 from cal.projects.models import Project
 from clubs.models import Group, GroupSession

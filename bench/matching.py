@@ -33,9 +33,9 @@ from sqlalchemy.engine import make_url
 from cal import create_app
 from cal.auth import lifetime
 from cal.auth.models import User
+from cal.commands.demo import seed_demo
 from cal.config import normalise_database_url
 from cal.core.access import Role
-from cal.core.demo import seed_demo
 from cal.extensions import db
 from cal.people.models import Person
 from volunteers import needs

@@ -23,7 +23,7 @@ from sqlalchemy import event, select
 from cal import create_app
 from cal.auth import lifetime
 from cal.auth.models import User
-from cal.core.demo import seed_demo
+from cal.commands.demo import seed_demo
 from cal.extensions import db
 
 BUDGET_FIRST_LOAD_KB = 60

@@ -124,6 +124,6 @@ def register_hooks(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from cal.core.cli import register_commands
+    from cal.commands import register_commands
 
     register_commands(app)

@@ -9,8 +9,7 @@ from sqlalchemy import func, select
 
 from cal.auth.models import User
 from cal.auth.passwords import hash_password
-from cal.core.access import Role
-from cal.core.demo import (
+from cal.commands.demo import (
     DEMO_PASSWORD,
     FEMALE,
     MALE,
@@ -21,7 +20,8 @@ from cal.core.demo import (
     make_person,
     phone,
 )
-from cal.core.large import Large, bulk
+from cal.commands.large import Large, bulk
+from cal.core.access import Role
 from cal.core.rooms import DemoSeed
 from cal.core.text import fold
 from cal.core.timeutil import local_day_start_utc, local_to_utc
@@ -110,7 +110,7 @@ def seed(demo: Demo) -> None:
                 clubs.set_mark(session.id, person_id, mark, coordinator, today)
 
 
-# The large data set (cal/core/large.py) ------------------------------------------------
+# The large data set (cal/commands/large.py) ------------------------------------------------
 
 MEMBERS = 12  # members of a group
 KINDS = [GroupKind.SUPPORT, GroupKind.SELF_HELP, GroupKind.CLASS, GroupKind.LEISURE,

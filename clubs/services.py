@@ -27,6 +27,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
 
 from cal.core.access import Role
+from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
 from cal.core.timeutil import (
     local_day_end_utc,
@@ -37,7 +38,6 @@ from cal.core.timeutil import (
     utcnow,
 )
 from cal.extensions import db
-from cal.people.audit import AuditAction, audit
 from cal.people.models import Person
 from clubs.models import (
     Attendance,

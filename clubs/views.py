@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from cal.auth.models import User
 from cal.core.access import Role, roles_required
+from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
 from cal.core.forms import options, show_refusal
 from cal.core.http import found
@@ -27,7 +28,6 @@ from cal.core.timeutil import local_day_start_utc, local_today, to_local
 from cal.core.urls import arg_id
 from cal.extensions import db
 from cal.people import services as people
-from cal.people.audit import AuditAction, audit
 from clubs import calendar, demo, jobs, personal_data, reports, services
 from clubs.forms import (
     SLOT_ROWS,

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from cal.commands.demo import FEMALE, Demo, phone
 from cal.core.access import Role
-from cal.core.demo import FEMALE, Demo, phone
 from cal.core.rooms import DemoSeed
 from cal.extensions import db
 from clubs import services as clubs

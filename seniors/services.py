@@ -21,11 +21,11 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
 from cal.core.text import fold
 from cal.core.timeutil import local_day_end_utc, local_day_start_utc, utcnow
 from cal.extensions import db
-from cal.people.audit import AuditAction, audit
 from cal.people.models import Person
 from clubs import services as clubs
 from clubs.models import Group, GroupKind, GroupSession, Mark, Membership, MemberStatus

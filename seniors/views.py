@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from cal.core.access import Role, kiosk_device, public, roles_required
+from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
 from cal.core.http import found
 from cal.core.once import submit_once
@@ -31,7 +32,6 @@ from cal.core.timeutil import local_today, to_local
 from cal.core.urls import arg_id, external_url
 from cal.extensions import db, limiter
 from cal.people import services as people
-from cal.people.audit import AuditAction, audit
 from seniors import demo, personal_data, services
 from seniors.forms import CardForm, DeviceForm, MemberForm
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, func, select
 
-from cal.core.demo import seed_demo
+from cal.commands.demo import seed_demo
 from cal.extensions import db
 from clubs.models import Attendance
 from tests.factories import PersonFactory

@@ -9,7 +9,7 @@ import sys
 
 from sqlalchemy import func, select
 
-from cal.core.demo import DEMO_PASSWORD, seed_demo
+from cal.commands.demo import DEMO_PASSWORD, seed_demo
 from cal.extensions import db
 from volunteers.models import Volunteer
 

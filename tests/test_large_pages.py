@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from bench.load import pages
 from cal.auth.models import User
-from cal.core.demo import seed_demo
-from cal.core.large import grow
+from cal.commands.demo import seed_demo
+from cal.commands.large import grow
 from cal.extensions import db
 from clubs.models import Attendance, GroupLeader
 from tests.conftest import log_in

@@ -9,8 +9,8 @@ from datetime import date, datetime
 from flask import Blueprint
 from sqlalchemy import select
 
+from cal.commands.demo import seed_demo
 from cal.core.access import Role, roles_required
-from cal.core.demo import seed_demo
 from cal.core.rooms import DemoSeed, MenuEntry, PersonalData, declare, registry
 from cal.core.timeutil import utcnow
 from cal.extensions import db

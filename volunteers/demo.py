@@ -12,9 +12,9 @@ from sqlalchemy import func, select, update
 
 from cal.auth.models import User
 from cal.auth.passwords import hash_password
+from cal.commands.demo import DEMO_PASSWORD, FEMALE, MALE, SURNAMES, Demo, birth, phone
+from cal.commands.large import Large, bulk
 from cal.core.access import Role
-from cal.core.demo import DEMO_PASSWORD, FEMALE, MALE, SURNAMES, Demo, birth, phone
-from cal.core.large import Large, bulk
 from cal.core.rooms import DemoSeed
 from cal.core.text import fold
 from cal.core.timeutil import add_months, local_to_utc, utcnow
@@ -265,7 +265,7 @@ def seed(demo: Demo) -> None:
     demo.made["volunteers"] = len(vols)
 
 
-# The large data set (cal/core/large.py) ------------------------------------------------
+# The large data set (cal/commands/large.py) ------------------------------------------------
 
 def _accounts(rng: random.Random) -> int:
     """A sign-in for every active volunteer, as a centre that uses the phone pages has."""

@@ -24,12 +24,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload, undefer
 
+from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
 from cal.core.pdf import render_pdf
 from cal.core.text import fold
 from cal.core.timeutil import age_on, local_today
 from cal.extensions import db
-from cal.people.audit import AuditAction, audit
 from volunteers import hours
 from volunteers.compliance import SHORT_AGREEMENT_DAYS, latest_records
 from volunteers.models import (

@@ -23,12 +23,12 @@ from sqlalchemy import case, delete, extract, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
 from cal.core.timeutil import local_to_utc, to_local, utcnow
 from cal.core.urls import external_url
 from cal.extensions import db
 from cal.notifications.outbox import tell
-from cal.people.audit import AuditAction, audit
 from volunteers import availability
 from volunteers.models import (
     ACTIVITY_LABELS,

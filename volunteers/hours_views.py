@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from cal.core import exports
 from cal.core.access import Role, roles_required
+from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
 from cal.core.forms import options, show_refusal
 from cal.core.http import found
@@ -20,7 +21,6 @@ from cal.core.once import submit_once
 from cal.core.render import go, page_number, render_form, render_page
 from cal.core.timeutil import local_today
 from cal.extensions import db
-from cal.people.audit import AuditAction, audit
 from volunteers import documents, hours, services
 from volunteers.forms import HoursCertificateForm, HoursFilterForm, HoursForm, HoursTotalsForm
 from volunteers.models import (

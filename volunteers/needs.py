@@ -16,12 +16,12 @@ from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import aliased, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
 from cal.core.timeutil import age_on, local_today, utcnow
 from cal.core.urls import external_url
 from cal.extensions import db
 from cal.notifications.outbox import tell
-from cal.people.audit import AuditAction, audit
 from cal.people.models import District, Household, Person
 from volunteers import assignment, matching
 from volunteers.compliance import born_a_minor, in_order, latest_records

@@ -11,11 +11,11 @@ from sqlalchemy.orm import joinedload, selectinload
 from cal.auth import services as auth_services
 from cal.auth.models import User
 from cal.core.access import Role
+from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
 from cal.core.text import fold
 from cal.core.timeutil import utcnow
 from cal.extensions import db
-from cal.people.audit import AuditAction, audit
 from volunteers.compliance import (
     State,
     activation_blockers,

@@ -15,10 +15,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
+from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
 from cal.core.timeutil import add_months, local_day_start_utc, to_local
 from cal.extensions import db
-from cal.people.audit import AuditAction, audit
 from volunteers.compliance import (
     EXPIRY_WARNING_DAYS,
     State,

@@ -15,13 +15,13 @@ from cal.core.access import Role, public, roles_required
 from cal.core.errors import DomainError
 from cal.core.forms import options, show_refusal
 from cal.core.http import found
+from cal.core.mail import try_send_mail
 from cal.core.once import submit_once
 from cal.core.render import page_number, render_form, render_page
 from cal.core.rooms import MenuEntry, declare
 from cal.core.timeutil import local_today
 from cal.core.urls import external_url
 from cal.extensions import db, limiter
-from cal.notifications.mail import try_send_mail
 from cal.notifications.outbox import tell
 from cal.people.services import list_districts
 from volunteers import (

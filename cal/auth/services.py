@@ -13,11 +13,10 @@ from sqlalchemy import func, select
 from cal.auth.models import TokenPurpose, User, UserToken
 from cal.auth.passwords import hash_password, needs_rehash, verify_password
 from cal.core.access import Role
+from cal.core.audit import AuditAction, AuditLog, audit
 from cal.core.errors import DomainError
 from cal.core.timeutil import utcnow
 from cal.extensions import db
-from cal.people.audit import AuditAction, audit
-from cal.people.models import AuditLog
 
 
 def normalise_email(email: str) -> str:

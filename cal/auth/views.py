@@ -19,16 +19,15 @@ from cal.auth.forms import (
 from cal.auth.models import TokenPurpose, User
 from cal.core import exports
 from cal.core.access import Role, any_role, public, roles_required
+from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
 from cal.core.labels import ROLE_ACCESS, ROLE_LABELS
+from cal.core.mail import send_mail_after_response, try_send_mail
 from cal.core.render import render_form, render_page
-from cal.core.rooms import MenuEntry, declare
+from cal.core.rooms import MenuEntry, declare, registry
 from cal.core.timeutil import local_today, to_local
 from cal.core.urls import external_url, safe_next
 from cal.extensions import db, limiter, login_manager
-from cal.notifications.mail import send_mail_after_response, try_send_mail
-from cal.notifications.outbox import unread_count
-from cal.people.audit import AuditAction, audit
 
 bp = Blueprint("auth", __name__)
 declare(bp, menu=[MenuEntry("auth.users", _l("Users"), 140),
@@ -40,12 +39,16 @@ def load_user(user_id: str):
     ident, _sep, version = user_id.partition(":")
     if not ident.isdigit() or not version.isdigit():
         return None
-    # The user and their unread in-app notifications (for the header) in one query.
-    row = db.session.execute(select(User, unread_count(User.id)).where(
-        User.id == int(ident))).first()
+    # The user and what the rooms show of them in the header (the unread notifications),
+    # in one query (cal/core/rooms.py, user_columns).
+    extras = registry().user_columns
+    row = db.session.execute(select(User, *(column(User.id) for column in extras.values()))
+                             .where(User.id == int(ident))).first()
     if row is None:
         return None
-    user, user.unread_notifications = row
+    user, *values = row
+    for name, value in zip(extras, values, strict=True):
+        setattr(user, name, value)
     if not user.active or user.session_version != int(version):
         return None
     return user

@@ -14,6 +14,7 @@ from functools import wraps
 from flask import abort, current_app, request
 from flask_login import current_user
 
+from cal.core.audit import record_denial
 from cal.extensions import login_manager
 
 
@@ -47,8 +48,6 @@ def roles_required(*roles: Role | str) -> Callable:
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             if current_user.role not in allowed:
-                from cal.people.audit import record_denial
-
                 record_denial(current_user, request.endpoint)
                 abort(403)
             return view(*args, **kwargs)

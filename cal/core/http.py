@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask import Flask, abort, current_app, render_template, request, session
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 
+from cal.core.audit import record_denial
 from cal.extensions import db, login_manager
 
 
@@ -88,10 +90,6 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(429)
     def too_many(error):
         # Logged and kept in the audit log beside the other denials (who, from where).
-        from flask_login import current_user
-
-        from cal.people.audit import record_denial
-
         current_app.logger.warning("limit reached: %s from %s (%s)", request.endpoint,
                                    request.remote_addr, error.description)
         db.session.rollback()

@@ -71,9 +71,9 @@ class PersonalData:
 
 @dataclass(frozen=True)
 class DemoSeed:
-    """Demo data of a room: ``seed(demo)`` adds to the demo town (cal/core/demo.py: the
+    """Demo data of a room: ``seed(demo)`` adds to the demo town (cal/commands/demo.py: the
     accounts, the persons, one random generator, today) and ``grow(large)`` to the large
-    data set of the benchmarks (cal/core/large.py), returning what it made; both in
+    data set of the benchmarks (cal/commands/large.py), returning what it made; both in
     ``position`` order, after the core's own."""
 
     name: str
@@ -94,6 +94,7 @@ class Registry:
     personal_data: list[PersonalData] = field(default_factory=list)
     demo: list[DemoSeed] = field(default_factory=list)
     calendar: list[CalendarSource] = field(default_factory=list)
+    user_columns: dict[str, Callable[[Any], Any]] = field(default_factory=dict)
 
 
 def init_app(app: Flask) -> None:
@@ -107,10 +108,13 @@ def registry(app: Flask | None = None) -> Registry:
 def declare(blueprint: Blueprint, *, scans: Iterable[Scan] = (),
             late_scans: Iterable[Scan] = (), menu: Iterable[MenuEntry] = (),
             personal_data: Iterable[PersonalData] = (), demo: Iterable[DemoSeed] = (),
-            calendar: Iterable[CalendarSource] = ()) -> None:
+            calendar: Iterable[CalendarSource] = (),
+            user_columns: dict[str, Callable[[Any], Any]] | None = None) -> None:
     """What the room of ``blueprint`` gives the core, filled in when the blueprint is
     registered on an app. ``scans`` run before the outbox is handed on, ``late_scans``
-    after it (slow work that must not hold reminders back)."""
+    after it (slow work that must not hold reminders back); ``user_columns`` are loaded
+    with the signed-in user, in the same query (an attribute's name, and a scalar
+    subquery made from the user's id column: the header's count of unread messages)."""
     declared = {"scans": list(scans), "late_scans": list(late_scans), "menu": list(menu),
                 "personal_data": list(personal_data), "demo": list(demo),
                 "calendar": list(calendar)}
@@ -120,6 +124,7 @@ def declare(blueprint: Blueprint, *, scans: Iterable[Scan] = (),
         filled.rooms.append(blueprint.name)
         for name, items in declared.items():
             getattr(filled, name).extend(items)
+        filled.user_columns.update(user_columns or {})
         filled.menu.sort(key=lambda entry: entry.position)
         filled.demo.sort(key=lambda seed: seed.position)
 

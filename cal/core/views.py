@@ -8,9 +8,9 @@ from sqlalchemy import text
 
 from cal.core.access import public
 from cal.core.i18n import LOCALES
+from cal.core.queue import redis_status
 from cal.core.urls import safe_next
 from cal.extensions import db
-from cal.notifications.queue import redis_status
 
 bp = Blueprint("core", __name__)
 

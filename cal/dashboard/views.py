@@ -10,12 +10,13 @@ from sqlalchemy import func, select
 
 from cal.auth.models import User
 from cal.core.access import Role, any_role
+from cal.core.audit import AuditLog
 from cal.core.render import render_page
 from cal.core.rooms import MenuEntry, declare
 from cal.core.timeutil import local_today, utcnow
 from cal.extensions import db
 from cal.people import rodo
-from cal.people.models import AuditLog, Household, Person
+from cal.people.models import Household, Person
 from clubs import services as club_services
 from volunteers import hours, training
 from volunteers import services as volunteer_services

@@ -24,12 +24,12 @@ from rq import Retry
 from sqlalchemy import or_, select, update
 
 from cal.auth.models import User
+from cal.core.mail import send_message
+from cal.core.queue import get_queue
 from cal.core.timeutil import utcnow
 from cal.extensions import db
 from cal.notifications import preferences
-from cal.notifications.mail import send_message
 from cal.notifications.models import Channel, Notification
-from cal.notifications.queue import get_queue
 
 CLAIM_TIMEOUT = timedelta(minutes=10)
 RETRY = Retry(max=4, interval=[60, 300, 1800, 7200])

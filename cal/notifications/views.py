@@ -16,13 +16,13 @@ from cal.core.rooms import MenuEntry, declare
 from cal.core.timeutil import local_today, utcnow
 from cal.core.urls import external_url, local_path
 from cal.extensions import db, limiter
-from cal.notifications import calendar, delivery, preferences
+from cal.notifications import calendar, delivery, outbox, preferences
 from cal.notifications.forms import SettingsForm
 from cal.notifications.models import Channel, Notification
 
 bp = Blueprint("notifications", __name__)
 # Everyone may open the calendar page; only volunteers and leaders have events in it.
-declare(bp, menu=[
+declare(bp, user_columns={"unread_notifications": outbox.unread_count}, menu=[
     MenuEntry("notifications.failures", _l("Failed deliveries"), 190),
     MenuEntry("notifications.index", _l("Notifications"), 200),
     MenuEntry("notifications.calendar_page", _l("Calendar"), 210,

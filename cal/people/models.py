@@ -77,24 +77,6 @@ class Person(db.Model):
         return f"{self.first_name} {self.last_name}"
 
 
-class AuditLog(db.Model):
-    __tablename__ = "audit_log"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    user_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
-    action: Mapped[str] = mapped_column(String(20), index=True)
-    entity: Mapped[str] = mapped_column(String(40), index=True)
-    entity_id: Mapped[int | None]
-    fields: Mapped[str] = mapped_column(String(200), default="")
-    detail: Mapped[str] = mapped_column(String(500), default="")
-    ip: Mapped[str] = mapped_column(String(45), default="")
-
-    user = relationship("User", lazy="raise_on_sql")
-
-
 class SubjectKind(enum.StrEnum):
     """Whose data a RODO request is about."""
 

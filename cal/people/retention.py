@@ -10,20 +10,13 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, delete, false, func, or_, select
 
+from cal.core.audit import AuditAction, AuditLog, audit
 from cal.core.rooms import registry
 from cal.core.timeutil import add_months, local_day_start_utc, local_today, to_local
 from cal.extensions import db
 from cal.notifications.models import Notification
 from cal.people import rodo
-from cal.people.audit import AuditAction, audit
-from cal.people.models import (
-    AuditLog,
-    DataRequest,
-    DataRequestStatus,
-    Person,
-    RetentionRule,
-    SubjectKind,
-)
+from cal.people.models import DataRequest, DataRequestStatus, Person, RetentionRule, SubjectKind
 
 SWEEP_BATCH = 200  # subjects anonymised in one sweep; the next sweep takes the rest
 

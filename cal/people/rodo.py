@@ -20,15 +20,14 @@ from sqlalchemy.orm import selectinload
 
 from cal.auth.models import User, UserToken
 from cal.auth.passwords import hash_password
+from cal.core.audit import AuditAction, AuditLog, audit
 from cal.core.errors import DomainError
 from cal.core.rooms import PersonalData, registry
 from cal.core.text import fold
 from cal.core.timeutil import add_months, local_today, to_local, utcnow
 from cal.extensions import db
 from cal.notifications.models import CalendarFeed, Notification, NotificationSettings
-from cal.people.audit import AuditAction, audit
 from cal.people.models import (
-    AuditLog,
     DataRequest,
     DataRequestStatus,
     Household,

@@ -29,7 +29,7 @@ SECTIONS = {
     "audit_log": _l("What the centre's staff did with the record"),
 }
 
-# The log's actions (cal.people.audit.AuditAction), as the PDF names them.
+# The log's actions (cal.core.audit.AuditAction), as the PDF names them.
 ACTIONS = {"read": _l("read"), "create": _l("recorded"), "update": _l("changed"),
            "delete": _l("deleted"), "export": _l("exported"), "denied": _l("access refused")}
 

@@ -9,12 +9,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from cal.core.access import Role, has_role
+from cal.core.audit import AuditAction, AuditLog, audit
 from cal.core.errors import DomainError
 from cal.core.text import fold
 from cal.core.timeutil import local_day_end_utc, local_day_start_utc
 from cal.extensions import db
-from cal.people.audit import AuditAction, audit
-from cal.people.models import AuditLog, District, Household, Person
+from cal.people.models import District, Household, Person
 
 SPECIAL_FIELDS = ("health_notes", "disability_notes")
 PERSON_FIELDS = (

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from cal.auth.models import User
 from cal.core.access import Role, roles_required
+from cal.core.audit import AuditAction, AuditLog
 from cal.core.errors import DomainError
 from cal.core.forms import options, show_refusal
 from cal.core.http import found
@@ -17,9 +18,8 @@ from cal.core.rooms import MenuEntry, declare
 from cal.core.urls import arg_id
 from cal.extensions import db
 from cal.people import jobs, services
-from cal.people.audit import AuditAction
 from cal.people.forms import AuditFilterForm, DistrictForm, HouseholdForm, PersonForm
-from cal.people.models import AuditLog, District, Household
+from cal.people.models import District, Household
 
 bp = Blueprint("people", __name__)
 declare(bp, scans=[jobs.rodo_deadlines], late_scans=[jobs.retention_sweep], menu=[

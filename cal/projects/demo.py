@@ -8,9 +8,9 @@ from datetime import date, timedelta
 from sqlalchemy import insert, select
 
 from cal.auth.models import User
+from cal.commands.demo import Demo
+from cal.commands.large import Large, bulk
 from cal.core.access import Role
-from cal.core.demo import Demo
-from cal.core.large import Large, bulk
 from cal.core.rooms import DemoSeed
 from cal.core.timeutil import utcnow
 from cal.extensions import db
@@ -108,7 +108,7 @@ def seed(demo: Demo) -> None:
     projects.refresh_last_values([project], today, utcnow())
 
 
-# The large data set (cal/core/large.py) ------------------------------------------------
+# The large data set (cal/commands/large.py) ------------------------------------------------
 
 def _projects(rng, size, today) -> int:
     """Projects, each covering a share of the groups and a kind of help, with a budget,

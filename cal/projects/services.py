@@ -12,10 +12,10 @@ from sqlalchemy import String, cast, delete, func, insert, literal, or_, select,
 from sqlalchemy.orm import joinedload
 
 from cal.core.access import Role
+from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
 from cal.core.timeutil import age_on, local_day_end_utc, local_day_start_utc, to_local
 from cal.extensions import db
-from cal.people.audit import AuditAction, audit
 from cal.people.models import Person
 from cal.projects.models import (
     FLAGS,

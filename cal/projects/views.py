@@ -13,6 +13,7 @@ from sqlalchemy import select
 from cal.auth.models import User
 from cal.core import exports
 from cal.core.access import Role, roles_required
+from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
 from cal.core.forms import options, show_refusal
 from cal.core.http import found
@@ -21,7 +22,6 @@ from cal.core.render import go, render_form, render_page
 from cal.core.rooms import MenuEntry, declare
 from cal.core.timeutil import local_today, utcnow
 from cal.extensions import db
-from cal.people.audit import AuditAction, audit
 from cal.people.models import Person
 from cal.projects import demo, jobs, personal_data, services
 from cal.projects.forms import (

@@ -11,11 +11,11 @@ from cal.auth import services
 from cal.auth.models import TokenPurpose, User, UserToken
 from cal.auth.passwords import HASHER, hash_password, verify_password
 from cal.core.access import Role
+from cal.core.audit import AuditLog
 from cal.core.errors import DomainError
 from cal.core.timeutil import utcnow
 from cal.core.urls import local_path, safe_next
 from cal.extensions import db
-from cal.people.models import AuditLog
 from tests.conftest import PASSWORD, log_in
 
 

@@ -13,7 +13,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from cal import create_app
-from cal.core.demo import seed_demo
+from cal.commands.demo import seed_demo
 from cal.extensions import db
 from tests.conftest import config_for_tests, make_database, service_missing
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from cal.core.demo import DEMO_PASSWORD
+from cal.commands.demo import DEMO_PASSWORD
 from tests.e2e.conftest import DESKTOP, PHONE
 
 pytestmark = pytest.mark.e2e

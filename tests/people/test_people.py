@@ -8,12 +8,13 @@ import pytest
 from sqlalchemy import func, select
 
 from cal.core.access import Role
+from cal.core.audit import AuditLog
 from cal.core.errors import DomainError
 from cal.core.text import fold
 from cal.core.timeutil import local_today
 from cal.extensions import db
 from cal.people import services
-from cal.people.models import AuditLog, Person
+from cal.people.models import Person
 from tests.factories import DistrictFactory, HouseholdFactory, PersonFactory
 
 HTMX = {"HX-Request": "true", "HX-Target": "people-results"}

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from cal.auth.models import User
 from cal.core.access import Role
+from cal.core.audit import AuditAction, AuditLog
 from cal.core.errors import DomainError
 from cal.core.text import fold
 from cal.core.timeutil import add_months, local_to_utc, local_today, utcnow
@@ -20,8 +21,7 @@ from cal.extensions import db
 from cal.notifications.models import Channel, Notification
 from cal.people import jobs as people_jobs
 from cal.people import retention, rodo
-from cal.people.audit import AuditAction
-from cal.people.models import AuditLog, DataRequest, Person, SubjectKind
+from cal.people.models import DataRequest, Person, SubjectKind
 from cal.people.rodo_labels import ACTIONS, FIELDS, SECTIONS
 from cal.projects.models import (
     Answer,

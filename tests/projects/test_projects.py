@@ -13,11 +13,12 @@ from sqlalchemy import func, insert, select
 
 from cal.auth.models import User
 from cal.core.access import Role
+from cal.core.audit import AuditLog
 from cal.core.errors import DomainError
 from cal.core.timeutil import local_to_utc, local_today, utcnow
 from cal.extensions import db
 from cal.notifications.models import Channel, Notification
-from cal.people.models import AuditLog, Person
+from cal.people.models import Person
 from cal.projects import jobs as project_jobs
 from cal.projects import services
 from cal.projects.models import (

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import func, select
 
 from cal.auth.models import User
-from cal.core.demo import seed_demo
+from cal.commands.demo import seed_demo
+from cal.core.audit import AuditLog
 from cal.extensions import db
-from cal.people.models import AuditLog
 from tests.conftest import log_in
 
 HREF = re.compile(r'href="([^"#]+)"')

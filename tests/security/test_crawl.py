@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from cal.auth.models import User
-from cal.core.demo import seed_demo
+from cal.commands.demo import seed_demo
 from cal.extensions import db
 from tests.conftest import log_in
 

@@ -21,8 +21,8 @@ from sqlalchemy import select
 from werkzeug.routing import IntegerConverter
 
 from cal.auth.models import User
+from cal.commands.demo import seed_demo
 from cal.core.access import Role, policy_of
-from cal.core.demo import seed_demo
 from cal.extensions import db
 from tests.conftest import client_of, row_count, shared_app
 from tests.security.walk import walk

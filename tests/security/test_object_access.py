@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from cal.auth.models import User
+from cal.commands.demo import seed_demo
 from cal.core.access import KIOSK, PUBLIC, Role
-from cal.core.demo import seed_demo
 from cal.core.timeutil import local_to_utc, local_today
 from cal.extensions import db
 from cal.notifications.models import Notification

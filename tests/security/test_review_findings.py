@@ -12,8 +12,9 @@ from cal import create_app
 from cal.auth import services as auth_services
 from cal.auth.models import TokenPurpose, User
 from cal.core.access import Role
+from cal.core.audit import AuditLog
 from cal.extensions import db
-from cal.people.models import AuditLog, Household, Person
+from cal.people.models import Household, Person
 from tests.conftest import PASSWORD, log_in
 
 

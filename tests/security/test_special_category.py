@@ -13,10 +13,11 @@ import pytest
 from sqlalchemy import func, select, update
 
 from cal.auth.models import User
+from cal.commands.demo import seed_demo
 from cal.core.access import Role
-from cal.core.demo import seed_demo
+from cal.core.audit import AuditLog
 from cal.extensions import db
-from cal.people.models import AuditLog, Person
+from cal.people.models import Person
 from seniors.models import SeniorMember
 from tests.conftest import client_of, shared_app
 from tests.security.walk import walk

@@ -12,10 +12,10 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from cal.core.access import Role
+from cal.core.audit import AuditLog
 from cal.core.errors import DomainError
 from cal.core.timeutil import LOCAL_ZONE, local_today
 from cal.extensions import db
-from cal.people.models import AuditLog
 from clubs import services as clubs
 from clubs.models import Attendance, GroupKind, GroupSession, Mark
 from seniors import services

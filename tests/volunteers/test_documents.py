@@ -13,10 +13,10 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from cal.core.access import Role
+from cal.core.audit import AuditLog
 from cal.core.errors import DomainError
 from cal.core.timeutil import local_today
 from cal.extensions import db
-from cal.people.models import AuditLog
 from tests.factories import VolunteerFactory
 from tests.volunteers.test_compliance import agreement
 from volunteers import documents

@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 
 from cal.auth.models import User
 from cal.core.access import Role
+from cal.core.audit import AuditLog
 from cal.core.errors import DomainError
 from cal.core.timeutil import local_today
 from cal.extensions import db
-from cal.people.models import AuditLog
 from tests.factories import VolunteerFactory
 from tests.volunteers.test_compliance import adult_basics, child_checks
 from volunteers import services

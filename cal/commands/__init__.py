@@ -14,7 +14,7 @@ def register_commands(app: Flask) -> None:
     def seed_demo_command():
         """Load Polish demo data and the demo accounts into an empty database."""
         from cal.auth.models import User
-        from cal.core.demo import seed_demo
+        from cal.commands.demo import seed_demo
 
         if db.session.scalar(select(func.count(User.id))):
             click.echo("The database already has users; demo data not loaded.")
@@ -31,7 +31,7 @@ def register_commands(app: Flask) -> None:
         import time
 
         from cal.auth.models import User
-        from cal.core.large import seed_large
+        from cal.commands.large import seed_large
 
         if db.session.scalar(select(func.count(User.id))):
             raise click.ClickException("The database is not empty; the large data set "

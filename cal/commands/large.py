@@ -2,7 +2,7 @@
 
 At scale 1.0: 5,000 volunteers, 20,000 persons, 300 groups, about 1,000,000 attendance
 rows and 500,000 hours entries, with requests, matches, trainings and projects in
-proportion. The demo town (cal.core.demo) makes the people, volunteers with their
+proportion. The demo town (cal.commands.demo) makes the people, volunteers with their
 records and trainings, the demo accounts and four demo groups as the application would;
 the bulk (groups, sessions, attendance, hours, more requests and matches) is written
 with multi-row INSERTs in chunks, not one ORM object at a time.
@@ -18,8 +18,8 @@ from datetime import date
 from sqlalchemy import insert, select, text
 
 from cal.auth.models import User
+from cal.commands.demo import seed_demo
 from cal.core.access import Role
-from cal.core.demo import seed_demo
 from cal.core.rooms import registry
 from cal.core.timeutil import local_today
 from cal.extensions import db

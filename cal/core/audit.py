@@ -1,4 +1,4 @@
-"""The one audit call: who did what to which record, and when.
+"""The one audit call: who did what to which record, and when, in the audit log.
 
 The row is added to the current session and committed with the request's own
 change; a denial or a read is committed by ``record_*`` itself, because a refused
@@ -8,11 +8,32 @@ or read-only request has nothing else to commit.
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 
 from flask import has_request_context, request
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from cal.core.timeutil import utcnow
 from cal.extensions import db
-from cal.people.models import AuditLog
+
+
+class AuditLog(db.Model):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(20), index=True)
+    entity: Mapped[str] = mapped_column(String(40), index=True)
+    entity_id: Mapped[int | None]
+    fields: Mapped[str] = mapped_column(String(200), default="")
+    detail: Mapped[str] = mapped_column(String(500), default="")
+    ip: Mapped[str] = mapped_column(String(45), default="")
+
+    user = relationship("User", lazy="raise_on_sql")
 
 
 class AuditAction(enum.StrEnum):
