@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -14,8 +14,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from cal.auth.models import User
+from cal.core import exports
 from cal.core.access import Role, roles_required
-from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
 from cal.core.forms import options, show_refusal
 from cal.core.http import found
@@ -438,10 +438,8 @@ def attendance_sheet(group_id: int):
         flash(error.message, "error")
         return redirect(url_for("clubs.group_stats", group_id=group.id,
                                 month=first.strftime("%Y-%m")))
-    audit(current_user, AuditAction.EXPORT, "group", group.id,
-          detail=f"attendance sheet {first:%Y-%m}")
-    db.session.commit()
-    return _pdf(pdf, f"lista-obecnosci-{_ascii(group.name)}-{first:%Y-%m}.pdf")
+    return exports.attachment(pdf, f"lista-obecnosci-{_ascii(group.name)}-{first:%Y-%m}.pdf",
+                              "group", group.id, f"attendance sheet {first:%Y-%m}")
 
 
 @bp.get("/memberships/<int:membership_id>/certificate.pdf")
@@ -458,20 +456,13 @@ def kis_certificate(membership_id: int):
     pdf = render_pdf("kis_certificate", issued_on=local_today(), person=person, group=group,
                      membership=membership, start=membership.period_start or membership.joined_on,
                      end=membership.ended_on, held=held, present=present)
-    audit(current_user, AuditAction.EXPORT, "membership", membership.id,
-          detail="KIS certificate")
-    db.session.commit()
-    return _pdf(pdf, f"zaswiadczenie-kis-{_ascii(person.last_name)}.pdf")
+    return exports.attachment(pdf, f"zaswiadczenie-kis-{_ascii(person.last_name)}.pdf",
+                              "membership", membership.id, "KIS certificate")
 
 
 def _ascii(name: str) -> str:
     """A name as it may stand in a file name header: ASCII letters, digits, hyphens."""
     return re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-") or "grupa"
-
-
-def _pdf(body: bytes, name: str) -> Response:
-    return Response(body, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 MONTHS = ["styczeń", "luty", "marzec", "kwiecień", "maj", "czerwiec", "lipiec", "sierpień",

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -20,6 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from cal.core import exports
 from cal.core.access import Role, kiosk_device, public, roles_required
 from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
@@ -120,10 +120,8 @@ def member_card(member_id: int):
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("seniors.member_detail", member_id=member.id))
-    audit(current_user, AuditAction.EXPORT, "senior_member", member.id, detail="card")
-    db.session.commit()
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="karta-{member.card_number}.pdf"'})
+    return exports.attachment(pdf, f"karta-{member.card_number}.pdf", "senior_member",
+                              member.id, "card")
 
 
 @bp.get("/programme")

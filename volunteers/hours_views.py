@@ -6,14 +6,13 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from flask import Response, abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
 from cal.core import exports
 from cal.core.access import Role, roles_required
-from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
 from cal.core.forms import options, show_refusal
 from cal.core.http import found
@@ -311,9 +310,5 @@ def hours_export(fmt: str):
         abort(400)
     rows = hours.export_rows(filters)
     name = f"godziny-{local_today().isoformat()}.{fmt}"
-    audit(current_user, AuditAction.EXPORT, "hour_entry", None, detail=fmt)
-    db.session.commit()
-    if fmt == "xlsx":
-        return exports.xlsx_response(rows, _("Hours"), name)
-    return Response(exports.csv_bytes(rows), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    body = exports.xlsx_bytes(rows, _("Hours")) if fmt == "xlsx" else exports.csv_bytes(rows)
+    return exports.attachment(body, name, "hour_entry", detail=fmt)

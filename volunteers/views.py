@@ -2,15 +2,15 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
-from io import BytesIO
 from types import SimpleNamespace
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from cal.core import exports
 from cal.core.access import Role, public, roles_required
 from cal.core.errors import DomainError
 from cal.core.forms import options, show_refusal
@@ -305,9 +305,7 @@ def document_pdf(volunteer_id: int, document_id: int):
 
 def _send_document(volunteer, document_id: int):
     document = found(documents.open_document(volunteer, document_id, current_user))
-    pdf, name = document.pdf, documents.file_name(document, volunteer)
-    db.session.commit()  # the audited read
-    return send_file(BytesIO(pdf), mimetype="application/pdf", download_name=name)
+    return exports.attachment(document.pdf, documents.file_name(document, volunteer))
 
 
 @bp.get("/compliance")

@@ -19,7 +19,6 @@ from cal.auth.forms import (
 from cal.auth.models import TokenPurpose, User
 from cal.core import exports
 from cal.core.access import Role, any_role, public, roles_required
-from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
 from cal.core.labels import ROLE_ACCESS, ROLE_LABELS
 from cal.core.mail import send_mail_after_response, try_send_mail
@@ -224,10 +223,9 @@ def access_register_export():
             rows.append((str(ROLE_LABELS[role]), h.user.full_name, h.user.email,
                          _("Active") if h.user.active else _("Deactivated"),
                          _stamp(h.role_since), _stamp(h.user.last_login_at), _stamp(h.ended)))
-    audit(current_user, AuditAction.EXPORT, "access_register", None)
-    db.session.commit()
-    return exports.xlsx_response(rows, _("Register of access"),
-                                 f"rejestr-dostepu-{local_today().isoformat()}.xlsx")
+    return exports.attachment(exports.xlsx_bytes(rows, _("Register of access")),
+                              f"rejestr-dostepu-{local_today().isoformat()}.xlsx",
+                              "access_register")
 
 
 def _stamp(moment) -> str:

@@ -9,6 +9,12 @@ import re
 from collections.abc import Iterable
 from datetime import date, datetime
 
+from flask import Response
+from flask_login import current_user
+
+from cal.core.audit import AuditAction, audit
+from cal.extensions import db
+
 CSV_DELIMITER = ";"  # the list separator of Excel in Polish
 
 
@@ -50,11 +56,18 @@ def _safe(value):
 
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MIMETYPES = {"pdf": "application/pdf", "csv": "text/csv", "xlsx": XLSX_MIMETYPE,
+             "json": "application/json"}
 
 
-def xlsx_response(rows: Iterable[Iterable], title: str, filename: str):
-    """A spreadsheet as a download."""
-    from flask import Response
-
-    return Response(xlsx_bytes(rows, title), mimetype=XLSX_MIMETYPE,
+def attachment(body: bytes | str, filename: str, entity: str | None = None,
+               entity_id: int | None = None, detail: str = "") -> Response:
+    """The one way a file leaves the platform (a PDF, a spreadsheet, a RODO export): its
+    export written to the audit log as ``entity`` (unless its service wrote it), the
+    request committed with it, and the file as an attachment named ``filename``, its
+    type from the name's ending."""
+    if entity is not None:
+        audit(current_user, AuditAction.EXPORT, entity, entity_id, detail=detail)
+    db.session.commit()
+    return Response(body, mimetype=MIMETYPES[filename.rsplit(".", 1)[-1]],
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

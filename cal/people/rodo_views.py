@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, current_app, flash, redirect, request, url_for
+from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
+from cal.core import exports
 from cal.core.access import Role, roles_required
 from cal.core.errors import DomainError
 from cal.core.forms import show_refusal
@@ -156,7 +157,7 @@ def data_request_export(request_id: int, file_format: str):
     data = rodo.export_data(subject, current_app.config["CENTRE_NAME"])
     name = f"rodo-{logged.id}-{subject.kind.value}-{subject.record.id}.{file_format}"
     if file_format == "json":
-        body, mimetype = json.dumps(data, ensure_ascii=False, indent=2), "application/json"
+        body = json.dumps(data, ensure_ascii=False, indent=2)
     else:
         labels = rodo_labels()
         entries = data["sections"]["audit_log"]
@@ -168,11 +169,8 @@ def data_request_export(request_id: int, file_format: str):
         except DomainError as error:
             flash(error.message, "error")
             return redirect(url_for("rodo.data_request", request_id=logged.id))
-        mimetype = "application/pdf"
     rodo.record_export(subject, current_user, logged.id, file_format)
-    db.session.commit()
-    return Response(body, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return exports.attachment(body, name)
 
 
 def rodo_labels():

@@ -303,10 +303,10 @@ def update_deliverable(project_id: int, deliverable_id: int):
 @roles_required(*MANAGERS)
 def budget_export(project_id: int):
     project = _project(project_id)
-    audit(current_user, AuditAction.EXPORT, "project_budget", project.id)
-    db.session.commit()
-    return exports.xlsx_response(services.budget_rows(project, services.budget_of(project)),
-                                 _("Budget"), f"budzet-{project.id}-{local_today()}.xlsx")
+    rows = services.budget_rows(project, services.budget_of(project))
+    return exports.attachment(exports.xlsx_bytes(rows, _("Budget")),
+                              f"budzet-{project.id}-{local_today()}.xlsx",
+                              "project_budget", project.id)
 
 
 # --- indicators --------------------------------------------------------------------------
@@ -446,13 +446,10 @@ def participants_export(project_id: int):
     table = [[_("Indicator"), _("Women"), _("Men"), _("Total")]] + [
         [line.label, line.women, line.men, line.total]
         for line in services.common_indicators(rows)]
-    response = exports.xlsx_response(services.participant_rows(rows, LABELS) + [[]] + table,
-                                     _("Participants"),
-                                     f"uczestnicy-{project.id}-{local_today()}.xlsx")
-    audit(current_user, AuditAction.EXPORT, "participants", project.id,
-          detail=f"{len(rows)} participants")
-    db.session.commit()
-    return response
+    body = exports.xlsx_bytes(services.participant_rows(rows, LABELS) + [[]] + table,
+                              _("Participants"))
+    return exports.attachment(body, f"uczestnicy-{project.id}-{local_today()}.xlsx",
+                              "participants", project.id, f"{len(rows)} participants")
 
 
 def _candidates(project: Project, form: ParticipantForm, current: Person | None) -> None:
