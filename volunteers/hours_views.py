@@ -74,10 +74,8 @@ def _hours_form(choices, today) -> HoursForm:
 
 def _show(form: HoursForm, error: DomainError) -> None:
     """A refusal beside its field; the length typed by hand when "Other" is chosen."""
-    field = error.field
-    if field == "minutes" and form.minutes.data == "other":
-        field = "other_minutes"
-    (form[field].errors if field else form.form_errors).append(error.message)
+    show_refusal(form, error, {"minutes": "other_minutes"} if form.minutes.data == "other"
+                 else None)
 
 
 def _log(volunteer, form: HoursForm, choices, today):

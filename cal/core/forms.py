@@ -82,10 +82,12 @@ def optional_id_field(label) -> SelectField:
     return SelectField(label, coerce=int, default=0, validators=[NoChoice()])
 
 
-def show_refusal(form, error) -> None:
+def show_refusal(form, error, moved: dict[str, str] | None = None) -> None:
     """A rule's refusal (DomainError) beside its field, every reason of it when it has
-    several (DomainError.of), or above the form when a reason belongs to no field."""
+    several (DomainError.of), or above the form when a reason belongs to no field;
+    ``moved`` shows a field's reasons beside another (the field the user typed in)."""
     for name, message in (error.fields or {None: error.message}).items():
+        name = (moved or {}).get(name, name)
         if name is not None and name in form:
             form[name].errors.append(message)
         else:

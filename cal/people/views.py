@@ -84,7 +84,7 @@ def person_new():
             form.confirm_duplicate.errors.append(warning.message)
         except DomainError as error:
             db.session.rollback()
-            form.first_name.errors.append(error.message)
+            show_refusal(form, error)
     return render_form("people/form.html", form, person=None, duplicates=duplicates,
                        household=household)
 
@@ -111,7 +111,7 @@ def person_edit(person_id: int):
         try:
             services.update_person(person, _person_data(form), current_user)
         except DomainError as error:
-            form.first_name.errors.append(error.message)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("Changes saved."), "success")
