@@ -141,11 +141,18 @@ def create_device(name: str, actor) -> tuple[KioskDevice, str]:
     return device, token
 
 
-def renew_token(device: KioskDevice) -> str:
-    """A fresh token for a device (the activation link then works no more)."""
+def activate_device(device: KioskDevice) -> str:
+    """The device opened its one-time link: a fresh token for its cookie (the link then
+    works no more, as it may sit in logs), audited."""
     token = secrets.token_urlsafe(32)
     device.token_hash = _hash(token)
+    audit(None, AuditAction.UPDATE, "kiosk_device", device.id, detail="activated")
     return token
+
+
+def switch_off_device(device: KioskDevice, actor) -> None:
+    device.active = False
+    audit(actor, AuditAction.UPDATE, "kiosk_device", device.id, fields=["active"])
 
 
 def device_for(token: str | None) -> KioskDevice | None:

@@ -21,7 +21,6 @@ from flask_login import current_user
 
 from cal.core import exports
 from cal.core.access import Role, kiosk_device, public, roles_required
-from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
 from cal.core.http import found
 from cal.core.once import submit_once
@@ -157,8 +156,7 @@ def kiosks():
 @roles_required(Role.ADMIN)
 def kiosk_off(device_id: int):
     device = found(next((d for d in services.devices() if d.id == device_id), None))
-    device.active = False
-    audit(current_user, AuditAction.UPDATE, "kiosk_device", device.id, fields=["active"])
+    services.switch_off_device(device, current_user)
     db.session.commit()
     flash(_("The kiosk is switched off."), "success")
     return redirect(url_for("seniors.kiosks"))
@@ -181,8 +179,7 @@ def activate(token: str):
     device = services.device_for(token)
     if device is None:
         abort(404)
-    fresh = services.renew_token(device)  # the link works once: it may sit in logs
-    audit(None, AuditAction.UPDATE, "kiosk_device", device.id, detail="activated")
+    fresh = services.activate_device(device)
     db.session.commit()
     response = redirect(url_for("kiosk.keypad"))
     response.set_cookie(KIOSK_COOKIE, fresh, max_age=3600 * 24 * 400, httponly=True,

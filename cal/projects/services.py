@@ -260,6 +260,12 @@ def expenses_of(project: Project, limit: int = 500) -> list[Expense]:
         .order_by(Expense.spent_on.desc(), Expense.id.desc()).limit(limit)))
 
 
+def update_deliverable(deliverable: Deliverable, status, evidence: str, actor) -> None:
+    deliverable.status, deliverable.evidence = status, evidence
+    audit(actor, AuditAction.UPDATE, "deliverable", deliverable.id,
+          fields=["status", "evidence"])
+
+
 def deliverables_of(project: Project) -> list[Deliverable]:
     return list(db.session.scalars(select(Deliverable).where(
         Deliverable.project_id == project.id).order_by(Deliverable.due_on, Deliverable.id)))

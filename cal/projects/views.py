@@ -288,9 +288,8 @@ def update_deliverable(project_id: int, deliverable_id: int):
     deliverable = _of_project(Deliverable, deliverable_id, project)
     form = DeliverableStatusForm(prefix=f"d{deliverable.id}")
     if form.validate_on_submit():
-        deliverable.status, deliverable.evidence = form.status.data, form.evidence.data
-        audit(current_user, AuditAction.UPDATE, "deliverable", deliverable.id,
-              fields=["status", "evidence"])
+        services.update_deliverable(deliverable, form.status.data, form.evidence.data,
+                                    current_user)
         db.session.commit()
         flash(_("Saved."), "success")
     else:
