@@ -98,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
     from cal.notifications.views import bp as notifications_bp
     from cal.people.rodo_views import bp as rodo_bp
     from cal.people.views import bp as people_bp
+    from cal.projects.budget_views import bp as project_budget_bp
     from cal.projects.views import bp as projects_bp
     from clubs.views import bp as clubs_bp
     from seniors.views import bp as seniors_bp
@@ -105,7 +106,7 @@ def register_blueprints(app: Flask) -> None:
     from volunteers.views import bp as volunteers_bp
 
     for blueprint in (core_bp, auth_bp, dashboard_bp, people_bp, rodo_bp, volunteers_bp, clubs_bp,
-                      seniors_bp, kiosk_bp, notifications_bp, projects_bp):
+                      seniors_bp, kiosk_bp, notifications_bp, projects_bp, project_budget_bp):
         app.register_blueprint(blueprint)
 
 

@@ -65,13 +65,14 @@ def _leader_context() -> dict:
 
 
 def _project_manager_context() -> dict:
+    from cal.projects import indicators
     from cal.projects import services as projects
     from cal.projects.models import DEADLINE_KIND_LABELS, Project, ProjectStatus
 
     mine = list(db.session.scalars(projects.visible_projects(current_user).where(
         Project.status != ProjectStatus.CLOSED).order_by(Project.ends_on)))
     today = local_today()
-    return {"projects": mine, "overview": projects.overview(mine), "today": today,
+    return {"projects": mine, "overview": indicators.overview(mine), "today": today,
             "deadlines": projects.open_deadlines(today + timedelta(days=30), today),
             "deadline_kinds": DEADLINE_KIND_LABELS}
 

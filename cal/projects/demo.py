@@ -15,6 +15,7 @@ from cal.core.rooms import DemoSeed
 from cal.core.timeutil import utcnow
 from cal.extensions import db
 from cal.people.models import Person
+from cal.projects import budgets, eu_participants, indicators
 from cal.projects import services as projects
 from cal.projects.models import (
     Answer,
@@ -53,7 +54,7 @@ def seed(demo: Demo) -> None:
         "settlement": "real_costs", "indirect_rate": 2500, "status": "running",
         "manager_id": manager.id, "partners": "Stowarzyszenie Sąsiedzkie „Razem”",
         "help_kinds": "tutoring", "monitors_participants": True}, kis, [], manager)
-    lines = [projects.add_line(project, task, category, name, planned, manager)
+    lines = [budgets.add_line(project, task, category, name, planned, manager)
              for task, category, name, planned in (
                  ("Zadanie 1. Klub Integracji Społecznej", "personel", "Prowadzący grupy",
                   12_000_000),
@@ -92,7 +93,7 @@ def seed(demo: Demo) -> None:
                               (DeadlineKind.MILESTONE, "Zakończenie naboru uczestników", 13)):
         db.session.add(Deadline(project_id=project.id, kind=kind, title=title,
                                 due_on=today + timedelta(days=days), owner_id=manager.id))
-    candidates = sorted(projects.candidate_person_ids(project, start, today))
+    candidates = sorted(eu_participants.candidate_person_ids(project, start, today))
     for person_id in candidates[:12]:
         person = db.session.get(Person, person_id)
         answer = rng.choices(list(Answer), [1, 6, 1])
@@ -105,7 +106,7 @@ def seed(demo: Demo) -> None:
             minority=Answer.NO, homeless=rng.choice([Answer.NO, Answer.NO, Answer.YES]),
             area=rng.choice([Area.URBAN, Area.URBAN, Area.RURAL])))
     db.session.flush()
-    projects.refresh_last_values([project], today, utcnow())
+    indicators.refresh_last_values([project], today, utcnow())
 
 
 # The large data set (cal/commands/large.py) ------------------------------------------------
@@ -151,7 +152,7 @@ def _projects(rng, size, today) -> int:
                                     title=f"Sprawozdanie {days}", due_on=today + timedelta(
                                         days=days), owner_id=manager))
         db.session.flush()
-        projects.refresh_last_values([project], today, utcnow())
+        indicators.refresh_last_values([project], today, utcnow())
     return size["projects"]
 
 

@@ -13,8 +13,9 @@ from cal.core.timeutil import local_to_utc, to_local
 from cal.core.urls import external_url
 from cal.extensions import db
 from cal.notifications.outbox import tell
+from cal.projects.indicators import refresh_last_values
 from cal.projects.models import Project, ProjectStatus
-from cal.projects.services import DEADLINE_DAYS, open_deadlines, refresh_last_values
+from cal.projects.services import DEADLINE_DAYS, open_deadlines
 
 
 def project_deadlines(now: datetime) -> int:

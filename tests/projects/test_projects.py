@@ -19,8 +19,8 @@ from cal.core.timeutil import local_to_utc, local_today, utcnow
 from cal.extensions import db
 from cal.notifications.models import Channel, Notification
 from cal.people.models import Person
+from cal.projects import budgets, eu_participants, indicators, services
 from cal.projects import jobs as project_jobs
-from cal.projects import services
 from cal.projects.models import (
     Answer,
     Area,
@@ -109,10 +109,10 @@ def link(p: Project, groups=(), courses=()) -> None:
 
 
 def values(p: Project, today=TODAY) -> dict[Source, float]:
-    return {state.indicator.source: state.value for state in services.indicators_of(p, today)}
+    return {state.indicator.source: state.value for state in indicators.indicators_of(p, today)}
 
 
-def indicators(p: Project, *sources: Source) -> None:
+def add_indicators(p: Project, *sources: Source) -> None:
     for source in sources:
         db.session.add(Indicator(project_id=p.id, name=source.value, unit="", target=10,
                                  source=source))
@@ -127,7 +127,7 @@ def test_computed_indicators_equal_hand_counts_each_person_once(app, users):
     db.session.add_all([course, other_course])
     db.session.flush()
     link(p, groups=[one, two], courses=[course])
-    indicators(p, *[s for s in Source if s != Source.MANUAL])
+    add_indicators(p, *[s for s in Source if s != Source.MANUAL])
     ala, ola, ewa, jan = (PersonFactory(first_name=n) for n in ("Ala", "Ola", "Ewa", "Jan"))
     # Ala attends both linked groups: one participant. Ola attends one. Ewa is only absent.
     # Jan is present only in a group of no project.
@@ -198,12 +198,12 @@ def test_computed_indicators_equal_hand_counts_each_person_once(app, users):
         Source.VOLUNTEERS_TRAINED: 2,  # each volunteer once
         Source.PEOPLE_HELPED: 3,  # Zosia and the household's two
     }
-    drill = services.counted_records(p, db.session.scalar(select(Indicator).where(
+    drill = indicators.counted_records(p, db.session.scalar(select(Indicator).where(
         Indicator.source == Source.PARTICIPANTS)), TODAY)
     assert sorted(r["name"].split()[0] for r in drill) == ["Ala", "Ola"]
     assert [r["day"] for r in drill if r["name"].startswith("Ala")] == [date(2026, 3, 2)]
     # The series by month ends at today's value.
-    states = services.indicators_of(p, TODAY)
+    states = indicators.indicators_of(p, TODAY)
     assert all(s.series[-1][1] == s.value for s in states)
     assert len(states[0].series) == 11  # January to November
 
@@ -217,7 +217,7 @@ def test_indicators_move_as_attendance_is_taken_once_counted(client_as, users):
                          [users[Role.LEADER].id], users[Role.COORDINATOR])
     p.starts_on, p.ends_on = local_today() - timedelta(days=30), local_today() + timedelta(days=30)
     link(p, groups=[g])
-    indicators(p, Source.PARTICIPANTS)
+    add_indicators(p, Source.PARTICIPANTS)
     person = PersonFactory(first_name="Halina")
     clubs.enrol(g, person, users[Role.COORDINATOR], local_today())
     clubs.generate_sessions(g, local_today())
@@ -227,7 +227,7 @@ def test_indicators_move_as_attendance_is_taken_once_counted(client_as, users):
     manager = client_as(Role.PROJECT_MANAGER)
     # Never counted yet: the page counts it.
     assert "<strong>0</strong> / 10" in manager.get(f"/projects/{p.id}").text
-    services.refresh_last_values([p], local_today(), utcnow())
+    indicators.refresh_last_values([p], local_today(), utcnow())
     db.session.commit()
     clubs.set_mark(today_session.id, person.id, Mark.PRESENT, users[Role.LEADER], local_today())
     db.session.commit()
@@ -250,23 +250,23 @@ def test_indicators_move_as_attendance_is_taken_once_counted(client_as, users):
 def test_budget_execution_sums_and_flat_rate_indirect_costs(app, users):
     p = project(users)
     manager = users[Role.PROJECT_MANAGER]
-    staff = services.add_line(p, "Zadanie 1", "personel", "Prowadzący", 1_000_000, manager)
-    books = services.add_line(p, "Zadanie 1", "materiały", "Książki", 200_001, manager)
-    rent = services.add_line(p, "Zadanie 2", "usługi", "Sala", 300_000, manager)
+    staff = budgets.add_line(p, "Zadanie 1", "personel", "Prowadzący", 1_000_000, manager)
+    books = budgets.add_line(p, "Zadanie 1", "materiały", "Książki", 200_001, manager)
+    rent = budgets.add_line(p, "Zadanie 2", "usługi", "Sala", 300_000, manager)
     for line, amount in ((staff, 400_000), (staff, 350_000), (books, 250_000), (rent, 1)):
-        services.add_expense(p, line.id, date(2026, 3, 1), amount, "FV/1", "", manager)
+        budgets.add_expense(p, line.id, date(2026, 3, 1), amount, "FV/1", "", manager)
     with pytest.raises(DomainError):
-        services.add_expense(p, rent.id, date(2027, 1, 1), 100, "FV/2", "", manager)
-    budget = services.budget_of(p)
+        budgets.add_expense(p, rent.id, date(2027, 1, 1), 100, "FV/2", "", manager)
+    budget = budgets.budget_of(p)
     assert [(t.task, t.planned, t.spent) for t in budget.tasks] == [
         ("Zadanie 1", 1_200_001, 1_000_000), ("Zadanie 2", 300_000, 1)]
     assert [r.line.name for r in budget.over_lines] == ["Książki"]
     assert budget.direct_planned == 1_500_001 and budget.direct_spent == 1_000_001
     # 25 % of 15 000,01 zł is 3 750,0025 zł: 3 750,00 zł; of 10 000,01 zł: 2 500,00 zł
     assert budget.indirect_planned == 375_000 and budget.indirect_spent == 250_000
-    assert services.flat_rate(2, 2500) == 1  # half a grosz rounds up
+    assert budgets.flat_rate(2, 2500) == 1  # half a grosz rounds up
     assert budget.total_spent == 1_250_001
-    assert services.overview([p])[p.id]["spent"] == 1_250_001
+    assert indicators.overview([p])[p.id]["spent"] == 1_250_001
 
 
 @pytest.mark.parametrize(("birth", "start", "age"), [
@@ -278,7 +278,7 @@ def test_budget_execution_sums_and_flat_rate_indirect_costs(app, users):
 ])
 def test_age_at_entry_on_edge_dates(birth, start, age):
     person = PersonFactory.build(birth_date=birth)
-    assert services.age_at_entry(Participant(person=person, started_on=start)) == age
+    assert eu_participants.age_at_entry(Participant(person=person, started_on=start)) == age
 
 
 def participant(p, users, birth, sex=Sex.FEMALE, start=date(2026, 3, 15), **changes):
@@ -288,7 +288,7 @@ def participant(p, users, birth, sex=Sex.FEMALE, start=date(2026, 3, 15), **chan
             "disability": Answer.NO, "foreign_background": Answer.NO,
             "third_country": Answer.NO, "minority": Answer.NO, "homeless": Answer.NO,
             "area": Area.URBAN, "exit_situation": None, **changes}
-    return services.save_participant(p, None, person, data, birth, users[Role.ADMIN])
+    return eu_participants.save_participant(p, None, person, data, birth, users[Role.ADMIN])
 
 
 def test_the_indicator_table_counts_each_participant_once_by_sex(app, users):
@@ -304,13 +304,13 @@ def test_the_indicator_table_counts_each_participant_once_by_sex(app, users):
     again = db.session.get(Person, db.session.scalar(
         select(Participant.person_id).order_by(Participant.id)))
     with pytest.raises(DomainError):
-        services.save_participant(p, None, again, {"sex": Sex.FEMALE,
+        eu_participants.save_participant(p, None, again, {"sex": Sex.FEMALE,
                                                    "started_on": date(2026, 4, 1),
                                                    "ended_on": None}, again.birth_date,
                                   users[Role.ADMIN])
     db.session.commit()
     table = {line.label: (line.women, line.men)
-             for line in services.common_indicators(services.participants_of(p))}
+             for line in eu_participants.common_indicators(eu_participants.participants_of(p))}
     assert table["Uczestnicy ogółem"] == (2, 2)
     assert table["Poniżej 18 lat"] == (1, 0)
     assert table["W wieku 18–29 lat"] == (0, 1)
@@ -360,7 +360,7 @@ def test_coordinators_and_leaders_see_the_indicators_of_their_projects_only(clie
     mine = project(users, name="Z grupą lidera")
     link(mine, groups=[led])
     theirs = project(users, name="Bez powiązań", help_kinds="")
-    services.add_line(theirs, "Zadanie 1", "", "Sala", 100_000, users[Role.PROJECT_MANAGER])
+    budgets.add_line(theirs, "Zadanie 1", "", "Sala", 100_000, users[Role.PROJECT_MANAGER])
     db.session.commit()
     leader = client_as(Role.LEADER)
     page = leader.get("/projects/").text
@@ -446,11 +446,11 @@ def test_the_project_page_keeps_to_the_query_budget(client_as, users, count_quer
     p = project(users)
     g = group("Wsparcie")
     link(p, groups=[g])
-    indicators(p, *Source)
+    add_indicators(p, *Source)
     for n in range(size):
-        line = services.add_line(p, f"Zadanie {n % 3}", "", f"Pozycja {n}", 1000,
+        line = budgets.add_line(p, f"Zadanie {n % 3}", "", f"Pozycja {n}", 1000,
                                  users[Role.PROJECT_MANAGER])
-        services.add_expense(p, line.id, date(2026, 3, 1), 500, f"FV/{n}", "",
+        budgets.add_expense(p, line.id, date(2026, 3, 1), 500, f"FV/{n}", "",
                              users[Role.PROJECT_MANAGER])
         db.session.add(Deadline(project_id=p.id, kind=DeadlineKind.REPORT, title=f"T{n}",
                                 due_on=date(2026, 12, 1)))
@@ -507,11 +507,13 @@ def test_a_participant_needs_a_birth_date_from_the_record_or_the_form(app, users
             "third_country": Answer.NO, "minority": Answer.NO, "homeless": Answer.NO,
             "area": Area.RURAL, "exit_situation": None}
     with pytest.raises(DomainError, match="kartoteka osoby jej nie ma"):
-        services.save_participant(p, None, person, data, None, users[Role.ADMIN])
-    saved = services.save_participant(p, None, person, data, date(1960, 1, 2), users[Role.ADMIN])
-    assert person.birth_date == date(1960, 1, 2) and services.age_at_entry(saved) == 66
+        eu_participants.save_participant(p, None, person, data, None, users[Role.ADMIN])
+    saved = eu_participants.save_participant(p, None, person, data, date(1960, 1, 2),
+                                             users[Role.ADMIN])
+    assert person.birth_date == date(1960, 1, 2) and eu_participants.age_at_entry(saved) == 66
     with pytest.raises(DomainError, match="różni się"):
-        services.save_participant(p, saved, person, data, date(1960, 1, 3), users[Role.ADMIN])
+        eu_participants.save_participant(p, saved, person, data, date(1960, 1, 3),
+                                         users[Role.ADMIN])
 
 
 def test_only_the_manager_or_an_admin_hands_a_project_on(client_as, users, app):
@@ -555,7 +557,7 @@ def test_the_participants_and_a_drill_down_keep_to_the_query_budget(
     p = project(users)
     g = group("Wsparcie")
     link(p, groups=[g])
-    indicators(p, Source.PARTICIPANTS)
+    add_indicators(p, Source.PARTICIPANTS)
     for n in range(size):
         person = participant(p, users, date(1980, 1, 1) + timedelta(days=n)).person_id
         mark(session(g, date(2026, 3, 2) + timedelta(days=7 * n)),

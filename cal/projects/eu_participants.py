@@ -1,0 +1,164 @@
+"""A project's EU participants (ESF+ monitoring): who may be one, their records, the
+common output indicators by sex, and the table for export."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from cal.core.audit import AuditAction, audit
+from cal.core.errors import DomainError
+from cal.core.timeutil import age_on
+from cal.extensions import db
+from cal.people.models import Person
+from cal.projects.indicators import source_queries
+from cal.projects.models import (
+    FLAGS,
+    Answer,
+    Education,
+    LabourStatus,
+    Participant,
+    Project,
+    Sex,
+    Source,
+)
+
+# --- EU participants -------------------------------------------------------------------
+
+def participants_of(project: Project) -> list[Participant]:
+    return list(db.session.scalars(
+        select(Participant).where(Participant.project_id == project.id)
+        .options(joinedload(Participant.person))
+        .order_by(Participant.started_on, Participant.id)))
+
+
+def candidate_person_ids(project: Project, start: date, end: date) -> set[int]:
+    """People who took part in the project's activities and are not participants yet:
+    present in its groups or helped through its matches."""
+    if start > end:
+        return set()
+    queries = source_queries(project, start, end)
+    taken = select(Participant.person_id).where(Participant.project_id == project.id)
+    keys = set()
+    for source in (Source.PARTICIPANTS, Source.PEOPLE_HELPED):
+        sub = queries[source].subquery()
+        keys |= set(db.session.scalars(select(sub.c.key).where(sub.c.key.not_in(taken))))
+    return keys
+
+
+def save_participant(project: Project, participant: Participant | None, person: Person,
+                     data: dict, birth_date: date | None, actor) -> Participant:
+    if not project.monitors_participants:
+        raise DomainError(_("This project keeps no participant records."))
+    if data["ended_on"] and data["ended_on"] < data["started_on"]:
+        raise DomainError(_("Participation cannot end before it starts."), field="ended_on")
+    if not project.starts_on <= data["started_on"] <= project.ends_on:
+        raise DomainError(_("The start must fall within the project's dates."),
+                          field="started_on")
+    birth = person.birth_date or birth_date
+    if birth is not None and birth > data["started_on"]:
+        raise DomainError(_("The birth date must come before the start of participation."),
+                          field="birth_date")
+    if participant is None:
+        taken = db.session.scalar(select(Participant.id).where(
+            Participant.project_id == project.id, Participant.person_id == person.id))
+        if taken:
+            raise DomainError(_("This person is already a participant of the project."),
+                              field="person_id")
+        participant = Participant(project_id=project.id, person_id=person.id)
+    if person.birth_date is None:
+        if birth_date is None:
+            raise DomainError(_("Give the birth date: the person's record has none."),
+                              field="birth_date")
+        person.birth_date = birth_date
+    elif birth_date is not None and person.birth_date != birth_date:
+        raise DomainError(_("The birth date differs from the person's record (%(day)s).",
+                            day=person.birth_date.strftime("%d.%m.%Y")), field="birth_date")
+    for name, value in data.items():
+        setattr(participant, name, value)
+    db.session.add(participant)
+    db.session.flush()
+    audit(actor, AuditAction.UPDATE, "participant", participant.id,
+          detail=f"project {project.id}")
+    return participant
+
+
+def age_at_entry(participant: Participant) -> int | None:
+    birth = participant.person.birth_date
+    return age_on(birth, participant.started_on) if birth else None
+
+
+@dataclass
+class IndicatorLine:
+    label: str
+    women: int
+    men: int
+
+    @property
+    def total(self) -> int:
+        return self.women + self.men
+
+
+def common_indicators(participants: list[Participant]) -> list[IndicatorLine]:
+    """The ESF+ common output indicators for participants (Annex I, 1.1, and the other
+    output indicators of 1.2), by sex; each person counted once."""
+    tests = [
+        (_("Participants in total"), lambda p, age: True),
+        (_("Unemployed, incl. long-term unemployed"),
+         lambda p, age: p.labour_status in (LabourStatus.UNEMPLOYED,
+                                            LabourStatus.LONG_TERM_UNEMPLOYED)),
+        (_("Long-term unemployed participants"),
+         lambda p, age: p.labour_status == LabourStatus.LONG_TERM_UNEMPLOYED),
+        (_("Inactive participants"), lambda p, age: p.labour_status == LabourStatus.INACTIVE),
+        (_("Employed, incl. self-employed"),
+         lambda p, age: p.labour_status == LabourStatus.EMPLOYED),
+        (_("Below 18 years of age"), lambda p, age: age is not None and age < 18),
+        (_("Aged 18–29"), lambda p, age: age is not None and 18 <= age <= 29),
+        (_("Aged 55 and over"), lambda p, age: age is not None and age >= 55),
+        (_("With lower secondary education or less (ISCED 0–2)"),
+         lambda p, age: p.education == Education.ISCED_0_2),
+        (_("With upper secondary or post-secondary education (ISCED 3–4)"),
+         lambda p, age: p.education == Education.ISCED_3_4),
+        (_("With tertiary education (ISCED 5–8)"),
+         lambda p, age: p.education == Education.ISCED_5_8),
+        (_("Participants with disabilities"), lambda p, age: p.disability == Answer.YES),
+        (_("Third-country nationals"), lambda p, age: p.third_country == Answer.YES),
+        (_("Participants with a foreign background"),
+         lambda p, age: p.foreign_background == Answer.YES),
+        (_("Minorities (incl. Roma)"), lambda p, age: p.minority == Answer.YES),
+        (_("Homeless or affected by housing exclusion"),
+         lambda p, age: p.homeless == Answer.YES),
+        (_("From rural areas"), lambda p, age: p.area.value == "rural"),
+        (_("Refused to answer at least one question"),
+         lambda p, age: any(getattr(p, f) == Answer.REFUSED for f in FLAGS)),
+    ]
+    ages = {p.id: age_at_entry(p) for p in participants}
+    lines = []
+    for label, test in tests:
+        chosen = [p for p in participants if test(p, ages[p.id])]
+        lines.append(IndicatorLine(label, sum(p.sex == Sex.FEMALE for p in chosen),
+                                   sum(p.sex == Sex.MALE for p in chosen)))
+    return lines
+
+
+def participant_rows(participants: list[Participant], labels: dict) -> list[list]:
+    """The participant list as spreadsheet rows, in the order of the monitoring form."""
+    header = [_("No."), _("First name"), _("Last name"), _("Sex"), _("Birth date"),
+              _("Age at entry"), _("Education"), _("Labour-market status at entry"),
+              _("Disability"), _("Foreign background"), _("Third-country national"),
+              _("Minority"), _("Homeless or housing exclusion"), _("Area"),
+              _("Start of participation"), _("End of participation"), _("Situation at exit")]
+    rows = [header]
+    for number, p in enumerate(participants, 1):
+        rows.append([number, p.person.first_name, p.person.last_name,
+                     str(labels["sex"][p.sex]), p.person.birth_date, age_at_entry(p),
+                     str(labels["education"][p.education]),
+                     str(labels["labour"][p.labour_status]),
+                     *(str(labels["answer"][getattr(p, f)]) for f in FLAGS),
+                     str(labels["area"][p.area]), p.started_on, p.ended_on,
+                     str(labels["exit"][p.exit_situation]) if p.exit_situation else ""])
+    return rows

@@ -1,0 +1,55 @@
+"""What the projects' pages share: who manages and who reads, the labels of every
+choice, and a project (or one of its records) as the signed-in user may see it."""
+
+from __future__ import annotations
+
+from flask import abort
+from flask_login import current_user
+
+from cal.core.access import Role
+from cal.core.http import found
+from cal.extensions import db
+from cal.projects import services
+from cal.projects.models import (
+    ANSWER_LABELS,
+    AREA_LABELS,
+    DEADLINE_KIND_LABELS,
+    DELIVERABLE_STATUS_LABELS,
+    EDUCATION_LABELS,
+    EXIT_LABELS,
+    FUNDER_LABELS,
+    LABOUR_STATUS_LABELS,
+    PROJECT_STATUS_LABELS,
+    SETTLEMENT_LABELS,
+    SEX_LABELS,
+    SOURCE_LABELS,
+    Project,
+)
+
+MANAGERS = services.MANAGERS
+READERS = (Role.ADMIN, Role.PROJECT_MANAGER, Role.COORDINATOR, Role.LEADER)
+LABELS = {"funders": FUNDER_LABELS, "statuses": PROJECT_STATUS_LABELS,
+          "settlements": SETTLEMENT_LABELS, "sources": SOURCE_LABELS,
+          "deadline_kinds": DEADLINE_KIND_LABELS, "deliverable_statuses": DELIVERABLE_STATUS_LABELS,
+          "sex": SEX_LABELS, "education": EDUCATION_LABELS, "labour": LABOUR_STATUS_LABELS,
+          "answer": ANSWER_LABELS, "area": AREA_LABELS, "exit": EXIT_LABELS}
+
+
+def project_or_404(project_id: int) -> Project:
+    return found(services.get_visible(current_user, project_id))
+
+
+def record_of(model, record_id: int, project: Project):
+    """A record of this project (a deliverable, an indicator, ...), or 404."""
+    record = found(db.session.get(model, record_id))
+    if record.project_id != project.id:
+        abort(404)
+    return record
+
+
+def with_participants(project_id: int) -> Project:
+    project = project_or_404(project_id)
+    if not project.monitors_participants or not services.can_see_participants(
+            current_user, project):
+        abort(403 if project.monitors_participants else 404)
+    return project
