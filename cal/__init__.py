@@ -100,13 +100,15 @@ def register_blueprints(app: Flask) -> None:
     from cal.people.views import bp as people_bp
     from cal.projects.budget_views import bp as project_budget_bp
     from cal.projects.views import bp as projects_bp
+    from clubs.report_views import bp as club_reports_bp
     from clubs.views import bp as clubs_bp
     from seniors.views import bp as seniors_bp
     from seniors.views import kiosk_bp
     from volunteers.views import bp as volunteers_bp
 
-    for blueprint in (core_bp, auth_bp, dashboard_bp, people_bp, rodo_bp, volunteers_bp, clubs_bp,
-                      seniors_bp, kiosk_bp, notifications_bp, projects_bp, project_budget_bp):
+    for blueprint in (core_bp, auth_bp, dashboard_bp, people_bp, rodo_bp, volunteers_bp,
+                      clubs_bp, club_reports_bp, seniors_bp, kiosk_bp, notifications_bp,
+                      projects_bp, project_budget_bp):
         app.register_blueprint(blueprint)
 
 

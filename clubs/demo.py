@@ -27,6 +27,7 @@ from cal.core.text import fold
 from cal.core.timeutil import local_day_start_utc, local_to_utc
 from cal.extensions import db
 from cal.people.models import District, Household
+from clubs import attendance
 from clubs import services as clubs
 from clubs.models import (
     Attendance,
@@ -107,7 +108,7 @@ def seed(demo: Demo) -> None:
                                         "Rozmowa o planach na tydzień", "Ćwiczenia praktyczne"])
             for person_id in ids:
                 mark = rng.choices([Mark.PRESENT, Mark.ABSENT, Mark.EXCUSED], [8, 1, 1])[0]
-                clubs.set_mark(session.id, person_id, mark, coordinator, today)
+                attendance.set_mark(session.id, person_id, mark, coordinator, today)
 
 
 # The large data set (cal/commands/large.py) ------------------------------------------------

@@ -3,9 +3,6 @@ a tablet and the session log for leaders (only in the groups they lead)."""
 
 from __future__ import annotations
 
-import re
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,21 +11,18 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from cal.auth.models import User
-from cal.core import exports
 from cal.core.access import Role, roles_required
 from cal.core.errors import DomainError
 from cal.core.forms import options, show_refusal
 from cal.core.http import found
 from cal.core.once import submit_once
-from cal.core.pdf import render_pdf
 from cal.core.render import go, render_form, render_page, wants_fragment
 from cal.core.rooms import MenuEntry, declare
-from cal.core.text import fold
 from cal.core.timeutil import local_day_start_utc, local_today, to_local
 from cal.core.urls import arg_id
 from cal.extensions import db
 from cal.people import services as people
-from clubs import calendar, demo, jobs, personal_data, reports, services
+from clubs import attendance, calendar, demo, jobs, personal_data, services
 from clubs.forms import (
     SLOT_ROWS,
     EnrolForm,
@@ -40,17 +34,12 @@ from clubs.forms import (
     SlotForm,
 )
 from clubs.models import (
-    GROUP_KIND_LABELS,
-    MARK_LABELS,
-    MEMBER_STATUS_LABELS,
-    NEXT_MARK,
-    TARGET_GROUP_LABELS,
     Mark,
     Membership,
     MemberStatus,
     Programme,
 )
-from volunteers.availability import DAY_NAMES
+from clubs.pages import LABELS, RUNNERS, STAFF, group_or_404, session_or_404
 
 bp = Blueprint("clubs", __name__, url_prefix="/clubs")
 # Volunteers who co-lead a group open it from their start page; the menu is for staff.
@@ -58,22 +47,6 @@ declare(bp, scans=[jobs.sessions_tomorrow], calendar=[calendar.events],
         personal_data=[personal_data.PART], demo=[demo.SEED], menu=[
     MenuEntry("clubs.index", _l("Groups"), 110,
               only=frozenset({Role.ADMIN, Role.COORDINATOR, Role.LEADER}))])
-STAFF = (Role.ADMIN, Role.COORDINATOR)
-# Who may open the groups they run: leaders, and volunteers who co-lead a group.
-RUNNERS = (Role.ADMIN, Role.COORDINATOR, Role.LEADER, Role.VOLUNTEER)
-LABELS = {"group_kinds": GROUP_KIND_LABELS, "marks": MARK_LABELS, "next_mark": NEXT_MARK,
-          "member_statuses": MEMBER_STATUS_LABELS, "target_groups": TARGET_GROUP_LABELS,
-          "day_names": DAY_NAMES}
-
-
-def _group(group_id: int):
-    return found(services.group_for(current_user, group_id))
-
-
-def _session(session_id: int):
-    return found(services.session_for(current_user, session_id))
-
-
 @bp.get("/")
 @roles_required(*RUNNERS)
 def index():
@@ -94,7 +67,7 @@ def group_new():
 @bp.route("/groups/<int:group_id>/edit", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def group_edit(group_id: int):
-    return _group_form(_group(group_id))
+    return _group_form(group_or_404(group_id))
 
 
 def _group_form(group):
@@ -131,7 +104,7 @@ def _group_form(group):
 @bp.get("/groups/<int:group_id>")
 @roles_required(*RUNNERS)
 def group_detail(group_id: int):
-    return _render_group(_group(group_id))
+    return _render_group(group_or_404(group_id))
 
 
 def _render_group(group, error: str = "", code: int = 200, enrol_form=None):
@@ -155,7 +128,7 @@ def _render_group(group, error: str = "", code: int = 200, enrol_form=None):
 @roles_required(*STAFF)
 def group_people(group_id: int):
     """People found by name, to enrol (an htmx fragment)."""
-    group = _group(group_id)
+    group = group_or_404(group_id)
     if not wants_fragment():
         return redirect(url_for("clubs.group_detail", group_id=group.id))
     query = request.args.get("q", "")[:100]
@@ -167,7 +140,7 @@ def group_people(group_id: int):
 @bp.post("/groups/<int:group_id>/enrol")
 @roles_required(*STAFF)
 def group_enrol(group_id: int):
-    group = _group(group_id)
+    group = group_or_404(group_id)
     form = EnrolForm()
     if not form.validate_on_submit():
         return _render_group(group, error=_("Check the enrolment details."), code=422,
@@ -192,7 +165,7 @@ def group_enrol(group_id: int):
 @roles_required(*STAFF)
 def membership_end(membership_id: int):
     membership = found(db.session.get(Membership, membership_id))
-    group = _group(membership.group_id)
+    group = group_or_404(membership.group_id)
     try:
         services.end_membership(membership, request.form.get("reason", "").strip(),
                                 current_user, local_today())
@@ -207,7 +180,7 @@ def membership_end(membership_id: int):
 @bp.post("/groups/<int:group_id>/sessions/plan")
 @roles_required(*STAFF)
 def sessions_plan(group_id: int):
-    group = _group(group_id)
+    group = group_or_404(group_id)
     made = services.generate_sessions(group, local_today())
     db.session.commit()
     flash(ngettext("%(num)d session planned.", "%(num)d sessions planned.", made), "success")
@@ -217,7 +190,7 @@ def sessions_plan(group_id: int):
 @bp.route("/groups/<int:group_id>/sessions/new", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def session_new(group_id: int):
-    group = _group(group_id)
+    group = group_or_404(group_id)
     form = SessionForm()
     if request.method == "GET":
         form.day.data = local_today()
@@ -239,13 +212,13 @@ def session_new(group_id: int):
 @bp.get("/sessions/<int:session_id>")
 @roles_required(*RUNNERS)
 def session_detail(session_id: int):
-    return _render_session(_session(session_id))
+    return _render_session(session_or_404(session_id))
 
 
 def _render_session(session, error: str = "", code: int = 200, newcomer=None,
                     candidates=()):
     today = local_today()
-    rows = services.rows_of(session)
+    rows = attendance.rows_of(session)
     return render_page(
         "clubs/session.html", status=code, session=session, group=session.group, rows=rows,
         unmarked=sum(1 for r in rows if r.mark is None),
@@ -256,8 +229,8 @@ def _render_session(session, error: str = "", code: int = 200, newcomer=None,
             "starts": to_local(session.starts_at).time().replace(tzinfo=None),
             "ends": to_local(session.ends_at).time().replace(tzinfo=None)}),
         can_change=services.may_change(current_user, session, today),
-        history=services.history_of(session) if services.sees_all(current_user) else [],
-        names=services.names_of(rows),
+        history=attendance.history_of(session) if services.sees_all(current_user) else [],
+        names=attendance.names_of(rows),
         candidates=candidates, error=error, starts=to_local(session.starts_at),
         ends=to_local(session.ends_at), can_manage=services.sees_all(current_user), **LABELS)
 
@@ -274,7 +247,7 @@ def session_mark(session_id: int):
         abort(400)
     if person_id is None or (request.htmx and request.htmx.target != f"mark-{person_id}"):
         abort(400)
-    stored = services.set_mark(session_id, person_id, mark, current_user, local_today())
+    stored = attendance.set_mark(session_id, person_id, mark, current_user, local_today())
     if not wants_fragment():  # without htmx: back to the whole page
         if not stored:
             abort(404)
@@ -292,9 +265,9 @@ def session_mark(session_id: int):
 @bp.post("/sessions/<int:session_id>/all-present")
 @roles_required(*RUNNERS)
 def session_all_present(session_id: int):
-    session = _session(session_id)
+    session = session_or_404(session_id)
     try:
-        services.all_present(session, current_user, local_today())
+        attendance.all_present(session, current_user, local_today())
     except DomainError as error:
         db.session.rollback()
         return _render_session(session, error=error.message, code=422)
@@ -307,7 +280,7 @@ def session_all_present(session_id: int):
 def session_newcomer(session_id: int):
     """Someone at the door: found among the people by name (only a likely match by
     name and year is shown), or registered, then marked present."""
-    session = _session(session_id)
+    session = session_or_404(session_id)
     form = NewcomerForm()
     if not form.validate_on_submit():  # said beside the fields, in the open form
         return _render_session(session, code=422, newcomer=form)
@@ -342,7 +315,7 @@ def session_newcomer(session_id: int):
             flash(_("The group is full: %(name)s is on the waiting list.",
                     name=person.full_name), "error")
             return go(url_for("clubs.session_detail", session_id=session.id))
-        if not services.set_mark(session.id, person.id, Mark.PRESENT, current_user, today,
+        if not attendance.set_mark(session.id, person.id, Mark.PRESENT, current_user, today,
                                  guest=not (member or enrol)):
             raise DomainError(_("Attendance cannot be taken at this session."))
     except DomainError as error:
@@ -356,7 +329,7 @@ def session_newcomer(session_id: int):
 @bp.post("/sessions/<int:session_id>/log")
 @roles_required(*RUNNERS)
 def session_log(session_id: int):
-    session = _session(session_id)
+    session = session_or_404(session_id)
     form = LogForm()
     if not form.validate_on_submit():
         return _render_session(session, error=_("The log is too long."), code=422)
@@ -369,7 +342,7 @@ def session_log(session_id: int):
 @bp.post("/sessions/<int:session_id>/cancel")
 @roles_required(*RUNNERS)
 def session_cancel(session_id: int):
-    session = _session(session_id)
+    session = session_or_404(session_id)
     try:
         services.cancel_session(session, request.form.get("reason", ""), current_user,
                                 local_today())
@@ -384,7 +357,7 @@ def session_cancel(session_id: int):
 @bp.post("/sessions/<int:session_id>/move")
 @roles_required(*RUNNERS)
 def session_move(session_id: int):
-    session = _session(session_id)
+    session = session_or_404(session_id)
     form = MoveForm()
     if not form.validate_on_submit():
         return _render_session(session, error=_("Give the new day and times."), code=422)
@@ -397,81 +370,3 @@ def session_move(session_id: int):
     db.session.commit()
     flash(_("The session is moved."), "success")
     return go(url_for("clubs.session_detail", session_id=session.id))
-
-
-# Statistics and printed documents -------------------------------------------------------
-
-def _month_arg():
-    """The month asked for (?month=YYYY-MM), this month by default; 400 when malformed."""
-    value = request.args.get("month", "")
-    if not value:
-        return local_today().replace(day=1)
-    if not re.fullmatch(r"(19|20)[0-9]{2}-(0[1-9]|1[0-2])", value):
-        abort(400)
-    year, month = value.split("-")
-    return date(int(year), int(month), 1)
-
-
-@bp.get("/groups/<int:group_id>/stats")
-@roles_required(*RUNNERS)
-def group_stats(group_id: int):
-    group = _group(group_id)
-    first = _month_arg()
-    return render_page("clubs/stats.html", group=group, report=reports.month_report(group, first),
-                       month=first.strftime("%Y-%m"), cas=group.programme == Programme.CAS,
-                       present_mark=Mark.PRESENT, absent_mark=Mark.ABSENT,
-                       excused_mark=Mark.EXCUSED, **LABELS)
-
-
-@bp.get("/groups/<int:group_id>/sheet.pdf")
-@roles_required(*RUNNERS)
-def attendance_sheet(group_id: int):
-    group = _group(group_id)
-    first = _month_arg()
-    report = reports.month_report(group, first)
-    leaders = [leader.user.full_name for leader in services.leaders_of(group)]
-    try:
-        pdf = render_pdf("attendance_sheet", issued_on=local_today(), present=Mark.PRESENT,
-                         month_name=MONTHS[first.month - 1],
-                         **reports.sheet_context(report, leaders))
-    except DomainError as error:
-        flash(error.message, "error")
-        return redirect(url_for("clubs.group_stats", group_id=group.id,
-                                month=first.strftime("%Y-%m")))
-    return exports.attachment(pdf, f"lista-obecnosci-{_ascii(group.name)}-{first:%Y-%m}.pdf",
-                              "group", group.id, f"attendance sheet {first:%Y-%m}")
-
-
-@bp.get("/memberships/<int:membership_id>/certificate.pdf")
-@roles_required(*STAFF)
-def kis_certificate(membership_id: int):
-    """The KIS certificate of participation (art. 18 ust. 5a), once it has ended."""
-    membership = found(db.session.get(Membership, membership_id))
-    group = _group(membership.group_id)
-    if group.programme != Programme.KIS or membership.status != MemberStatus.ENDED or (
-            membership.joined_on is None):  # taken off the waiting list: never took part
-        abort(404)
-    person = found(people.get_person(membership.person_id))
-    held, present = reports.participation_sessions(membership)
-    pdf = render_pdf("kis_certificate", issued_on=local_today(), person=person, group=group,
-                     membership=membership, start=membership.period_start or membership.joined_on,
-                     end=membership.ended_on, held=held, present=present)
-    return exports.attachment(pdf, f"zaswiadczenie-kis-{_ascii(person.last_name)}.pdf",
-                              "membership", membership.id, "KIS certificate")
-
-
-def _ascii(name: str) -> str:
-    """A name as it may stand in a file name header: ASCII letters, digits, hyphens."""
-    return re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-") or "grupa"
-
-
-MONTHS = ["styczeń", "luty", "marzec", "kwiecień", "maj", "czerwiec", "lipiec", "sierpień",
-          "wrzesień", "październik", "listopad", "grudzień"]
-
-
-@bp.get("/stats")
-@roles_required(*STAFF)
-def centre_stats():
-    first = _month_arg()
-    return render_page("clubs/centre_stats.html", reports=reports.centre_months(first),
-                       month=first.strftime("%Y-%m"), cas=Programme.CAS, **LABELS)

@@ -27,7 +27,7 @@ from cal.core.text import fold
 from cal.core.timeutil import local_day_end_utc, local_day_start_utc, utcnow
 from cal.extensions import db
 from cal.people.models import Person
-from clubs import services as clubs
+from clubs import attendance
 from clubs.models import Group, GroupKind, GroupSession, Mark, Membership, MemberStatus
 from seniors.models import KioskDevice, SeniorMember
 
@@ -198,7 +198,7 @@ def check_in(card_number: str, device: KioskDevice, today: date) -> CheckIn:
                GroupSession.starts_at <= local_day_end_utc(today))
         .options(joinedload(GroupSession.group)).order_by(GroupSession.starts_at)))
     done = tuple((s.group.name, s.starts_at) for s in sessions
-                 if clubs.set_mark(s.id, member.person_id, Mark.PRESENT, None, today))
+                 if attendance.set_mark(s.id, member.person_id, Mark.PRESENT, None, today))
     if not done:
         return CheckIn(member.person.first_name,
                        problem=_("You have no sessions today. See you soon!"))

@@ -15,7 +15,7 @@ from cal.core.errors import DomainError
 from cal.core.timeutil import local_to_utc, local_today
 from cal.extensions import db
 from cal.people.models import Person
-from clubs import reports, services
+from clubs import attendance, reports, services
 from clubs.models import (
     Attendance,
     AttendanceChange,
@@ -85,11 +85,11 @@ def test_a_tap_sets_a_mark_once_however_often_it_arrives(app, users):
     session = todays_session(group)
     leader = users[Role.LEADER]
     for _ in range(5):
-        assert services.set_mark(session.id, person.id, Mark.ABSENT, leader, TODAY)
-    assert services.set_mark(session.id, person.id, Mark.EXCUSED, leader, TODAY)
+        assert attendance.set_mark(session.id, person.id, Mark.ABSENT, leader, TODAY)
+    assert attendance.set_mark(session.id, person.id, Mark.EXCUSED, leader, TODAY)
     rows = db.session.scalars(select(Attendance)).all()
     assert [(r.person_id, r.mark) for r in rows] == [(person.id, Mark.EXCUSED)]
-    history = [(c.from_mark, c.to_mark) for c in services.history_of(session)]
+    history = [(c.from_mark, c.to_mark) for c in attendance.history_of(session)]
     assert history == [(None, Mark.ABSENT), (Mark.ABSENT, Mark.EXCUSED)]
 
 
@@ -101,14 +101,14 @@ def test_a_mark_is_refused_outside_the_rules(app, users):
     other_leader = User(email="inny@test.local", full_name="Inny Prowadzący", role=Role.LEADER)
     db.session.add(other_leader)
     db.session.flush()
-    assert not services.set_mark(session.id, stranger.id, Mark.PRESENT, users[Role.LEADER],
+    assert not attendance.set_mark(session.id, stranger.id, Mark.PRESENT, users[Role.LEADER],
                                  TODAY)  # not a member
-    assert not services.set_mark(session.id, member.id, Mark.PRESENT, other_leader, TODAY)
+    assert not attendance.set_mark(session.id, member.id, Mark.PRESENT, other_leader, TODAY)
     old = services.add_session(group, TODAY - timedelta(days=10), time(10), time(12), "")
-    assert not services.set_mark(old.id, member.id, Mark.PRESENT, users[Role.LEADER], TODAY)
-    assert services.set_mark(old.id, member.id, Mark.PRESENT, users[Role.COORDINATOR], TODAY)
+    assert not attendance.set_mark(old.id, member.id, Mark.PRESENT, users[Role.LEADER], TODAY)
+    assert attendance.set_mark(old.id, member.id, Mark.PRESENT, users[Role.COORDINATOR], TODAY)
     services.cancel_session(session, "remont", users[Role.COORDINATOR], TODAY)
-    assert not services.set_mark(session.id, member.id, Mark.PRESENT, users[Role.COORDINATOR],
+    assert not attendance.set_mark(session.id, member.id, Mark.PRESENT, users[Role.COORDINATOR],
                                  TODAY)
     assert db.session.scalar(select(func.count()).select_from(Attendance)) == 1
 
@@ -118,8 +118,8 @@ def test_everyone_else_present_marks_only_the_unmarked(app, users):
     people = members(group, users, 15)
     session = todays_session(group)
     leader = users[Role.LEADER]
-    services.set_mark(session.id, people[3].id, Mark.ABSENT, leader, TODAY)
-    assert services.all_present(session, leader, TODAY) == 14
+    attendance.set_mark(session.id, people[3].id, Mark.ABSENT, leader, TODAY)
+    assert attendance.all_present(session, leader, TODAY) == 14
     marks = dict(db.session.execute(select(Attendance.person_id, Attendance.mark)).all())
     assert marks[people[3].id] == Mark.ABSENT
     assert sum(1 for m in marks.values() if m == Mark.PRESENT) == 14
@@ -190,7 +190,7 @@ def test_the_session_page_keeps_to_the_query_budget(client_as, users, count_quer
     people = members(group, users, size)
     session = todays_session(group)
     for person in people[::2]:
-        services.set_mark(session.id, person.id, Mark.PRESENT, users[Role.LEADER], TODAY)
+        attendance.set_mark(session.id, person.id, Mark.PRESENT, users[Role.LEADER], TODAY)
     db.session.commit()
     client = client_as(Role.LEADER)
     client.get(f"/clubs/sessions/{session.id}")
@@ -349,7 +349,7 @@ def _past_month_with_marks(users, group, people):
         for j, person in enumerate(people):
             absent = j == 0 and i >= len(sessions) - 3
             mark = Mark.ABSENT if absent else (Mark.EXCUSED if j == 1 and i == 0 else Mark.PRESENT)
-            services.set_mark(session.id, person.id, mark, users[Role.COORDINATOR], TODAY)
+            attendance.set_mark(session.id, person.id, mark, users[Role.COORDINATOR], TODAY)
     return first, sessions
 
 
@@ -443,7 +443,7 @@ def test_no_marks_ahead_of_today_and_no_changes_to_old_sessions_by_a_leader(app,
     group = make_group(users)
     person, = members(group, users, 1)
     ahead = services.add_session(group, TODAY + timedelta(days=3), time(10), time(12), "")
-    assert not services.set_mark(ahead.id, person.id, Mark.PRESENT, users[Role.COORDINATOR],
+    assert not attendance.set_mark(ahead.id, person.id, Mark.PRESENT, users[Role.COORDINATOR],
                                  TODAY)
     old = services.add_session(group, TODAY - timedelta(days=20), time(10), time(12), "")
     with pytest.raises(DomainError):
@@ -462,9 +462,9 @@ def test_a_member_who_rejoins_counts_once_and_guests_do_not_change_the_rate(app,
     services.enrol(group, person, users[Role.COORDINATOR], TODAY)
     # At midnight, so it has begun (and is counted) at any hour the test runs.
     session = services.add_session(group, TODAY, time(0, 0), time(0, 30), "")
-    services.set_mark(session.id, person.id, Mark.PRESENT, users[Role.COORDINATOR], TODAY)
+    attendance.set_mark(session.id, person.id, Mark.PRESENT, users[Role.COORDINATOR], TODAY)
     guest = PersonFactory()
-    services.set_mark(session.id, guest.id, Mark.ABSENT, users[Role.COORDINATOR], TODAY,
+    attendance.set_mark(session.id, guest.id, Mark.ABSENT, users[Role.COORDINATOR], TODAY,
                       guest=True)
     report = reports.month_report(group, TODAY.replace(day=1))
     assert report.members == 1 and report.occupancy == 0.25

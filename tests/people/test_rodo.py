@@ -33,6 +33,7 @@ from cal.projects.models import (
     Project,
     Sex,
 )
+from clubs import attendance
 from clubs import services as clubs
 from clubs.models import Mark
 from seniors.models import SeniorMember
@@ -77,7 +78,8 @@ def served_person(users) -> Person:
                            birth_date=date(1950, 3, 14))
     group = make_group(users)
     membership = clubs.enrol(group, person, users[Role.COORDINATOR], TODAY)
-    clubs.set_mark(todays_session(group).id, person.id, Mark.PRESENT, users[Role.LEADER], TODAY)
+    attendance.set_mark(todays_session(group).id, person.id, Mark.PRESENT, users[Role.LEADER],
+                        TODAY)
     clubs.end_membership(membership, "przeprowadzka", users[Role.COORDINATOR], TODAY)
     request = HelpRequest(person_id=person.id, kind=HelpKind.SENIOR, starts_on=TODAY,
                           goal="zakupy dla pani Zofii")

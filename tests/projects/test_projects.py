@@ -38,6 +38,7 @@ from cal.projects.models import (
     project_courses,
     project_groups,
 )
+from clubs import attendance
 from clubs import services as clubs
 from clubs.models import (
     Attendance,
@@ -229,7 +230,8 @@ def test_indicators_move_as_attendance_is_taken_once_counted(client_as, users):
     assert "<strong>0</strong> / 10" in manager.get(f"/projects/{p.id}").text
     indicators.refresh_last_values([p], local_today(), utcnow())
     db.session.commit()
-    clubs.set_mark(today_session.id, person.id, Mark.PRESENT, users[Role.LEADER], local_today())
+    attendance.set_mark(today_session.id, person.id, Mark.PRESENT, users[Role.LEADER],
+                        local_today())
     db.session.commit()
     # The page shows the last count, and says when it was made ...
     page = manager.get(f"/projects/{p.id}").text
@@ -238,7 +240,7 @@ def test_indicators_move_as_attendance_is_taken_once_counted(client_as, users):
     answer = manager.post(f"/projects/{p.id}/indicators/count")
     assert answer.status_code == 302
     assert "<strong>1</strong> / 10" in manager.get(f"/projects/{p.id}").text
-    clubs.set_mark(today_session.id, person.id, Mark.ABSENT, users[Role.LEADER], local_today())
+    attendance.set_mark(today_session.id, person.id, Mark.ABSENT, users[Role.LEADER], local_today())
     db.session.commit()
     project_jobs.refresh_indicators(utcnow())
     db.session.commit()
