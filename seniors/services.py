@@ -27,6 +27,7 @@ from cal.core.text import fold
 from cal.core.timeutil import local_day_end_utc, local_day_start_utc, utcnow
 from cal.extensions import db
 from cal.people.models import Person
+from cal.people.services import can_see_special
 from clubs import attendance
 from clubs.models import Group, GroupKind, GroupSession, Mark, Membership, MemberStatus
 from seniors.models import KioskDevice, SeniorMember
@@ -104,8 +105,6 @@ def search_members(query: str = "", limit: int = 100) -> list[SeniorMember]:
 
 def read_health_notes(member: SeniorMember, actor) -> str | None:
     """The health notes for roles that may read special-category data (audited)."""
-    from cal.people.services import can_see_special
-
     if not can_see_special(actor):
         return None
     if member.health_notes:

@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
 import click
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import func, select
 
+from cal.auth.models import User
+from cal.auth.passwords import MIN_LENGTH, hash_password
+from cal.auth.services import find_user_by_email, normalise_email
+from cal.commands.demo import seed_demo
+from cal.commands.large import seed_large
+from cal.config import insecure_settings
+from cal.core.access import Role
+from cal.core.backup import BackupError, backup, restore
+from cal.core.timeutil import utcnow
 from cal.extensions import db
+from cal.notifications import reminders as scans
 
 
 def register_commands(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo_command():
         """Load Polish demo data and the demo accounts into an empty database."""
-        from cal.auth.models import User
-        from cal.commands.demo import seed_demo
-
         if db.session.scalar(select(func.count(User.id))):
             click.echo("The database already has users; demo data not loaded.")
             return
@@ -28,10 +38,7 @@ def register_commands(app: Flask) -> None:
                   help="1.0 is the large data set of DESIGN.md; 0.1 a tenth of it.")
     def seed_large_command(scale: float):
         """Fill an empty database with the large data set for the benchmarks."""
-        import time
 
-        from cal.auth.models import User
-        from cal.commands.large import seed_large
 
         if db.session.scalar(select(func.count(User.id))):
             raise click.ClickException("The database is not empty; the large data set "
@@ -44,9 +51,7 @@ def register_commands(app: Flask) -> None:
     @app.cli.command("check-deploy")
     def check_deploy_command():
         """Fail when the settings are unfit for production (debug, weak secret, ...)."""
-        from flask import current_app
 
-        from cal.config import insecure_settings
 
         problems = insecure_settings(current_app.config)
         for problem in problems:
@@ -59,12 +64,8 @@ def register_commands(app: Flask) -> None:
     @click.argument("target", required=False, type=click.Path(dir_okay=False))
     def backup_command(target: str | None):
         """Back the whole database up into a file (default: instance/backups/)."""
-        from pathlib import Path
 
-        from flask import current_app
 
-        from cal.core.backup import BackupError, backup
-        from cal.core.timeutil import utcnow
 
         url = current_app.config["SQLALCHEMY_DATABASE_URI"]
         if target is None:
@@ -85,11 +86,8 @@ def register_commands(app: Flask) -> None:
                                       "Restore?")
     def restore_command(source: str):
         """Put the database back as it was in a backup made by `backup`."""
-        from pathlib import Path
 
-        from flask import current_app
 
-        from cal.core.backup import BackupError, restore
 
         try:
             restore(current_app.config["SQLALCHEMY_DATABASE_URI"], Path(source))
@@ -103,11 +101,6 @@ def register_commands(app: Flask) -> None:
     @click.password_option(help="Asked for when not given.")
     def create_admin_command(email: str, name: str, password: str):
         """Create an administrator account (asks for the password)."""
-        from cal.auth.models import User
-        from cal.auth.passwords import MIN_LENGTH, hash_password
-        from cal.auth.services import find_user_by_email, normalise_email
-        from cal.core.access import Role
-
         if len(password) < MIN_LENGTH:
             raise click.ClickException(f"The password must have at least {MIN_LENGTH} characters.")
         if find_user_by_email(email):
@@ -124,7 +117,6 @@ def register_commands(app: Flask) -> None:
     def reminders_run_command():
         """One scan of every reminder kind, delivered here (for a centre without Redis:
         run it from cron every quarter of an hour)."""
-        from cal.notifications import reminders as scans
 
         made = scans.run(inline=True)
         click.echo("Reminders: " + ", ".join(f"{k}: {v}" for k, v in made.items()))

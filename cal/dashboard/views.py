@@ -17,6 +17,9 @@ from cal.core.timeutil import local_today, utcnow
 from cal.extensions import db
 from cal.people import rodo
 from cal.people.models import Household, Person
+from cal.projects import indicators
+from cal.projects import services as projects
+from cal.projects.models import DEADLINE_KIND_LABELS, Project, ProjectStatus
 from clubs import services as club_services
 from volunteers import hours, training
 from volunteers import services as volunteer_services
@@ -65,10 +68,6 @@ def _leader_context() -> dict:
 
 
 def _project_manager_context() -> dict:
-    from cal.projects import indicators
-    from cal.projects import services as projects
-    from cal.projects.models import DEADLINE_KIND_LABELS, Project, ProjectStatus
-
     mine = list(db.session.scalars(projects.visible_projects(current_user).where(
         Project.status != ProjectStatus.CLOSED).order_by(Project.ends_on)))
     today = local_today()

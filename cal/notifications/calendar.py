@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from icalendar import Calendar, Event
 from sqlalchemy import select
 
+from cal.auth.models import User
 from cal.core.rooms import registry
 from cal.core.timeutil import LOCAL_ZONE
 from cal.extensions import db
@@ -43,8 +44,6 @@ def has_feed(user) -> bool:
 
 
 def user_for(token: str):
-    from cal.auth.models import User
-
     feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.token_hash == _hash(token)))
     if feed is None:
         return None

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from cal.auth.models import User
 from cal.core.timeutil import utcnow
 from cal.extensions import db
-from cal.notifications import preferences
+from cal.notifications import delivery, preferences
 from cal.notifications.models import Channel, Notification
 
 # A text, a lazy text (made in the recipient's language), or a function making one.
@@ -84,8 +84,6 @@ def _send_after_response(notification_id: int) -> None:
     @after_this_request
     def schedule(response):
         def hand_on():
-            from cal.notifications import delivery
-
             with app.app_context():
                 delivery.hand_on(waiting, here_if_down=False)
 

@@ -25,7 +25,7 @@ from cal.projects.models import (
     project_courses,
     project_groups,
 )
-from clubs.models import Attendance, GroupSession, Mark, SessionStatus
+from clubs.models import Attendance, Group, GroupSession, Mark, SessionStatus
 from volunteers.models import (
     Activity,
     EntryStatus,
@@ -36,6 +36,7 @@ from volunteers.models import (
     MatchStatus,
     TrainingCompletion,
     TrainingSession,
+    Volunteer,
 )
 
 # --- indicators --------------------------------------------------------------------------
@@ -217,19 +218,13 @@ def counted_records(project: Project, indicator: Indicator, today: date,
         names = {p.id: f"{p.first_name} {p.last_name}" for p in db.session.scalars(
             select(Person).where(Person.id.in_(keys)))}
     elif indicator.source == Source.VOLUNTEERS_TRAINED:
-        from volunteers.models import Volunteer
-
         names = {v.id: f"{v.first_name} {v.last_name}" for v in db.session.scalars(
             select(Volunteer).where(Volunteer.id.in_(keys)))}
     elif indicator.source == Source.SESSIONS:
-        from clubs.models import Group
-
         names = dict(db.session.execute(
             select(GroupSession.id, Group.name).join(Group, Group.id == GroupSession.group_id)
             .where(GroupSession.id.in_(keys))).all())
     elif indicator.source == Source.HOURS:
-        from volunteers.models import Volunteer
-
         names = {entry_id: f"{first} {last}" for entry_id, first, last in db.session.execute(
             select(HourEntry.id, Volunteer.first_name, Volunteer.last_name)
             .join(Volunteer, Volunteer.id == HourEntry.volunteer_id)

@@ -16,6 +16,7 @@ from cal.extensions import db
 from cal.projects.models import (
     Deadline,
     Project,
+    ProjectStatus,
     project_courses,
     project_groups,
 )
@@ -122,8 +123,6 @@ LATE_SHOWN = timedelta(days=60)
 def open_deadlines(until: date, today: date, limit: int = 200) -> list[tuple[Deadline, Project]]:
     """Deadlines not yet met, due by `until` (and late by at most 60 days), of projects
     not closed, with their projects (one query)."""
-    from cal.projects.models import ProjectStatus
-
     return [(deadline, project) for deadline, project in db.session.execute(
         select(Deadline, Project).join(Project, Project.id == Deadline.project_id)
         .where(Deadline.done_on.is_(None), Deadline.due_on <= until,
