@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pytest
 from flask import Blueprint
 from sqlalchemy import select
 
@@ -116,3 +117,13 @@ def test_the_core_asks_every_room_of_the_application(app):
     with app.test_request_context():
         for entry in rooms.menu:  # every entry's roles come from its endpoint's policy
             assert entry.roles(), entry.endpoint
+
+
+def test_without_a_rooms_word_on_who_is_kept_the_retention_sweep_keeps_everyone(app, monkeypatch):
+    """Fail closed: with no part saying what keeps a person, no person is anonymised."""
+    person = _person("Free")
+    person.created_at = person.updated_at = datetime(2000, 1, 1)
+    db.session.commit()
+    monkeypatch.setattr(registry(app), "personal_data", [])
+    with pytest.raises(RuntimeError, match="no room says what keeps a person"):
+        retention._subjects_past(RecordType.PERSON, datetime(2001, 1, 1), {})

@@ -124,7 +124,10 @@ def declare(blueprint: Blueprint, *, scans: Iterable[Scan] = (),
         filled.rooms.append(blueprint.name)
         for name, items in declared.items():
             getattr(filled, name).extend(items)
-        filled.user_columns.update(user_columns or {})
+        for name, column in (user_columns or {}).items():
+            if name in filled.user_columns:
+                raise ValueError(f"{blueprint.name}: the user column {name} is declared twice")
+            filled.user_columns[name] = column
         filled.menu.sort(key=lambda entry: entry.position)
         filled.demo.sort(key=lambda seed: seed.position)
 

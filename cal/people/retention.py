@@ -82,6 +82,8 @@ def _persons_past(cutoff: datetime, held: dict[int, date | None]) -> list[int]:
     says what keeps a person)."""
     recent = [condition for part in registry().personal_data if part.keeps_person
               for condition in part.keeps_person(cutoff, held)]
+    if not recent:  # fail closed: without the rooms' word, no one is known to be free
+        raise RuntimeError("no room says what keeps a person: the retention sweep stops")
     return list(db.session.scalars(
         select(Person.id).where(Person.anonymised_at.is_(None), Person.created_at < cutoff,
                                 Person.updated_at < cutoff, ~or_(false(), *recent))

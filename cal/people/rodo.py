@@ -113,6 +113,9 @@ def gather(kind: SubjectKind, subject_id: int) -> Subject | None:
     _add(subject, own.name, rows(own, own.c.id, [record.id]))
     for table, column in _referring(own.name):
         _add(subject, table.name, rows(table, column, [record.id]))
+    for part in _parts():
+        for name, found in part.related(subject) if part.related else ():
+            _add(subject, name, found)
     if subject.kind == SubjectKind.PERSON:
         if record.household_id:
             households = _table("households")
@@ -124,9 +127,6 @@ def gather(kind: SubjectKind, subject_id: int) -> Subject | None:
         for table, column in _referring("users", "user_id"):
             if table.name not in NOT_OWNED:
                 _add(subject, table.name, rows(table, column, [record.user_id]))
-    for part in _parts():
-        for name, found in part.related(subject) if part.related else ():
-            _add(subject, name, found)
     return subject
 
 
