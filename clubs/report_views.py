@@ -6,14 +6,14 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, request, url_for
 
 from cal.core import exports
 from cal.core.access import roles_required
 from cal.core.errors import DomainError
 from cal.core.http import found
 from cal.core.pdf import render_pdf
-from cal.core.render import render_page
+from cal.core.render import refused, render_page
 from cal.core.text import fold
 from cal.core.timeutil import local_today
 from cal.extensions import db
@@ -59,9 +59,8 @@ def attendance_sheet(group_id: int):
                          month_name=MONTHS[first.month - 1],
                          **reports.sheet_context(report, leaders))
     except DomainError as error:
-        flash(error.message, "error")
-        return redirect(url_for("club_reports.group_stats", group_id=group.id,
-                                month=first.strftime("%Y-%m")))
+        return refused(error, url_for("club_reports.group_stats", group_id=group.id,
+                                      month=first.strftime("%Y-%m")))
     return exports.attachment(pdf, f"lista-obecnosci-{_ascii(group.name)}-{first:%Y-%m}.pdf",
                               "group", group.id, f"attendance sheet {first:%Y-%m}")
 

@@ -25,7 +25,7 @@ from cal.core.errors import DomainError
 from cal.core.http import found
 from cal.core.once import submit_once
 from cal.core.pdf import render_pdf
-from cal.core.render import render_form, render_page
+from cal.core.render import refused, render_form, render_page
 from cal.core.rooms import MenuEntry, declare
 from cal.core.timeutil import local_today, to_local
 from cal.core.urls import arg_id, external_url
@@ -117,8 +117,7 @@ def member_card(member_id: int):
         pdf = render_pdf("senior_card", issued_on=local_today(), member=member,
                          person=member.person, qr=qr)
     except DomainError as error:
-        flash(error.message, "error")
-        return redirect(url_for("seniors.member_detail", member_id=member.id))
+        return refused(error, url_for("seniors.member_detail", member_id=member.id))
     return exports.attachment(pdf, f"karta-{member.card_number}.pdf", "senior_member",
                               member.id, "card")
 

@@ -17,7 +17,7 @@ from cal.core.errors import DomainError
 from cal.core.forms import options, show_refusal
 from cal.core.http import found
 from cal.core.once import submit_once
-from cal.core.render import go, page_number, render_form, render_page
+from cal.core.render import go, page_number, refused, render_form, render_page
 from cal.core.timeutil import local_today
 from cal.extensions import db
 from volunteers import documents, hours, services
@@ -191,11 +191,9 @@ def my_hours_delete(entry_id: int):
     try:
         hours.delete_entry(entry)
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Entry deleted."), "success")
+        return refused(error, url_for("volunteers.my_hours"))
+    db.session.commit()
+    flash(_("Entry deleted."), "success")
     return go(url_for("volunteers.my_hours"))
 
 

@@ -13,7 +13,7 @@ from cal.core.errors import DomainError
 from cal.core.forms import options, show_refusal
 from cal.core.http import found
 from cal.core.once import submit_once
-from cal.core.render import render_form, render_page
+from cal.core.render import refused, render_form, render_page
 from cal.core.timeutil import local_today, to_local, utcnow
 from cal.core.urls import arg_id
 from cal.extensions import db
@@ -205,9 +205,7 @@ def _certificate(volunteer, completion_id: int, endpoint: str, back: str, **valu
     try:
         document = documents.training_certificate(completion, current_user)
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(back)
+        return refused(error, back)
     db.session.commit()
     return redirect(url_for(endpoint, document_id=document.id, **values))
 

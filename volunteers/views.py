@@ -17,7 +17,7 @@ from cal.core.forms import options, show_refusal
 from cal.core.http import found
 from cal.core.mail import try_send_mail
 from cal.core.once import submit_once
-from cal.core.render import page_number, render_form, render_page
+from cal.core.render import page_number, refused, render_form, render_page
 from cal.core.rooms import MenuEntry, declare
 from cal.core.timeutil import local_today
 from cal.core.urls import external_url
@@ -162,10 +162,9 @@ def move(volunteer_id: int):
         services.move_volunteer(volunteer, target, current_user, local_today())
         raw = _invite_if_accepted(volunteer) if was_applicant else None
     except DomainError as error:
-        db.session.rollback()
         if back_to_detail:
-            flash(error.message, "error")
-            return redirect(detail_url)
+            return refused(error, detail_url)
+        db.session.rollback()
         return _render_board(shown, code=422, refusal=(volunteer, error.message))
     db.session.commit()
     if raw:

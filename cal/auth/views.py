@@ -22,7 +22,7 @@ from cal.core.access import Role, any_role, public, roles_required
 from cal.core.errors import DomainError
 from cal.core.labels import ROLE_ACCESS, ROLE_LABELS
 from cal.core.mail import send_mail_after_response, try_send_mail
-from cal.core.render import render_form, render_page
+from cal.core.render import refused, render_form, render_page
 from cal.core.rooms import MenuEntry, declare, registry
 from cal.core.timeutil import local_today, to_local
 from cal.core.urls import external_url, safe_next
@@ -240,8 +240,7 @@ def user_reinvite(user_id: int):
     try:
         raw = services.reinvite_user(user, current_user, ttl)
     except DomainError as error:
-        flash(error.message, "error")
-        return redirect(url_for("auth.users"))
+        return refused(error, url_for("auth.users"))
     db.session.commit()
     _mail_invitation(user, raw)
     return redirect(url_for("auth.users"))

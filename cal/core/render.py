@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import re
 
-from flask import redirect, render_template
+from flask import flash, redirect, render_template
 from htmx_flask import request
 from jinja2_fragments import BlockNotFoundError
 from jinja2_fragments.flask import render_block
+
+from cal.extensions import db
 
 
 def wants_fragment() -> bool:
@@ -47,6 +49,15 @@ def render_form(template: str, form, **context):
     with the errors beside the fields (htmx is configured to swap 422 answers)."""
     status = 422 if form.is_submitted() else 200
     return render_page(template, status=status, form=form, **context)
+
+
+def refused(error, url: str):
+    """A refused action that has no form of its own (a button, a download): nothing of
+    it is stored, and the rule's reason is said at the top of the page at ``url`` (the
+    one way beside the forms' show_refusal)."""
+    db.session.rollback()
+    flash(error.message, "error")
+    return go(url)
 
 
 def go(url: str):

@@ -18,7 +18,7 @@ from cal.core.forms import show_refusal
 from cal.core.http import found
 from cal.core.once import submit_once
 from cal.core.pdf import render_pdf
-from cal.core.render import render_form, render_page
+from cal.core.render import refused, render_form, render_page
 from cal.core.rooms import MenuEntry, declare
 from cal.core.timeutil import local_today
 from cal.core.urls import arg_id
@@ -167,8 +167,7 @@ def data_request_export(request_id: int, file_format: str):
             body = render_pdf("rodo_export", data=data, logged=logged, labels=labels,
                               issued_on=local_today(), counts={"audit_log": len(entries)})
         except DomainError as error:
-            flash(error.message, "error")
-            return redirect(url_for("rodo.data_request", request_id=logged.id))
+            return refused(error, url_for("rodo.data_request", request_id=logged.id))
     rodo.record_export(subject, current_user, logged.id, file_format)
     return exports.attachment(body, name)
 
