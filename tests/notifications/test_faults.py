@@ -12,7 +12,6 @@ import socket
 import subprocess
 import sys
 import threading
-from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -24,7 +23,7 @@ from rq.registry import FailedJobRegistry
 from sqlalchemy import select, update
 
 from cal.core.access import Role
-from cal.core.timeutil import LOCAL_ZONE, utcnow
+from cal.core.timeutil import utcnow
 from cal.extensions import db
 from cal.notifications import delivery, reminders
 from cal.notifications.models import Channel, Notification
@@ -231,8 +230,9 @@ def test_with_rq_cron_and_a_worker_a_visit_tomorrow_is_one_mail(make_app, redis_
         with app.app_context():
             database = db.engine.url.render_as_string(hide_password=False)
             users = _make_users(app)
-            now_here = datetime.now(LOCAL_ZONE).replace(tzinfo=None)
-            _visit_tomorrow(users, now_here)
+            # tomorrow as the worker will see it: from the instant, in UTC (a local time read
+            # as UTC gave the day after tomorrow from 23:00 to midnight in winter)
+            _visit_tomorrow(users, utcnow())
             queue = Queue("default", connection=Redis.from_url(redis_url))
             early = {"REMINDER_TIME": "00:00"}
             for _round in range(2):

@@ -64,6 +64,7 @@ def mail_app(make_app, smtp):
 
 
 def _visit_tomorrow(users, now: datetime) -> Match:
+    """A match visited tomorrow, as the centre counts days, from ``now`` (UTC)."""
     volunteer = VolunteerFactory(first_name="Kacper", user_id=users[Role.VOLUNTEER].id)
     child = PersonFactory(first_name="Zosia")
     request = HelpRequest(person_id=child.id, kind=HelpKind.TUTORING, starts_on=date(2026, 1, 1))
