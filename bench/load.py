@@ -56,7 +56,7 @@ from cal.commands.large import seed_large
 from cal.extensions import db
 from cal.projects.models import Project
 from clubs.models import Group, GroupSession
-from volunteers.models import HelpRequest, RequestStatus
+from volunteers.needs.models import HelpRequest, RequestStatus
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"

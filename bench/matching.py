@@ -38,18 +38,12 @@ from cal.config import normalise_database_url
 from cal.core.access import Role
 from cal.extensions import db
 from cal.people.models import Person
-from volunteers import needs
 from volunteers.availability import BLOCKS_PER_DAY, encode
-from volunteers.demo import SUBJECTS, TASKS
-from volunteers.models import (
-    HelpKind,
-    HelpRequest,
-    Match,
-    MatchStatus,
-    RequestStatus,
-    Volunteer,
-    VolunteerStatus,
-)
+from volunteers.models import HelpKind, Volunteer, VolunteerStatus
+from volunteers.needs import candidates
+from volunteers.needs import services as needs
+from volunteers.needs.demo import SUBJECTS, TASKS
+from volunteers.needs.models import HelpRequest, Match, MatchStatus, RequestStatus
 
 BUDGET_SUGGESTIONS_MS = 200
 BUDGET_WHOLE_LIST_S = 5
@@ -134,13 +128,13 @@ def measure(app, label: str, volunteers: int, requests: int) -> dict:
         coordinator_id = coordinator.get_id()
 
         def suggest_one(request_id):
-            return lambda: needs.suggestions(needs.get_request(request_id), today)
+            return lambda: candidates.suggestions(needs.get_request(request_id), today)
 
-        needs.suggestions(needs.get_request(sample[0]), today)  # warm up
+        candidates.suggestions(needs.get_request(sample[0]), today)  # warm up
         service = [timed(suggest_one(r), 1)[0] for r in sample]
-        plan = timed(lambda: needs.plan_open(today), 3)
-        sql = timed(lambda: needs.roster(today, active_only=True), 3)
-        rows = needs.plan_open(today)
+        plan = timed(lambda: plan.plan_open(today), 3)
+        sql = timed(lambda: candidates.roster(today, active_only=True), 3)
+        rows = plan.plan_open(today)
         assigned = sum(1 for row in rows if row.volunteer_id)
     client = app.test_client()
     with client.session_transaction() as session:

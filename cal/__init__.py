@@ -104,11 +104,15 @@ def register_blueprints(app: Flask) -> None:
     from clubs.views import bp as clubs_bp
     from seniors.views import bp as seniors_bp
     from seniors.views import kiosk_bp
-    from volunteers.views import bp as volunteers_bp
+    from volunteers.documents.views import bp as documents_bp
+    from volunteers.hours.views import bp as hours_bp
+    from volunteers.needs.views import bp as needs_bp
+    from volunteers.profiles.views import bp as volunteers_bp
+    from volunteers.training.views import bp as training_bp
 
-    for blueprint in (core_bp, auth_bp, dashboard_bp, people_bp, rodo_bp, volunteers_bp,
-                      clubs_bp, club_reports_bp, seniors_bp, kiosk_bp, notifications_bp,
-                      projects_bp, project_budget_bp):
+    for blueprint in (core_bp, auth_bp, dashboard_bp, people_bp, rodo_bp, training_bp, needs_bp,
+                      hours_bp, documents_bp, volunteers_bp, clubs_bp, club_reports_bp,
+                      seniors_bp, kiosk_bp, notifications_bp, projects_bp, project_budget_bp):
         app.register_blueprint(blueprint)
 
 

@@ -13,7 +13,7 @@ from cal.commands.large import grow
 from cal.extensions import db
 from clubs.models import Attendance, GroupLeader
 from tests.conftest import log_in
-from volunteers.models import HourEntry
+from volunteers.hours.models import HourEntry
 
 BUDGET = 10
 

@@ -105,15 +105,16 @@ def test_the_core_asks_every_room_of_the_application(app):
     """The rooms of the application declare their parts: nothing is left behind by
     the move out of the core."""
     rooms = registry(app)
-    assert {"volunteers", "clubs", "seniors", "projects", "people"} <= set(rooms.rooms)
+    assert {"training", "needs", "hours", "documents", "volunteers", "clubs", "seniors",
+            "projects", "people"} <= set(rooms.rooms)
     assert {scan.__name__ for scan in rooms.scans} >= {
         "visits_tomorrow", "sessions_tomorrow", "proposals_waiting", "expiring",
         "hours_nudge", "coordinators_digest", "project_deadlines", "rodo_deadlines"}
     assert [scan.__name__ for scan in rooms.late_scans] == ["retention_sweep",
                                                             "refresh_indicators"]
     assert [part.name for part in rooms.personal_data] == [
-        "volunteers", "clubs", "seniors", "projects"]
-    assert len(rooms.calendar) == 2
+        "needs", "volunteers", "clubs", "seniors", "projects"]
+    assert len(rooms.calendar) == 3  # a volunteer's trainings and visits, a member's classes
     with app.test_request_context():
         for entry in rooms.menu:  # every entry's roles come from its endpoint's policy
             assert entry.roles(), entry.endpoint

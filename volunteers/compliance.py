@@ -12,8 +12,8 @@ The rules (DOMAIN.md, sections 1 and 2):
 - access to personal data: the confidentiality pledge and the data-access authorisation.
 The travel-cost waiver is optional, and shown when given.
 
-Trainings join the same rules: a volunteer who offers a kind of help must hold a
-valid completion of every active course required for it.
+Trainings join the same panel (volunteers/training/compliance.py): a volunteer who offers
+a kind of help must hold a valid completion of every active course required for it.
 """
 
 from __future__ import annotations
@@ -25,14 +25,7 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 
 from cal.core.timeutil import age_on
-from volunteers.models import (
-    CheckResult,
-    ComplianceRecord,
-    RecordKind,
-    TrainingCompletion,
-    TrainingCourse,
-    Volunteer,
-)
+from volunteers.models import CheckResult, ComplianceRecord, RecordKind, Volunteer
 
 EXPIRY_WARNING_DAYS = 30
 SHORT_AGREEMENT_DAYS = 30
@@ -60,7 +53,7 @@ class State(enum.StrEnum):
     OPTIONAL = "optional"  # grey: not required for this volunteer
 
 
-class _PanelRow:
+class PanelRow:
     """What every row of the compliance panel answers."""
 
     required: bool
@@ -72,7 +65,7 @@ class _PanelRow:
 
 
 @dataclass(frozen=True)
-class Item(_PanelRow):
+class Item(PanelRow):
     """One legal record of the compliance panel."""
 
     kind: RecordKind
@@ -93,30 +86,6 @@ class Item(_PanelRow):
     @property
     def ends_on(self) -> date | None:
         return _end_of(self.record) if self.record else None
-
-
-@dataclass(frozen=True)
-class TrainingItem(_PanelRow):
-    """One training course of the compliance panel."""
-
-    course: TrainingCourse
-    required: bool
-    state: State
-    completion: TrainingCompletion | None
-    reason: str = ""
-    kind = None
-
-    @property
-    def label(self):
-        return _l("Training: %(name)s", name=self.course.name)
-
-    @property
-    def done_on(self) -> date | None:
-        return self.completion.completed_on if self.completion else None
-
-    @property
-    def ends_on(self) -> date | None:
-        return self.completion.valid_until if self.completion else None
 
 
 def latest_records(records: list[ComplianceRecord]) -> dict[RecordKind, ComplianceRecord]:
@@ -172,7 +141,7 @@ def _state_of(kind: RecordKind, record: ComplianceRecord | None, today: date):
     problem = _problem(kind, record, today)
     if problem is not None:
         return State.MISSING, PROBLEMS[problem]
-    return _state_by_end(_end_of(record), today)
+    return state_by_end(_end_of(record), today)
 
 
 PROBLEMS = {"missing": _l("missing"), "entry": _l("an entry was found"),
@@ -201,7 +170,7 @@ def in_order(kind: RecordKind, record, today: date) -> bool:
     return end is None or end >= today
 
 
-def _state_by_end(end: date | None, today: date):
+def state_by_end(end: date | None, today: date):
     if end is not None and end < today:
         return State.MISSING, _l("expired")
     if end is not None and end <= today + timedelta(days=EXPIRY_WARNING_DAYS):
@@ -209,46 +178,10 @@ def _state_by_end(end: date | None, today: date):
     return State.OK, ""
 
 
-def required_courses(volunteer: Volunteer, courses) -> list[TrainingCourse]:
-    """The active courses required for a kind of help the volunteer offers."""
-    kinds = volunteer.kinds()
-    return [c for c in courses if c.active and c.required_kinds() & kinds]
-
-
-def latest_completions(completions) -> dict[int, TrainingCompletion]:
-    """The newest completion of each course (by date, then by entry)."""
-    latest: dict[int, TrainingCompletion] = {}
-    for completion in sorted(completions, key=lambda c: (c.completed_on, c.id or 0)):
-        latest[completion.course_id] = completion
-    return latest
-
-
-def training_items(volunteer: Volunteer, courses, completions, today: date) -> list[TrainingItem]:
-    """The required courses, each with its state, then other courses completed."""
-    latest = latest_completions(completions)
-    required = required_courses(volunteer, courses)
-    items = []
-    for course in required:
-        completion = latest.get(course.id)
-        if completion is None:
-            state, reason = State.MISSING, _l("not completed")
-        else:
-            state, reason = _state_by_end(completion.valid_until, today)
-        items.append(TrainingItem(course, True, state, completion, reason))
-    required_ids = {c.id for c in required}
-    for course in courses:
-        completion = latest.get(course.id)
-        if course.id not in required_ids and completion is not None:
-            state, reason = _state_by_end(completion.valid_until, today)
-            state = State.OPTIONAL if state == State.MISSING else state
-            items.append(TrainingItem(course, False, state, completion, reason))
-    return items
-
-
 def compliance_items(volunteer: Volunteer, records: list[ComplianceRecord], today: date,
-                     courses=(), completions=()) -> list:
+                     trainings=()) -> list:
     """Every record kind, in the order of RECORD_LABELS, with its state for this volunteer,
-    then the trainings (given the courses and the volunteer's completions)."""
+    then the trainings' rows (volunteers.training.compliance.training_items)."""
     latest = latest_records(records)
     required = required_kinds(volunteer, latest, today)
     items = []
@@ -258,13 +191,13 @@ def compliance_items(volunteer: Volunteer, records: list[ComplianceRecord], toda
         if kind not in required:
             state = State.OPTIONAL if state == State.MISSING else state
         items.append(Item(kind, kind in required, state, record, reason))
-    return items + training_items(volunteer, courses, completions, today)
+    return items + list(trainings)
 
 
 def activation_blockers(volunteer: Volunteer, records: list[ComplianceRecord], today: date,
-                        courses=(), completions=()) -> list:
+                        trainings=()) -> list:
     """The required items that are missing, expired or not clear."""
-    return [item for item in compliance_items(volunteer, records, today, courses, completions)
+    return [item for item in compliance_items(volunteer, records, today, trainings)
             if item.blocks_activation]
 
 

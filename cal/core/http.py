@@ -19,6 +19,18 @@ def found(thing):
     return thing
 
 
+def enum_or_404(enum_type, value: str, allowed=None):
+    """The member of ``enum_type`` named by a URL's ``value``, or a 404 answer when there is
+    none, or when it is not among ``allowed``."""
+    try:
+        member = enum_type(value)
+    except ValueError:
+        abort(404)
+    if allowed is not None and member not in allowed:
+        abort(404)
+    return member
+
+
 CSP = "; ".join(
     [
         "default-src 'self'",

@@ -21,9 +21,11 @@ from cal.projects import indicators
 from cal.projects import services as projects
 from cal.projects.models import DEADLINE_KIND_LABELS, Project, ProjectStatus
 from clubs import services as club_services
-from volunteers import hours, training
-from volunteers import services as volunteer_services
+from volunteers.hours import services as hours
 from volunteers.models import STATUS_LABELS
+from volunteers.profiles import services as profiles
+from volunteers.services import volunteer_of_user
+from volunteers.training import services as training
 
 bp = Blueprint("dashboard", __name__)
 declare(bp, menu=[MenuEntry("dashboard.index", _l("Start"), 0)])
@@ -36,7 +38,7 @@ def _staff_context() -> dict:
         select(func.count()).select_from(Person).scalar_subquery(),
         select(func.count()).select_from(Household).scalar_subquery())).one()
     return {
-        "volunteer_counts": volunteer_services.count_by_status(),
+        "volunteer_counts": profiles.count_by_status(),
         "status_labels": STATUS_LABELS,
         "person_count": persons,
         "household_count": households,
@@ -55,7 +57,7 @@ def _admin_context() -> dict:
 
 
 def _volunteer_context() -> dict:
-    volunteer = volunteer_services.volunteer_of_user(current_user)
+    volunteer = volunteer_of_user(current_user)
     today = local_today()
     trainings = (training.start_page_summary(volunteer, today, utcnow()) if volunteer else {})
     visits = hours.next_visits(volunteer, today) if volunteer else []

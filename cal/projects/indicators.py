@@ -26,18 +26,10 @@ from cal.projects.models import (
     project_groups,
 )
 from clubs.models import Attendance, Group, GroupSession, Mark, SessionStatus
-from volunteers.models import (
-    Activity,
-    EntryStatus,
-    HelpKind,
-    HelpRequest,
-    HourEntry,
-    Match,
-    MatchStatus,
-    TrainingCompletion,
-    TrainingSession,
-    Volunteer,
-)
+from volunteers.hours.models import Activity, EntryStatus, HourEntry
+from volunteers.models import HelpKind, Volunteer
+from volunteers.needs.models import HelpRequest, Match, MatchStatus
+from volunteers.training.models import TrainingCompletion, TrainingSession
 
 # --- indicators --------------------------------------------------------------------------
 

@@ -54,7 +54,7 @@ from cal.projects.pages import (
     with_participants,
 )
 from clubs.models import Group
-from volunteers.models import TrainingCourse
+from volunteers.training.models import TrainingCourse
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 declare(bp, scans=[jobs.project_deadlines], late_scans=[jobs.refresh_indicators],

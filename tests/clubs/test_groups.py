@@ -369,7 +369,7 @@ def test_the_month_report_counts_rates_occupancy_and_who_is_dropping(app, users)
 
 
 def test_the_attendance_sheet_lists_the_right_marks(client_as, users):
-    from tests.volunteers.test_documents import text_of
+    from tests.volunteers.documents.test_documents import text_of
 
     group = make_group(users, weekday=(TODAY.weekday() + 1) % 7)
     people = members(group, users, 3, joined=TODAY - timedelta(days=90))
@@ -391,7 +391,7 @@ def test_the_attendance_sheet_lists_the_right_marks(client_as, users):
 
 
 def test_the_kis_certificate_follows_the_end_of_participation(client_as, users):
-    from tests.volunteers.test_documents import text_of
+    from tests.volunteers.documents.test_documents import text_of
 
     group = make_group(users, weekday=(TODAY.weekday() + 1) % 7)
     person, = members(group, users, 1, joined=TODAY - timedelta(days=90))

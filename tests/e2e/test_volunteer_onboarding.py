@@ -12,7 +12,7 @@ import pytest
 from cal.core.timeutil import local_today
 from tests.e2e.conftest import DESKTOP, PHONE
 from tests.e2e.test_journeys import sign_in
-from tests.volunteers.test_documents import text_of
+from tests.volunteers.documents.test_documents import text_of
 
 pytestmark = pytest.mark.e2e
 TODAY = local_today()

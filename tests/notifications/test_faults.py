@@ -32,7 +32,7 @@ from tests.conftest import service_missing
 from tests.notifications.test_reminders import _mails_to, _make_users
 from tests.processes import CEILING, end, exit_status, started, wait_until
 from tests.test_redis import redis_url  # noqa: F401  (the fixture)
-from tests.volunteers.test_apply import application
+from tests.volunteers.profiles.test_apply import application
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -18,19 +18,11 @@ from cal.notifications.models import Channel, Notification
 from cal.notifications.outbox import tell
 from tests.factories import PersonFactory, VolunteerFactory
 from tests.notifications.test_reminders import _mails_to, _make_users, mail_app, smtp  # noqa: F401
-from volunteers import jobs as volunteer_jobs
-from volunteers.models import (
-    Activity,
-    EntryStatus,
-    HelpKind,
-    HelpRequest,
-    HourEntry,
-    Match,
-    MatchStatus,
-    RequestStatus,
-    Volunteer,
-    VolunteerStatus,
-)
+from volunteers.hours import jobs as hours_jobs
+from volunteers.hours.models import Activity, EntryStatus, HourEntry
+from volunteers.models import HelpKind, Volunteer, VolunteerStatus
+from volunteers.needs.models import HelpRequest, Match, MatchStatus, RequestStatus
+from volunteers.profiles import jobs as profiles_jobs
 
 MONDAY = date(2026, 11, 23)
 
@@ -74,14 +66,14 @@ def test_volunteers_who_logged_nothing_for_a_week_are_nudged_once_a_week(app, us
     _helping(newcomer, MONDAY - timedelta(days=2))  # helps for two days only
     db.session.commit()
 
-    assert volunteer_jobs.hours_nudge(at(MONDAY, 9)) == 0  # before Monday 10:00
-    assert volunteer_jobs.hours_nudge(at(MONDAY, 11)) == 2  # in-app and e-mail, to one
+    assert hours_jobs.hours_nudge(at(MONDAY, 9)) == 0  # before Monday 10:00
+    assert hours_jobs.hours_nudge(at(MONDAY, 11)) == 2  # in-app and e-mail, to one
     assert {r.user_id for r in _rows("hours_nudge")} == {users[Role.VOLUNTEER].id}
     # later that week, and at night: nothing (the nudge belongs to Monday morning)
-    assert volunteer_jobs.hours_nudge(at(MONDAY + timedelta(days=2), 2)) == 0
-    assert volunteer_jobs.hours_nudge(at(MONDAY + timedelta(days=2), 11)) == 0
+    assert hours_jobs.hours_nudge(at(MONDAY + timedelta(days=2), 2)) == 0
+    assert hours_jobs.hours_nudge(at(MONDAY + timedelta(days=2), 11)) == 0
     assert len(_rows("hours_nudge")) == 2
-    volunteer_jobs.hours_nudge(at(MONDAY + timedelta(days=7), 11))  # the next week: by now
+    hours_jobs.hours_nudge(at(MONDAY + timedelta(days=7), 11))  # the next week: by now
     # the others too have logged nothing for 7 days and helped for more than 7
     assert len(_rows("hours_nudge")) == 8
     assert len(_rows("hours_nudge", users[Role.VOLUNTEER].id)) == 4
@@ -105,9 +97,9 @@ def test_coordinators_get_a_morning_summary_with_counts_and_no_names(app, users)
         Volunteer.last_name == "Zgłoszona"))).created_at = at(MONDAY - timedelta(days=1), 20)
     db.session.commit()
 
-    assert volunteer_jobs.coordinators_digest(at(MONDAY, 7)) == 0  # before 8:00
-    assert volunteer_jobs.coordinators_digest(at(MONDAY, 9)) == 2
-    volunteer_jobs.coordinators_digest(at(MONDAY, 15))  # a later scan the same day
+    assert profiles_jobs.coordinators_digest(at(MONDAY, 7)) == 0  # before 8:00
+    assert profiles_jobs.coordinators_digest(at(MONDAY, 9)) == 2
+    profiles_jobs.coordinators_digest(at(MONDAY, 15))  # a later scan the same day
     rows = _rows("digest")
     assert len(rows) == 2 and {r.user_id for r in rows} == {users[Role.COORDINATOR].id}
     body = rows[0].body
@@ -117,7 +109,7 @@ def test_coordinators_get_a_morning_summary_with_counts_and_no_names(app, users)
 
 
 def test_nothing_waiting_means_no_summary(app, users):
-    assert volunteer_jobs.coordinators_digest(at(MONDAY, 9)) == 0
+    assert profiles_jobs.coordinators_digest(at(MONDAY, 9)) == 0
 
 
 def test_a_topic_or_a_channel_turned_off_is_not_stored(app, users):

@@ -24,16 +24,11 @@ from clubs import jobs as club_jobs
 from clubs.models import GroupSession
 from tests.factories import PersonFactory, VolunteerFactory
 from tests.test_redis import redis_url  # noqa: F401  (the fixture)
-from volunteers import jobs as volunteer_jobs
 from volunteers.availability import encode
-from volunteers.models import (
-    ComplianceRecord,
-    HelpKind,
-    HelpRequest,
-    Match,
-    MatchStatus,
-    RecordKind,
-)
+from volunteers.models import ComplianceRecord, HelpKind, RecordKind
+from volunteers.needs import jobs as needs_jobs
+from volunteers.needs.models import HelpRequest, Match, MatchStatus
+from volunteers.profiles import jobs as profiles_jobs
 
 
 class Sink:
@@ -174,9 +169,9 @@ def test_a_proposal_waiting_two_days_is_reminded_once(app, users):
                          status=MatchStatus.PROPOSED, score=50, schedule=0,
                          proposed_at=NOON - timedelta(hours=30)))
     db.session.commit()
-    assert volunteer_jobs.proposals_waiting(NOON) == 0
-    assert volunteer_jobs.proposals_waiting(NOON + timedelta(hours=20)) == 2  # e-mail, in-app
-    assert volunteer_jobs.proposals_waiting(NOON + timedelta(days=3)) == 2  # the same rows
+    assert needs_jobs.proposals_waiting(NOON) == 0
+    assert needs_jobs.proposals_waiting(NOON + timedelta(hours=20)) == 2  # e-mail, in-app
+    assert needs_jobs.proposals_waiting(NOON + timedelta(days=3)) == 2  # the same rows
     assert db.session.scalar(select(func.count()).select_from(Notification)) == 2
 
 
@@ -191,13 +186,13 @@ def test_an_agreement_ending_is_announced_30_and_7_days_before(app, users):
     def on(day: date) -> datetime:
         return local_to_utc(day, time(12))
 
-    assert volunteer_jobs.expiring(on(end - timedelta(days=31))) == 0
-    first = volunteer_jobs.expiring(on(end - timedelta(days=30)))
+    assert profiles_jobs.expiring(on(end - timedelta(days=31))) == 0
+    first = profiles_jobs.expiring(on(end - timedelta(days=30)))
     assert first == 4  # the volunteer and the coordinator, by e-mail and in-app
-    assert volunteer_jobs.expiring(on(end - timedelta(days=20))) == 4  # already there
+    assert profiles_jobs.expiring(on(end - timedelta(days=20))) == 4  # already there
     kinds = db.session.scalars(select(Notification.subject)).all()
     assert all(k.endswith(":30") for k in kinds)
-    volunteer_jobs.expiring(on(end - timedelta(days=7)))
+    profiles_jobs.expiring(on(end - timedelta(days=7)))
     assert db.session.scalar(select(func.count()).select_from(Notification)) == 8
 
 
@@ -222,7 +217,7 @@ def test_a_user_reads_their_own_notifications_only(client_as, users):
 def test_opening_a_notification_counts_it_read_and_goes_only_to_our_own_pages(
         client_as, users, app):
     with app.test_request_context():  # as the reminders make their links
-        url = external_url("volunteers.my_matches")
+        url = external_url("needs.my_matches")
     tell(users[Role.VOLUNTEER].id, "visit_reminder", "match:1", "Jutro wizyta: Zosia",
          url=url)
     tell(users[Role.VOLUNTEER].id, "visit_reminder", "match:2", "Podejrzany",

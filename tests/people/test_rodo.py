@@ -39,19 +39,11 @@ from clubs.models import Mark
 from seniors.models import SeniorMember
 from tests.clubs.test_groups import make_group, todays_session
 from tests.factories import HouseholdFactory, PersonFactory, VolunteerFactory
-from tests.volunteers.test_documents import text_of
-from tests.volunteers.test_needs import volunteer_account
-from volunteers.models import (
-    Activity,
-    EntryStatus,
-    HelpKind,
-    HelpRequest,
-    HourEntry,
-    Match,
-    MatchStatus,
-    Volunteer,
-    VolunteerStatus,
-)
+from tests.volunteers.documents.test_documents import text_of
+from tests.volunteers.needs.test_needs import volunteer_account
+from volunteers.hours.models import Activity, EntryStatus, HourEntry
+from volunteers.models import HelpKind, Volunteer, VolunteerStatus
+from volunteers.needs.models import HelpRequest, Match, MatchStatus
 
 TODAY = local_today()
 

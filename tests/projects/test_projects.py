@@ -51,19 +51,10 @@ from clubs.models import (
 )
 from tests.conftest import password_hash
 from tests.factories import HouseholdFactory, PersonFactory, VolunteerFactory
-from volunteers.models import (
-    Activity,
-    EntryStatus,
-    HelpKind,
-    HelpRequest,
-    HourEntry,
-    Match,
-    MatchStatus,
-    RequestStatus,
-    TrainingCompletion,
-    TrainingCourse,
-    TrainingSession,
-)
+from volunteers.hours.models import Activity, EntryStatus, HourEntry
+from volunteers.models import HelpKind
+from volunteers.needs.models import HelpRequest, Match, MatchStatus, RequestStatus
+from volunteers.training.models import TrainingCompletion, TrainingCourse, TrainingSession
 
 START, END = date(2026, 1, 1), date(2026, 12, 31)
 TODAY = date(2026, 11, 23)

@@ -23,17 +23,10 @@ from clubs.models import Group, GroupKind, GroupLeader, GroupSession, SessionSta
 from tests.conftest import client_of, shared_app
 from tests.factories import VolunteerFactory
 from tests.security.test_access_matrix import POLICIES, _methods, _rules
-from volunteers.models import (
-    DocumentKind,
-    HelpKind,
-    HelpRequest,
-    HourEntry,
-    Match,
-    MatchStatus,
-    TrainingCompletion,
-    Volunteer,
-    VolunteerDocument,
-)
+from volunteers.hours.models import HourEntry
+from volunteers.models import DocumentKind, HelpKind, Volunteer, VolunteerDocument
+from volunteers.needs.models import HelpRequest, Match, MatchStatus
+from volunteers.training.models import TrainingCompletion
 
 SCOPED = (Role.VOLUNTEER, Role.LEADER, Role.PROJECT_MANAGER)
 ACCOUNT = {Role.VOLUNTEER: "wolontariusz@cal.local", Role.LEADER: "lider@cal.local",

@@ -106,7 +106,7 @@ def test_a_kiosk_can_do_nothing_but_check_in(app, users):
 
 
 def test_the_card_pdf_carries_the_number_and_a_qr_code(client_as, users):
-    from tests.volunteers.test_documents import text_of
+    from tests.volunteers.documents.test_documents import text_of
 
     senior = member(users, first_name="Halina", last_name="Kowalska")
     db.session.commit()

@@ -1,0 +1,1 @@
+"""Documents: the agreements, certificates and opinions issued to a volunteer, as PDFs."""

@@ -1,0 +1,1 @@
+"""Hours: time volunteers give, logged on the phone and approved at the desk."""

@@ -1,0 +1,2 @@
+"""Training: courses, sessions, enrolments, completions, and their rows of the compliance
+panel."""
