@@ -3,6 +3,8 @@ a tablet and the session log for leaders (only in the groups they lead)."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -16,7 +18,7 @@ from cal.core.errors import DomainError
 from cal.core.forms import options, show_refusal
 from cal.core.http import found
 from cal.core.once import submit_once
-from cal.core.render import go, render_form, render_page, wants_fragment
+from cal.core.render import go, refused_in_place, render_form, render_page, wants_fragment
 from cal.core.rooms import MenuEntry, declare
 from cal.core.timeutil import local_day_start_utc, local_today, to_local
 from cal.core.urls import arg_id
@@ -151,8 +153,7 @@ def group_enrol(group_id: int):
                                     form.kis_data() if group.programme == Programme.KIS
                                     else None)
     except DomainError as error:
-        db.session.rollback()
-        return _render_group(group, error=error.message, code=422, enrol_form=form)
+        return refused_in_place(error, partial(_render_group, group, enrol_form=form))
     db.session.commit()
     flash(_("%(name)s joined the group.", name=person.full_name)
           if membership.status == MemberStatus.ACTIVE else
@@ -170,8 +171,7 @@ def membership_end(membership_id: int):
         services.end_membership(membership, request.form.get("reason", "").strip(),
                                 current_user, local_today())
     except DomainError as error:
-        db.session.rollback()
-        return _render_group(group, error=error.message, code=422)
+        return refused_in_place(error, partial(_render_group, group))
     db.session.commit()
     flash(_("Saved."), "success")
     return go(url_for("clubs.group_detail", group_id=group.id))
@@ -269,8 +269,7 @@ def session_all_present(session_id: int):
     try:
         attendance.all_present(session, current_user, local_today())
     except DomainError as error:
-        db.session.rollback()
-        return _render_session(session, error=error.message, code=422)
+        return refused_in_place(error, partial(_render_session, session))
     db.session.commit()
     return _render_session(session)
 
@@ -319,8 +318,7 @@ def session_newcomer(session_id: int):
                                  guest=not (member or enrol)):
             raise DomainError(_("Attendance cannot be taken at this session."))
     except DomainError as error:
-        db.session.rollback()
-        return _render_session(session, error=error.message, code=422, newcomer=form)
+        return refused_in_place(error, partial(_render_session, session, newcomer=form))
     db.session.commit()
     flash(_("%(name)s is on the list, present.", name=person.full_name), "success")
     return go(url_for("clubs.session_detail", session_id=session.id))
@@ -347,8 +345,7 @@ def session_cancel(session_id: int):
         services.cancel_session(session, request.form.get("reason", ""), current_user,
                                 local_today())
     except DomainError as error:
-        db.session.rollback()
-        return _render_session(session, error=error.message, code=422)
+        return refused_in_place(error, partial(_render_session, session))
     db.session.commit()
     flash(_("The session is cancelled; members see the reason."), "success")
     return go(url_for("clubs.session_detail", session_id=session.id))
@@ -365,8 +362,7 @@ def session_move(session_id: int):
         services.move_session(session, form.day.data, form.starts.data, form.ends.data,
                               current_user, local_today())
     except DomainError as error:
-        db.session.rollback()
-        return _render_session(session, error=error.message, code=422)
+        return refused_in_place(error, partial(_render_session, session))
     db.session.commit()
     flash(_("The session is moved."), "success")
     return go(url_for("clubs.session_detail", session_id=session.id))

@@ -60,6 +60,17 @@ def refused(error, url: str):
     return go(url)
 
 
+def refused_in_place(error, render, fields: dict[str, str] | None = None):
+    """A refused action on a page that answers in place (a tap on an attendance list, a
+    proposal on a request's page, htmx swapping the part it changed): nothing of it is
+    stored, and ``render`` answers the page again, status 422, with the rule's reason at
+    its top (``_forms.html``'s ``refusal``), or beside the field ``fields`` names for the
+    error's field. ``render`` reads what it shows after the rollback."""
+    db.session.rollback()
+    name = (fields or {}).get(error.field or "", "error")
+    return render(code=422, **{name: error.message})
+
+
 def go(url: str):
     """After a form was stored: a redirect to ``url``; for an htmx request an empty
     answer whose HX-Redirect makes the browser open ``url`` as a whole page."""

@@ -51,8 +51,6 @@ DOCUMENT_LABELS = {
     DocumentKind.OPINION: _l("Opinion (opinia)"),
     DocumentKind.TRAINING_CERTIFICATE: _l("Training certificate"),
 }
-
-
 # The documents a coordinator issues from the volunteer's page, with the fields
 # each asks for (a training certificate is issued from the completion).
 DOCUMENT_FIELDS = {
@@ -64,23 +62,17 @@ DOCUMENT_FIELDS = {
     DocumentKind.CERTIFICATE: ("issued_on", "period_start", "period_end", "scope"),
     DocumentKind.OPINION: ("issued_on", "period_start", "period_end", "body"),
 }
-
-
 REQUIRED_FIELDS = {
     DocumentKind.AGREEMENT: ("period_start", "scope", "place", "terms"),
     DocumentKind.CERTIFICATE: ("period_start", "period_end", "scope"),
     DocumentKind.OPINION: ("period_start", "period_end", "body"),
 }
-
-
 DEFAULT_TERMS = (
     "Każda ze stron może rozwiązać porozumienie w każdym czasie za 7-dniowym "
     "wypowiedzeniem złożonym na piśmie lub w formie wiadomości elektronicznej. "
     "W razie rażącego naruszenia porozumienia przez jedną ze stron druga strona może je "
     "rozwiązać ze skutkiem natychmiastowym."
 )
-
-
 MIN_OPINION_LENGTH = 20
 
 

@@ -16,8 +16,6 @@ from volunteers.models import Volunteer, VolunteerStatus
 from volunteers.needs.models import Match, MatchStatus
 
 NUDGE_AT = time(10)  # Monday, local time, of the weekly nudge to log hours
-
-
 NUDGE_AFTER = timedelta(days=7)
 
 

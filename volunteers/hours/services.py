@@ -1,5 +1,6 @@
 """Hours volunteers give: logged from the phone once per form key, checked against
-what the volunteer may log for, approved or rejected by a coordinator, counted.
+what the volunteer may log for, counted (approval.py: approved or rejected by a
+coordinator).
 
 Rules:
 - a day no later than today and at most MAX_DAYS_BACK days back;
@@ -33,8 +34,6 @@ from volunteers.training.models import TrainingEnrolment, TrainingSession
 
 MAX_DAYS_BACK = 30
 MIN_MINUTES, MAX_MINUTES = 5, 12 * 60
-
-
 DURATIONS = (30, 45, 60, 90, 120)
 
 

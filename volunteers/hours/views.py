@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from functools import partial
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
@@ -16,7 +17,7 @@ from cal.core.access import Role, roles_required
 from cal.core.errors import DomainError
 from cal.core.forms import options, show_refusal
 from cal.core.http import found
-from cal.core.render import go, page_number, refused, render_form, render_page
+from cal.core.render import go, page_number, refused, refused_in_place, render_form, render_page
 from cal.core.rooms import MenuEntry, declare
 from cal.core.timeutil import local_today
 from cal.extensions import db
@@ -241,18 +242,15 @@ def hours_review():
     approve = decision == "approve"
     form = _filter_form()
     reason = request.form.get("reason", "")[:300]
-    kept = {"chosen": frozenset(ids), "reason": reason, "code": 422}
+    kept = partial(_render_queue, form, chosen=frozenset(ids), reason=reason)
     if decision not in ("approve", "reject") or _hours_filters(form) is None:
-        return _render_queue(form, error=_("Choose approve or reject."), **kept)
+        return kept(error=_("Choose approve or reject."), code=422)
     if not ids:
-        return _render_queue(form, error=_("Choose at least one entry."), **kept)
+        return kept(error=_("Choose at least one entry."), code=422)
     try:
         changed = approval.review(ids, approve, reason, current_user)
     except DomainError as error:
-        db.session.rollback()
-        if error.field == "reason":
-            return _render_queue(form, reason_error=error.message, **kept)
-        return _render_queue(form, error=error.message, **kept)
+        return refused_in_place(error, kept, fields={"reason": "reason_error"})
     db.session.commit()
     message = (ngettext("%(num)d entry approved.", "%(num)d entries approved.", changed)
                if approve else

@@ -38,15 +38,11 @@ VOLUNTEER_FACTS = (Volunteer.id, Volunteer.first_name, Volunteer.last_name, Volu
                    Volunteer.help_kinds, Volunteer.subjects, Volunteer.grade_from,
                    Volunteer.grade_to, Volunteer.tasks, Volunteer.availability,
                    Volunteer.capacity, Volunteer.birth_date, Volunteer.district_id)
-
-
 KIND_OF = {kind.value: kind for kind in HelpKind}
 
 
 AGREEMENT, REGISTER_CHECK, CRIMINAL_RECORD = CHECKED_RECORDS = (
     RecordKind.AGREEMENT, RecordKind.REGISTER_CHECK, RecordKind.CRIMINAL_RECORD)
-
-
 ACTIVE = VolunteerStatus.ACTIVE  # read once: an enum's member costs a lookup each time
 
 
@@ -55,8 +51,6 @@ ACTIVE = VolunteerStatus.ACTIVE  # read once: an enum's member costs a lookup ea
 # thirty thousand of them.
 CheckedRecord = namedtuple("CheckedRecord", "volunteer_id kind done_on id result period_start "
                                             "period_end valid_until")
-
-
 CHECKED_COLUMNS = (ComplianceRecord.volunteer_id, ComplianceRecord.kind,
                    ComplianceRecord.done_on, ComplianceRecord.id, ComplianceRecord.result,
                    ComplianceRecord.period_start, ComplianceRecord.period_end,

@@ -18,8 +18,6 @@ from volunteers.models import HelpKind, Volunteer, VolunteerStatus
 from volunteers.needs.models import HelpRequest, Match, MatchEvent, MatchStatus, RequestStatus
 
 SUBJECTS = ["math", "polish", "english", "biology", "chemistry", "physics", "history", "early"]
-
-
 TASKS = ["accompany", "shopping", "reading", "paperwork", "walks", "company", "errands"]
 
 

@@ -2,7 +2,7 @@
 blocked with the rule that blocks them. Plain functions over plain values, so the
 rules can be tested on any data.
 
-Hard rules (also checked when a proposal is made, see volunteers.needs):
+Hard rules (also checked when a proposal is made, see services.py):
 - the volunteer is active and has a free place (live matches below capacity);
 - they offer this kind of help;
 - their agreement is current;
@@ -43,8 +43,6 @@ from volunteers.forms import SUBJECTS
 from volunteers.models import HelpKind
 
 WEIGHTS = {"skill": 35, "time": 30, "distance": 20, "load": 10, "continuity": 5}
-
-
 FAR_KM = 10.0
 
 

@@ -29,12 +29,8 @@ REQUEST_STATUS_LABELS = {
     RequestStatus.MATCHED: _l("Matched"),
     RequestStatus.CLOSED: _l("Closed"),
 }
-
-
 # The kinds of help a request can be for (clubs and events are not requests).
 REQUEST_KINDS = (HelpKind.TUTORING, HelpKind.DISABILITY, HelpKind.SENIOR)
-
-
 PRIORITY_LABELS = {1: _l("Urgent"), 2: _l("Normal"), 3: _l("Can wait")}
 
 
@@ -95,8 +91,6 @@ MATCH_STATUS_LABELS = {
     MatchStatus.ENDED: _l("Ended"),
     MatchStatus.WITHDRAWN: _l("Withdrawn"),
 }
-
-
 # A match that takes one of the volunteer's places.
 LIVE_MATCH = (MatchStatus.ACTIVE, MatchStatus.PAUSED)
 # A match that has not ended: a volunteer or a person with one cannot be erased yet.

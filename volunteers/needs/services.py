@@ -1,7 +1,8 @@
-"""Help requests and matches: recording needs, suggestions, proposals, answers.
+"""Help requests and matches: recording needs, proposals, answers, changes of a match.
+Who could help is found in candidates.py, and a plan for all the open requests in plan.py.
 
-The hard rules of volunteers.matching are checked again whenever a proposal is
-made or accepted, so no page can get round them.
+The hard rules of matching.py are checked again whenever a proposal is made or
+accepted, so no page can get round them.
 """
 
 from __future__ import annotations
@@ -36,8 +37,6 @@ from volunteers.needs.models import (
 
 REQUEST_FIELDS = ("kind", "subject", "grade", "goal", "tasks", "slots", "district_id",
                   "starts_on", "ends_on", "priority", "referred_by", "notes")
-
-
 MAX_TURNS = 2
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
@@ -15,7 +16,7 @@ from cal.core.errors import DomainError
 from cal.core.forms import show_refusal
 from cal.core.http import enum_or_404, found
 from cal.core.once import KEY_PATTERN, new_key, submit_once
-from cal.core.render import render_form, render_page
+from cal.core.render import refused_in_place, render_form, render_page
 from cal.core.rooms import MenuEntry, declare
 from cal.core.timeutil import local_today
 from cal.core.urls import arg_id
@@ -34,8 +35,7 @@ from volunteers.needs.models import (
     MatchStatus,
     RequestStatus,
 )
-from volunteers.pages import STAFF, with_districts
-from volunteers.services import volunteer_of_user
+from volunteers.pages import STAFF, my_volunteer, with_districts
 
 bp = Blueprint("needs", __name__, url_prefix="/volunteers")
 declare(bp, scans=jobs.SCANS, calendar=[calendar.events], personal_data=[personal_data.PART],
@@ -45,8 +45,6 @@ declare(bp, scans=jobs.SCANS, calendar=[calendar.events], personal_data=[persona
 LABELS = {"kinds": HELP_KIND_LABELS, "statuses": REQUEST_STATUS_LABELS,
           "priorities": PRIORITY_LABELS, "match_statuses": MATCH_STATUS_LABELS,
           "tasks": dict(TASKS), "subjects": dict(SUBJECTS), "volunteer_statuses": STATUS_LABELS}
-
-
 SHOWN = 30  # suggestions and blocked volunteers shown at first
 
 
@@ -119,10 +117,11 @@ def _save_request(form, help_request, person=None, household=None):
 @bp.get("/requests/<int:request_id>")
 @roles_required(*STAFF)
 def request_detail(request_id: int):
-    return _render_detail(found(services.get_request(request_id)))
+    return _render_detail(request_id)
 
 
-def _render_detail(help_request, error: str = "", code: int = 200):
+def _render_detail(request_id: int, error: str = "", code: int = 200):
+    help_request = found(services.get_request(request_id))
     today = local_today()
     matches = services.matches_of(help_request)
     everyone = request.args.get("all") == "1"
@@ -199,9 +198,7 @@ def request_propose(request_id: int):
     try:
         services.propose(help_request, chosen, current_user, local_today())
     except DomainError as error:
-        db.session.rollback()
-        return _render_detail(found(services.get_request(request_id)), error=error.message,
-                              code=422)
+        return refused_in_place(error, partial(_render_detail, request_id))
     db.session.commit()
     flash(_("Proposed. The volunteer answers on the phone."), "success")
     return redirect(url_for("needs.request_detail", request_id=request_id))
@@ -213,7 +210,7 @@ def request_close(request_id: int):
     help_request = found(services.get_request(request_id))
     form = ReasonForm()
     if not form.validate_on_submit() or not form.reason.data:
-        return _render_detail(help_request, error=_("Give the reason."), code=422)
+        return _render_detail(request_id, error=_("Give the reason."), code=422)
     services.close_request(help_request, form.reason.data, current_user)
     db.session.commit()
     flash(_("The request is closed."), "success")
@@ -231,9 +228,7 @@ def match_status(match_id: int):
             raise DomainError(_("The form is out of date: reload the page and send it again."))
         services.change_match(match, to, form.reason.data, current_user, local_today())
     except DomainError as error:
-        db.session.rollback()
-        return _render_detail(found(services.get_request(match.request_id)), error=error.message,
-                              code=422)
+        return refused_in_place(error, partial(_render_detail, match.request_id))
     db.session.commit()
     flash(_("Saved."), "success")
     return redirect(url_for("needs.request_detail", request_id=match.request_id))
@@ -242,11 +237,11 @@ def match_status(match_id: int):
 @bp.get("/me/matches")
 @roles_required(Role.VOLUNTEER)
 def my_matches():
-    volunteer = found(volunteer_of_user(current_user))
-    return _render_mine(volunteer)
+    return _render_mine()
 
 
-def _render_mine(volunteer, error: str = "", code: int = 200):
+def _render_mine(error: str = "", code: int = 200):
+    volunteer = my_volunteer()
     return render_page("volunteers/needs/my_matches.html", status=code, volunteer=volunteer,
                        matches=services.matches_of_volunteer(volunteer),
                        waiting=services.waiting_for(volunteer), error=error,
@@ -256,7 +251,7 @@ def _render_mine(volunteer, error: str = "", code: int = 200):
 @bp.post("/me/matches/<int:match_id>/answer")
 @roles_required(Role.VOLUNTEER)
 def my_answer(match_id: int):
-    volunteer = found(volunteer_of_user(current_user))
+    volunteer = my_volunteer()
     match = db.session.get(Match, match_id)
     if match is None or match.volunteer_id != volunteer.id:
         abort(404)
@@ -267,9 +262,7 @@ def my_answer(match_id: int):
         services.answer(match, volunteer, current_user, accept == "1",
                      (request.form.get("note") or "").strip(), local_today())
     except DomainError as error:
-        db.session.rollback()
-        return _render_mine(found(volunteer_of_user(current_user)),
-                            error=error.message, code=422)
+        return refused_in_place(error, _render_mine)
     db.session.commit()
     flash(_("Thank you. The coordinator has been told.") if accept == "1" else
           _("Declined. The coordinator has been told."), "success")

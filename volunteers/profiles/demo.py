@@ -1,6 +1,8 @@
 """The volunteers' demo data (cal/core/rooms.py): the demo town's volunteers with what
 they offer, their legal records, courses and sessions, help requests with a match and a
-proposal for the demo volunteer, and hours of the last weeks."""
+proposal for the demo volunteer, and hours of the last weeks. The courses, the requests
+and the hours are made by their rooms' demo modules, called from here in one order, so the
+demo town is the same from one seed to the next."""
 
 from __future__ import annotations
 

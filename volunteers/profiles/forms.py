@@ -44,14 +44,10 @@ from volunteers.models import HELP_KIND_LABELS, CheckResult
 
 LANGUAGES = [("pl", _l("Polish")), ("en", _l("English")), ("uk", _l("Ukrainian")),
              ("de", _l("German")), ("ru", _l("Russian")), ("pjm", _l("Polish Sign Language"))]
-
-
 HEARD_FROM = [("", "—"), ("friends", _l("From friends or family")),
               ("internet", _l("Internet or social media")),
               ("school", _l("School or university")), ("social_worker", _l("A social worker")),
               ("poster", _l("A poster or leaflet")), ("other", _l("Other"))]
-
-
 MIN_AGE = 10
 
 

@@ -1,4 +1,4 @@
-"""Volunteers: application, pipeline, compliance records, profile."""
+"""Volunteers' profiles: application, pipeline, compliance records, profile."""
 
 from __future__ import annotations
 
@@ -36,8 +36,6 @@ from volunteers.training.models import TrainingCompletion
 from volunteers.training.services import active_courses, completions_of
 
 S = VolunteerStatus
-
-
 ALLOWED_MOVES = {
     S.APPLICANT: (S.SCREENING, S.LEFT),
     S.SCREENING: (S.TRAINING, S.ACTIVE, S.LEFT),
@@ -46,14 +44,10 @@ ALLOWED_MOVES = {
     S.PAUSED: (S.ACTIVE, S.LEFT),
     S.LEFT: (S.SCREENING,),
 }
-
-
 PROFILE_FIELDS = ("first_name", "last_name", "email", "phone", "birth_date", "district_id",
                   "help_kinds", "subjects", "grade_from", "grade_to", "tasks", "languages",
                   "availability", "capacity", "works_with_children", "sees_personal_data",
                   "lived_abroad", "notes")
-
-
 OWN_PROFILE_FIELDS = ("email", "phone", "availability")
 
 

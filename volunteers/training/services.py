@@ -3,7 +3,7 @@
 A course names the kinds of help that require it and how many months a completion
 stays valid. Attending a session completes the course on the session's day; the
 completion ends after the course's validity. The required, valid completions join
-the activation rules (volunteers.compliance).
+the activation rules (compliance.py).
 """
 
 from __future__ import annotations
@@ -30,8 +30,6 @@ from volunteers.training.models import (
 )
 
 COURSE_FIELDS = ("name", "description", "required_for", "validity_months", "active")
-
-
 SESSION_FIELDS = ("starts_at", "place", "trainer", "capacity")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from types import SimpleNamespace
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
@@ -14,7 +15,7 @@ from cal.core.errors import DomainError
 from cal.core.forms import options, show_refusal
 from cal.core.http import found
 from cal.core.once import submit_once
-from cal.core.render import render_form, render_page
+from cal.core.render import refused_in_place, render_form, render_page
 from cal.core.rooms import MenuEntry, declare
 from cal.core.timeutil import local_today, to_local, utcnow
 from cal.core.urls import arg_id
@@ -133,10 +134,11 @@ def session_edit(session_id: int):
 @bp.get("/trainings/sessions/<int:session_id>")
 @roles_required(*STAFF)
 def training_session(session_id: int):
-    return _render_session(_session_or_404(session_id))
+    return _render_session(session_id)
 
 
-def _render_session(session, error: str = "", code: int = 200):
+def _render_session(session_id: int, error: str = "", code: int = 200):
+    session = _session_or_404(session_id)
     enrolments = services.enrolments_of(session)
     return render_page("volunteers/training/session.html", status=code, training_session=session,
                        enrolments=enrolments, error=error, now=utcnow(),
@@ -172,10 +174,9 @@ def _change_session(session_id: int, change):
     try:
         change(session, volunteer)
     except DomainError as error:
-        db.session.rollback()
-        return _render_session(_session_or_404(session_id), error=error.message, code=422)
+        return refused_in_place(error, partial(_render_session, session_id))
     db.session.commit()
-    return _render_session(_session_or_404(session_id))
+    return _render_session(session_id)
 
 
 @bp.route("/<int:volunteer_id>/trainings/new", methods=["GET", "POST"])
@@ -199,10 +200,11 @@ def completion_new(volunteer_id: int):
 @bp.get("/me/trainings")
 @roles_required(Role.VOLUNTEER)
 def my_trainings():
-    return _render_mine(my_volunteer())
+    return _render_mine()
 
 
-def _render_mine(volunteer, error: str = "", code: int = 200):
+def _render_mine(error: str = "", code: int = 200):
+    volunteer = my_volunteer()
     view = services.volunteer_trainings(volunteer, local_today(), utcnow())
     return render_page("volunteers/training/my_trainings.html", status=code, volunteer=volunteer,
                        error=error, **view)
@@ -228,8 +230,7 @@ def _change_mine(session_id: int, change):
     try:
         change(session, volunteer)
     except DomainError as error:
-        db.session.rollback()
-        return _render_mine(my_volunteer(), error=error.message, code=422)
+        return refused_in_place(error, _render_mine)
     db.session.commit()
     flash(_("Saved."), "success")
     return redirect(url_for("training.my_trainings"))
