@@ -88,7 +88,25 @@ def show_refusal(form, error, moved: dict[str, str] | None = None) -> None:
     ``moved`` shows a field's reasons beside another (the field the user typed in)."""
     for name, message in (error.fields or {None: error.message}).items():
         name = (moved or {}).get(name, name)
-        if name is not None and name in form:
-            form[name].errors.append(message)
+        found = (form[name] if name in form else _named(form, name)) if name else None
+        if found is not None:
+            found.errors.append(message)
         else:
             form.form_errors.append(message)
+
+
+def _named(form, name: str):
+    """The field called ``name``, also inside a list of subforms ("children-0-age")."""
+    for field in form:
+        if field.name == name:
+            return field
+        entries = getattr(field, "entries", None)  # a FieldList
+        for entry in entries or ([field] if hasattr(field, "form") else []):
+            if entry.name == name:
+                return entry
+            inner = getattr(entry, "form", None)  # a FormField
+            if inner is not None and name.startswith(entry.name + "-"):
+                nested = _named(inner, name)
+                if nested is not None:
+                    return nested
+    return None

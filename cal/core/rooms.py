@@ -57,7 +57,11 @@ class PersonalData:
     - ``past(kind, cutoff, batch)``: ids of the room's subjects of ``kind`` whose
       period has passed;
     - ``held(today, months)``: records whose own period runs on (a project's
-      participants), as above."""
+      participants), as above;
+    - ``records(record_type, cutoff, apply)``: the room's records of people who are no
+      subject of their own (a resident's registration for an event), of a retention
+      record type, past the cutoff: anonymised by the room when ``apply``, else only
+      counted; returns how many."""
 
     name: str
     subjects: dict[str, type] = field(default_factory=dict)
@@ -67,6 +71,7 @@ class PersonalData:
     keeps_person: Callable[[datetime, dict], Iterable[Any]] | None = None
     past: Callable[[str, datetime, int], list[int]] | None = None
     held: Callable[[date, int | None], dict[int, date | None]] | None = None
+    records: Callable[[str, datetime, bool], int] | None = None
 
 
 @dataclass(frozen=True)

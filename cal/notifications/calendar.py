@@ -52,12 +52,18 @@ def user_for(token: str):
 
 
 def feed_for(user, today: date) -> bytes:
+    start, end = today - timedelta(weeks=WEEKS_BACK), today + timedelta(weeks=WEEKS_AHEAD)
+    return ics(_events(user, start, end))
+
+
+def ics(entries, name: str = "CAL") -> bytes:
+    """An iCalendar file of ``entries``: tuples of a unique id, a summary, the start, the
+    end and the place (a user's feed; the public calendar of events)."""
     calendar = Calendar()
     calendar.add("prodid", "-//CAL//wolontariat//PL")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", "CAL")
-    start, end = today - timedelta(weeks=WEEKS_BACK), today + timedelta(weeks=WEEKS_AHEAD)
-    for uid, summary, starts, ends, where in _events(user, start, end):
+    calendar.add("x-wr-calname", name)
+    for uid, summary, starts, ends, where in entries:
         event = Event()
         event.add("uid", f"{uid}@cal")
         event.add("summary", summary)

@@ -34,7 +34,7 @@ class RecordType(enum.StrEnum):
 RECORD_TYPES = {
     RecordType.PERSON: _l("People the centre served: from their last contact (attendance, "
                           "a help request, a membership or a change of their record); then "
-                          "anonymised."),
+                          "anonymised. Residents registered for an event: from its end."),
     RecordType.VOLUNTEER: _l("Volunteers who left: from the day they left; then anonymised."),
     RecordType.PROJECT: _l("Records of a grant project's participants: from the project's "
                            "end (the grant agreement says how long); until then they are "
@@ -100,6 +100,12 @@ def _others_past(kind: RecordType, cutoff: datetime) -> list[int]:
 SUBJECTS = (RecordType.PERSON, RecordType.VOLUNTEER)  # anonymised; the others deleted
 
 
+def _records_past(kind: RecordType, cutoff: datetime, apply: bool) -> int:
+    """The rooms' records of people who are no subject of their own, past ``cutoff``."""
+    return sum(part.records(kind.value, cutoff, apply) for part in registry().personal_data
+               if part.records)
+
+
 def _passed(today: date):
     """(type, months, cutoff, held projects) of every type with a period set."""
     kept = periods()
@@ -120,7 +126,8 @@ def due(today: date | None = None) -> dict[RecordType, int]:
     counts = dict.fromkeys(RecordType, 0)
     for kind, _months, cutoff, held in _passed(today or local_today()):
         if kind in SUBJECTS:
-            counts[kind] = len(_subjects_past(kind, cutoff, held))
+            counts[kind] = len(_subjects_past(kind, cutoff, held)) + _records_past(
+                kind, cutoff, apply=False)
         else:
             model, condition = _deletable(kind, cutoff)
             counts[kind] = db.session.scalar(
@@ -148,6 +155,11 @@ def sweep(now: datetime | None = None) -> dict[RecordType, int]:
                 if not rodo.erasure_blockers(subject, held):
                     rodo.anonymise(subject, None, f"retention {months} months", held)
                     done[kind] += 1
+            records = _records_past(kind, cutoff, apply=True)
+            if records:
+                done[kind] += records
+                audit(None, AuditAction.UPDATE, f"{kind.value}_records", None,
+                      detail=f"retention {months} months: {records} anonymised")
         else:
             model, condition = _deletable(kind, cutoff)
             done[kind] = db.session.execute(delete(model).where(condition)).rowcount

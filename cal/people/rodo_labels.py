@@ -26,6 +26,8 @@ SECTIONS = {
     "calendar_feeds": _l("Calendar subscriptions"),
     "user_tokens": _l("Invitation and password links"),
     "group_leaders": _l("Groups led"),
+    "event_registrations": _l("Registrations for events"),
+    "event_children": _l("Children registered for events"),
     "audit_log": _l("What the centre's staff did with the record"),
 }
 
@@ -35,6 +37,9 @@ ACTIONS = {"read": _l("read"), "create": _l("recorded"), "update": _l("changed")
 
 FIELDS = {
     "action": _l("Action"), "active": _l("Active"), "activity": _l("Activity"),
+    "adults": _l("Adults"), "age": _l("Age"), "cancelled_at": _l("Cancelled at"),
+    "event_id": _l("Event no."), "photo_consent": _l("Photo consent"),
+    "places": _l("Places"), "registration_id": _l("Registration no."),
     "address": _l("Address"), "anonymised_at": _l("Anonymised at"),
     "answer_note": _l("Note to the answer"), "answered_at": _l("Answered at"),
     "area": _l("Area of residence"), "asked_at": _l("Asked at"), "at": _l("When"),

@@ -13,6 +13,9 @@ from sqlalchemy import select
 
 from cal.auth.models import User
 from cal.commands.demo import seed_demo
+from cal.community import registrations
+from cal.community.models import Audience, Event, EventKind, EventStatus
+from cal.community.registrations import Child
 from cal.core.access import KIOSK, PUBLIC, Role
 from cal.core.timeutil import local_to_utc, local_today
 from cal.extensions import db
@@ -128,6 +131,20 @@ def _made():
               if c.key not in ("id", "project_id", "created_at")}
     other_participant = Participant(**copied, project_id=other_project.id)
     db.session.add_all([other_indicator, other_participant])
+    events = {}  # an event the leader made, and one of the coordinator's (the demo's)
+    for owner in (leader.id, users["koordynator@cal.local"].id):
+        day = local_today() + timedelta(days=30)
+        event = Event(title="Zabawa", kind=EventKind.CHILDREN, audience=Audience.CHILDREN,
+                      age_from=3, age_to=10, starts_at=local_to_utc(day, time(10)),
+                      ends_at=local_to_utc(day, time(12)), status=EventStatus.PUBLISHED,
+                      created_by_id=owner)
+        db.session.add(event)
+        db.session.flush()
+        events[owner] = (event.id, registrations.register(
+            event, f"object-access-{owner}-{'x' * 12}",
+            {"name": "Anna Nowak", "phone": "600 100 200",
+             "children": [Child("Zosia", 5, True)]}, local_to_utc(local_today(), time()))[0].id)
+    own_event, other_event = events.values()
     told = {}  # a notification in the application for each account, and one for the admin
     for email in [*ACCOUNT.values(), "admin@cal.local"]:
         told[email] = Notification(user_id=users[email].id, kind="test", subject="t",
@@ -145,7 +162,9 @@ def _made():
         Role.LEADER: {"group_id": (mine.id, theirs.id),
                       "session_id": (my_session.id, their_session.id),
                       "project_id": (own_project.id, other_project.id),
-                      "indicator_id": (own_indicator, other_indicator.id)},
+                      "indicator_id": (own_indicator, other_indicator.id),
+                      "event_id": (own_event[0], other_event[0]),
+                      "registration_id": (own_event[1], other_event[1])},
         Role.PROJECT_MANAGER: {"project_id": (own_project.id, other_project.id),
                                "participant_id": (ours.id, other_participant.id)},
     }

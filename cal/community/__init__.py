@@ -1,0 +1,2 @@
+"""Community: events with registration and the public calendar (Centrum Aktywności
+Lokalnej)."""

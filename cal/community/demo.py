@@ -1,0 +1,71 @@
+"""The community room's demo (cal/core/rooms.py): Mikołajki on 6 December with children
+registered and a waiting list, a spring workshop for parents, and a prelection open to
+all. Its own random generator keeps the other rooms' demo as it was."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, time, timedelta
+
+from cal.commands.demo import FEMALE, MALE, SURNAMES, Demo, phone
+from cal.community.models import Audience, Event, EventKind, EventStatus
+from cal.community.registrations import Child, register
+from cal.core.access import Role
+from cal.core.rooms import DemoSeed
+from cal.core.timeutil import local_day_start_utc, local_to_utc
+from cal.extensions import db
+
+CHILDREN = ["Zosia", "Antek", "Hania", "Kuba", "Lena", "Franek", "Maja", "Staś", "Ola", "Tymek",
+            "Julka", "Filip"]
+
+
+def _event(day: date, starts: time, ends: time, **values) -> Event:
+    return Event(starts_at=local_to_utc(day, starts), ends_at=local_to_utc(day, ends),
+                 status=EventStatus.PUBLISHED, public=True, **values)
+
+
+def seed(demo: Demo) -> None:
+    rng, today = random.Random(6), demo.today
+    coordinator = demo.users[Role.COORDINATOR]
+    mikolajki = _event(
+        date(today.year, 12, 6), time(10), time(13), title="Mikołajki dla dzieci",
+        kind=EventKind.CHILDREN, audience=Audience.CHILDREN, age_from=3, age_to=10,
+        capacity=20, place="Świetlica ośrodka, ul. Słoneczna 4", organiser="Dział CAL",
+        partners="Szkoła Podstawowa nr 3", created_by_id=coordinator.id,
+        registration_from=local_day_start_utc(date(today.year, 11, 15)),
+        description="Spotkanie ze Świętym Mikołajem, warsztaty plastyczne i słodki "
+                    "poczęstunek. Dzieci przychodzą z opiekunem.")
+    spring = date(today.year + (today.month > 5), 3, 21)
+    workshop = _event(
+        spring, time(17), time(19), title="Konsekwencje w wychowaniu – warsztaty dla rodziców",
+        kind=EventKind.WORKSHOP, audience=Audience.ADULTS, capacity=16,
+        place="Sala 12, ul. Słoneczna 4", organiser="Dział CAL",
+        partners="Poradnia Psychologiczno-Pedagogiczna", created_by_id=coordinator.id,
+        description="Jak stawiać granice i dotrzymywać słowa: cztery spotkania z psychologiem.")
+    prelection = _event(
+        today + timedelta(days=21), time(17, 30), time(19), kind=EventKind.PRELECTION,
+        title="Depresja – stan duszy czy choroba", audience=Audience.EVERYONE,
+        place="Biblioteka Miejska, sala konferencyjna", organiser="Dział CAL",
+        created_by_id=coordinator.id,
+        description="Prelekcja otwarta dla wszystkich mieszkańców; wstęp wolny.")
+    db.session.add_all([mikolajki, workshop, prelection])
+    db.session.flush()
+    registered = 0
+    at = mikolajki.registration_from + timedelta(days=1)  # while registration was open
+    for n in range(13):
+        surname = rng.choice(SURNAMES)[1]
+        children = [Child(rng.choice(CHILDREN), rng.randint(3, 10), rng.random() < 0.8)
+                    for _ in range(1 + (rng.random() < 0.5))]
+        register(mikolajki, f"demo-mikolajki-{n:02d}-{'x' * 16}", {
+            "name": f"{rng.choice(FEMALE + MALE)} {surname}", "phone": phone(rng),
+            "email": "", "children": children}, at)
+        registered += 1
+    for n in range(5):
+        register(workshop, f"demo-workshop-{n:02d}-{'x' * 16}", {
+            "name": f"{rng.choice(FEMALE)} {rng.choice(SURNAMES)[1]}", "phone": phone(rng),
+            "adults": 1 + (n == 0)}, workshop.starts_at - timedelta(days=30))
+        registered += 1
+    demo.made["events"], demo.made["event registrations"] = 3, registered
+
+
+SEED = DemoSeed("community", seed, 40)

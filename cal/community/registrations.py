@@ -1,0 +1,131 @@
+"""Registration for an event: by a resident on the public page or by staff for a person
+of the registry. Places are counted in children for an event for children (their
+guardians come with them) and in people otherwise; a registration that does not fit
+waits, whole, and moves up when places come free. The same form sent twice is stored
+once (its key)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from cal.community.models import Event, RegisteredChild, Registration, RegistrationStatus
+from cal.community.notices import tell_registered
+from cal.community.services import from_waiting_list, places_taken, registration_state
+from cal.core.audit import AuditAction, audit
+from cal.core.errors import DomainError
+from cal.extensions import db
+
+MAX_CHILDREN = 4
+
+
+@dataclass(frozen=True)
+class Child:
+    first_name: str
+    age: int | None
+    photo_consent: bool
+
+
+def _check(event: Event, name: str, phone: str, email: str, adults: int,
+           children: list[tuple[int, Child]], now: datetime, person_id: int | None) -> None:
+    state = registration_state(event, now)
+    if state != "open":
+        raise DomainError({"not_yet": _("Registration has not opened yet."),
+                           "cancelled": _("This event is cancelled.")}.get(
+            state, _("Registration for this event is closed.")))
+    refusals = {}
+    if not name:
+        refusals["name"] = _("Give your name.")
+    if not phone and not email and person_id is None:
+        refusals["phone"] = _("Give a phone number or an e-mail address, to be told of changes.")
+    if event.for_children:
+        if not children:
+            refusals["children-0-first_name"] = _("Register at least one child.")
+        for row, child in children:
+            if child.age is None:
+                refusals[f"children-{row}-age"] = _("Give the child's age.")
+            elif not event.age_from <= child.age <= event.age_to:
+                refusals[f"children-{row}-age"] = _(
+                    "The event is for children aged %(low)d to %(high)d.",
+                    low=event.age_from, high=event.age_to)
+    elif adults < 1:
+        refusals["adults"] = _("At least one person comes.")
+    if person_id is not None and db.session.scalar(select(Registration.id).where(
+            Registration.event_id == event.id, Registration.person_id == person_id,
+            Registration.status != RegistrationStatus.CANCELLED)) is not None:
+        refusals["person_id"] = _("This person is already registered for the event.")
+    if refusals:
+        raise DomainError.of(refusals)
+
+
+def register(event: Event, key: str, data: dict, now: datetime, actor=None,
+             person_id: int | None = None) -> tuple[Registration, bool]:
+    """A registration, confirmed when it fits and waiting otherwise; returns it and
+    whether it is new (False: this form was stored before)."""
+    earlier = by_key(key)
+    if earlier is not None:
+        return earlier, False
+    children = [(row, child) for row, child in enumerate(data.get("children", ()))
+                if child.first_name]
+    name, phone, email = data["name"], data.get("phone", ""), data.get("email", "")
+    adults = data.get("adults", 1)
+    _check(event, name, phone, email, adults, children, now, person_id)
+    places = len(children) if event.for_children else adults
+    taken = places_taken([event.id]).get(event.id, 0)
+    fits = event.capacity is None or taken + places <= event.capacity
+    registration = Registration(
+        event_id=event.id, person_id=person_id, name=name[:120], phone=phone[:40],
+        email=email[:254], adults=adults, places=places, key=key, consent_at=now,
+        status=RegistrationStatus.CONFIRMED if fits else RegistrationStatus.WAITING,
+        created_by_id=getattr(actor, "id", None),
+        children=[RegisteredChild(first_name=c.first_name[:80], age=c.age,
+                                  photo_consent=c.photo_consent) for _row, c in children])
+    try:
+        with db.session.begin_nested():
+            db.session.add(registration)
+    except IntegrityError:  # the same form, arriving at the same moment
+        return by_key(key), False
+    if actor is not None:
+        audit(actor, AuditAction.CREATE, "event_registration", registration.id)
+    tell_registered(registration, event, "registered")
+    return registration, True
+
+
+def by_key(key: str) -> Registration | None:
+    return db.session.scalar(select(Registration).where(Registration.key == key))
+
+
+def cancel_registration(registration: Registration, now: datetime,
+                        actor=None) -> list[Registration]:
+    """Cancel (by its own link, or by staff); the places freed go to the waiting list.
+    Returns the registrations that moved up."""
+    if registration.status == RegistrationStatus.CANCELLED:
+        return []
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = now
+    if actor is not None:
+        audit(actor, AuditAction.UPDATE, "event_registration", registration.id,
+              fields=["status"], detail="cancelled")
+    db.session.flush()
+    return from_waiting_list(db.session.get(Event, registration.event_id))
+
+
+def registrations_of(event: Event) -> list[Registration]:
+    """Everyone registered, waiting or cancelled, in the order they came, with children."""
+    return list(db.session.scalars(
+        select(Registration).where(Registration.event_id == event.id)
+        .options(selectinload(Registration.children)).order_by(Registration.id)))
+
+
+def get_registration(registration_id: int) -> Registration | None:
+    return db.session.get(Registration, registration_id)
+
+
+def children_of(registration: Registration) -> list[RegisteredChild]:
+    return list(db.session.scalars(select(RegisteredChild).where(
+        RegisteredChild.registration_id == registration.id).order_by(RegisteredChild.id)))
