@@ -53,6 +53,7 @@ from bench.matching import database
 from cal import create_app
 from cal.commands.demo import DEMO_PASSWORD
 from cal.commands.large import seed_large
+from cal.community.models import Event
 from cal.extensions import db
 from cal.projects.models import Project
 from clubs.models import Group, GroupSession
@@ -67,14 +68,15 @@ BUDGET_QUERIES = 10
 CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
 
 
-def pages() -> dict[str, tuple[str, str]]:
-    """name: (account, path) of the pages each role uses most."""
+def pages() -> dict[str, tuple[str | None, str]]:
+    """name: (account, path) of the pages each role uses most (None: a visitor)."""
     request_id = db.session.scalar(select(HelpRequest.id).where(
         HelpRequest.status == RequestStatus.OPEN).order_by(HelpRequest.created_at))
     gymnastics = db.session.scalar(select(Group.id).where(Group.name.like("Gimnastyka%")))
     session_id = db.session.scalar(select(GroupSession.id).where(
         GroupSession.group_id == gymnastics).order_by(GroupSession.starts_at.desc()))
     project_id = db.session.scalar(select(Project.id).order_by(Project.id.desc()))
+    mikolajki = db.session.scalar(select(Event).where(Event.title == "Mikołajki dla dzieci"))
     coordinator, leader = "koordynator@cal.local", "lider@cal.local"
     volunteer, manager = "wolontariusz@cal.local", "projekty@cal.local"
     return {
@@ -87,6 +89,9 @@ def pages() -> dict[str, tuple[str, str]]:
         "volunteer start page": (volunteer, "/"),
         "volunteer hours log": (volunteer, "/volunteers/me/hours"),
         "project page": (manager, f"/projects/{project_id}"),
+        # Read by anyone, signed in or not (DESIGN: the public pages' budget).
+        "public calendar": (None, f"/events/?month={mikolajki.starts_at:%Y-%m}"),
+        "public event page": (None, f"/events/{mikolajki.id}"),
     }
 
 
@@ -146,10 +151,11 @@ def measure_in_process(app, listed, repeats: int = 30) -> dict[str, dict]:
     try:
         for name, (email, path) in listed.items():
             client = app.test_client()
-            login = client.get("/login").text
-            token = CSRF.search(login).group(1)
-            client.post("/login", data={"email": email, "password": DEMO_PASSWORD,
-                                        "csrf_token": token})
+            if email:
+                login = client.get("/login").text
+                token = CSRF.search(login).group(1)
+                client.post("/login", data={"email": email, "password": DEMO_PASSWORD,
+                                            "csrf_token": token})
             client.get(path)
             statements.clear()
             answer = client.get(path)

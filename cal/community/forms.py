@@ -110,8 +110,21 @@ class RegistrationForm(FlaskForm):
                               "event"), validators=[DataRequired(
                                   _l("Registration needs this consent."))])
 
-    def registration_data(self) -> dict:
-        return {"name": self.name.data, "phone": self.phone.data or "",
-                "email": self.email.data or "", "adults": self.adults.data or 0,
+    def places_data(self) -> dict:
+        return {"adults": self.adults.data or 0,
                 "children": [Child(row.first_name.data, row.age.data,
                                    row.photo_consent.data) for row in self.children]}
+
+    def registration_data(self) -> dict:
+        return {"name": self.name.data, "phone": self.phone.data or "",
+                "email": self.email.data or "", **self.places_data()}
+
+
+class StaffRegistrationForm(RegistrationForm):
+    """Staff register a person of the registry (the consent is the person's own, given
+    to the centre; the name and the contact come from the registry)."""
+
+    consent = None
+    name = None
+    phone = None
+    email = None

@@ -14,7 +14,12 @@ from flask_login import current_user
 
 from cal.community import notices, personal_data, registrations, services
 from cal.community.demo import SEED
-from cal.community.forms import CancelEventForm, EventForm, RegistrationForm
+from cal.community.forms import (
+    CancelEventForm,
+    EventForm,
+    RegistrationForm,
+    StaffRegistrationForm,
+)
 from cal.community.models import (
     AUDIENCE_LABELS,
     KIND_LABELS,
@@ -33,6 +38,7 @@ from cal.core.rooms import MenuEntry, declare
 from cal.core.timeutil import local_today, to_local, utcnow
 from cal.extensions import db, limiter
 from cal.notifications.calendar import ics
+from cal.people import services as people
 
 bp = Blueprint("community", __name__, url_prefix="/events")
 declare(bp, personal_data=[personal_data.PART], demo=[SEED],
@@ -259,6 +265,31 @@ def event_registrations(event_id: int):
     return render_page("community/registrations.html", event=event, by_status=by_status,
                        taken=sum(r.places for r in by_status[RegistrationStatus.CONFIRMED]),
                        **LABELS)
+
+
+@bp.route("/<int:event_id>/registrations/new", methods=["GET", "POST"])
+@roles_required(Role.ADMIN, Role.COORDINATOR)
+def registration_new(event_id: int):
+    """Register a person of the registry: found by name, then their places."""
+    event = _editable_or_404(event_id)
+    person = people.get_person(request.values.get("person_id", 0, type=int) or 0)
+    query = request.args.get("q", "")[:100].strip()
+    found_people = people.search_people(query, limit=20)[0] if query and person is None else []
+    form = StaffRegistrationForm()
+    if person is not None and form.validate_on_submit():
+        def work():
+            registrations.register(event, form.once_key.data, {
+                **form.places_data(), "name": person.full_name,
+                "phone": person.phone}, utcnow(), current_user, person_id=person.id)
+            return (url_for("community.event_registrations", event_id=event.id),
+                    _("Registered: %(name)s.", name=person.full_name))
+        try:
+            return submit_once(form.once_key.data, work)
+        except DomainError as error:
+            db.session.rollback()
+            show_refusal(form, error)
+    return render_form("community/registration_new.html", form, event=event, person=person,
+                       query=query, found_people=found_people, **LABELS)
 
 
 @bp.post("/registrations/<int:registration_id>/cancel")

@@ -257,3 +257,19 @@
   document.addEventListener("htmx:sendError", notSaved);
   document.addEventListener("htmx:timeout", notSaved);
 })();
+
+/* A form sent back refused (422): the first field marked wrong, or the form's summary,
+   takes the focus, so that a phone's screen shows what to correct (a long form's field
+   may be far below the top of the page htmx has just swapped in). */
+(function () {
+  "use strict";
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var xhr = event.detail.xhr;
+    if (!xhr || xhr.status !== 422) { return; }
+    var first = document.querySelector("[aria-invalid='true'], .form-summary, .field-error");
+    if (first === null) { return; }
+    if (!first.matches("input, select, textarea, button")) { first.setAttribute("tabindex", "-1"); }
+    first.focus({ preventScroll: true });
+    first.scrollIntoView({ block: "center" });
+  });
+})();

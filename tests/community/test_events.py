@@ -260,3 +260,23 @@ def test_registration_needs_the_event_open(app):
     assert services.registration_state(event, NOW) == "cancelled"
     held = make_event(days=-1)
     assert services.registration_state(held, NOW) == "closed"
+
+
+def test_a_coordinator_registers_a_person_of_the_registry_found_by_name(app, client_as):
+    event = make_event(audience=Audience.FAMILIES, age_from=None, age_to=None, capacity=None)
+    person = PersonFactory(first_name="Halina", last_name="Zielińska", phone="600 300 400")
+    db.session.commit()
+    coordinator = client_as(Role.COORDINATOR)
+    found = coordinator.get(f"/events/{event.id}/registrations/new?q=zielinska").text
+    assert f"person_id={person.id}" in found
+    page = coordinator.get(f"/events/{event.id}/registrations/new?person_id={person.id}").text
+    url = f"/events/{event.id}/registrations/new?person_id={person.id}"
+    assert coordinator.post(url, data={"once_key": key_of(page), "adults": "2"}
+                            ).status_code == 302
+    twice = coordinator.post(url, data={"once_key": key_of(page.replace("x", "y")) + "z",
+                                        "adults": "1"})
+    assert twice.status_code == 422 and "już zapisana" in twice.text
+    registration = db.session.scalar(select(Registration))
+    assert (registration.person_id, registration.name, registration.phone, registration.places
+            ) == (person.id, "Halina Zielińska", "600 300 400", 2)
+    assert client_as(Role.LEADER).get(url).status_code == 403
