@@ -1,5 +1,5 @@
 """The community room's demo (cal/core/rooms.py): Mikołajki on 6 December with children
-registered and a waiting list, a spring workshop for parents, and a prelection open to
+registered, a waiting list and three shifts, a spring workshop for parents, and a prelection open to
 all. Its own random generator keeps the other rooms' demo as it was."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import random
 from datetime import date, time, timedelta
 
 from cal.commands.demo import FEMALE, MALE, SURNAMES, Demo, phone
-from cal.community.models import Audience, Event, EventKind, EventStatus
+from cal.community.models import Audience, Event, EventKind, EventStatus, Shift
 from cal.community.registrations import Child, register
 from cal.core.access import Role
 from cal.core.rooms import DemoSeed
@@ -65,6 +65,14 @@ def seed(demo: Demo) -> None:
             "name": f"{rng.choice(FEMALE)} {rng.choice(SURNAMES)[1]}", "phone": phone(rng),
             "adults": 1 + (n == 0)}, workshop.starts_at - timedelta(days=30))
         registered += 1
+    day = date(today.year, 12, 6)
+    for role, start, end, needed, children in (
+            ("Opieka nad dziećmi", time(10), time(12), 3, True),
+            ("Mikołaj", time(11), time(12), 1, False),
+            ("Punkt informacyjny", time(9, 30), time(13), 2, False)):
+        db.session.add(Shift(event_id=mikolajki.id, role=role, needed=needed,
+                             with_children=children, starts_at=local_to_utc(day, start),
+                             ends_at=local_to_utc(day, end)))
     demo.made["events"], demo.made["event registrations"] = 3, registered
 
 

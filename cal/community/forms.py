@@ -128,3 +128,31 @@ class StaffRegistrationForm(RegistrationForm):
     name = None
     phone = None
     email = None
+
+
+class ShiftForm(FlaskForm):
+    once_key = once_key_field()
+    role = StringField(_l("Role"), filters=[strip], validators=[DataRequired(), Length(max=120)],
+                       description=_l("For example: care of the children, Santa Claus, "
+                                      "information desk, transport."))
+    day = DateField(_l("Day"), validators=[InputRequired(_l("Enter the date.")),
+                                           NotBefore(2000), NotAfter(2100)])
+    start = TimeField(_l("From"), validators=[InputRequired(_l("Enter the time."))])
+    end = TimeField(_l("To"), validators=[InputRequired(_l("Enter the time."))])
+    needed = IntegerField(_l("People needed"), default=1,
+                          validators=[InputRequired(), NumberRange(min=1, max=100)])
+    with_children = BooleanField(_l("Work with children (the register check and the "
+                                    "criminal-record information are required)"))
+    give_back_hours = IntegerField(_l("A volunteer may give it back until (hours before)"),
+                                   default=24, validators=[InputRequired(),
+                                                           NumberRange(min=0, max=720)])
+
+    def shift_data(self) -> dict:
+        return {"role": self.role.data, "starts_at": local_to_utc(self.day.data, self.start.data),
+                "ends_at": local_to_utc(self.day.data, self.end.data),
+                "needed": self.needed.data, "with_children": self.with_children.data,
+                "give_back_hours": self.give_back_hours.data}
+
+
+class AssignForm(FlaskForm):
+    volunteer_id = SelectField(_l("Volunteer"), coerce=int, validators=[InputRequired()])

@@ -13,7 +13,7 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cal.core.models import enum_column
@@ -169,3 +169,44 @@ class RegisteredChild(db.Model):
     first_name: Mapped[str] = mapped_column(String(80))
     age: Mapped[int]
     photo_consent: Mapped[bool] = mapped_column(default=False)
+
+
+class Shift(db.Model):
+    """A role at an event that volunteers take themselves ("opieka nad dziećmi
+    10:00–12:00", "Mikołaj", "punkt informacyjny"): times and the people needed."""
+
+    __tablename__ = "event_shifts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"),
+                                          index=True)
+    role: Mapped[str] = mapped_column(String(120))
+    starts_at: Mapped[datetime]  # naive UTC
+    ends_at: Mapped[datetime]  # naive UTC
+    needed: Mapped[int] = mapped_column(default=1)
+    # Work with children: the child-safeguarding records are required (as for matching).
+    with_children: Mapped[bool] = mapped_column(default=False)
+    # A volunteer may give the shift back until this many hours before it starts.
+    give_back_hours: Mapped[int] = mapped_column(default=24)
+
+    event: Mapped[Event] = relationship(lazy="raise_on_sql")
+
+
+class ShiftSignup(db.Model):
+    """A volunteer on a shift, who took it (or whom a coordinator put there)."""
+
+    __tablename__ = "event_shift_signups"
+    __table_args__ = (UniqueConstraint("shift_id", "volunteer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shift_id: Mapped[int] = mapped_column(ForeignKey("event_shifts.id", ondelete="CASCADE"),
+                                          index=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"),
+                                              index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The hours entry logged for the shift, once held (one tap, once).
+    hour_entry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("hour_entries.id", ondelete="SET NULL"))
+
+    shift: Mapped[Shift] = relationship(lazy="raise_on_sql")

@@ -36,6 +36,7 @@ from cal.core.once import submit_once
 from cal.core.render import go, refused, render_form, render_page
 from cal.core.rooms import MenuEntry, declare
 from cal.core.timeutil import local_today, to_local, utcnow
+from cal.core.urls import arg_id
 from cal.extensions import db, limiter
 from cal.notifications.calendar import ics
 from cal.people import services as people
@@ -272,7 +273,10 @@ def event_registrations(event_id: int):
 def registration_new(event_id: int):
     """Register a person of the registry: found by name, then their places."""
     event = _editable_or_404(event_id)
-    person = people.get_person(request.values.get("person_id", 0, type=int) or 0)
+    person_id = arg_id(request.values.get("person_id"))
+    person = people.get_person(person_id) if person_id else None
+    if request.method == "POST" and person is None:
+        return found(None)  # a registration is of a person found first
     query = request.args.get("q", "")[:100].strip()
     found_people = people.search_people(query, limit=20)[0] if query and person is None else []
     form = StaffRegistrationForm()
@@ -302,4 +306,3 @@ def registration_cancel(registration_id: int):
     flash(_("Cancelled.") + (" " + _("Moved up from the waiting list: %(names)s.", names=", ".join(
         r.name for r in moved)) if moved else ""), "success")
     return go(url_for("community.event_registrations", event_id=registration.event_id))
-

@@ -28,6 +28,7 @@ SECTIONS = {
     "group_leaders": _l("Groups led"),
     "event_registrations": _l("Registrations for events"),
     "event_children": _l("Children registered for events"),
+    "event_shift_signups": _l("Shifts at events"),
     "audit_log": _l("What the centre's staff did with the record"),
 }
 
@@ -40,6 +41,7 @@ FIELDS = {
     "adults": _l("Adults"), "age": _l("Age"), "cancelled_at": _l("Cancelled at"),
     "event_id": _l("Event no."), "photo_consent": _l("Photo consent"),
     "places": _l("Places"), "registration_id": _l("Registration no."),
+    "shift_id": _l("Shift no."), "hour_entry_id": _l("Hours entry no."),
     "address": _l("Address"), "anonymised_at": _l("Anonymised at"),
     "answer_note": _l("Note to the answer"), "answered_at": _l("Answered at"),
     "area": _l("Area of residence"), "asked_at": _l("Asked at"), "at": _l("When"),

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from cal.auth.models import User
 from cal.commands.demo import seed_demo
 from cal.community import registrations
-from cal.community.models import Audience, Event, EventKind, EventStatus
+from cal.community.models import Audience, Event, EventKind, EventStatus, Shift, ShiftSignup
 from cal.community.registrations import Child
 from cal.core.access import KIOSK, PUBLIC, Role
 from cal.core.timeutil import local_to_utc, local_today
@@ -40,6 +40,8 @@ SHARED = {
     # Any volunteer may sign up for (or withdraw from) any training session.
     ("/volunteers/me/trainings/<int:session_id>/enrol", Role.VOLUNTEER),
     ("/volunteers/me/trainings/<int:session_id>/withdraw", Role.VOLUNTEER),
+    # Any active volunteer may take any open shift at an event (the rules of matching hold).
+    ("/events/shifts/<int:shift_id>/take", Role.VOLUNTEER),
     # Leaders work for the whole senior centre: its members are everyone's.
     ("/seniors/members/<int:member_id>", Role.LEADER),
     ("/seniors/members/<int:member_id>/card.pdf", Role.LEADER),
@@ -145,6 +147,18 @@ def _made():
             {"name": "Anna Nowak", "phone": "600 100 200",
              "children": [Child("Zosia", 5, True)]}, local_to_utc(local_today(), time()))[0].id)
     own_event, other_event = events.values()
+    shift_signups = []  # a shift at the coordinator's event, taken by me and by another
+    day = local_today() + timedelta(days=30)
+    for owner in (me, other):
+        shift = Shift(event_id=other_event[0], role="Punkt informacyjny", needed=2,
+                      starts_at=local_to_utc(day, time(8 + len(shift_signups))),
+                      ends_at=local_to_utc(day, time(9 + len(shift_signups))))
+        db.session.add(shift)
+        db.session.flush()
+        signup = ShiftSignup(shift_id=shift.id, volunteer_id=owner.id)
+        db.session.add(signup)
+        db.session.flush()
+        shift_signups.append(signup.id)
     told = {}  # a notification in the application for each account, and one for the admin
     for email in [*ACCOUNT.values(), "admin@cal.local"]:
         told[email] = Notification(user_id=users[email].id, kind="test", subject="t",
@@ -158,7 +172,8 @@ def _made():
             "match_id": (first(Match, me), not_mine(Match)),
             "document_id": (first(VolunteerDocument, me), not_mine(VolunteerDocument)),
             "completion_id": (first(TrainingCompletion, me), not_mine(TrainingCompletion)),
-            "group_id": (mine.id, theirs.id), "session_id": (my_session.id, their_session.id)},
+            "group_id": (mine.id, theirs.id), "session_id": (my_session.id, their_session.id),
+            "signup_id": tuple(shift_signups)},
         Role.LEADER: {"group_id": (mine.id, theirs.id),
                       "session_id": (my_session.id, their_session.id),
                       "project_id": (own_project.id, other_project.id),
