@@ -150,6 +150,8 @@ class Registration(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     cancelled_at: Mapped[datetime | None]
+    # The day before the event, when the reminder went (once).
+    reminded_at: Mapped[datetime | None]
     # Set when the retention sweep blanked the name and the contact.
     anonymised_at: Mapped[datetime | None]
 

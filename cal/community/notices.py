@@ -46,6 +46,10 @@ def _text(registration, event, kind: str) -> tuple[str, str]:
         return (_("Cancelled: %(title)s", title=event.title),
                 _("We are sorry: %(what)s is cancelled. Reason: %(reason)s",
                   what=what, reason=event.cancel_reason))
+    if kind == "reminder":
+        return (_("Tomorrow: %(title)s", title=event.title),
+                _("We remind you: %(what)s. If you cannot come, cancel here, so that someone "
+                  "from the waiting list can: %(link)s", what=what, link=link))
     if kind == "moved_up":
         return (_("A place for you: %(title)s", title=event.title),
                 _("A place has come free: you are registered for %(what)s. If you cannot "

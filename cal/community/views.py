@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from cal.community import notices, personal_data, registrations, services
+from cal.community import jobs, notices, personal_data, registrations, services
 from cal.community.demo import SEED
 from cal.community.forms import (
     CancelEventForm,
@@ -42,7 +42,7 @@ from cal.notifications.calendar import ics
 from cal.people import services as people
 
 bp = Blueprint("community", __name__, url_prefix="/events")
-declare(bp, personal_data=[personal_data.PART], demo=[SEED],
+declare(bp, scans=jobs.SCANS, personal_data=[personal_data.PART], demo=[SEED],
         menu=[MenuEntry("community.calendar", _l("Events"), 35,
                         only=frozenset({Role.ADMIN, Role.COORDINATOR, Role.LEADER}))])
 EDITORS = (Role.ADMIN, Role.COORDINATOR, Role.LEADER)

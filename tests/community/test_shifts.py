@@ -9,13 +9,14 @@ from datetime import time, timedelta
 import pytest
 from sqlalchemy import select
 
-from cal.community import shifts
-from cal.community.models import Shift, ShiftSignup
+from cal.community import jobs, shifts
+from cal.community.models import Registration, Shift, ShiftSignup
 from cal.core.access import Role
 from cal.core.errors import DomainError
 from cal.core.timeutil import local_to_utc, utcnow
 from cal.extensions import db
-from tests.community.test_events import TODAY, make_event
+from cal.notifications.models import Notification
+from tests.community.test_events import TODAY, family, make_event
 from tests.factories import VolunteerFactory
 from tests.volunteers.profiles.test_pipeline import give_records
 from tests.volunteers.test_compliance import adult_basics, child_checks
@@ -113,3 +114,20 @@ def test_a_volunteer_takes_a_shift_on_the_phone(app, client_as, users):
     assert phone.post(f"/events/shifts/{desk.id}/take").status_code == 302
     db.session.expire_all()
     assert db.session.scalar(select(ShiftSignup.volunteer_id)) == me.id
+
+
+def test_the_day_before_those_registered_and_on_shift_are_reminded_once(app, users):
+    event = make_event(days=1)
+    registration, _ = family(event, 1, 5, email="anna@example.org")
+    desk = shifts.add_shift(event, {"role": "Punkt informacyjny", "starts_at": event.starts_at,
+                                    "ends_at": event.ends_at, "needed": 1,
+                                    "with_children": False, "give_back_hours": 24}, None)
+    shifts.take(desk, ready(user_id=users[Role.VOLUNTEER].id), None, NOW)
+    evening = local_to_utc(TODAY, time(18))
+    assert jobs.events_tomorrow(local_to_utc(TODAY, time(9))) == 0  # not before 17:00
+    jobs.events_tomorrow(evening)
+    jobs.events_tomorrow(evening + timedelta(minutes=5))
+    assert db.session.get(Registration, registration.id).reminded_at == evening
+    told = db.session.scalars(select(Notification).where(
+        Notification.kind == "shift_reminder")).all()
+    assert {n.channel.value for n in told} == {"inapp", "email"} and len(told) == 2

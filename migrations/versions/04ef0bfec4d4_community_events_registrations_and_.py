@@ -1,8 +1,8 @@
 """community events, registrations and shifts
 
-Revision ID: ac3e88a2affa
+Revision ID: 04ef0bfec4d4
 Revises: 7b1e2c4d9a10
-Create Date: 2026-12-05 00:09:23.198365
+Create Date: 2026-12-05 00:20:18.733617
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'ac3e88a2affa'
+revision = '04ef0bfec4d4'
 down_revision = '7b1e2c4d9a10'
 branch_labels = None
 depends_on = None
@@ -76,6 +76,7 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('cancelled_at', sa.DateTime(), nullable=True),
+    sa.Column('reminded_at', sa.DateTime(), nullable=True),
     sa.Column('anonymised_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_event_registrations_created_by_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_event_registrations_event_id_events'), ondelete='CASCADE'),
