@@ -93,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter
     rooms.init_app(app)
     from cal.auth.views import bp as auth_bp
+    from cal.community.day_views import bp as event_day_bp
     from cal.community.shift_views import bp as shifts_bp
     from cal.community.views import bp as community_bp
     from cal.core.views import bp as core_bp
@@ -114,7 +115,8 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (core_bp, auth_bp, dashboard_bp, people_bp, rodo_bp, training_bp, needs_bp,
                       hours_bp, documents_bp, volunteers_bp, clubs_bp, club_reports_bp,
-                      seniors_bp, kiosk_bp, community_bp, shifts_bp, notifications_bp, projects_bp,
+                      seniors_bp, kiosk_bp, community_bp, shifts_bp, event_day_bp,
+                      notifications_bp, projects_bp,
                       project_budget_bp):
         app.register_blueprint(blueprint)
 

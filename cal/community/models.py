@@ -150,6 +150,8 @@ class Registration(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     cancelled_at: Mapped[datetime | None]
+    # On the day: when the adults of the registration were checked in (children each).
+    checked_in_at: Mapped[datetime | None]
     # The day before the event, when the reminder went (once).
     reminded_at: Mapped[datetime | None]
     # Set when the retention sweep blanked the name and the contact.
@@ -171,6 +173,7 @@ class RegisteredChild(db.Model):
     first_name: Mapped[str] = mapped_column(String(80))
     age: Mapped[int]
     photo_consent: Mapped[bool] = mapped_column(default=False)
+    checked_in_at: Mapped[datetime | None]
 
 
 class Shift(db.Model):

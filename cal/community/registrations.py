@@ -14,7 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from cal.community.models import Event, RegisteredChild, Registration, RegistrationStatus
+from cal.community.models import (
+    Event,
+    EventStatus,
+    RegisteredChild,
+    Registration,
+    RegistrationStatus,
+)
 from cal.community.notices import tell_registered
 from cal.community.services import from_waiting_list, places_taken, registration_state
 from cal.core.audit import AuditAction, audit
@@ -32,16 +38,20 @@ class Child:
 
 
 def _check(event: Event, name: str, phone: str, email: str, adults: int,
-           children: list[tuple[int, Child]], now: datetime, person_id: int | None) -> None:
+           children: list[tuple[int, Child]], now: datetime, person_id: int | None,
+           walk_in: bool) -> None:
     state = registration_state(event, now)
-    if state != "open":
+    if walk_in:
+        if event.status not in (EventStatus.PUBLISHED, EventStatus.HELD):
+            raise DomainError(_("This event is not taking place."))
+    elif state != "open":
         raise DomainError({"not_yet": _("Registration has not opened yet."),
                            "cancelled": _("This event is cancelled.")}.get(
             state, _("Registration for this event is closed.")))
     refusals = {}
     if not name:
         refusals["name"] = _("Give your name.")
-    if not phone and not email and person_id is None:
+    if not phone and not email and person_id is None and not walk_in:
         refusals["phone"] = _("Give a phone number or an e-mail address, to be told of changes.")
     if event.for_children:
         if not children:
@@ -64,9 +74,10 @@ def _check(event: Event, name: str, phone: str, email: str, adults: int,
 
 
 def register(event: Event, key: str, data: dict, now: datetime, actor=None,
-             person_id: int | None = None) -> tuple[Registration, bool]:
+             person_id: int | None = None, walk_in: bool = False) -> tuple[Registration, bool]:
     """A registration, confirmed when it fits and waiting otherwise; returns it and
-    whether it is new (False: this form was stored before)."""
+    whether it is new (False: this form was stored before). Someone who walks in on the
+    day is there already: checked in, whatever the capacity."""
     earlier = by_key(key)
     if earlier is not None:
         return earlier, False
@@ -74,16 +85,17 @@ def register(event: Event, key: str, data: dict, now: datetime, actor=None,
                 if child.first_name]
     name, phone, email = data["name"], data.get("phone", ""), data.get("email", "")
     adults = data.get("adults", 1)
-    _check(event, name, phone, email, adults, children, now, person_id)
+    _check(event, name, phone, email, adults, children, now, person_id, walk_in)
     places = len(children) if event.for_children else adults
     taken = places_taken([event.id]).get(event.id, 0)
-    fits = event.capacity is None or taken + places <= event.capacity
+    fits = walk_in or event.capacity is None or taken + places <= event.capacity
+    present = now if walk_in else None
     registration = Registration(
         event_id=event.id, person_id=person_id, name=name[:120], phone=phone[:40],
         email=email[:254], adults=adults, places=places, key=key, consent_at=now,
         status=RegistrationStatus.CONFIRMED if fits else RegistrationStatus.WAITING,
-        created_by_id=getattr(actor, "id", None),
-        children=[RegisteredChild(first_name=c.first_name[:80], age=c.age,
+        created_by_id=getattr(actor, "id", None), checked_in_at=present,
+        children=[RegisteredChild(first_name=c.first_name[:80], age=c.age, checked_in_at=present,
                                   photo_consent=c.photo_consent) for _row, c in children])
     try:
         with db.session.begin_nested():
@@ -129,3 +141,25 @@ def get_registration(registration_id: int) -> Registration | None:
 def children_of(registration: Registration) -> list[RegisteredChild]:
     return list(db.session.scalars(select(RegisteredChild).where(
         RegisteredChild.registration_id == registration.id).order_by(RegisteredChild.id)))
+
+
+def check_in(registration: Registration, child_id: int | None, present: bool, actor,
+             now: datetime) -> None:
+    """Mark a child (or, for an event for adults, the registration's adults) present or
+    not; a second tap with the same answer changes nothing."""
+    if registration.status != RegistrationStatus.CONFIRMED:
+        raise DomainError(_("Only a confirmed registration is checked in."))
+    target = registration if child_id is None else db.session.scalar(
+        select(RegisteredChild).where(RegisteredChild.id == child_id,
+                                      RegisteredChild.registration_id == registration.id))
+    if target is None:
+        raise DomainError(_("This child is not on this registration."))
+    if (target.checked_in_at is not None) != present:
+        target.checked_in_at = now if present else None
+        audit(actor, AuditAction.UPDATE, "event_registration", registration.id,
+              fields=["checked_in_at"])
+
+
+def participants(event: Event) -> list[Registration]:
+    """The confirmed registrations with their children: the day's list."""
+    return [r for r in registrations_of(event) if r.status == RegistrationStatus.CONFIRMED]

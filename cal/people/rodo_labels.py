@@ -42,6 +42,7 @@ FIELDS = {
     "event_id": _l("Event no."), "photo_consent": _l("Photo consent"),
     "places": _l("Places"), "registration_id": _l("Registration no."),
     "shift_id": _l("Shift no."), "hour_entry_id": _l("Hours entry no."),
+    "checked_in_at": _l("Checked in at"), "reminded_at": _l("Reminded at"),
     "address": _l("Address"), "anonymised_at": _l("Anonymised at"),
     "answer_note": _l("Note to the answer"), "answered_at": _l("Answered at"),
     "area": _l("Area of residence"), "asked_at": _l("Asked at"), "at": _l("When"),

@@ -280,3 +280,35 @@ def test_a_coordinator_registers_a_person_of_the_registry_found_by_name(app, cli
     assert (registration.person_id, registration.name, registration.phone, registration.places
             ) == (person.id, "Halina Zielińska", "600 300 400", 2)
     assert client_as(Role.LEADER).get(url).status_code == 403
+
+
+def test_on_the_day_children_are_checked_in_with_a_tap_and_walk_ins_added(app, client_as,
+                                                                         users):
+    event = make_event(days=0)
+    registration, _ = family(event, 1, 4, 6)
+    db.session.commit()
+    tablet = client_as(Role.LEADER)
+    assert tablet.get(f"/events/{event.id}/day").status_code == 404  # not the leader's event
+    event.created_by_id = users[Role.LEADER].id
+    db.session.commit()
+    page = tablet.get(f"/events/{event.id}/day").text
+    assert "600 100 200" in page and "bez zdjęć" in page  # the second child: no consent
+    child = db.session.scalars(select(RegisteredChild).order_by(RegisteredChild.id)).first()
+    tap = tablet.post(f"/events/{event.id}/day/{registration.id}",
+                      data={"child": child.id, "present": "1"},
+                      headers={"HX-Request": "true", "HX-Target": "day-list"})
+    assert tap.status_code == 200 and "Obecnych: 1" in tap.text and "<html" not in tap.text
+    tablet.post(f"/events/{event.id}/day/{registration.id}",
+                data={"child": child.id, "present": "1"})  # a second tap: the same
+    form = tablet.get(f"/events/{event.id}/day").text
+    walked = tablet.post(f"/events/{event.id}/day/walk-in", data={
+        "once_key": key_of(form), "name": "Jan Nowak", "consent": "y",
+        "children-0-first_name": "Staś", "children-0-age": "5"})
+    assert walked.status_code == 302
+    db.session.expire_all()
+    present = db.session.scalars(select(RegisteredChild).where(
+        RegisteredChild.checked_in_at.is_not(None))).all()
+    assert sorted(c.first_name for c in present) == ["Dziecko0", "Staś"]
+    pdf = tablet.get(f"/events/{event.id}/list.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert client_as(Role.VOLUNTEER).get(f"/events/{event.id}/day").status_code == 403

@@ -1,8 +1,8 @@
 """community events, registrations and shifts
 
-Revision ID: 04ef0bfec4d4
+Revision ID: b51f500698b9
 Revises: 7b1e2c4d9a10
-Create Date: 2026-12-05 00:20:18.733617
+Create Date: 2026-12-05 00:22:08.566556
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '04ef0bfec4d4'
+revision = 'b51f500698b9'
 down_revision = '7b1e2c4d9a10'
 branch_labels = None
 depends_on = None
@@ -76,6 +76,7 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('cancelled_at', sa.DateTime(), nullable=True),
+    sa.Column('checked_in_at', sa.DateTime(), nullable=True),
     sa.Column('reminded_at', sa.DateTime(), nullable=True),
     sa.Column('anonymised_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_event_registrations_created_by_id_users'), ondelete='SET NULL'),
@@ -94,6 +95,7 @@ def upgrade():
     sa.Column('first_name', sa.String(length=80), nullable=False),
     sa.Column('age', sa.Integer(), nullable=False),
     sa.Column('photo_consent', sa.Boolean(), nullable=False),
+    sa.Column('checked_in_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['registration_id'], ['event_registrations.id'], name=op.f('fk_event_children_registration_id_event_registrations'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_event_children'))
     )
