@@ -139,6 +139,7 @@ class ProjectForm(FlaskForm):
                              validators=[Length(max=2000)])
     groups = MultiCheckboxField(_l("Linked groups"), coerce=int, validators=[Optional()])
     courses = MultiCheckboxField(_l("Linked trainings"), coerce=int, validators=[Optional()])
+    events = MultiCheckboxField(_l("Linked events"), coerce=int, validators=[Optional()])
     help_kinds = MultiCheckboxField(_l("Linked kinds of help (matches and hours)"),
                                     choices=_choices(HELP_KIND_LABELS),
                                     validators=[Optional()])

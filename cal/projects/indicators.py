@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import String, cast, func, literal, or_, select, union_all
 
+from cal.community.models import Audience, Event, RegisteredChild, Registration
 from cal.core.errors import DomainError
 from cal.core.timeutil import local_day_end_utc, local_day_start_utc, to_local
 from cal.extensions import db
@@ -23,6 +24,7 @@ from cal.projects.models import (
     Project,
     Source,
     project_courses,
+    project_events,
     project_groups,
 )
 from clubs.models import Attendance, Group, GroupSession, Mark, SessionStatus
@@ -111,7 +113,33 @@ def source_queries(project: Project, start: date, end: date) -> dict[Source, obj
     helped = (select(everyone.c.key, func.min(_as_text(everyone.c.started_on)).label("at"),
                      literal(1.0).label("amount")).group_by(everyone.c.key))
     return {Source.PARTICIPANTS: present, Source.SESSIONS: held, Source.HOURS: hours,
-            Source.VOLUNTEERS_TRAINED: trained, Source.PEOPLE_HELPED: helped}
+            Source.VOLUNTEERS_TRAINED: trained, Source.PEOPLE_HELPED: helped,
+            Source.EVENT_PARTICIPANTS: _event_participants(project, since, until)}
+
+
+def _event_participants(project: Project, since: datetime, until: datetime):
+    """Those checked in at the linked events held in the period, each once: a child by
+    their first name with their guardian's, a person of the registry by their record,
+    another adult by their name (with the adults they came with)."""
+    events = select(project_events.c.event_id).where(project_events.c.project_id == project.id)
+    held = [Registration.event_id.in_(events), Event.starts_at >= since,
+            Event.starts_at < until]
+    children = (select((func.lower(RegisteredChild.first_name) + literal(" | ")
+                        + func.lower(Registration.name)).label("key"),
+                       _as_text(Event.starts_at).label("at"), literal(1).label("amount"))
+                .join(Registration, Registration.id == RegisteredChild.registration_id)
+                .join(Event, Event.id == Registration.event_id)
+                .where(*held, RegisteredChild.checked_in_at.is_not(None)))
+    adults = (select(func.coalesce(literal("person ") + _as_text(Registration.person_id),
+                                   func.lower(Registration.name)).label("key"),
+                     _as_text(Event.starts_at).label("at"),
+                     Registration.adults.label("amount"))
+              .join(Event, Event.id == Registration.event_id)
+              .where(*held, Event.audience != Audience.CHILDREN,
+                     Registration.checked_in_at.is_not(None)))
+    everyone = union_all(children, adults).subquery()
+    return (select(everyone.c.key, func.min(everyone.c.at).label("at"),
+                   func.max(everyone.c.amount).label("amount")).group_by(everyone.c.key))
 
 
 def _hour_conditions(project: Project, start: date, end: date) -> list:
@@ -216,6 +244,8 @@ def counted_records(project: Project, indicator: Indicator, today: date,
         names = dict(db.session.execute(
             select(GroupSession.id, Group.name).join(Group, Group.id == GroupSession.group_id)
             .where(GroupSession.id.in_(keys))).all())
+    elif indicator.source == Source.EVENT_PARTICIPANTS:  # the key says who: "zosia | anna nowak"
+        names = {key: str(key).title() for key in keys}
     elif indicator.source == Source.HOURS:
         names = {entry_id: f"{first} {last}" for entry_id, first, last in db.session.execute(
             select(HourEntry.id, Volunteer.first_name, Volunteer.last_name)

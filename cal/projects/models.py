@@ -69,6 +69,10 @@ project_groups = Table(
     "project_groups", db.metadata,
     Column("project_id", ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True),
     Column("group_id", ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True))
+project_events = Table(
+    "project_events", db.metadata,
+    Column("project_id", ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True),
+    Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), primary_key=True))
 project_courses = Table(
     "project_courses", db.metadata,
     Column("project_id", ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True),
@@ -173,6 +177,7 @@ class Source(enum.StrEnum):
     HOURS = "hours"
     VOLUNTEERS_TRAINED = "volunteers_trained"
     PEOPLE_HELPED = "people_helped"
+    EVENT_PARTICIPANTS = "event_participants"
 
 
 SOURCE_LABELS = {
@@ -182,6 +187,8 @@ SOURCE_LABELS = {
     Source.HOURS: _l("Approved volunteer hours (linked kinds of help and trainings)"),
     Source.VOLUNTEERS_TRAINED: _l("Volunteers trained in the linked courses"),
     Source.PEOPLE_HELPED: _l("People helped through matches (linked kinds of help)"),
+    Source.EVENT_PARTICIPANTS: _l("Participants of the linked events, checked in (each "
+                                  "person once)"),
 }
 
 

@@ -18,6 +18,7 @@ from cal.projects.models import (
     Project,
     ProjectStatus,
     project_courses,
+    project_events,
     project_groups,
 )
 from clubs.models import GroupLeader
@@ -75,7 +76,9 @@ def get_visible(user, project_id: int) -> Project | None:
 # --- the project and its links --------------------------------------------------------
 
 def save_project(project: Project | None, data: dict, group_ids: list[int],
-                 course_ids: list[int], actor) -> Project:
+                 course_ids: list[int], actor, event_ids: list[int] | None = None) -> Project:
+    """A new project or the changes to one, with its linked groups, trainings and (when
+    given) events."""
     shares = data["share_eu"] + data["share_national"] + data["share_own"]
     if shares and shares != 10000:
         raise DomainError(_("The shares of funding must add up to 100%."), field="share_own")
@@ -89,8 +92,10 @@ def save_project(project: Project | None, data: dict, group_ids: list[int],
         setattr(project, name, value)
     db.session.add(project)
     db.session.flush()
-    for table, column, ids in ((project_groups, "group_id", group_ids),
-                               (project_courses, "course_id", course_ids)):
+    links = [(project_groups, "group_id", group_ids), (project_courses, "course_id", course_ids)]
+    if event_ids is not None:
+        links.append((project_events, "event_id", event_ids))
+    for table, column, ids in links:
         db.session.execute(delete(table).where(table.c.project_id == project.id))
         if ids:
             db.session.execute(insert(table), [{"project_id": project.id, column: i}
@@ -99,6 +104,11 @@ def save_project(project: Project | None, data: dict, group_ids: list[int],
           fields=["manager_id"] if handed else [],
           detail=f"manager: {project.manager_id}" if handed else "")
     return project
+
+
+def linked_events(project: Project) -> list[int]:
+    return list(db.session.scalars(select(project_events.c.event_id).where(
+        project_events.c.project_id == project.id)))
 
 
 def linked_ids(project: Project) -> tuple[list[int], list[int]]:

@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from cal.auth.models import User
+from cal.community.models import Event, EventStatus
 from cal.core import exports
 from cal.core.access import Role, roles_required
 from cal.core.audit import AuditAction, audit
@@ -19,7 +20,7 @@ from cal.core.forms import options, show_refusal
 from cal.core.once import submit_once
 from cal.core.render import go, render_form, render_page
 from cal.core.rooms import MenuEntry, declare
-from cal.core.timeutil import local_today, utcnow
+from cal.core.timeutil import local_today, to_local, utcnow
 from cal.extensions import db
 from cal.people.models import Person
 from cal.projects import (
@@ -85,6 +86,12 @@ def _managers_and_links(form: ProjectForm, project: Project | None) -> None:
         select(Group.id, Group.name).order_by(Group.name)).all())
     form.courses.choices = options(db.session.execute(
         select(TrainingCourse.id, TrainingCourse.name).order_by(TrainingCourse.name)).all())
+    form.events.choices = options(
+        (event_id, f"{title} ({to_local(starts).date():%d.%m.%Y})")
+        for event_id, title, starts in db.session.execute(
+            select(Event.id, Event.title, Event.starts_at).where(
+                Event.status != EventStatus.CANCELLED).order_by(Event.starts_at.desc())
+            .limit(200)))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -105,6 +112,7 @@ def _edit(project: Project | None):
     if request.method == "GET":
         if project is not None:
             form.groups.data, form.courses.data = services.linked_ids(project)
+            form.events.data = services.linked_events(project)
             form.help_kinds.data = project.help_kinds.split()
             form.manager_id.data = project.manager_id or 0
         else:
@@ -117,7 +125,8 @@ def _edit(project: Project | None):
 
         def save() -> tuple[str, str]:
             saved = services.save_project(project, data, form.groups.data or [],
-                                          form.courses.data or [], current_user)
+                                          form.courses.data or [], current_user,
+                                          event_ids=form.events.data or [])
             indicators.refresh_last_values([saved], local_today(), utcnow())
             return url_for("projects.detail", project_id=saved.id), _("Project saved.")
         try:

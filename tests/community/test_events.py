@@ -25,6 +25,8 @@ from cal.core.errors import DomainError
 from cal.core.timeutil import local_to_utc, local_today, utcnow
 from cal.extensions import db
 from cal.people import retention
+from cal.projects import indicators
+from cal.projects.models import Indicator, Project, ProjectStatus, Source, project_events
 from tests.factories import PersonFactory
 
 TODAY = local_today()
@@ -312,3 +314,33 @@ def test_on_the_day_children_are_checked_in_with_a_tap_and_walk_ins_added(app, c
     pdf = tablet.get(f"/events/{event.id}/list.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert client_as(Role.VOLUNTEER).get(f"/events/{event.id}/day").status_code == 403
+
+
+def test_the_projects_indicator_counts_the_children_checked_in_once(app, users):
+    mikolajki, workshop = make_event(days=-3), make_event(days=-2, title="Warsztaty plastyczne")
+    for event in (mikolajki, workshop):
+        event.registration_from = None
+    anna, _ = registrations.register(mikolajki, "ind-1-" + "x" * 20, {
+        "name": "Anna Nowak", "phone": "600 100 200",
+        "children": [Child("Zosia", 5, True), Child("Antek", 7, False)]},
+        mikolajki.starts_at - timedelta(days=5))
+    again, _ = registrations.register(workshop, "ind-2-" + "x" * 20, {
+        "name": "Anna Nowak", "phone": "600 100 200", "children": [Child("Zosia", 5, True)]},
+        workshop.starts_at - timedelta(days=5))
+    for registration in (anna, again):
+        for child in registration.children:
+            registrations.check_in(registration, child.id, True, None, NOW)
+    project = Project(name="Aktywna społeczność", funder="city", status=ProjectStatus.RUNNING,
+                      starts_on=TODAY - timedelta(days=30), ends_on=TODAY + timedelta(days=30))
+    db.session.add(project)
+    db.session.flush()
+    db.session.execute(project_events.insert(), [{"project_id": project.id, "event_id": e.id}
+                                                  for e in (mikolajki, workshop)])
+    indicator = Indicator(project_id=project.id, name="Dzieci na wydarzeniach", unit="os.",
+                          target=50, source=Source.EVENT_PARTICIPANTS)
+    db.session.add(indicator)
+    db.session.flush()
+    state = indicators.indicators_of(project, TODAY, only=indicator)[0]
+    assert state.value == 2  # Zosia at both events counts once, Antek once
+    names = {r["name"] for r in indicators.counted_records(project, indicator, TODAY)}
+    assert names == {"Zosia | Anna Nowak", "Antek | Anna Nowak"}

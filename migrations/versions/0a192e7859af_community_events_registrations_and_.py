@@ -1,8 +1,8 @@
 """community events, registrations and shifts
 
-Revision ID: b51f500698b9
+Revision ID: 0a192e7859af
 Revises: 7b1e2c4d9a10
-Create Date: 2026-12-05 00:22:08.566556
+Create Date: 2026-12-05 00:28:58.173441
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'b51f500698b9'
+revision = '0a192e7859af'
 down_revision = '7b1e2c4d9a10'
 branch_labels = None
 depends_on = None
@@ -61,6 +61,13 @@ def upgrade():
     with op.batch_alter_table('event_shifts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_event_shifts_event_id'), ['event_id'], unique=False)
 
+    op.create_table('project_events',
+    sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_project_events_event_id_events'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_project_events_project_id_projects'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('project_id', 'event_id', name=op.f('pk_project_events'))
+    )
     op.create_table('event_registrations',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('event_id', sa.Integer(), nullable=False),
@@ -139,6 +146,7 @@ def downgrade():
         batch_op.drop_index('ix_event_registrations_event')
 
     op.drop_table('event_registrations')
+    op.drop_table('project_events')
     with op.batch_alter_table('event_shifts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_event_shifts_event_id'))
 
