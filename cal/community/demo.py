@@ -53,11 +53,12 @@ def seed(demo: Demo) -> None:
     registered = 0
     at = mikolajki.registration_from + timedelta(days=1)  # while registration was open
     for n in range(13):
-        surname = rng.choice(SURNAMES)[1]
+        male = rng.random() < 0.3
+        surname = rng.choice(SURNAMES)[0 if male else 1]
         children = [Child(rng.choice(CHILDREN), rng.randint(3, 10), rng.random() < 0.8)
                     for _ in range(1 + (rng.random() < 0.5))]
         register(mikolajki, f"demo-mikolajki-{n:02d}-{'x' * 16}", {
-            "name": f"{rng.choice(FEMALE + MALE)} {surname}", "phone": phone(rng),
+            "name": f"{rng.choice(MALE if male else FEMALE)} {surname}", "phone": phone(rng),
             "email": "", "children": children}, at)
         registered += 1
     for n in range(5):
