@@ -90,8 +90,11 @@ class ProfileFields(FlaskForm):
     lived_abroad = BooleanField(_l("In the last 20 years I lived in a country other than Poland"))
 
     def validate_grade_to(self, field):
-        grades = (self.grade_from.data, field.data)  # each checked against its choices
-        if all(str(g or "").isdigit() for g in grades) and int(grades[1]) < int(grades[0]):
+        grades = (self.grade_from.data, field.data)
+        # Compared only when both are among the choices (each is checked against them on
+        # its own, but this runs whatever they hold: a digit string may be thousands long).
+        choices = {str(choice.value) for choice in grade_choices() if str(choice.value).isdigit()}
+        if {str(g) for g in grades} <= choices and int(grades[1]) < int(grades[0]):
             raise ValidationError(_l("The last grade cannot be lower than the first."))
 
     def validate_subjects(self, field):

@@ -99,3 +99,11 @@ def test_help_for_seniors_needs_no_subjects_and_no_child_checks(client):
     assert response.status_code == 302
     volunteer = db.session.scalar(select(Volunteer))
     assert not volunteer.works_with_children and volunteer.tasks == "shopping,walks"
+
+
+def test_grades_of_thousands_of_digits_are_refused_not_compared(client):
+    """Each grade is checked against its choices; their comparison must not read a digit
+    string of thousands of digits as a number (Python refuses to, with an error)."""
+    answer = client.post("/volunteers/apply", data={"grade_from": "9" * 5000,
+                                                   "grade_to": "8" * 5000})
+    assert answer.status_code == 422
