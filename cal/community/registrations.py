@@ -52,7 +52,7 @@ def _check(event: Event, name: str, phone: str, email: str, adults: int,
     if not name:
         refusals["name"] = _("Give your name.")
     if not phone and not email and person_id is None and not walk_in:
-        refusals["phone"] = _("Give a phone number or an e-mail address, to be told of changes.")
+        refusals["phone"] = _("Give a phone number or an e-mail address, so that we can reach you.")
     if event.for_children:
         if not children:
             refusals["children-0-first_name"] = _("Register at least one child.")
