@@ -14,7 +14,6 @@ from cal.core.errors import DomainError
 from cal.core.http import found
 from cal.core.pdf import render_pdf
 from cal.core.render import refused, render_page
-from cal.core.text import fold
 from cal.core.timeutil import local_today
 from cal.extensions import db
 from cal.people import services as people
@@ -61,7 +60,8 @@ def attendance_sheet(group_id: int):
     except DomainError as error:
         return refused(error, url_for("club_reports.group_stats", group_id=group.id,
                                       month=first.strftime("%Y-%m")))
-    return exports.attachment(pdf, f"lista-obecnosci-{_ascii(group.name)}-{first:%Y-%m}.pdf",
+    name = exports.ascii_name(group.name, "grupa")
+    return exports.attachment(pdf, f"lista-obecnosci-{name}-{first:%Y-%m}.pdf",
                               "group", group.id, f"attendance sheet {first:%Y-%m}")
 
 
@@ -79,13 +79,9 @@ def kis_certificate(membership_id: int):
     pdf = render_pdf("kis_certificate", issued_on=local_today(), person=person, group=group,
                      membership=membership, start=membership.period_start or membership.joined_on,
                      end=membership.ended_on, held=held, present=present)
-    return exports.attachment(pdf, f"zaswiadczenie-kis-{_ascii(person.last_name)}.pdf",
+    name = exports.ascii_name(person.last_name, "grupa")
+    return exports.attachment(pdf, f"zaswiadczenie-kis-{name}.pdf",
                               "membership", membership.id, "KIS certificate")
-
-
-def _ascii(name: str) -> str:
-    """A name as it may stand in a file name header: ASCII letters, digits, hyphens."""
-    return re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-") or "grupa"
 
 
 MONTHS = ["styczeń", "luty", "marzec", "kwiecień", "maj", "czerwiec", "lipiec", "sierpień",

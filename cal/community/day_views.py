@@ -5,8 +5,6 @@ and the leader who made it), never for volunteers."""
 
 from __future__ import annotations
 
-import unicodedata
-
 from flask import Blueprint, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -90,11 +88,6 @@ def walk_in(event_id: int):
     return _render_list(event, form, code=422)
 
 
-def _ascii(text: str) -> str:
-    plain = unicodedata.normalize("NFKD", text.replace("ł", "l").replace("Ł", "L"))
-    return "".join(c for c in plain if c.isalnum() or c in " -").strip().replace(" ", "-")[:40]
-
-
 @bp.get("/<int:event_id>/list.pdf")
 @roles_required(*EDITORS)
 def participants_pdf(event_id: int):
@@ -104,5 +97,5 @@ def participants_pdf(event_id: int):
                          rows=registrations.participants(event), **LABELS)
     except DomainError as error:
         return refused(error, url_for("event_day.check_in_list", event_id=event.id))
-    return exports.attachment(pdf, f"lista-{_ascii(event.title)}.pdf", "event", event.id,
-                              "participants list")
+    name = exports.ascii_name(event.title, "wydarzenie")
+    return exports.attachment(pdf, f"lista-{name}.pdf", "event", event.id, "participants list")

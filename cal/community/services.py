@@ -13,7 +13,7 @@ from cal.community.notices import tell_registered
 from cal.core.access import Role
 from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
-from cal.core.timeutil import local_day_start_utc
+from cal.core.timeutil import add_months, local_day_start_utc
 from cal.extensions import db
 
 EVENT_FIELDS = ("title", "kind", "description", "starts_at", "ends_at", "place", "organiser",
@@ -121,7 +121,7 @@ def _seen_by(user):
 def month_of(first: date, user) -> list[Event]:
     """The events starting in a local month that ``user`` (None: a visitor) sees, in order."""
     start = local_day_start_utc(first)
-    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    following = add_months(first, 1)
     return list(db.session.scalars(select(Event).where(
         Event.starts_at >= start, Event.starts_at < local_day_start_utc(following),
         _seen_by(user)).order_by(Event.starts_at, Event.id)))

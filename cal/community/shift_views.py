@@ -37,7 +37,7 @@ def my_shifts():
     volunteer, now = my_volunteer(), utcnow()
     mine = shifts.signups_of(volunteer)
     mine_by_shift = {signup.shift_id: signup for signup in mine}
-    own = [db.session.get(Shift, s.shift_id) for s in mine]
+    own = [signup.shift for signup in mine]
     open_ = [s for s in shifts.open_shifts(now) if s.id not in mine_by_shift]
     counts = shifts.taken(s.id for s in open_)
     open_ = [s for s in open_ if counts.get(s.id, 0) < s.needed]

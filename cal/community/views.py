@@ -35,7 +35,7 @@ from cal.core.http import found
 from cal.core.once import submit_once
 from cal.core.render import go, refused, render_form, render_page
 from cal.core.rooms import MenuEntry, declare
-from cal.core.timeutil import local_today, to_local, utcnow
+from cal.core.timeutil import add_months, local_today, to_local, utcnow
 from cal.core.urls import arg_id
 from cal.extensions import db, limiter
 from cal.notifications.calendar import ics
@@ -73,11 +73,6 @@ def _month(text: str | None) -> date:
     return local_today().replace(day=1)
 
 
-def _shift(first: date, months: int) -> date:
-    index = first.year * 12 + first.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def _public(answer, headers=None):
     """An anonymous visitor's page, kept a minute by their browser (or with ``headers``)."""
     body, status = answer if isinstance(answer, tuple) else (answer, 200)
@@ -91,7 +86,8 @@ def calendar():
     events = services.month_of(first, _user())
     return _public(render_page(
         "community/calendar.html", events=events, first=first,
-        previous=_shift(first, -1).strftime("%Y-%m"), following=_shift(first, 1).strftime("%Y-%m"),
+        previous=add_months(first, -1).strftime("%Y-%m"),
+        following=add_months(first, 1).strftime("%Y-%m"),
         taken=services.places_taken(e.id for e in events),
         staff=_user() is not None and current_user.role in EDITORS, **LABELS))
 

@@ -13,9 +13,15 @@ from flask import Response
 from flask_login import current_user
 
 from cal.core.audit import AuditAction, audit
+from cal.core.text import fold
 from cal.extensions import db
 
 CSV_DELIMITER = ";"  # the list separator of Excel in Polish
+
+
+def ascii_name(text: str, fallback: str) -> str:
+    """A name as it may stand in a file name header: ASCII letters, digits, hyphens."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or fallback
 
 
 def csv_bytes(rows: Iterable[Iterable]) -> bytes:
