@@ -17,7 +17,7 @@ def _clock(value: str) -> time:
     try:
         return time.fromisoformat(value.strip())
     except ValueError as error:
-        raise ValueError(f"REMINDER_TIME must be a time like 17:00, not {value!r}") from error
+        raise ValueError(f"a time must be written like 17:00, not {value!r}") from error
 
 
 def _bool(value: str | None, default: bool = False) -> bool:
@@ -65,6 +65,17 @@ class Config:
         # The place written on documents ("Miasto, dnia ...") and who signs them.
         self.CENTRE_CITY = env.get("CENTRE_CITY") or ""
         self.CENTRE_SIGNATORY = env.get("CENTRE_SIGNATORY") or "Dyrektor Ośrodka"
+        # Text messages through SMSAPI: no token means no SMS (shown as unavailable).
+        self.SMS_API_TOKEN = env.get("SMS_API_TOKEN") or None
+        self.SMS_API_URL = env.get("SMS_API_URL") or "https://api.smsapi.pl/"
+        # The sender name registered at the gateway (at most 11 letters); none: its default.
+        self.SMS_SENDER = env.get("SMS_SENDER") or ""
+        # The price of one part (PLN, net), for the estimate shown before a send.
+        self.SMS_PART_PRICE = env.get("SMS_PART_PRICE") or "0.16"
+        self.SMS_FOOTER = env.get("SMS_FOOTER") or "Rezygnacja: odpisz STOP"
+        # No text message goes to a resident between these local times; it waits.
+        self.SMS_QUIET_FROM = _clock(env.get("SMS_QUIET_FROM") or "20:00")
+        self.SMS_QUIET_UNTIL = _clock(env.get("SMS_QUIET_UNTIL") or "08:00")
         self.BABEL_DEFAULT_LOCALE = "pl"
         self.BABEL_DEFAULT_TIMEZONE = "Europe/Warsaw"
         # The local time at which reminders of the next day's visits and sessions go out.

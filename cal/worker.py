@@ -11,12 +11,14 @@ from cal import create_app
 from cal.notifications import delivery, reminders
 
 
-def deliver_job(notification_id: int) -> bool:
-    """Deliver one notification (enqueued by cal.notifications.delivery.dispatch)."""
+def deliver_job(ids: int | list[int]) -> int:
+    """Deliver notifications (enqueued by cal.notifications.delivery.hand_on, a batch
+    a job; a job enqueued before batches carries one id)."""
+    batch = [ids] if isinstance(ids, int) else list(ids)
     if has_app_context():
-        return delivery.deliver(notification_id)
+        return delivery.deliver_many(batch)
     with create_app().app_context():
-        return delivery.deliver(notification_id)
+        return delivery.deliver_many(batch)
 
 
 def scheduled_run() -> dict[str, int]:

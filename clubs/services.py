@@ -36,6 +36,7 @@ from cal.core.timeutil import (
 )
 from cal.extensions import db
 from cal.people.models import Person
+from clubs import notices
 from clubs.models import (
     Attendance,
     Group,
@@ -324,7 +325,9 @@ def sessions_on(user, day: date) -> list[GroupSession]:
     return list(db.session.scalars(stmt))
 
 
-def cancel_session(session: GroupSession, reason: str, actor, today: date) -> None:
+def cancel_session(session: GroupSession, reason: str, actor,
+                   today: date) -> notices.Told:
+    """Cancel with the reason, and tell the members (returns who was reached)."""
     if not may_change(actor, session, today):
         raise DomainError(_("Only a coordinator can change a session this far back."))
     if not reason.strip():
@@ -333,10 +336,12 @@ def cancel_session(session: GroupSession, reason: str, actor, today: date) -> No
     session.cancel_reason = reason.strip()[:300]
     audit(actor, AuditAction.UPDATE, "group_session", session.id, fields=["status"],
           detail="cancelled")
+    return notices.tell_members(session, "session_cancelled")
 
 
 def move_session(session: GroupSession, day: date, starts: time, ends: time, actor,
-                 today: date) -> None:
+                 today: date) -> notices.Told:
+    """Move to another day or time, and tell the members (returns who was reached)."""
     if not may_change(actor, session, today) or (
             not sees_all(actor) and day < today - timedelta(days=CORRECTION_DAYS)):
         raise DomainError(_("Only a coordinator can change a session this far back."))
@@ -344,10 +349,14 @@ def move_session(session: GroupSession, day: date, starts: time, ends: time, act
         raise DomainError(_("This session was cancelled."))
     if ends <= starts:
         raise DomainError(_("A meeting must end after it starts."), field="ends")
+    was = session.starts_at
     session.starts_at = local_to_utc(day, starts)
     session.ends_at = local_to_utc(day, ends)
     audit(actor, AuditAction.UPDATE, "group_session", session.id, fields=["starts_at"],
           detail="moved")
+    if session.starts_at > utcnow():
+        return notices.tell_members(session, "session_moved", was=was)
+    return notices.Told()
 
 
 def write_log(session: GroupSession, topic: str, log: str, actor) -> None:

@@ -24,7 +24,7 @@ from cal.core.timeutil import local_day_start_utc, local_today, to_local
 from cal.core.urls import arg_id
 from cal.extensions import db
 from cal.people import services as people
-from clubs import attendance, calendar, demo, jobs, personal_data, services
+from clubs import attendance, audiences, calendar, demo, jobs, personal_data, services
 from clubs.forms import (
     SLOT_ROWS,
     EnrolForm,
@@ -46,7 +46,8 @@ from clubs.pages import LABELS, RUNNERS, STAFF, group_or_404, session_or_404
 bp = Blueprint("clubs", __name__, url_prefix="/clubs")
 # Volunteers who co-lead a group open it from their start page; the menu is for staff.
 declare(bp, scans=[jobs.sessions_tomorrow], calendar=[calendar.events],
-        personal_data=[personal_data.PART], demo=[demo.SEED], menu=[
+        personal_data=[personal_data.PART], demo=[demo.SEED],
+        audiences=audiences.AUDIENCES, menu=[
     MenuEntry("clubs.index", _l("Groups"), 110,
               only=frozenset({Role.ADMIN, Role.COORDINATOR, Role.LEADER}))])
 @bp.get("/")
@@ -342,13 +343,24 @@ def session_log(session_id: int):
 def session_cancel(session_id: int):
     session = session_or_404(session_id)
     try:
-        services.cancel_session(session, request.form.get("reason", ""), current_user,
-                                local_today())
+        told = services.cancel_session(session, request.form.get("reason", ""),
+                                       current_user, local_today())
     except DomainError as error:
         return refused_in_place(error, partial(_render_session, session))
     db.session.commit()
-    flash(_("The session is cancelled; members see the reason."), "success")
+    flash(_("The session is cancelled."), "success")
+    _say_told(told)
     return go(url_for("clubs.session_detail", session_id=session.id))
+
+
+def _say_told(told) -> None:
+    """Who of the members was told, and who could not be (no contact or no consent)."""
+    if told.reached:
+        flash(_("%(n)d members are told by text message or e-mail.", n=told.reached),
+              "success")
+    if told.not_reached:
+        flash(_("Not reached (no phone, e-mail or consent): %(names)s. Tell them another "
+                "way.", names=", ".join(told.not_reached)), "warning")
 
 
 @bp.post("/sessions/<int:session_id>/move")
@@ -359,10 +371,11 @@ def session_move(session_id: int):
     if not form.validate_on_submit():
         return _render_session(session, error=_("Give the new day and times."), code=422)
     try:
-        services.move_session(session, form.day.data, form.starts.data, form.ends.data,
-                              current_user, local_today())
+        told = services.move_session(session, form.day.data, form.starts.data,
+                                     form.ends.data, current_user, local_today())
     except DomainError as error:
         return refused_in_place(error, partial(_render_session, session))
     db.session.commit()
     flash(_("The session is moved."), "success")
+    _say_told(told)
     return go(url_for("clubs.session_detail", session_id=session.id))

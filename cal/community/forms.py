@@ -102,6 +102,10 @@ class RegistrationForm(FlaskForm):
     email = EmailField(_l("E-mail"), filters=[strip],
                        validators=[Optional(), Email(), Length(max=254)],
                        render_kw={"autocomplete": "email"})
+    sms_consent = BooleanField(
+        _l("Send me text messages about this event"),
+        description=_l("To the mobile number above: a place from the waiting list, a change, "
+                       "a reminder the day before. Reply STOP to any of them to stop."))
     adults = IntegerField(_l("Adults coming"), default=1,
                           validators=[Optional(), NumberRange(min=0, max=20)])
     children = FieldList(FormField(ChildForm), min_entries=MAX_CHILDREN,
@@ -117,7 +121,8 @@ class RegistrationForm(FlaskForm):
 
     def registration_data(self) -> dict:
         return {"name": self.name.data, "phone": self.phone.data or "",
-                "email": self.email.data or "", **self.places_data()}
+                "email": self.email.data or "", "sms_consent": self.sms_consent.data,
+                **self.places_data()}
 
 
 class StaffRegistrationForm(RegistrationForm):
@@ -128,6 +133,7 @@ class StaffRegistrationForm(RegistrationForm):
     name = None
     phone = None
     email = None
+    sms_consent = None
 
 
 class ShiftForm(FlaskForm):

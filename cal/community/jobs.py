@@ -44,7 +44,7 @@ def events_tomorrow(now: datetime) -> int:
                 Registration.event_id == event.id, Registration.reminded_at.is_(None),
                 Registration.status == RegistrationStatus.CONFIRMED)):
             registration.reminded_at = now
-            made += tell_registered(registration, event, "reminder")
+            made += tell_registered(registration, event, "reminder", due_at=due_at)
         for shift, user_id in db.session.execute(
                 select(Shift, Volunteer.user_id)
                 .join(ShiftSignup, ShiftSignup.shift_id == Shift.id)

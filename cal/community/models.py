@@ -147,6 +147,10 @@ class Registration(db.Model):
     status: Mapped[RegistrationStatus] = mapped_column(enum_column(RegistrationStatus))
     key: Mapped[str] = mapped_column(String(64), unique=True)
     consent_at: Mapped[datetime | None]
+    # The resident asked for text messages about this event (None: not asked, or
+    # withdrawn by a STOP reply). The e-mail, when given, is there for the confirmation
+    # and the notices of this registration, as the form says beside it.
+    sms_consent_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     cancelled_at: Mapped[datetime | None]

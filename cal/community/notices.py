@@ -1,23 +1,31 @@
 """What a person registered for an event is told, and the link that lets them cancel.
 
-A resident is not a user of the platform: they are told by e-mail when they gave one
-(in Polish, the centre's language), once the response has gone out. The link to cancel is
-signed with the application's secret (no table keeps it): whoever holds it may see and
-cancel that one registration, nothing else.
+A resident is not a user of the platform: they are told through the outbox, in Polish,
+on the channel they can be reached on (a text message when they asked for them, else
+the e-mail they gave for this registration; a person of the registry as the registry
+says). The registrations are the "registration" contact book (cal.core.reach). The link
+to cancel is signed with the application's secret (no table keeps it): whoever holds it
+may see and cancel that one registration, nothing else.
 """
 
 from __future__ import annotations
 
-from flask import current_app, has_request_context
-from flask_babel import force_locale
+from datetime import datetime
+
+from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
 
 from cal.community.models import Registration
-from cal.core.mail import send_mail_after_response, try_send_mail
+from cal.core.audit import AuditAction, audit
+from cal.core.phones import e164, is_mobile
+from cal.core.reach import Contact, ContactBook
 from cal.core.timeutil import to_local
 from cal.core.urls import external_url
 from cal.extensions import db
+from cal.notifications.delivery import contacts_of
+from cal.notifications.outbox import tell_contact
 
 SALT = "event-registration"
 
@@ -62,14 +70,46 @@ def _text(registration, event, kind: str) -> tuple[str, str]:
                what=what, link=link)))
 
 
-def tell_registered(registration, event, kind: str) -> int:
-    """Tell a registered person by e-mail, when they gave one; returns 1 if a mail is on
-    its way. (A text message, for those who gave a phone only, comes with messages.)"""
-    if not registration.email:
-        return 0
-    with force_locale("pl"):
-        subject, body = _text(registration, event, kind)
-    if has_request_context():
-        send_mail_after_response(registration.email, subject, body)
-        return 1
-    return int(try_send_mail(registration.email, subject, body))
+def tell_registered(registration, event, kind: str, due_at: datetime | None = None) -> int:
+    """Tell a registered person through the outbox; returns 1 if a notice is on its
+    way, 0 when they cannot be reached (no contact, or no consent)."""
+    subject, body = (lambda: _text(registration, event, kind)[0],
+                     lambda: _text(registration, event, kind)[1])
+    return int(tell_contact("registration", registration.id, kind,
+                            f"registration:{registration.id}", subject, body,
+                            due_at=due_at) is not None)
+
+
+def registration_contacts(ids: list[int]) -> dict[int, Contact]:
+    """The "registration" contact book: a resident's contact as given on the form, with
+    the consents given there; a person of the registry as the registry has it."""
+    rows = list(db.session.scalars(select(Registration).where(Registration.id.in_(ids))))
+    people = contacts_of("person", [r.person_id for r in rows if r.person_id is not None])
+    found = {}
+    for row in rows:
+        if row.anonymised_at is not None:
+            found[row.id] = Contact(first_name="")
+        elif row.person_id is not None:
+            found[row.id] = people.get(row.person_id, Contact(first_name=""))
+        else:
+            mobile = e164(row.phone) if is_mobile(row.phone) else ""
+            found[row.id] = Contact(
+                first_name=(row.name or "").split(" ")[0], phone=mobile, email=row.email,
+                sms=bool(mobile) and row.sms_consent_at is not None,
+                email_ok=bool(row.email) and row.consent_at is not None)
+    return found
+
+
+def stop(phone: str, at: datetime, how: str) -> int:
+    """A STOP reply: no more text messages to registrations made with this number."""
+    rows = [row for row in db.session.scalars(select(Registration).where(
+        Registration.sms_consent_at.is_not(None), Registration.anonymised_at.is_(None),
+        Registration.phone != "")) if e164(row.phone) == phone]
+    for row in rows:
+        row.sms_consent_at = None
+        audit(None, AuditAction.UPDATE, "event_registration", row.id, fields=["sms"],
+              detail=f"sms:withdrawn ({how})"[:200])
+    return len(rows)
+
+
+BOOK = ContactBook("registration", registration_contacts, stop)

@@ -25,6 +25,7 @@ from cal.community.notices import tell_registered
 from cal.community.services import from_waiting_list, places_taken, registration_state
 from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
+from cal.core.phones import is_mobile
 from cal.extensions import db
 
 MAX_CHILDREN = 4
@@ -37,7 +38,7 @@ class Child:
     photo_consent: bool
 
 
-def _check(event: Event, name: str, phone: str, email: str, adults: int,
+def _check(event: Event, name: str, phone: str, email: str, adults: int, sms_consent: bool,
            children: list[tuple[int, Child]], now: datetime, person_id: int | None,
            walk_in: bool) -> None:
     state = registration_state(event, now)
@@ -65,6 +66,8 @@ def _check(event: Event, name: str, phone: str, email: str, adults: int,
                     low=event.age_from, high=event.age_to)
     elif adults < 1:
         refusals["adults"] = _("At least one person comes.")
+    if sms_consent and not is_mobile(phone):
+        refusals["sms_consent"] = _("Text messages need a mobile phone number above.")
     if person_id is not None and db.session.scalar(select(Registration.id).where(
             Registration.event_id == event.id, Registration.person_id == person_id,
             Registration.status != RegistrationStatus.CANCELLED)) is not None:
@@ -85,7 +88,8 @@ def register(event: Event, key: str, data: dict, now: datetime, actor=None,
                 if child.first_name]
     name, phone, email = data["name"], data.get("phone", ""), data.get("email", "")
     adults = data.get("adults", 1)
-    _check(event, name, phone, email, adults, children, now, person_id, walk_in)
+    sms_consent = bool(data.get("sms_consent"))
+    _check(event, name, phone, email, adults, sms_consent, children, now, person_id, walk_in)
     places = len(children) if event.for_children else adults
     taken = places_taken([event.id]).get(event.id, 0)
     fits = walk_in or event.capacity is None or taken + places <= event.capacity
@@ -93,6 +97,7 @@ def register(event: Event, key: str, data: dict, now: datetime, actor=None,
     registration = Registration(
         event_id=event.id, person_id=person_id, name=name[:120], phone=phone[:40],
         email=email[:254], adults=adults, places=places, key=key, consent_at=now,
+        sms_consent_at=now if sms_consent else None,
         status=RegistrationStatus.CONFIRMED if fits else RegistrationStatus.WAITING,
         created_by_id=getattr(actor, "id", None), checked_in_at=present,
         children=[RegisteredChild(first_name=c.first_name[:80], age=c.age, checked_in_at=present,

@@ -15,7 +15,7 @@ from flask import abort, current_app, request
 from flask_login import current_user
 
 from cal.core.audit import record_denial
-from cal.extensions import login_manager
+from cal.extensions import csrf, login_manager
 
 
 class Role(enum.StrEnum):
@@ -29,6 +29,7 @@ class Role(enum.StrEnum):
 ALL_ROLES = frozenset(Role)
 PUBLIC = "public"
 KIOSK = "kiosk device"  # a registered device, not a person: it may only check people in
+GATEWAY = "gateway"  # an outside service calling back (the SMS gateway), by a secret address
 # Endpoints that Flask itself adds and that cannot carry an attribute.
 BUILTIN_PUBLIC_ENDPOINTS = frozenset({"static"})
 
@@ -83,6 +84,25 @@ def kiosk_device(check: Callable[[], object | None]) -> Callable:
 
         wrapped.access_policy = KIOSK
         return wrapped
+
+    return decorator
+
+
+def gateway_callback(check: Callable[[str], bool]) -> Callable:
+    """Allow the view only to an outside service that knows its secret address: the
+    view's ``key`` argument, which ``check`` compares (any other key answers 404, as if
+    there were no such page). The service posts without a session, so no CSRF token is
+    asked; the secret is the proof, and a role gives no right here."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not check(kwargs.get("key", "")):
+                abort(404)
+            return view(*args, **kwargs)
+
+        wrapped.access_policy = GATEWAY
+        return csrf.exempt(wrapped)
 
     return decorator
 

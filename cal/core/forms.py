@@ -5,11 +5,13 @@ import wtforms
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Optional, Regexp, ValidationError
+from wtforms.validators import Optional, ValidationError
 
+from cal.core.phones import Phone
 from cal.core.timeutil import local_today
 
-PHONE = Regexp(r"^\+?[0-9 ()-]{6,20}$", message=_l("Enter a phone number, e.g. 600 100 200."))
+# A phone number valid for Poland (cal.core.phones): the one check of every phone field.
+PHONE = Phone()
 
 
 class IntegerField(wtforms.IntegerField):

@@ -18,6 +18,7 @@ from typing import Any
 from flask import Blueprint, Flask, current_app
 
 from cal.core.access import ALL_ROLES, PUBLIC, Role, policy_of
+from cal.core.reach import Audience, ContactBook
 
 Scan = Callable[[datetime], int]
 
@@ -100,6 +101,8 @@ class Registry:
     demo: list[DemoSeed] = field(default_factory=list)
     calendar: list[CalendarSource] = field(default_factory=list)
     user_columns: dict[str, Callable[[Any], Any]] = field(default_factory=dict)
+    contact_books: dict[str, ContactBook] = field(default_factory=dict)
+    audiences: dict[str, Audience] = field(default_factory=dict)
 
 
 def init_app(app: Flask) -> None:
@@ -114,21 +117,31 @@ def declare(blueprint: Blueprint, *, scans: Iterable[Scan] = (),
             late_scans: Iterable[Scan] = (), menu: Iterable[MenuEntry] = (),
             personal_data: Iterable[PersonalData] = (), demo: Iterable[DemoSeed] = (),
             calendar: Iterable[CalendarSource] = (),
-            user_columns: dict[str, Callable[[Any], Any]] | None = None) -> None:
+            user_columns: dict[str, Callable[[Any], Any]] | None = None,
+            contact_books: Iterable[ContactBook] = (),
+            audiences: Iterable[Audience] = ()) -> None:
     """What the room of ``blueprint`` gives the core, filled in when the blueprint is
     registered on an app. ``scans`` run before the outbox is handed on, ``late_scans``
     after it (slow work that must not hold reminders back); ``user_columns`` are loaded
     with the signed-in user, in the same query (an attribute's name, and a scalar
-    subquery made from the user's id column: the header's count of unread messages)."""
+    subquery made from the user's id column: the header's count of unread messages);
+    ``contact_books`` and ``audiences`` are how its people are reached (cal.core.reach)."""
     declared = {"scans": list(scans), "late_scans": list(late_scans), "menu": list(menu),
                 "personal_data": list(personal_data), "demo": list(demo),
                 "calendar": list(calendar)}
+    reached = (("contact_books", list(contact_books)), ("audiences", list(audiences)))
 
     def fill(state) -> None:
         filled = registry(state.app)
         filled.rooms.append(blueprint.name)
         for name, items in declared.items():
             getattr(filled, name).extend(items)
+        for name, items in reached:
+            kept = getattr(filled, name)
+            for item in items:
+                if item.name in kept:
+                    raise ValueError(f"{blueprint.name}: {name} {item.name} is declared twice")
+                kept[item.name] = item
         for name, column in (user_columns or {}).items():
             if name in filled.user_columns:
                 raise ValueError(f"{blueprint.name}: the user column {name} is declared twice")

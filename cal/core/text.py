@@ -18,3 +18,15 @@ def fold(text: str | None) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(stripped.casefold().split())
+
+
+_PLAIN = str.maketrans({"ł": "l", "Ł": "L", "„": '"', "”": '"', "“": '"', "‘": "'",
+                        "’": "'", "–": "-", "—": "-", "…": "...", "\u00a0": " "})
+
+
+def plain(text: str) -> str:
+    """The text without diacritics or typographic marks, case kept: 'Zajęcia – środa'
+    -> 'Zajecia - sroda' (a text message so written costs a part per 160 letters, not 70)."""
+    decomposed = unicodedata.normalize("NFKD", (text or "").translate(_PLAIN))
+    return unicodedata.normalize("NFC", "".join(
+        c for c in decomposed if not unicodedata.combining(c)))

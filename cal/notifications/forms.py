@@ -1,13 +1,14 @@
-"""The form of a user's notification settings."""
+"""The forms of a user's notification settings and of a message to a group."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, TimeField
-from wtforms.validators import Optional
+from wtforms import BooleanField, HiddenField, SelectField, TextAreaField, TimeField
+from wtforms.validators import Length, Optional
 
-from cal.core.forms import MultiCheckboxField
+from cal.core.forms import MultiCheckboxField, NoChoice, strip
+from cal.core.once import once_key_field
 
 
 class SettingsForm(FlaskForm):
@@ -30,3 +31,21 @@ class SettingsForm(FlaskForm):
             self.quiet_until.errors.append(_l("The hours must differ."))
             return False
         return valid
+
+
+class MessageForm(FlaskForm):
+    """A message to a group of people: first previewed, then confirmed."""
+
+    once_key = once_key_field()
+    audience = SelectField(_l("To"), validators=[NoChoice()], default="")
+    body = TextAreaField(_l("Message"), filters=[strip], validators=[Length(max=2000)],
+                         render_kw={"rows": 5},
+                         description=_l("Write as to one person; no health or case details. "
+                                        "A text message ends with how to stop them."))
+    plain = BooleanField(_l("Write it without Polish letters (a text message of 160 "
+                            "characters a part, not 70)"))
+    confirm = HiddenField(default="")
+
+    def target(self) -> tuple[str, int | None]:
+        name, _, ref = (self.audience.data or "").partition(":")
+        return name, int(ref) if ref.isdigit() and len(ref) < 10 else None

@@ -7,7 +7,7 @@ import enum
 from datetime import datetime, time
 
 from sqlalchemy import ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cal.core.models import enum_column
 from cal.core.timeutil import utcnow
@@ -17,6 +17,7 @@ from cal.extensions import db
 class Channel(enum.StrEnum):
     EMAIL = "email"
     INAPP = "inapp"
+    SMS = "sms"
 
 
 class Notification(db.Model):
@@ -27,7 +28,15 @@ class Notification(db.Model):
                             "due_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # Whom it is for: a user, a person of the registry, or someone a room keeps the
+    # contact of (``contact``: "registration:12"); the address is read when it is sent,
+    # so a consent withdrawn in between is kept.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    contact: Mapped[str] = mapped_column(String(40), default="")
+    message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), index=True)
     channel: Mapped[Channel] = mapped_column(enum_column(Channel), default=Channel.INAPP)
     kind: Mapped[str] = mapped_column(String(40))
     # What it is about, e.g. "match:12"; with the kind and the due day it makes the key.
@@ -43,8 +52,54 @@ class Notification(db.Model):
     read_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(String(500), default="")
+    # A text message: the gateway's id of it, and its last delivery report.
+    provider_ref: Mapped[str] = mapped_column(String(64), default="", index=True)
+    report: Mapped[str] = mapped_column(String(20), default="")
+    report_at: Mapped[datetime | None]
     dedup_key: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def waits_until(self) -> datetime | None:
+        """The time a row not sent yet waits for (quiet hours), if it is still to come."""
+        return self.due_at if self.sent_at is None and self.due_at > utcnow() else None
+
+    @property
+    def state(self) -> str:
+        """Where it stands, as the delivery list shows it (notifications/_delivery.html)."""
+        if self.sent_at is None:
+            return "sending" if self.claimed_at is not None else "waiting"
+        if self.last_error:
+            return ("no_consent" if self.last_error.startswith("no consent")
+                    else "no_gateway" if self.last_error.startswith("text messages are not")
+                    else "turned_off" if self.last_error == "turned off" else "refused")
+        if self.channel == Channel.SMS:
+            return {"delivered": "delivered", "undelivered": "not_delivered",
+                    "expired": "not_delivered", "failed": "not_delivered",
+                    "rejected": "not_delivered"}.get(self.report, "handed_on")
+        if self.channel == Channel.INAPP:
+            return "read" if self.read_at is not None else "unread"
+        return "sent"
+
+
+class Message(db.Model):
+    """A message staff wrote to a group of people (a group's members, an event's
+    registrants, the volunteers on its shifts...): one outbox row per recipient."""
+
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
+                                                  index=True)
+    # The audience as declared by a room ("group", "event_registrants"...) and its record.
+    audience: Mapped[str] = mapped_column(String(40))
+    audience_ref: Mapped[int | None]
+    audience_label: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    recipients: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    author = relationship("User", lazy="raise_on_sql")
 
 
 class CalendarFeed(db.Model):

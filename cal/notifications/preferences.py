@@ -74,10 +74,15 @@ def wants(settings: NotificationSettings | None, kind: str, channel: Channel) ->
 
 def quiet_until(settings: NotificationSettings | None, at: datetime) -> datetime | None:
     """When the user's quiet hours around `at` (UTC) end, or None if `at` is not in them."""
-    if settings is None or settings.quiet_from is None or settings.quiet_until is None:
+    if settings is None:
         return None
-    start, end = settings.quiet_from, settings.quiet_until
-    if start == end:
+    return quiet_between(settings.quiet_from, settings.quiet_until, at)
+
+
+def quiet_between(start: time | None, end: time | None, at: datetime) -> datetime | None:
+    """When quiet hours from `start` to `end` (local, may span midnight) around `at`
+    (UTC) end, or None if `at` is not in them."""
+    if start is None or end is None or start == end:
         return None
     local = to_local(at)
     now = local.time().replace(tzinfo=None)

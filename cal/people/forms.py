@@ -32,7 +32,14 @@ from cal.core.forms import (
 )
 from cal.core.once import once_key_field
 from cal.core.timeutil import local_today
-from cal.people.models import DataRequestStatus, RequestKind
+from cal.people.models import ConsentWay, DataRequestStatus, RequestKind
+
+CONSENT_WAYS = {
+    ConsentWay.WRITTEN.value: _l("signed on paper"),
+    ConsentWay.IN_PERSON.value: _l("said in person, noted by staff"),
+    ConsentWay.PHONE.value: _l("on the phone"),
+    ConsentWay.ONLINE.value: _l("on a form online"),
+}
 
 
 class PersonForm(FlaskForm):
@@ -64,7 +71,22 @@ class PersonForm(FlaskForm):
         _l("Disability and support needs"), filters=[strip], validators=[Length(max=4000)],
         description=_l("Special-category data: seen only by coordinators and administrators."),
     )
+    sms_consent = BooleanField(
+        _l("Agrees to text messages from the centre"),
+        description=_l("To the mobile number above: cancelled classes, reminders, messages "
+                       "to the group. For a child, the guardian's number and consent."))
+    email_consent = BooleanField(_l("Agrees to e-mails from the centre"))
+    consent_way = SelectField(_l("How the consent was given"), validators=[NoChoice()],
+                              default="", choices=options([("", "—"), *CONSENT_WAYS.items()]))
+    preferred_channel = SelectField(
+        _l("Would rather be told by"), validators=[NoChoice()], default="",
+        choices=options([("", _l("whichever reaches them")), ("sms", _l("text message")),
+                         ("email", _l("e-mail"))]))
     confirm_duplicate = BooleanField(_l("Yes, this is a different person: register anyway"))
+
+    def consent_data(self) -> dict:
+        return {"wanted": {"sms": self.sms_consent.data, "email": self.email_consent.data},
+                "way": self.consent_way.data or None}
 
 
 class HouseholdForm(FlaskForm):

@@ -66,6 +66,8 @@ class Person(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # Set when the personal fields were erased (RODO): the row stays for the counts.
     anonymised_at: Mapped[datetime | None]
+    # "sms" or "email": how the person would rather be told (None: whichever reaches).
+    preferred_channel: Mapped[str | None] = mapped_column(String(10))
 
     district: Mapped[District | None] = relationship(lazy="raise_on_sql")
     household: Mapped[Household | None] = relationship(
@@ -75,6 +77,40 @@ class Person(db.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+
+class ConsentWay(enum.StrEnum):
+    """How a consent to be contacted was given (RODO art. 7(1): the centre must be able
+    to show it)."""
+
+    WRITTEN = "written"  # signed on paper
+    IN_PERSON = "in_person"  # said at the desk, noted by staff
+    PHONE = "phone"
+    ONLINE = "online"  # ticked on a form of the platform
+
+
+class ContactConsent(db.Model):
+    """A person's consent to be written to on one channel ("sms", "email"): when and
+    how it was given, and when and how it was withdrawn. One row per person and channel
+    holds the current state; each change is in the audit log."""
+
+    __tablename__ = "contact_consents"
+    __table_args__ = (Index("uq_contact_consents_person_channel", "person_id", "channel",
+                            unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(10))
+    # The number (E.164) or address the consent was given for: a new number asks again.
+    address: Mapped[str] = mapped_column(String(254), default="", index=True)
+    given_at: Mapped[datetime] = mapped_column(default=utcnow)
+    way: Mapped[ConsentWay] = mapped_column(enum_column(ConsentWay))
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_how: Mapped[str] = mapped_column(String(80), default="")
+
+    @property
+    def active(self) -> bool:
+        return self.withdrawn_at is None
 
 
 class SubjectKind(enum.StrEnum):

@@ -29,6 +29,7 @@ SECTIONS = {
     "event_registrations": _l("Registrations for events"),
     "event_children": _l("Children registered for events"),
     "event_shift_signups": _l("Shifts at events"),
+    "contact_consents": _l("Consents to messages from the centre"),
     "audit_log": _l("What the centre's staff did with the record"),
 }
 
@@ -99,4 +100,9 @@ FIELDS = {
     "used_at": _l("Used at"), "user_id": _l("User no."), "valid_until": _l("Valid until"),
     "volunteer_id": _l("Volunteer no."), "worked_on": _l("Worked on"),
     "works_with_children": _l("Works with children"),
+    "given_at": _l("Given at"), "way": _l("How given"), "withdrawn_at": _l("Withdrawn at"),
+    "withdrawn_how": _l("How withdrawn"), "preferred_channel": _l("Preferred channel"),
+    "sms_consent_at": _l("Consent to text messages given at"), "contact": _l("Contact"),
+    "message_id": _l("Message no."), "report": _l("Delivery report"),
+    "report_at": _l("Report received at"), "provider_ref": _l("Gateway's message no."),
 }

@@ -14,12 +14,13 @@ from cal.core.errors import DomainError
 from cal.core.text import fold
 from cal.core.timeutil import local_day_end_utc, local_day_start_utc
 from cal.extensions import db
+from cal.people import contacts
 from cal.people.models import District, Household, Person
 
 SPECIAL_FIELDS = ("health_notes", "disability_notes")
 PERSON_FIELDS = (
     "first_name", "last_name", "birth_date", "phone", "email", "address",
-    "district_id", "household_id", "notes", *SPECIAL_FIELDS,
+    "district_id", "household_id", "notes", "preferred_channel", *SPECIAL_FIELDS,
 )
 HOUSEHOLD_FIELDS = ("name", "address", "district_id", "phone", "notes")
 PAGE_SIZE = 50
@@ -125,8 +126,10 @@ def _writable_fields(actor) -> tuple[str, ...]:
     return tuple(f for f in PERSON_FIELDS if f not in SPECIAL_FIELDS)
 
 
-def create_person(data: dict, actor, confirm_duplicate: bool = False) -> Person:
-    """Register a person; refuses a likely duplicate unless the user confirmed it."""
+def create_person(data: dict, actor, confirm_duplicate: bool = False,
+                  consents: dict | None = None) -> Person:
+    """Register a person; refuses a likely duplicate unless the user confirmed it.
+    ``consents``: the consents to be written to, as the form gives them."""
     if not confirm_duplicate:
         duplicates = find_duplicates(data["first_name"], data["last_name"], data.get("birth_date"))
         if duplicates:
@@ -136,13 +139,17 @@ def create_person(data: dict, actor, confirm_duplicate: bool = False) -> Person:
     db.session.add(person)
     db.session.flush()
     audit(actor, AuditAction.CREATE, "person", person.id, fields=changed)
+    if consents is not None:
+        contacts.record(person, consents["wanted"], consents["way"], actor)
     return person
 
 
-def update_person(person: Person, data: dict, actor) -> list[str]:
+def update_person(person: Person, data: dict, actor, consents: dict | None = None) -> list[str]:
     changed = _apply(person, data, _writable_fields(actor))
     if changed:
         audit(actor, AuditAction.UPDATE, "person", person.id, fields=changed)
+    if consents is not None:
+        changed += contacts.record(person, consents["wanted"], consents["way"], actor)
     return changed
 
 

@@ -17,12 +17,20 @@ from cal.core.render import page_number, render_form, render_page
 from cal.core.rooms import MenuEntry, declare
 from cal.core.urls import arg_id
 from cal.extensions import db
-from cal.people import jobs, services
-from cal.people.forms import AuditFilterForm, DistrictForm, HouseholdForm, PersonForm
+from cal.notifications.messages import CHANNEL_LABELS
+from cal.people import contacts, jobs, services
+from cal.people.forms import (
+    CONSENT_WAYS,
+    AuditFilterForm,
+    DistrictForm,
+    HouseholdForm,
+    PersonForm,
+)
 from cal.people.models import District, Household
 
 bp = Blueprint("people", __name__)
-declare(bp, scans=[jobs.rodo_deadlines], late_scans=[jobs.retention_sweep], menu=[
+declare(bp, scans=[jobs.rodo_deadlines], late_scans=[jobs.retention_sweep],
+        contact_books=[contacts.BOOK], menu=[
     MenuEntry("people.person_list", _l("People"), 90),
     MenuEntry("people.household_list", _l("Households"), 100),
     MenuEntry("people.districts", _l("Districts"), 150),
@@ -41,6 +49,10 @@ def _form_with_districts(form_class, record=None):
 
 def _person_form(person=None) -> PersonForm:
     form = _form_with_districts(PersonForm, person)
+    if person is not None and request.method == "GET":
+        given = contacts.standing(person, contacts.consents_of(person.id))
+        form.sms_consent.data, form.email_consent.data = given["sms"], given["email"]
+        form.preferred_channel.data = person.preferred_channel or ""
     if not services.can_see_special(current_user):
         del form.health_notes
         del form.disability_notes
@@ -51,6 +63,7 @@ def _person_data(form: PersonForm) -> dict:
     data = {k: v for k, v in form.data.items() if k in services.PERSON_FIELDS}
     data["district_id"] = data.get("district_id") or None
     data["household_id"] = data.get("household_id") or None
+    data["preferred_channel"] = data.get("preferred_channel") or None
     return data
 
 
@@ -73,8 +86,8 @@ def person_new():
     if form.validate_on_submit():
         def register() -> tuple[str, str]:
             person = services.create_person(
-                _person_data(form), current_user, confirm_duplicate=form.confirm_duplicate.data
-            )
+                _person_data(form), current_user, confirm_duplicate=form.confirm_duplicate.data,
+                consents=form.consent_data())
             return url_for("people.person_detail", person_id=person.id), _("Person registered.")
         try:
             return submit_once(form.once_key.data, register)
@@ -99,7 +112,11 @@ def person_detail(person_id: int):
     person = _load_person(person_id)
     special = services.read_special_notes(person, current_user)
     db.session.commit()
-    return render_page("people/detail.html", person=person, special=special)
+    consents = contacts.consents_of(person.id)
+    return render_page("people/detail.html", person=person, special=special,
+                       consents=consents, standing=contacts.standing(person, consents),
+                       messages=contacts.messages_to(person.id), consent_ways=CONSENT_WAYS,
+                       channel_labels=CHANNEL_LABELS)
 
 
 @bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
@@ -109,7 +126,8 @@ def person_edit(person_id: int):
     form = _person_form(person)
     if form.validate_on_submit():
         try:
-            services.update_person(person, _person_data(form), current_user)
+            services.update_person(person, _person_data(form), current_user,
+                                   consents=form.consent_data())
         except DomainError as error:
             show_refusal(form, error)
         else:

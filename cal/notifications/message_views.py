@@ -1,0 +1,87 @@
+"""Messages to a group of people: write, see the plan, send once, follow the delivery."""
+
+from __future__ import annotations
+
+from flask import Blueprint, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from cal.core.access import Role, roles_required
+from cal.core.errors import DomainError
+from cal.core.forms import options, show_refusal
+from cal.core.http import found
+from cal.core.once import submit_once
+from cal.core.render import render_form, render_page
+from cal.core.rooms import MenuEntry, declare
+from cal.core.text import plain
+from cal.extensions import db
+from cal.notifications import messages, sms
+from cal.notifications.forms import MessageForm
+from cal.notifications.models import Message
+
+bp = Blueprint("messages", __name__, url_prefix="/messages")
+declare(bp, menu=[MenuEntry("messages.index", _l("Messages"), 140)])
+WRITERS = (Role.ADMIN, Role.COORDINATOR, Role.LEADER)
+
+
+@bp.get("/")
+@roles_required(*WRITERS)
+def index():
+    return render_page("notifications/messages.html",
+                       rows=messages.history(current_user), may_write=bool(
+                           messages.audiences_for(current_user)))
+
+
+def _choices(user) -> list[tuple[str, str]]:
+    found_choices = [("", "—")]
+    for audience, records in messages.audiences_for(user):
+        if records is None:
+            found_choices.append((audience.name, str(audience.title)))
+        else:
+            found_choices += [(f"{audience.name}:{ref}", f"{audience.title}: {label}")
+                              for ref, label in records]
+    return found_choices
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*WRITERS)
+def new():
+    form = MessageForm()
+    form.audience.choices = options(_choices(current_user))
+    if request.method == "GET":
+        form.audience.data = request.args.get("to", "")[:60]
+    planned = None
+    if form.validate_on_submit():
+        name, ref = form.target()
+        text = plain(form.body.data) if form.plain.data else form.body.data
+        form.body.data = text
+        try:
+            planned = messages.plan(name, ref, text, current_user)
+            if form.confirm.data == "send":
+                def send() -> tuple[str, str]:
+                    message = messages.send(planned, current_user)
+                    return (url_for("messages.detail", message_id=message.id),
+                            _("The message is on its way to %(n)d people.",
+                              n=planned.reached))
+                return submit_once(form.once_key.data, send)
+        except DomainError as error:
+            db.session.rollback()
+            show_refusal(form, error)
+            planned = None
+        else:
+            return render_page("notifications/message_new.html", form=form, plan=planned,
+                               sms_ready=sms.available())
+    return render_form("notifications/message_new.html", form, plan=planned,
+                       sms_ready=sms.available())
+
+
+@bp.get("/<int:message_id>")
+@roles_required(*WRITERS)
+def detail(message_id: int):
+    message = found(db.session.get(Message, message_id))
+    if not messages.may_read(message, current_user):
+        return found(None)
+    return render_page("notifications/message.html", message=message,
+                       rows=messages.deliveries(message),
+                       channel_labels=messages.CHANNEL_LABELS)

@@ -1,0 +1,28 @@
+"""All members of the Senior Activity Centre, for the coordinators (cal.core.reach)."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from cal.core.access import Role
+from cal.core.reach import Audience, Recipient
+from cal.extensions import db
+from cal.people.models import Person
+from seniors.models import SeniorMember
+
+
+def _members(_ref: int | None) -> list[Recipient]:
+    rows = db.session.execute(
+        select(Person.id, Person.first_name, Person.last_name)
+        .join(SeniorMember, SeniorMember.person_id == Person.id)
+        .where(SeniorMember.active.is_(True)).order_by(Person.last_name, Person.first_name))
+    return [Recipient(f"{first} {last}", book="person", ref=person_id)
+            for person_id, first, last in rows]
+
+
+AUDIENCES = [Audience(
+    "seniors", _l("All members of the senior centre"), lambda _user: None,
+    lambda user, _ref: user.role in (Role.ADMIN, Role.COORDINATOR), _members,
+    lambda _ref: _("All members of the senior centre"), position=20)]
