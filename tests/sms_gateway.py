@@ -23,7 +23,7 @@ import time
 import uuid
 from dataclasses import dataclass
 
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from cal.notifications.sms import length
@@ -42,6 +42,11 @@ class Sent:
     parts: int
 
 
+class _Quiet(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs) -> None:  # a thousand lines say nothing
+        pass
+
+
 class StandInGateway:
     def __init__(self, token: str = TOKEN, senders: tuple[str, ...] = (SENDER,)):
         self.token, self.senders = token, senders
@@ -51,7 +56,8 @@ class StandInGateway:
         self.delay = 0.0  # seconds each accepted message takes (a slow gateway)
         self._idx: set[str] = set()
         self._lock = threading.Lock()
-        self._server = make_server("127.0.0.1", 0, self._app, threaded=True)
+        self._server = make_server("127.0.0.1", 0, self._app, threaded=True,
+                                   request_handler=_Quiet)
         self.url = f"http://127.0.0.1:{self._server.server_port}/"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 

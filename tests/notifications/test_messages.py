@@ -22,7 +22,6 @@ from clubs.models import GroupKind, SessionStatus
 from tests.clubs.test_groups import make_group, members, todays_session
 from tests.community.test_events import key_of, make_event
 from tests.community.test_shifts import ready
-from tests.factories import PersonFactory
 from tests.sms_gateway import StandInGateway
 
 TODAY = local_today()

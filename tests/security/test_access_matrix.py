@@ -13,7 +13,7 @@ import pytest
 from werkzeug.routing import IntegerConverter
 
 from cal import create_app
-from cal.core.access import KIOSK, PUBLIC, Role, policy_of
+from cal.core.access import GATEWAY, KIOSK, PUBLIC, Role, policy_of
 from tests.conftest import client_of, config_for_tests, shared_app, user_ids
 
 _MAP_APP = create_app(config_for_tests("sqlite://"))
@@ -88,6 +88,8 @@ def test_anonymous_is_sent_to_login_unless_public(client, rule, method):
         assert response.status_code < 500
     elif POLICIES[rule.endpoint] == KIOSK:
         assert response.status_code == 401  # no registered device
+    elif POLICIES[rule.endpoint] == GATEWAY:
+        assert response.status_code == 404  # not the gateway's secret address
     else:
         assert response.status_code == 302
         assert "/login" in response.location
@@ -100,6 +102,8 @@ def test_each_role_is_refused_where_not_allowed(client_as, rule, method, role):
     response = client_as(role).open(_url(rule), method=method)
     if policy == KIOSK:
         assert response.status_code == 401  # a role is no kiosk device
+    elif policy == GATEWAY:
+        assert response.status_code == 404  # a role is no gateway
     elif policy != PUBLIC and role not in policy:
         assert response.status_code == 403
     else:
