@@ -36,6 +36,18 @@ def members(group_id: int | None) -> list[Recipient]:
             for person_id, first, last in rows]
 
 
+def tell_moved_up(membership: Membership) -> bool:
+    """Tell a person their place came free from the waiting list (whether they could be)."""
+    contact = contacts_of("person", [membership.person_id]).get(membership.person_id)
+    name = contact.first_name if contact else ""
+    day = membership.joined_on.strftime("%d.%m") if membership.joined_on else ""
+    return tell_contact(
+        "person", membership.person_id, "place_freed", f"membership:{membership.id}",
+        _("A place for you in the classes"),
+        _("%(name)s, a place has come free in the classes you waited for: you are welcome "
+          "from %(day)s.", name=name, day=day), contact=contact) is not None
+
+
 def _when(moment: datetime) -> str:
     return to_local(moment).strftime("%d.%m o %H:%M")
 

@@ -260,6 +260,8 @@ def _fill_places(group: Group, actor, today: date) -> list[Membership]:
         audit(actor, AuditAction.UPDATE, "membership", membership.id, fields=["status"],
               detail="moved up from the waiting list")
     db.session.flush()
+    for membership in moved:
+        notices.tell_moved_up(membership)
     return moved
 
 

@@ -6,17 +6,27 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, time, timedelta
+
+from sqlalchemy import select
 
 from cal.auth.models import User
 from cal.auth.passwords import hash_password
 from cal.core.access import Role
+from cal.core.phones import e164, is_mobile
 from cal.core.rooms import registry
 from cal.core.text import fold
-from cal.core.timeutil import local_today, utcnow
+from cal.core.timeutil import local_to_utc, local_today, utcnow
 from cal.extensions import db
 from cal.people import retention, rodo
-from cal.people.models import District, Household, Person, SubjectKind
+from cal.people.models import (
+    ConsentWay,
+    ContactConsent,
+    District,
+    Household,
+    Person,
+    SubjectKind,
+)
 
 DEMO_PASSWORD = "demo1234"
 ACCOUNTS = [
@@ -118,6 +128,21 @@ def _rodo(people: list[Person], admin: User, today: date) -> None:
                            retention.RecordType.NOTIFICATION: 12}, admin)
 
 
+def _consents(rng: random.Random, today) -> int:
+    """Most people with a mobile number agreed to text messages, on paper, some time
+    ago (their own generator: the rest of the demo stays as it was)."""
+    made = 0
+    for person in db.session.scalars(select(Person).where(Person.phone != "")
+                                     .order_by(Person.id)):
+        if is_mobile(person.phone) and rng.random() < 0.75:
+            given = local_to_utc(today - timedelta(days=rng.randint(20, 400)), time(10))
+            db.session.add(ContactConsent(person_id=person.id, channel="sms",
+                                          address=e164(person.phone), given_at=given,
+                                          way=ConsentWay.WRITTEN))
+            made += 1
+    return made
+
+
 def seed_demo(seed: int = 2026, persons: int = 80, volunteers: int = 40) -> dict[str, int]:
     rng = random.Random(seed)
     password_hash = hash_password(DEMO_PASSWORD)
@@ -153,6 +178,7 @@ def seed_demo(seed: int = 2026, persons: int = 80, volunteers: int = 40) -> dict
     for room in registry().demo:
         room.seed(demo)
         db.session.flush()
+    demo.made["contact consents"] = _consents(random.Random(seed + 1), demo.today)
     now = utcnow()
     for scan in registry().scans:  # what they would have told by now, in the application
         scan(now)

@@ -94,7 +94,8 @@ def registration_contacts(ids: list[int]) -> dict[int, Contact]:
         else:
             mobile = e164(row.phone) if is_mobile(row.phone) else ""
             found[row.id] = Contact(
-                first_name=(row.name or "").split(" ")[0], phone=mobile, email=row.email,
+                first_name=(row.name or "").split(" ")[0], name=row.name, phone=mobile,
+                email=row.email,
                 sms=bool(mobile) and row.sms_consent_at is not None,
                 email_ok=bool(row.email) and row.consent_at is not None)
     return found

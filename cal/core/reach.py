@@ -23,6 +23,7 @@ class Contact:
     is a mobile number; ``sms`` and ``email`` are true only with a consent that stands."""
 
     first_name: str
+    name: str = ""  # the whole name, for the staff's lists
     phone: str = ""
     email: str = ""
     sms: bool = False
@@ -62,12 +63,14 @@ class Audience:
     """People a message can be written to as one. ``choices(user)``: the records of this
     kind the user may write to, as (id, label), or None for an audience without a record
     (all active volunteers); ``may(user, ref)``: whether the user may write to that one;
-    ``members(ref)``: its recipients; ``label(ref)``: how it is named."""
+    ``members(ref)``: its recipients; ``label(ref)``: how it is named. A ``chosen``
+    audience is people the writer ticked on a list: its ``ref`` is their ids (a tuple)."""
 
     name: str
     title: Any  # a lazy text
     choices: Callable[[Any], Iterable[tuple[int, str]] | None]
     may: Callable[[Any, int | None], bool]
     members: Callable[[int | None], list[Recipient]]
-    label: Callable[[int | None], str]
+    label: Callable[[Any], str]
     position: int = 100
+    chosen: bool = False

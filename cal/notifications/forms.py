@@ -45,7 +45,15 @@ class MessageForm(FlaskForm):
     plain = BooleanField(_l("Write it without Polish letters (a text message of 160 "
                             "characters a part, not 70)"))
     confirm = HiddenField(default="")
+    # The ids of the people ticked on a list (an audience of chosen people).
+    chosen = HiddenField(default="")
 
-    def target(self) -> tuple[str, int | None]:
+    def chosen_ids(self) -> tuple[int, ...]:
+        return tuple(dict.fromkeys(int(i) for i in (self.chosen.data or "").split(",")
+                                   if i.isdigit() and len(i) < 10))[:500]
+
+    def target(self) -> tuple[str, object]:
         name, _, ref = (self.audience.data or "").partition(":")
+        if not ref and self.chosen.data:
+            return name, self.chosen_ids()
         return name, int(ref) if ref.isdigit() and len(ref) < 10 else None

@@ -15,6 +15,7 @@ from cal.core.once import submit_once
 from cal.core.render import render_form, render_page
 from cal.core.rooms import MenuEntry, declare
 from cal.core.text import plain
+from cal.core.urls import external_url
 from cal.extensions import db
 from cal.notifications import messages, sms
 from cal.notifications.forms import MessageForm
@@ -28,13 +29,21 @@ WRITERS = (Role.ADMIN, Role.COORDINATOR, Role.LEADER)
 @bp.get("/")
 @roles_required(*WRITERS)
 def index():
+    gateway = None
+    if current_user.role == Role.ADMIN:  # what to set in the gateway's panel
+        gateway = {"ready": sms.available(), "inbound": external_url(
+            "sms_gateway.inbound", key=sms.callback_key("inbound"))}
     return render_page("notifications/messages.html",
                        rows=messages.history(current_user), may_write=bool(
-                           messages.audiences_for(current_user)))
+                           messages.audiences_for(current_user)), gateway=gateway)
 
 
-def _choices(user) -> list[tuple[str, str]]:
+def _choices(user, form: MessageForm) -> list[tuple[str, str]]:
     found_choices = [("", "—")]
+    name = (form.audience.data or "").partition(":")[0]
+    chosen = messages.audience_of(name)
+    if chosen is not None and chosen.chosen and form.chosen.data and chosen.may(user, None):
+        found_choices.append((chosen.name, chosen.label(form.chosen_ids())))
     for audience, records in messages.audiences_for(user):
         if records is None:
             found_choices.append((audience.name, str(audience.title)))
@@ -48,9 +57,11 @@ def _choices(user) -> list[tuple[str, str]]:
 @roles_required(*WRITERS)
 def new():
     form = MessageForm()
-    form.audience.choices = options(_choices(current_user))
     if request.method == "GET":
         form.audience.data = request.args.get("to", "")[:60]
+        form.chosen.data = ",".join(i for i in request.args.getlist("ids")[:500]
+                                    if i.isdigit() and len(i) < 10)
+    form.audience.choices = options(_choices(current_user, form))
     planned = None
     if form.validate_on_submit():
         name, ref = form.target()

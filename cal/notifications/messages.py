@@ -18,8 +18,9 @@ from decimal import Decimal
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from cal.auth.models import User
 from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
 from cal.core.reach import Audience, Contact, Recipient
@@ -61,6 +62,8 @@ def audiences_for(user) -> list[tuple[Audience, list[tuple[int, str]] | None]]:
     """The audiences the user may write to, with the records of each they may choose."""
     found = []
     for audience in sorted(registry().audiences.values(), key=lambda a: a.position):
+        if audience.chosen:
+            continue  # reached from the list where the people are ticked
         choices = audience.choices(user)
         if choices is None:
             if audience.may(user, None):
@@ -76,7 +79,7 @@ def audience_of(name: str) -> Audience | None:
     return registry().audiences.get(name)
 
 
-def plan(name: str, ref: int | None, text: str, user) -> Plan:
+def plan(name: str, ref, text: str, user) -> Plan:
     """What a send would do; refuses what cannot be sent, with the field to blame."""
     audience = audience_of(name)
     if audience is None or not audience.may(user, ref):
@@ -121,7 +124,8 @@ def send(planned: Plan, actor) -> Message:
     """Write the message and one outbox row for each recipient it reaches; they are
     handed to the workers once the response has gone out."""
     message = Message(author_id=actor.id, audience=planned.audience.name,
-                      audience_ref=planned.ref, audience_label=planned.label[:200],
+                      audience_ref=planned.ref if isinstance(planned.ref, int) else None,
+                      audience_label=planned.label[:200],
                       body=planned.text, recipients=planned.reached)
     db.session.add(message)
     db.session.flush()
@@ -165,20 +169,27 @@ def may_read(message: Message, user) -> bool:
     if user.role.value in ("admin", "coordinator") or message.author_id == user.id:
         return True
     audience = audience_of(message.audience)
-    return audience is not None and audience.may(user, message.audience_ref)
+    return (audience is not None and not audience.chosen
+            and audience.may(user, message.audience_ref))
 
 
 def deliveries(message: Message) -> list[tuple[str, Notification]]:
-    """Each recipient's rows, named as the audience names them now."""
+    """Each recipient's rows, with the recipient's name as their record has it now (a
+    query for the rows, and one for each contact book and for the users)."""
     rows = list(db.session.scalars(select(Notification).where(
         Notification.message_id == message.id).order_by(Notification.id)))
-    audience = audience_of(message.audience)
-    names = {r.key: r.name for r in audience.members(message.audience_ref)} if audience else {}
-    return [(names.get(f"u{row.user_id}" if row.user_id else row.contact, "—"), row)
+    names: dict[str, str] = {}
+    by_book: dict[str, list[int]] = {}
+    for row in rows:
+        book, _, ref = row.contact.partition(":")
+        if ref.isdigit():
+            by_book.setdefault(book, []).append(int(ref))
+    for book, refs in by_book.items():
+        for ref, contact in delivery.contacts_of(book, refs).items():
+            names[f"{book}:{ref}"] = contact.name
+    user_ids = {row.user_id for row in rows if row.user_id is not None}
+    if user_ids:
+        names.update({f"u{uid}": name for uid, name in db.session.execute(
+            select(User.id, User.full_name).where(User.id.in_(user_ids)))})
+    return [(names.get(f"u{row.user_id}" if row.user_id else row.contact) or "—", row)
             for row in rows]
-
-
-def tally(message: Message) -> Counter:
-    return Counter(dict(db.session.execute(
-        select(Notification.report, func.count()).where(Notification.message_id == message.id)
-        .group_by(Notification.report)).all()))

@@ -12,12 +12,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
+from cal.core.access import Role
 from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
 from cal.core.phones import e164, is_mobile
-from cal.core.reach import Contact, ContactBook
+from cal.core.reach import Audience, Contact, ContactBook, Recipient
 from cal.core.timeutil import utcnow
 from cal.extensions import db
 from cal.notifications.models import Notification
@@ -99,7 +101,7 @@ def person_contacts(ids: list[int]) -> dict[int, Contact]:
             continue
         ok = standing(person, consents.get(person.id, {}))
         found[person.id] = Contact(
-            first_name=person.first_name, phone=_address(person, "sms"),
+            first_name=person.first_name, name=person.full_name, phone=_address(person, "sms"),
             email=_address(person, "email"), sms=ok["sms"], email_ok=ok["email"],
             preferred=person.preferred_channel)
     return found
@@ -121,3 +123,19 @@ def stop(phone: str, at: datetime, how: str) -> int:
 
 
 BOOK = ContactBook("person", person_contacts, stop)
+CHOSEN_MAX = 200  # people ticked on the registry's list for one message
+
+
+def _chosen(ref) -> list[Recipient]:
+    ids = [i for i in (ref or ()) if isinstance(i, int)][:CHOSEN_MAX]
+    rows = db.session.execute(select(Person.id, Person.first_name, Person.last_name).where(
+        Person.id.in_(ids), Person.anonymised_at.is_(None))
+        .order_by(Person.last_name, Person.first_name))
+    return [Recipient(f"{first} {last}", book="person", ref=pid) for pid, first, last in rows]
+
+
+CHOSEN = Audience(
+    "people", _l("People chosen in the registry"), lambda _user: None,
+    lambda user, _ref: user.role in (Role.ADMIN, Role.COORDINATOR), _chosen,
+    lambda ref: _("People chosen in the registry (%(n)d)", n=len(ref or ())),
+    position=60, chosen=True)

@@ -30,7 +30,7 @@ from cal.people.models import District, Household
 
 bp = Blueprint("people", __name__)
 declare(bp, scans=[jobs.rodo_deadlines], late_scans=[jobs.retention_sweep],
-        contact_books=[contacts.BOOK], menu=[
+        contact_books=[contacts.BOOK], audiences=[contacts.CHOSEN], menu=[
     MenuEntry("people.person_list", _l("People"), 90),
     MenuEntry("people.household_list", _l("Households"), 100),
     MenuEntry("people.districts", _l("Districts"), 150),

@@ -85,7 +85,7 @@ def test_coordinator_searches_people_live_and_registers_a_person(visit):
     page.wait_for_url(re.compile(r"/people"))
     v.check_accessibility()
     first_row = page.locator("#people-results tbody tr").first
-    surname = first_row.locator("td").first.inner_text().split()[0]
+    surname = first_row.locator("td").nth(1).inner_text().split()[0]  # after the tick
     page.get_by_label("Szukaj po nazwisku").fill(surname[:4].lower())
     page.wait_for_url(re.compile(r"q="))
     rows = page.locator("#people-results tbody tr")

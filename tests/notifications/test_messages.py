@@ -18,10 +18,11 @@ from cal.notifications import delivery, messages, sms
 from cal.notifications.models import Channel, Message, Notification
 from cal.people import contacts
 from cal.people.models import ConsentWay, ContactConsent
-from clubs.models import GroupKind, SessionStatus
+from clubs.models import GroupKind, Membership, SessionStatus
 from tests.clubs.test_groups import make_group, members, todays_session
 from tests.community.test_events import key_of, make_event
 from tests.community.test_shifts import ready
+from tests.factories import PersonFactory
 from tests.sms_gateway import StandInGateway
 
 TODAY = local_today()
@@ -315,3 +316,52 @@ def test_a_resident_who_asked_for_texts_is_told_of_the_registration_and_the_canc
     landline = {**form, "once_key": "k" * 20, "phone": "22 123 45 67"}
     refused = client.post(f"/events/{event.id}/register", data=landline)
     assert refused.status_code == 422
+
+
+def test_a_coordinator_writes_to_people_ticked_in_the_registry(app, users, client_as,
+                                                               gateway):
+    sms_one = agreeing(PersonFactory(), "600 100 201")
+    mail_one = agreeing(PersonFactory(), "", channels=("email",), email="ola@example.org")
+    unreachable = PersonFactory()
+    db.session.commit()
+    desk = client_as(Role.COORDINATOR)
+    listing = desk.get("/people")
+    assert 'name="ids"' in listing.text
+    ids = [sms_one.id, mail_one.id, unreachable.id]
+    page = desk.get("/messages/new", query_string={"to": "people", "ids": ids})
+    assert "Wybrane osoby z rejestru (3)" in page.text
+    form = {"once_key": key_of(page.text), "audience": "people",
+            "chosen": ",".join(map(str, ids)), "body": "Zapraszamy na spotkanie w piątek."}
+    preview = desk.post("/messages/new", data=form)
+    assert preview.status_code == 200 and "SMS-em: 1" in preview.text
+    assert "e-mailem: 1" in preview.text and unreachable.full_name in preview.text
+    sent = desk.post("/messages/new", data={**form, "confirm": "send"})
+    sent.close()
+    assert sent.status_code == 302
+    db.session.expire_all()
+    rows = db.session.scalars(select(Notification).where(Notification.kind == "message")).all()
+    assert sorted(r.channel.value for r in rows) == ["email", "sms"]
+    assert all(r.sent_at is not None and r.last_error == "" for r in rows)
+    assert len(gateway.to("48600100201")) == 1
+    detail = desk.get(sent.location)
+    assert sms_one.full_name in detail.text and mail_one.full_name in detail.text
+    # A leader may not write to a list of the registry.
+    leader_page = client_as(Role.LEADER).get("/messages/new",
+                                              query_string={"to": "people", "ids": ids})
+    assert "Wybrane osoby" not in leader_page.text
+    person_page = desk.get(f"/people/{sms_one.id}")
+    assert "Zapraszamy na spotkanie" in person_page.text  # the history kept per person
+
+
+def test_a_place_freed_in_a_group_is_told_to_the_first_waiting(app, users, gateway):
+    from clubs import services as clubs
+
+    group = make_group(users, capacity=1, kind=GroupKind.SENIOR_CLASS)
+    first, waiting = members(group, users, 2)
+    agreeing(waiting, "600 100 209")
+    membership = db.session.scalar(select(Membership).where(Membership.person_id == first.id))
+    clubs.end_membership(membership, "Wyjazd", users[Role.COORDINATOR], TODAY)
+    deliver_all()
+    texts = [sent.text for sent in gateway.to("48600100209")]
+    assert len(texts) == 1 and "zwolniło się miejsce" in texts[0]
+    assert waiting.first_name in texts[0] and "Grupa" not in texts[0]
