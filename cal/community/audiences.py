@@ -49,12 +49,18 @@ def _registrants(ref: int | None) -> list[Recipient]:
 
 
 def _on_shift(ref: int | None) -> list[Recipient]:
+    """The volunteers on the event's shifts: told in the app and by e-mail; one without an
+    account of the platform is listed as not reached."""
     rows = db.session.execute(
-        select(User.id, User.full_name).join(Volunteer, Volunteer.user_id == User.id)
+        select(Volunteer.id, Volunteer.first_name, Volunteer.last_name, User.id)
         .join(ShiftSignup, ShiftSignup.volunteer_id == Volunteer.id)
         .join(Shift, Shift.id == ShiftSignup.shift_id)
-        .where(Shift.event_id == ref).distinct().order_by(User.full_name))
-    return [Recipient(name, user_id=user_id) for user_id, name in rows]
+        .outerjoin(User, (User.id == Volunteer.user_id) & User.active.is_(True))
+        .where(Shift.event_id == ref).distinct()
+        .order_by(Volunteer.last_name, Volunteer.first_name))
+    return [Recipient(f"{first} {last}", user_id=user_id) if user_id is not None
+            else Recipient(f"{first} {last}", book="volunteer", ref=volunteer_id)
+            for volunteer_id, first, last, user_id in rows]
 
 
 AUDIENCES = [

@@ -7,13 +7,19 @@ from __future__ import annotations
 import random
 from datetime import date, time, timedelta
 
+from sqlalchemy import or_, select
+
 from cal.commands.demo import FEMALE, MALE, SURNAMES, Demo, phone
 from cal.community.models import Audience, Event, EventKind, EventStatus, Shift
 from cal.community.registrations import Child, register
+from cal.community.shifts import take
 from cal.core.access import Role
+from cal.core.errors import DomainError
+from cal.core.phones import is_mobile
 from cal.core.rooms import DemoSeed
-from cal.core.timeutil import local_day_start_utc, local_to_utc
+from cal.core.timeutil import local_day_start_utc, local_to_utc, utcnow
 from cal.extensions import db
+from volunteers.models import Volunteer, VolunteerStatus
 
 CHILDREN = ["Zosia", "Antek", "Hania", "Kuba", "Lena", "Franek", "Maja", "Staś", "Ola", "Tymek",
             "Julka", "Filip"]
@@ -24,15 +30,22 @@ def _event(day: date, starts: time, ends: time, **values) -> Event:
                  status=EventStatus.PUBLISHED, public=True, **values)
 
 
+def mikolajki_day(today: date) -> date:
+    """The coming 6 December: this year's until the day before, then next year's (a demo
+    town whose Mikołajki are over could show no registration)."""
+    return date(today.year + (today >= date(today.year, 12, 6)), 12, 6)
+
+
 def seed(demo: Demo) -> None:
     rng, today = random.Random(6), demo.today
     coordinator = demo.users[Role.COORDINATOR]
+    day = mikolajki_day(today)
     mikolajki = _event(
-        date(today.year, 12, 6), time(10), time(13), title="Mikołajki dla dzieci",
+        day, time(10), time(13), title="Mikołajki dla dzieci",
         kind=EventKind.CHILDREN, audience=Audience.CHILDREN, age_from=3, age_to=10,
         capacity=20, place="Świetlica ośrodka, ul. Słoneczna 4", organiser="Dział CAL",
         partners="Szkoła Podstawowa nr 3", created_by_id=coordinator.id,
-        registration_from=local_day_start_utc(date(today.year, 11, 15)),
+        registration_from=local_day_start_utc(min(today, date(day.year, 11, 15))),
         description="Spotkanie ze Świętym Mikołajem, warsztaty plastyczne i słodki "
                     "poczęstunek. Dzieci przychodzą z opiekunem.")
     spring = date(today.year + (today.month > 5), 3, 21)
@@ -51,22 +64,23 @@ def seed(demo: Demo) -> None:
     db.session.add_all([mikolajki, workshop, prelection])
     db.session.flush()
     registered = 0
-    at = mikolajki.registration_from + timedelta(days=1)  # while registration was open
+    at = mikolajki.registration_from  # while registration was open
     for n in range(13):
         male = rng.random() < 0.3
         surname = rng.choice(SURNAMES)[0 if male else 1]
         children = [Child(rng.choice(CHILDREN), rng.randint(3, 10), rng.random() < 0.8)
                     for _ in range(1 + (rng.random() < 0.5))]
+        number = phone(rng)
         register(mikolajki, f"demo-mikolajki-{n:02d}-{'x' * 16}", {
-            "name": f"{rng.choice(MALE if male else FEMALE)} {surname}", "phone": phone(rng),
-            "email": "", "children": children}, at)
+            "name": f"{rng.choice(MALE if male else FEMALE)} {surname}", "phone": number,
+            "email": "", "children": children,
+            "sms_consent": is_mobile(number) and rng.random() < 0.7}, at)
         registered += 1
     for n in range(5):
         register(workshop, f"demo-workshop-{n:02d}-{'x' * 16}", {
             "name": f"{rng.choice(FEMALE)} {rng.choice(SURNAMES)[1]}", "phone": phone(rng),
             "adults": 1 + (n == 0)}, workshop.starts_at - timedelta(days=30))
         registered += 1
-    day = date(today.year, 12, 6)
     for role, start, end, needed, children in (
             ("Opieka nad dziećmi", time(10), time(12), 3, True),
             ("Mikołaj", time(11), time(12), 1, False),
@@ -74,7 +88,31 @@ def seed(demo: Demo) -> None:
         db.session.add(Shift(event_id=mikolajki.id, role=role, needed=needed,
                              with_children=children, starts_at=local_to_utc(day, start),
                              ends_at=local_to_utc(day, end)))
+    db.session.flush()
+    _on_shift(mikolajki, demo)
     demo.made["events"], demo.made["event registrations"] = 3, registered
+
+
+def _on_shift(event: Event, demo: Demo) -> None:
+    """The coordinator put two volunteers of the town (not the demo account) on a shift
+    each, Santa Claus and the information desk, under the rules of matching."""
+    mine = demo.users[Role.VOLUNTEER].id
+    volunteers = list(db.session.scalars(
+        select(Volunteer).where(Volunteer.status == VolunteerStatus.ACTIVE,
+                                or_(Volunteer.user_id.is_(None), Volunteer.user_id != mine))
+        .order_by(Volunteer.id)))
+    now = utcnow()
+    for role in ("Mikołaj", "Punkt informacyjny"):
+        shift = db.session.scalar(select(Shift).where(Shift.event_id == event.id,
+                                                      Shift.role == role))
+        for volunteer in volunteers:
+            try:
+                with db.session.begin_nested():
+                    take(shift, volunteer, None, now)
+            except DomainError:
+                continue
+            volunteers.remove(volunteer)
+            break
 
 
 SEED = DemoSeed("community", seed, 40)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, request, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from cal.core.access import Role, roles_required
@@ -73,8 +73,9 @@ def new():
                 def send() -> tuple[str, str]:
                     message = messages.send(planned, current_user)
                     return (url_for("messages.detail", message_id=message.id),
-                            _("The message is on its way to %(n)d people.",
-                              n=planned.reached))
+                            ngettext("The message is on its way to %(num)d person.",
+                                     "The message is on its way to %(num)d people.",
+                                     planned.reached))
                 return submit_once(form.once_key.data, send)
         except DomainError as error:
             db.session.rollback()

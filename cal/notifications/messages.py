@@ -32,6 +32,7 @@ from cal.notifications.models import Channel, Message, Notification
 
 CHANNEL_LABELS = {"sms": _l("text message"), "email": _l("e-mail"),
                   "inapp": _l("in the app")}
+NO_ACCOUNT = _l("no account in the platform (tell them by phone)")
 MAX_CHARACTERS = 1000  # an e-mail could take more; a text message of 10 parts cannot
 
 
@@ -101,8 +102,13 @@ def plan(name: str, ref, text: str, user) -> Plan:
     for book, refs in by_book.items():
         for ref_id, contact in delivery.contacts_of(book, refs).items():
             result.contacts[f"{book}:{ref_id}"] = contact
+    books = registry().contact_books
     for recipient in recipients:
         if recipient.user_id is not None:
+            continue
+        if recipient.book not in books:  # a volunteer without an account of the platform
+            result.channels[recipient.key] = None
+            result.unreachable.append((recipient.name, str(NO_ACCOUNT)))
             continue
         channel, why = outbox.channel_for(result.contacts.get(recipient.key))
         result.channels[recipient.key] = channel

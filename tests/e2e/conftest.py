@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+from datetime import time
 from pathlib import Path
 
 import flask_migrate
@@ -16,6 +17,7 @@ from cal import create_app
 from cal.commands.demo import seed_demo
 from cal.extensions import db
 from tests.conftest import config_for_tests, make_database, service_missing
+from tests.sms_gateway import StandInGateway
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -32,10 +34,19 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """The app on a random loopback port, on its own database with the demo data."""
+def sms_gateway():
+    """The stand-in of the SMS gateway the live server sends its text messages to."""
+    with StandInGateway() as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, sms_gateway):
+    """The app on a random loopback port, on its own database with the demo data, sending
+    text messages to the stand-in gateway (at any hour: no quiet hours here)."""
     with make_database(tmp_path_factory, "e2e") as url:
-        app = create_app(config_for_tests(url, SERVER_NAME=None))
+        app = create_app(config_for_tests(url, SERVER_NAME=None, **sms_gateway.settings(),
+                                          SMS_QUIET_FROM=time(0), SMS_QUIET_UNTIL=time(0)))
         with app.app_context():
             flask_migrate.upgrade()
             seed_demo()

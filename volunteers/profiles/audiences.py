@@ -15,11 +15,15 @@ from volunteers.models import Volunteer, VolunteerStatus
 
 
 def _active(_ref: int | None) -> list[Recipient]:
+    """Every active volunteer; one without an account is listed as not reached."""
     rows = db.session.execute(
-        select(User.id, User.full_name).join(Volunteer, Volunteer.user_id == User.id)
-        .where(Volunteer.status == VolunteerStatus.ACTIVE, User.active.is_(True))
-        .order_by(User.full_name))
-    return [Recipient(name, user_id=user_id) for user_id, name in rows]
+        select(Volunteer.id, Volunteer.first_name, Volunteer.last_name, User.id)
+        .outerjoin(User, (User.id == Volunteer.user_id) & User.active.is_(True))
+        .where(Volunteer.status == VolunteerStatus.ACTIVE)
+        .order_by(Volunteer.last_name, Volunteer.first_name))
+    return [Recipient(f"{first} {last}", user_id=user_id) if user_id is not None
+            else Recipient(f"{first} {last}", book="volunteer", ref=volunteer_id)
+            for volunteer_id, first, last, user_id in rows]
 
 
 AUDIENCES = [Audience(
