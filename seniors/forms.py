@@ -22,10 +22,15 @@ class MemberForm(FlaskForm):
         _l("Health notes"), filters=[strip], validators=[Length(max=4000)],
         description=_l("Special-category data: seen only by coordinators and administrators."))
     active = BooleanField(_l("Active member"), default=True)
+    sms_consent = BooleanField(
+        _l("Agrees to text messages from the centre"),
+        description=_l("To the mobile number in the registry: cancelled classes and messages "
+                       "to the members. Given in writing; it can be withdrawn at any time."))
 
     def member_data(self) -> dict:
         data = {"joined_on": self.joined_on.data, "emergency_name": self.emergency_name.data,
-                "emergency_phone": self.emergency_phone.data, "active": self.active.data}
+                "emergency_phone": self.emergency_phone.data, "active": self.active.data,
+                "sms_consent": self.sms_consent.data}
         if "health_notes" in self:
             data["health_notes"] = self.health_notes.data
         return data

@@ -26,7 +26,8 @@ from cal.core.errors import DomainError
 from cal.core.text import fold
 from cal.core.timeutil import local_day_end_utc, local_day_start_utc, utcnow
 from cal.extensions import db
-from cal.people.models import Person
+from cal.people import contacts
+from cal.people.models import ConsentWay, Person
 from cal.people.services import can_see_special
 from clubs import attendance
 from clubs.models import Group, GroupKind, GroupSession, Mark, Membership, MemberStatus
@@ -71,7 +72,15 @@ def register(person: Person, data: dict, actor) -> SeniorMember:
     db.session.flush()
     audit(actor, AuditAction.CREATE, "senior_member", member.id,
           fields=[k for k in MEMBER_FIELDS if data.get(k)])
+    _consent(person, data, actor)
     return member
+
+
+def _consent(person: Person, data: dict, actor) -> None:
+    """The consent to text messages, asked where the member is registered (for the
+    person's number in the registry; refused beside the field without a mobile one)."""
+    if "sms_consent" in data:
+        contacts.record(person, {"sms": data["sms_consent"]}, ConsentWay.WRITTEN.value, actor)
 
 
 def update(member: SeniorMember, data: dict, actor) -> None:
@@ -80,6 +89,7 @@ def update(member: SeniorMember, data: dict, actor) -> None:
         setattr(member, name, data[name])
     if changed:
         audit(actor, AuditAction.UPDATE, "senior_member", member.id, fields=changed)
+    _consent(db.session.get(Person, member.person_id), data, actor)
 
 
 def member_of(person: Person) -> SeniorMember | None:

@@ -22,6 +22,7 @@ from flask_login import current_user
 from cal.core import exports
 from cal.core.access import Role, kiosk_device, public, roles_required
 from cal.core.errors import DomainError
+from cal.core.forms import show_refusal
 from cal.core.http import found
 from cal.core.once import submit_once
 from cal.core.pdf import render_pdf
@@ -30,6 +31,7 @@ from cal.core.rooms import MenuEntry, declare
 from cal.core.timeutil import local_today, to_local
 from cal.core.urls import arg_id, external_url
 from cal.extensions import db, limiter
+from cal.people import contacts
 from cal.people import services as people
 from seniors import audiences, demo, personal_data, services
 from seniors.forms import CardForm, DeviceForm, MemberForm
@@ -70,12 +72,15 @@ def member_new():
             return submit_once(form.once_key.data, register)
         except DomainError as error:
             db.session.rollback()
-            form.form_errors.append(error.message)
+            show_refusal(form, error)
     return render_form("seniors/member_form.html", form, person=person, member=None)
 
 
-def _member_form(member=None) -> MemberForm:
+def _member_form(member=None, person=None) -> MemberForm:
     form = MemberForm(obj=member if request.method == "GET" else None)
+    if person is not None and request.method == "GET":
+        form.sms_consent.data = contacts.standing(
+            person, contacts.consents_of(person.id))["sms"]
     if not people.can_see_special(current_user):
         del form.health_notes
     return form
@@ -95,12 +100,16 @@ def member_detail(member_id: int):
 @roles_required(*STAFF)
 def member_edit(member_id: int):
     member = found(services.get_member(member_id))
-    form = _member_form(member)
+    form = _member_form(member, member.person)
     if form.validate_on_submit():
-        services.update(member, form.member_data(), current_user)
-        db.session.commit()
-        flash(_("Changes saved."), "success")
-        return redirect(url_for("seniors.member_detail", member_id=member.id))
+        try:
+            services.update(member, form.member_data(), current_user)
+        except DomainError as error:  # nothing is committed: the request's end rolls back
+            show_refusal(form, error)
+        else:
+            db.session.commit()
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("seniors.member_detail", member_id=member.id))
     if request.method == "GET" and services.read_health_notes(member, current_user):
         db.session.commit()  # the form shows the notes: an audited read
     return render_form("seniors/member_form.html", form, person=member.person, member=member)

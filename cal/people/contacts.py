@@ -48,12 +48,13 @@ def standing(person: Person, consents: dict[str, ContactConsent]) -> dict[str, b
 
 
 def record(person: Person, wanted: dict[str, bool], way: str | None, actor) -> list[str]:
-    """Give or withdraw the consents as the form says (``wanted``: channel -> ticked),
-    for the person's present phone and e-mail; returns the channels changed."""
+    """Give or withdraw the consents as the form says (``wanted``: channel -> ticked; a
+    channel the form does not ask about is left as it is), for the person's present
+    phone and e-mail; returns the channels changed."""
     consents = consents_of(person.id)
     now_standing = standing(person, consents)
     changed = []
-    for channel in CHANNELS:
+    for channel in (c for c in CHANNELS if c in wanted):
         row = consents.get(channel)
         if wanted.get(channel) and not now_standing[channel]:
             address = _address(person, channel)

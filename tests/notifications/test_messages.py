@@ -4,6 +4,7 @@ group, notices of a cancelled class, delivery reports, and STOP."""
 
 from __future__ import annotations
 
+import re
 from datetime import time, timedelta
 
 import pytest
@@ -48,7 +49,7 @@ def agreeing(person, phone: str, channels=("sms",), email: str = ""):
 
 
 def senior_class(users, people: int = 3):
-    group = make_group(users, kind=GroupKind.SENIOR_CLASS)
+    group = make_group(users, capacity=max(15, people), kind=GroupKind.SENIOR_CLASS)
     return group, members(group, users, people)
 
 
@@ -365,3 +366,45 @@ def test_a_place_freed_in_a_group_is_told_to_the_first_waiting(app, users, gatew
     texts = [sent.text for sent in gateway.to("48600100209")]
     assert len(texts) == 1 and "zwolniło się miejsce" in texts[0]
     assert waiting.first_name in texts[0] and "Grupa" not in texts[0]
+
+
+def test_the_senior_centre_asks_the_consent_where_it_registers_a_member(app, client_as):
+    person = PersonFactory(phone="22 123 45 67")
+    db.session.commit()
+    desk = client_as(Role.COORDINATOR)
+    page = desk.get(f"/seniors/members/new?person={person.id}")
+    form = {"once_key": key_of(page.text), "joined_on": TODAY.isoformat(), "active": "y",
+            "sms_consent": "y"}
+    refused = desk.post(f"/seniors/members/new?person={person.id}", data=form)
+    assert refused.status_code == 422 and 'id="sms_consent-error"' in refused.text
+    person.phone = "600 100 207"
+    db.session.commit()
+    saved = desk.post(f"/seniors/members/new?person={person.id}", data=form)
+    assert saved.status_code == 302
+    consent = db.session.scalar(select(ContactConsent))
+    assert consent.address == "+48600100207" and consent.way == ConsentWay.WRITTEN
+    edit = desk.get(saved.location + "/edit")
+    box = re.search(r'<input[^>]*name="sms_consent"[^>]*>', edit.text).group(0)
+    assert " checked" in box
+
+
+def test_the_delivery_page_reads_1_or_40_recipients_in_the_same_few_queries(
+        app, users, client_as, count_queries):
+    desk = client_as(Role.COORDINATOR)
+
+    def queries(people: int) -> int:
+        group, members_of = senior_class(users, people)
+        for n, person in enumerate(members_of):
+            agreeing(person, f"600 2{n:02d} 300", channels=("sms", "email"),
+                     email=f"osoba{n}@example.org")
+        message = messages.send(messages.plan("group", group.id, "Dzień dobry",
+                                              users[Role.COORDINATOR]),
+                                users[Role.COORDINATOR])
+        db.session.commit()
+        with count_queries() as statements:
+            page = desk.get(f"/messages/{message.id}")
+        assert page.status_code == 200 and members_of[-1].full_name in page.text
+        return len(statements)
+
+    one = queries(1)
+    assert one <= 10 and queries(40) == one
