@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from datetime import time
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
@@ -18,6 +19,17 @@ def _clock(value: str) -> time:
         return time.fromisoformat(value.strip())
     except ValueError as error:
         raise ValueError(f"a time must be written like 17:00, not {value!r}") from error
+
+
+def _price(value: str) -> str:
+    """A price in PLN, written with a point or a comma ("0,16")."""
+    written = value.strip().replace(",", ".")
+    try:
+        if Decimal(written) < 0:
+            raise InvalidOperation
+    except InvalidOperation as error:
+        raise ValueError(f"SMS_PART_PRICE must be an amount like 0.16, not {value!r}") from error
+    return written
 
 
 def _bool(value: str | None, default: bool = False) -> bool:
@@ -71,8 +83,10 @@ class Config:
         # The sender name registered at the gateway (at most 11 letters); none: its default.
         self.SMS_SENDER = env.get("SMS_SENDER") or ""
         # The price of one part (PLN, net), for the estimate shown before a send.
-        self.SMS_PART_PRICE = env.get("SMS_PART_PRICE") or "0.16"
-        self.SMS_FOOTER = env.get("SMS_FOOTER") or "Rezygnacja: odpisz STOP"
+        self.SMS_PART_PRICE = _price(env.get("SMS_PART_PRICE") or "0.16")
+        # How a text message says it can be stopped: by a STOP reply when replies reach
+        # the gateway (a two-way sender: "2way" or a number), else by a short link.
+        self.SMS_FOOTER = env.get("SMS_FOOTER") or ""
         # No text message goes to a resident between these local times; it waits.
         self.SMS_QUIET_FROM = _clock(env.get("SMS_QUIET_FROM") or "20:00")
         self.SMS_QUIET_UNTIL = _clock(env.get("SMS_QUIET_UNTIL") or "08:00")

@@ -69,8 +69,9 @@ def tell_members(session: GroupSession, kind: str, was: datetime | None = None) 
             title = _("Moved: the class of %(when)s", when=_when(was or session.planned_at))
             body = _("%(name)s, the class of %(was)s is moved to %(when)s.", name=name,
                      was=_when(was or session.planned_at), when=_when(session.starts_at))
+        moved_from = f"{was:%Y%m%d%H%M}-" if was is not None else ""
         channel = tell_contact("person", recipient.ref, kind,
-                               f"session:{session.id}:{session.starts_at:%Y%m%d%H%M}",
+                               f"session:{session.id}:{moved_from}{session.starts_at:%Y%m%d%H%M}",
                                title, body.replace(", ,", ",").lstrip(", "), contact=contact)
         if channel is None:
             told.not_reached.append(recipient.name)

@@ -60,7 +60,7 @@ def member_new():
     existing = services.member_of(person)
     if existing is not None:
         return redirect(url_for("seniors.member_detail", member_id=existing.id))
-    form = _member_form()
+    form = _member_form(person=person)
     if request.method == "GET":
         form.joined_on.data = local_today()
     elif form.validate_on_submit():

@@ -29,7 +29,7 @@ from werkzeug.wrappers import Request, Response
 from cal.notifications.sms import length
 
 TOKEN = "stand-in-token"
-SENDER = "OPS"
+SENDER = "2way"  # SMSAPI's two-way sender: replies reach the gateway
 
 
 @dataclass
@@ -48,7 +48,7 @@ class _Quiet(WSGIRequestHandler):
 
 
 class StandInGateway:
-    def __init__(self, token: str = TOKEN, senders: tuple[str, ...] = (SENDER,)):
+    def __init__(self, token: str = TOKEN, senders: tuple[str, ...] = (SENDER, "OPS")):
         self.token, self.senders = token, senders
         self.sent: list[Sent] = []
         self.errors_next: list[int] = []  # error codes to answer the next requests with

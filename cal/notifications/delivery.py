@@ -25,8 +25,10 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from redis.exceptions import RedisError
 from rq import Retry
+from rq.timeouts import JobTimeoutException
 from sqlalchemy import or_, select, update
 
 from cal.auth.models import User
@@ -42,6 +44,7 @@ from cal.notifications.models import Channel, Notification
 CLAIM_TIMEOUT = timedelta(minutes=10)
 RETRY = Retry(max=4, interval=[60, 300, 1800, 7200])
 BATCH = 100  # notifications a worker's job delivers (a message to 1,000 is 10 jobs)
+JOB_TIMEOUT = BATCH * 20  # seconds: a gateway's slowest answer (15 s) for each, and more
 
 
 def claim(notification_id: int, now: datetime) -> bool:
@@ -134,11 +137,12 @@ def _deliver_to_contact(notification: Notification, now: datetime) -> bool:
             notification.attempts -= 1
             db.session.commit()
             return False
-        text = f"{notification.body} {sms.footer()}".strip()
+        text = f"{notification.body} {sms.footer(contact.phone)}".strip()
         try:
             ref_id = sms.send(contact.phone, text, notification.dedup_key)
-        except sms.AlreadySent:
-            return _done(notification)  # an earlier try got it to the gateway
+        except sms.AlreadySent:  # an earlier try got it to the gateway (its id is lost)
+            notification.report = "sent"
+            return _done(notification)
         except sms.Refused as refused:
             notification.report = "refused"
             return _done(notification, str(refused))
@@ -166,7 +170,10 @@ def _contact_message(notification: Notification, contact):
     message["Subject"] = notification.title or current_app.config["CENTRE_NAME"]
     digest = hashlib.sha256(notification.dedup_key.encode()).hexdigest()[:32]
     message["Message-ID"] = f"<{digest}@cal>"
-    message.set_content(f"{notification.body}\n\n-- \n{current_app.config['CENTRE_NAME']}\n")
+    with force_locale("pl"):
+        stop = _("To stop these e-mails, reply to this one or tell the centre.")
+    message.set_content(f"{notification.body}\n\n-- \n{current_app.config['CENTRE_NAME']}\n"
+                        f"{stop}\n")
     return message
 
 
@@ -213,6 +220,8 @@ def deliver_many(ids: list[int]) -> int:
     for notification_id in ids:
         try:
             delivered += deliver(notification_id)
+        except JobTimeoutException:
+            raise  # the job's time is up: what is left is retried with it
         except Exception as error:  # kept on its row; retried with the job
             failure = failure or error
     if failure is not None:
@@ -234,6 +243,7 @@ def hand_on(ids: list[int], now: datetime | None = None, inline: bool = False,
         if queue is not None:
             try:
                 queue.enqueue("cal.worker.deliver_job", batch, retry=RETRY,
+                              job_timeout=JOB_TIMEOUT,
                               job_id=f"deliver-{batch[0]}-{len(batch)}-{now:%Y%m%d%H%M}")
                 handled += len(batch)
                 continue

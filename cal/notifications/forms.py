@@ -50,10 +50,10 @@ class MessageForm(FlaskForm):
 
     def chosen_ids(self) -> tuple[int, ...]:
         return tuple(dict.fromkeys(int(i) for i in (self.chosen.data or "").split(",")
-                                   if i.isdigit() and len(i) < 10))[:500]
+                                   if i.isascii() and i.isdigit() and len(i) < 10))[:500]
 
     def target(self) -> tuple[str, object]:
         name, _, ref = (self.audience.data or "").partition(":")
         if not ref and self.chosen.data:
             return name, self.chosen_ids()
-        return name, int(ref) if ref.isdigit() and len(ref) < 10 else None
+        return name, int(ref) if ref.isascii() and ref.isdigit() and len(ref) < 10 else None

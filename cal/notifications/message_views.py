@@ -11,7 +11,7 @@ from cal.core.access import Role, roles_required
 from cal.core.errors import DomainError
 from cal.core.forms import options, show_refusal
 from cal.core.http import found
-from cal.core.once import submit_once
+from cal.core.once import new_key, submit_once
 from cal.core.render import render_form, render_page
 from cal.core.rooms import MenuEntry, declare
 from cal.core.text import plain
@@ -31,8 +31,9 @@ WRITERS = (Role.ADMIN, Role.COORDINATOR, Role.LEADER)
 def index():
     gateway = None
     if current_user.role == Role.ADMIN:  # what to set in the gateway's panel
-        gateway = {"ready": sms.available(), "inbound": external_url(
-            "sms_gateway.inbound", key=sms.callback_key("inbound"))}
+        gateway = {"ready": sms.available(), "replies": sms.replies_arrive(),
+                   "inbound": external_url("sms_gateway.inbound",
+                                           key=sms.callback_key("inbound"))}
     return render_page("notifications/messages.html",
                        rows=messages.history(current_user), may_write=bool(
                            messages.audiences_for(current_user)), gateway=gateway)
@@ -60,7 +61,7 @@ def new():
     if request.method == "GET":
         form.audience.data = request.args.get("to", "")[:60]
         form.chosen.data = ",".join(i for i in request.args.getlist("ids")[:500]
-                                    if i.isdigit() and len(i) < 10)
+                                    if i.isascii() and i.isdigit() and len(i) < 10)
     form.audience.choices = options(_choices(current_user, form))
     planned = None
     if form.validate_on_submit():
@@ -82,8 +83,10 @@ def new():
             show_refusal(form, error)
             planned = None
         else:
+            # The send carries a key of its own, made with this plan: confirmed twice it
+            # is one send, and a plan looked at again (another group) is another.
             return render_page("notifications/message_new.html", form=form, plan=planned,
-                               sms_ready=sms.available())
+                               sms_ready=sms.available(), send_key=new_key())
     return render_form("notifications/message_new.html", form, plan=planned,
                        sms_ready=sms.available())
 

@@ -33,6 +33,7 @@ from cal.notifications.models import Channel, Message, Notification
 CHANNEL_LABELS = {"sms": _l("text message"), "email": _l("e-mail"),
                   "inapp": _l("in the app")}
 NO_ACCOUNT = _l("no account in the platform (tell them by phone)")
+SAME_ADDRESS = _l("the same number or address as someone above: told once")
 MAX_CHARACTERS = 1000  # an e-mail could take more; a text message of 10 parts cannot
 
 
@@ -48,6 +49,7 @@ class Plan:
     unreachable: list[tuple[str, str]] = field(default_factory=list)
     users: int = 0
     length: sms.Length | None = None
+    footer: str = ""
     cost: Decimal = Decimal(0)
 
     @property
@@ -103,6 +105,7 @@ def plan(name: str, ref, text: str, user) -> Plan:
         for ref_id, contact in delivery.contacts_of(book, refs).items():
             result.contacts[f"{book}:{ref_id}"] = contact
     books = registry().contact_books
+    seen: set = set()
     for recipient in recipients:
         if recipient.user_id is not None:
             continue
@@ -110,11 +113,18 @@ def plan(name: str, ref, text: str, user) -> Plan:
             result.channels[recipient.key] = None
             result.unreachable.append((recipient.name, str(NO_ACCOUNT)))
             continue
-        channel, why = outbox.channel_for(result.contacts.get(recipient.key))
+        contact = result.contacts.get(recipient.key)
+        channel, why = outbox.channel_for(contact)
+        address = (channel, contact.phone if channel == Channel.SMS else contact.email
+                   ) if channel is not None else None
+        if address is not None and address in seen:  # one parent, two registrations
+            channel, why = None, [str(SAME_ADDRESS)]
+        seen.add(address)
         result.channels[recipient.key] = channel
         if channel is None:
             result.unreachable.append((recipient.name, "; ".join(why)))
-    result.length = sms.length(f"{text} {sms.footer()}")
+    result.footer = sms.footer()
+    result.length = sms.length(f"{text} {result.footer}")
     if result.length.parts > sms.MAX_PARTS and result.counts.get("sms"):
         raise DomainError(_("As a text message this would take %(parts)d parts; the gateway "
                             "sends at most %(max)d. Shorten it.", parts=result.length.parts,

@@ -55,6 +55,16 @@ def tell(user_id: int | None, kind: str, subject: str, title: Text, body: Text =
     return made
 
 
+def tell_role(role, kind: str, subject: str, title: Text, body: Text = "",
+               channels: tuple[Channel, ...] = (Channel.INAPP,)) -> int:
+    """Tell every active user of a role (the coordinators: a reply to a text message)."""
+    made = 0
+    for user_id in db.session.scalars(select(User.id).where(User.role == role,
+                                                             User.active.is_(True))):
+        made += tell(user_id, kind, subject, title, body, channels=channels)
+    return made
+
+
 def _store(user_id: int | None, kind: str, subject: str, title: str, body: str, url: str,
            due_at: datetime, channel: Channel, contact: str = "",
            message_id: int | None = None) -> Notification | None:

@@ -23,6 +23,7 @@ from flask import current_app
 from smsapi.client import Client
 from smsapi.exception import SmsApiException
 
+from cal.core.text import fold
 from cal.core.urls import external_url
 
 # GSM 03.38: the letters a part of 160 can carry; the extension's cost two each.
@@ -89,9 +90,46 @@ def idx_of(dedup_key: str) -> str:
     return hashlib.sha256(dedup_key.encode()).hexdigest()[:32]
 
 
-def footer() -> str:
-    """What every text message to a resident ends with: how to stop them."""
-    return current_app.config["SMS_FOOTER"]
+STOP_WORDS = {"stop", "stopsms", "rezygnacja", "rezygnuje", "wypisz", "wypiszmnie"}
+
+
+def is_stop(text: str) -> bool:
+    """Whether a reply asks to stop: the whole of it is a stop word ("STOP", "Stop.",
+    "stop sms", "Rezygnuję"), not a sentence that starts with "nie"."""
+    return fold("".join(c for c in text if c.isalpha() or c.isspace())).replace(
+        " ", "") in STOP_WORDS
+
+
+def replies_arrive() -> bool:
+    """Whether a reply to our text messages reaches the gateway: only from a two-way
+    sender (SMSAPI's "2way", or a number); a reply to a sender name goes nowhere."""
+    sender = (current_app.config.get("SMS_SENDER") or "").strip()
+    return sender.lower() == "2way" or sender.lstrip("+").isdigit()
+
+
+def stop_code(phone: str) -> str:
+    """The code of a number's link to stop text messages: the digits and a signature."""
+    digits = phone.lstrip("+")
+    secret = current_app.secret_key.encode() if current_app.secret_key else b""
+    signature = hmac.new(secret, f"sms-stop-{digits}".encode(), hashlib.sha256).hexdigest()
+    return f"{digits}-{signature[:10]}"
+
+
+def phone_of_code(code: str) -> str | None:
+    digits, _, _signature = (code or "").partition("-")
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 15:
+        return None
+    return "+" + digits if hmac.compare_digest(stop_code("+" + digits), code) else None
+
+
+def footer(phone: str = "+48600000000") -> str:
+    """What every text message to a resident ends with: how to stop them (a STOP reply
+    when replies arrive, else the number's own link)."""
+    if current_app.config.get("SMS_FOOTER"):
+        return current_app.config["SMS_FOOTER"]
+    if replies_arrive():
+        return "Rezygnacja: odpisz STOP"
+    return "Rezygnacja: " + external_url("sms_gateway.stop", code=stop_code(phone))
 
 
 def send(phone: str, text: str, dedup_key: str) -> str:

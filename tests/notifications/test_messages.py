@@ -204,7 +204,12 @@ def test_a_stop_reply_withdraws_the_consent_and_stops_the_next_message(
     url = f"/sms/{sms.callback_key('inbound')}/inbound"
     assert client.post(f"/sms/{'x' * 40}/inbound", data={"sms_from": "48600100201",
                                                           "sms_text": "STOP"}).status_code == 404
-    answer = gateway.reply("+48600100201", "Stop", url, lambda u, data: client.post(u, data=data))
+    post = lambda u, data: client.post(u, data=data)  # noqa: E731
+    assert gateway.reply("+48600100201", "Nie dam rady w piątek", url, post).text == "OK"
+    assert contacts.standing(people[0], contacts.consents_of(people[0].id))["sms"]
+    told = db.session.scalar(select(Notification).where(Notification.kind == "sms_reply"))
+    assert told.user_id == users[Role.COORDINATOR].id and "Nie dam rady" in told.body
+    answer = gateway.reply("+48600100201", "Stop.", url, post)
     assert answer.status_code == 200 and answer.text == "OK"
     consent = db.session.scalar(select(ContactConsent))
     db.session.refresh(consent)
@@ -408,3 +413,36 @@ def test_the_delivery_page_reads_1_or_40_recipients_in_the_same_few_queries(
 
     one = queries(1)
     assert one <= 10 and queries(40) == one
+
+
+def test_a_stop_from_a_foreign_number_is_honoured(app, users, client):
+    person = agreeing(PersonFactory(), "+380 67 123 4567")
+    db.session.commit()
+    assert contacts.standing(person, contacts.consents_of(person.id))["sms"]
+    url = f"/sms/{sms.callback_key('inbound')}/inbound"
+    assert client.post(url, data={"sms_from": "380671234567", "sms_text": "STOP"}).text == "OK"
+    db.session.expire_all()
+    assert not contacts.standing(person, contacts.consents_of(person.id))["sms"]
+
+
+def test_with_a_sender_name_each_text_ends_with_its_own_link_to_stop(app, users, client,
+                                                                    gateway):
+    app.config.update(SMS_SENDER="OPS")  # a reply to a name goes nowhere
+    group, people = senior_class(users, 1)
+    agreeing(people[0], "600 100 201")
+    message = messages.send(messages.plan("group", group.id, "Jutro zajęcia",
+                                          users[Role.COORDINATOR]), users[Role.COORDINATOR])
+    db.session.commit()
+    delivery.deliver(db.session.scalar(select(Notification.id).where(
+        Notification.message_id == message.id)))
+    text = gateway.to("48600100201")[0].text
+    link = text.rsplit("Rezygnacja: ", 1)[1]
+    assert "/sms/stop/48600100201-" in link
+    path = link.split("localhost", 1)[1]
+    assert client.get(path.replace("-", "-0", 1)).status_code == 404  # a forged code
+    page = client.get(path)
+    assert page.status_code == 200 and "…201" in page.text
+    assert client.post(path).status_code == 200
+    db.session.expire_all()
+    consent = db.session.scalar(select(ContactConsent))
+    assert consent.withdrawn_at is not None and consent.withdrawn_how == "STOP link"
