@@ -92,6 +92,7 @@ def pages() -> dict[str, tuple[str | None, str]]:
         # Read by anyone, signed in or not (DESIGN: the public pages' budget).
         "public calendar": (None, f"/events/?month={mikolajki.starts_at:%Y-%m}"),
         "public event page": (None, f"/events/{mikolajki.id}"),
+        "public help directory": (None, "/directory/?q=wozek&category=transport"),
     }
 
 

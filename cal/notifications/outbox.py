@@ -55,13 +55,15 @@ def tell(user_id: int | None, kind: str, subject: str, title: Text, body: Text =
     return made
 
 
-def tell_role(role, kind: str, subject: str, title: Text, body: Text = "",
-               channels: tuple[Channel, ...] = (Channel.INAPP,)) -> int:
+def tell_role(role, kind: str, subject: str, title: Text, body: Text = "", url: str = "",
+              due_at: datetime | None = None,
+              channels: tuple[Channel, ...] = (Channel.INAPP,)) -> int:
     """Tell every active user of a role (the coordinators: a reply to a text message)."""
     made = 0
     for user_id in db.session.scalars(select(User.id).where(User.role == role,
                                                              User.active.is_(True))):
-        made += tell(user_id, kind, subject, title, body, channels=channels)
+        made += tell(user_id, kind, subject, title, body, url=url, due_at=due_at,
+                     channels=channels)
     return made
 
 
