@@ -15,7 +15,7 @@ from cal.core.reach import Recipient
 from cal.core.timeutil import to_local
 from cal.extensions import db
 from cal.notifications.delivery import contacts_of
-from cal.notifications.outbox import tell_contact
+from cal.notifications.outbox import channel_for, tell_contact
 from cal.people.models import Person
 from clubs.models import GroupSession, Membership, MemberStatus
 
@@ -70,6 +70,10 @@ def tell_members(session: GroupSession, kind: str, was: datetime | None = None) 
             body = _("%(name)s, the class of %(was)s is moved to %(when)s.", name=name,
                      was=_when(was or session.planned_at), when=_when(session.starts_at))
         moved_from = f"{was:%Y%m%d%H%M}-" if was is not None else ""
+        reachable, why = channel_for(contact)
+        if reachable is None:
+            told.not_reached.append(f"{recipient.name} ({'; '.join(why)})")
+            continue
         channel = tell_contact("person", recipient.ref, kind,
                                f"session:{session.id}:{moved_from}{session.starts_at:%Y%m%d%H%M}",
                                title, body.replace(", ,", ",").lstrip(", "), contact=contact)

@@ -359,8 +359,9 @@ def _say_told(told) -> None:
         flash(_("%(n)d members are told by text message or e-mail.", n=told.reached),
               "success")
     if told.not_reached:
-        flash(_("Not reached (no phone, e-mail or consent): %(names)s. Tell them another "
-                "way.", names=", ".join(told.not_reached)), "warning")
+        flash(_("Not told, with the reason: %(names)s. Tell them another way (the "
+                "coordinator has their phone numbers).", names=", ".join(told.not_reached)),
+              "warning")
 
 
 @bp.post("/sessions/<int:session_id>/move")

@@ -97,7 +97,8 @@ def test_its_demo_seed_runs_after_the_core_and_the_other_rooms(make_app):
         made = seed_demo(persons=60, volunteers=30)
         assert made["throwaway"] == 60 and made["volunteers"] == 30
         assert [seed.name for seed in registry().demo] == [
-            "volunteers", "clubs", "seniors", "projects", "community", "throwaway"]
+            "volunteers", "clubs", "seniors", "projects", "community", "directory",
+            "throwaway"]
         assert db.session.scalar(select(Person.id).limit(1)) is not None
 
 

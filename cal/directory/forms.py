@@ -3,9 +3,17 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
-from cal.core.forms import PHONE, NoChoice, NotBefore, optional_id_field, options, strip
+from cal.core.forms import (
+    PHONE,
+    NoChoice,
+    NotBefore,
+    NotInFuture,
+    optional_id_field,
+    options,
+    strip,
+)
 from cal.core.once import once_key_field
 from cal.directory.models import ACCESSIBILITY, CATEGORY_LABELS
 
@@ -14,7 +22,8 @@ class EntryForm(FlaskForm):
     once_key = once_key_field()
     name = StringField(_l("Name of the institution or service"), filters=[strip],
                        validators=[DataRequired(), Length(max=200)])
-    category = SelectField(_l("Category"), validators=[NoChoice()],
+    category = SelectField(_l("Category"),
+                           validators=[DataRequired(_l("Choose the category.")), NoChoice()],
                            choices=options([("", "—"), *((c.value, label) for c, label
                                                          in CATEGORY_LABELS.items())]))
     description = TextAreaField(_l("What it offers"), filters=[strip],
@@ -28,7 +37,9 @@ class EntryForm(FlaskForm):
     phone = StringField(_l("Phone"), filters=[strip], validators=[Optional(), PHONE])
     email = EmailField(_l("E-mail"), filters=[strip],
                        validators=[Optional(), Email(), Length(max=254)])
-    website = StringField(_l("Website"), filters=[strip], validators=[Length(max=300)])
+    website = StringField(_l("Website"), filters=[strip], validators=[
+        Length(max=300), Optional(),
+        Regexp(r"^https?://", message=_l("Give the whole address, beginning with https://."))])
     hours = StringField(_l("Opening hours"), filters=[strip], validators=[Length(max=300)])
     step_free = BooleanField(ACCESSIBILITY["step_free"])
     accessible_toilet = BooleanField(ACCESSIBILITY["accessible_toilet"])
@@ -37,7 +48,8 @@ class EntryForm(FlaskForm):
     sign_language = BooleanField(ACCESSIBILITY["sign_language"])
     source = StringField(_l("Source of the information"), filters=[strip],
                          validators=[Length(max=300)])
-    checked_on = DateField(_l("Last checked on"), validators=[DataRequired(), NotBefore(2000)])
+    checked_on = DateField(_l("Last checked on"),
+                           validators=[DataRequired(), NotBefore(2000), NotInFuture()])
     active = BooleanField(_l("Shown in the directory"), default=True)
 
     def entry_data(self) -> dict:

@@ -40,7 +40,7 @@ CATEGORY_LABELS = {
     Category.EQUIPMENT: _l("Equipment loans"),
     Category.HOUSING: _l("Housing adaptation"),
     Category.EMPLOYMENT: _l("Employment"),
-    Category.EDUCATION: _l("Education"),
+    Category.EDUCATION: _l("Education and schools"),
     Category.SPORT_CULTURE: _l("Sport and culture"),
     Category.SUPPORT_GROUPS: _l("Support groups"),
     Category.LEGAL: _l("Legal help"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -12,7 +13,7 @@ from sqlalchemy.orm import joinedload
 from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
 from cal.core.text import fold
-from cal.directory.models import ACCESSIBILITY, Category, DirectoryEntry
+from cal.directory.models import ACCESSIBILITY, CATEGORY_LABELS, Category, DirectoryEntry
 from cal.extensions import db
 from cal.people.models import District
 
@@ -24,17 +25,26 @@ SHOWN = 200
 
 
 def search_text_of(entry: DirectoryEntry) -> str:
+    """What a search looks in: the entry's words, its category, district and the
+    accessibility of the place as the page names them (in Polish), folded."""
+    with force_locale("pl"):
+        labels = [str(CATEGORY_LABELS[Category(entry.category)])] + [
+            str(ACCESSIBILITY[name]) for name in entry.accessibility]
+    district = db.session.get(District, entry.district_id) if entry.district_id else None
     return fold(" ".join(text or "" for text in (
-        entry.name, entry.description, entry.eligibility, entry.address, entry.cost)))
+        entry.name, entry.description, entry.eligibility, entry.address, entry.cost,
+        district.name if district else "", *labels)))
+
+
+def stems(query: str) -> list[str]:
+    """The query's words without their Polish endings, roughly: a word of five letters or
+    more loses its last two ("wozek" finds "wózkach", "prawna" finds "prawny")."""
+    return [word[:-2] if len(word) >= 5 else word for word in fold(query).split()[:10]]
 
 
 def save(entry: DirectoryEntry | None, data: dict, actor, today: date) -> DirectoryEntry:
     if data.get("checked_on") and data["checked_on"] > today:
         raise DomainError(_("The check cannot be in the future."), field="checked_on")
-    website = data.get("website") or ""
-    if website and not website.startswith(("https://", "http://")):
-        raise DomainError(_("Give the whole address, beginning with https://."),
-                          field="website")
     new = entry is None
     entry = entry or DirectoryEntry()
     changed = [name for name in FIELDS if name in data and getattr(entry, name) != data[name]]
@@ -59,8 +69,8 @@ def search(query: str = "", category: Category | None = None, district_id: int |
     """Entries with every word of ``query`` (accents ignored), of a category and a
     district, by category and name; one query."""
     stmt = (select(DirectoryEntry).options(joinedload(DirectoryEntry.district))
-            .order_by(DirectoryEntry.category, DirectoryEntry.name).limit(SHOWN))
-    for word in fold(query).split()[:10]:
+            .order_by(DirectoryEntry.name).limit(SHOWN))
+    for word in stems(query):
         stmt = stmt.where(DirectoryEntry.search_text.contains(word, autoescape=True))
     if category is not None:
         stmt = stmt.where(DirectoryEntry.category == category)
@@ -68,7 +78,9 @@ def search(query: str = "", category: Category | None = None, district_id: int |
         stmt = stmt.where(DirectoryEntry.district_id == district_id)
     if not include_inactive:
         stmt = stmt.where(DirectoryEntry.active.is_(True))
-    return list(db.session.scalars(stmt))
+    order = list(Category)  # the categories in the order the page lists them
+    return sorted(db.session.scalars(stmt),
+                  key=lambda entry: (order.index(entry.category), fold(entry.name)))
 
 
 def get(entry_id: int) -> DirectoryEntry | None:
@@ -82,6 +94,10 @@ def to_check(today: date) -> list[DirectoryEntry]:
         select(DirectoryEntry).where(DirectoryEntry.active.is_(True),
                                      DirectoryEntry.checked_on < today - CHECK_AFTER)
         .order_by(DirectoryEntry.checked_on, DirectoryEntry.name)))
+
+
+def district_names() -> list[tuple[int, str]]:
+    return [(d.id, d.name) for d in districts()]
 
 
 def districts() -> list[District]:

@@ -3,7 +3,7 @@ coordinators' pages that keep it."""
 
 from __future__ import annotations
 
-from flask import Blueprint, request, url_for
+from flask import Blueprint, flash, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -79,8 +79,14 @@ def list_pdf():
     form = _search_form()
     entries = _found(form)
     try:
+        chosen = [text for text in (
+            form.q.data and f"„{form.q.data}”",
+            form.category.data and not form.category.errors
+            and str(CATEGORY_LABELS[Category(form.category.data)]),
+            form.district.data and dict(services.district_names()).get(form.district.data),
+        ) if text]
         pdf = render_pdf("directory_list", issued_on=local_today(), entries=entries,
-                         query=form.q.data, **LABELS)
+                         chosen=chosen, **LABELS)
     except DomainError as error:
         return refused(error, url_for("directory.index"))
     return exports.attachment(pdf, "informator.pdf")
@@ -136,6 +142,7 @@ def entry_checked(entry_id: int):
     record = found(services.get(entry_id))
     services.mark_checked(record, current_user, local_today())
     db.session.commit()
+    flash(_("%(name)s: marked as checked today.", name=record.name), "success")
     back = request.form.get("back") == "list"
     return go(url_for("directory.to_check") if back
               else url_for("directory.entry", entry_id=record.id))

@@ -70,6 +70,10 @@ def new():
         form.body.data = text
         try:
             planned = messages.plan(name, ref, text, current_user)
+            if planned.reached == 0:  # the plan is shown: who, and why not
+                show_refusal(form, messages.nobody_reached())
+                return render_form("notifications/message_new.html", form, plan=planned,
+                                   sms_ready=sms.available())
             if form.confirm.data == "send":
                 def send() -> tuple[str, str]:
                     message = messages.send(planned, current_user)

@@ -130,15 +130,19 @@ def plan(name: str, ref, text: str, user) -> Plan:
                             "sends at most %(max)d. Shorten it.", parts=result.length.parts,
                             max=sms.MAX_PARTS), field="body")
     result.cost = sms.cost(result.length.parts * result.counts.get("sms", 0))
-    if result.reached == 0:
-        raise DomainError(_("Nobody in this group can be reached: see the list below."),
-                          field="audience")
     return result
+
+
+def nobody_reached() -> DomainError:
+    return DomainError(_("Nobody in this group can be reached: see the list below."),
+                       field="audience")
 
 
 def send(planned: Plan, actor) -> Message:
     """Write the message and one outbox row for each recipient it reaches; they are
     handed to the workers once the response has gone out."""
+    if planned.reached == 0:
+        raise nobody_reached()
     message = Message(author_id=actor.id, audience=planned.audience.name,
                       audience_ref=planned.ref if isinstance(planned.ref, int) else None,
                       audience_label=planned.label[:200],

@@ -42,8 +42,10 @@ def test_the_public_find_transport_for_wheelchair_users_by_category_and_district
     assert page.status_code == 200 and page.headers["Cache-Control"] == "private, max-age=60"
     assert "Przewóz osób na wózkach" in page.text and "Taksówka" not in page.text
     assert "Magazyn sprzętu" not in page.text and "Wejście bez schodów" in page.text
-    typed = client.get("/directory/", query_string={"q": "wozku winda"})
+    typed = client.get("/directory/", query_string={"q": "wozek winda"})  # no Polish letters
     assert "Przewóz osób na wózkach" in typed.text and "Taksówka" not in typed.text
+    by_words = client.get("/directory/", query_string={"q": "transport bez schodow polnoc"})
+    assert "Przewóz osób na wózkach" in by_words.text and "Taksówka" not in by_words.text
     assert "Stary wpis" not in client.get("/directory/").text
     assert client.get(f"/directory/{bus.id}").status_code == 200
     with count_queries() as statements:
@@ -56,6 +58,11 @@ def test_a_filtered_list_prints_as_a_pdf(app, client):
     db.session.commit()
     answer = client.get("/directory/list.pdf", query_string={"category": "legal"})
     assert answer.status_code == 200 and answer.data.startswith(b"%PDF")
+    from io import BytesIO
+
+    from pypdf import PdfReader
+    text = PdfReader(BytesIO(answer.data)).pages[0].extract_text()
+    assert "wybrano: Pomoc prawna" in text and "Punkt nieodpłatnej pomocy prawnej" in text
     assert answer.headers["Content-Disposition"] == 'attachment; filename="informator.pdf"'
 
 

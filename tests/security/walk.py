@@ -30,5 +30,6 @@ def walk(fetch: Callable[[str], object], starts=("/",), skip=("/static/",),
             continue
         for href in HREF.findall(answer.get_data(as_text=True)):
             target = urlsplit(urljoin("http://localhost" + path, href.replace("&amp;", "&")))
-            if target.netloc in ("", "localhost") and not target.path.startswith(skip):
+            if (target.scheme in ("http", "https") and target.netloc in ("", "localhost")
+                    and not target.path.startswith(skip)):  # not tel: or mailto:
                 queue.append(target.path + (f"?{target.query}" if target.query else ""))
