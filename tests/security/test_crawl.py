@@ -39,7 +39,8 @@ def _crawl(client) -> dict[str, int]:
             continue
         for href in HREF.findall(response.get_data(as_text=True)):
             target = urlsplit(urljoin("http://localhost" + path, href.replace("&amp;", "&")))
-            if target.netloc in ("", "localhost") and not target.path.startswith("/static/"):
+            if (target.scheme in ("http", "https") and target.netloc in ("", "localhost")
+                    and not target.path.startswith("/static/")):  # not tel: or mailto:
                 queue.append(target.path + (f"?{target.query}" if target.query else ""))
     return seen
 
