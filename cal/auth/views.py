@@ -2,7 +2,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, current_app, flash, redirect, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
@@ -131,6 +140,14 @@ def forgot_password():
 
 
 def _set_password(purpose: TokenPurpose, token: str, template: str, done_message: str):
+    """The page of a reset or invitation link; its answer is stored by no browser or
+    proxy (the link's token is in its address, the form sets a password)."""
+    response = make_response(_password_page(purpose, token, template, done_message))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _password_page(purpose: TokenPurpose, token: str, template: str, done_message: str):
     try:
         services.find_valid_token(token, purpose)
     except DomainError as error:

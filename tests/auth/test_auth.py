@@ -185,9 +185,12 @@ def test_admin_invites_a_user_who_sets_a_password_and_signs_in(client_as, users,
 def test_invitation_link_works_once(client, users):
     user, raw = _invite(users[Role.ADMIN])
     db.session.commit()
+    page = client.get(f"/invitation/{raw}")
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
     data = {"password": "dobre haslo na start", "confirm": "dobre haslo na start"}
     assert client.post(f"/invitation/{raw}", data=data).status_code == 302
-    assert client.post(f"/invitation/{raw}", data=data).status_code == 410
+    used = client.post(f"/invitation/{raw}", data=data)
+    assert used.status_code == 410 and used.headers["Cache-Control"] == "no-store"
 
 
 def test_expired_invitation_is_refused(client, users):
@@ -252,7 +255,8 @@ def test_password_reset_request_answers_the_same_for_unknown_email(client, users
 def test_reset_link_of_one_purpose_does_not_work_for_the_other(client, users):
     user, raw = _invite(users[Role.ADMIN])
     db.session.commit()
-    assert client.get(f"/password/reset/{raw}").status_code == 410
+    answer = client.get(f"/password/reset/{raw}")
+    assert answer.status_code == 410 and answer.headers["Cache-Control"] == "no-store"
 
 
 def test_admin_changes_role_and_deactivates_a_user(client_as, users):
