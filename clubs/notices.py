@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from cal.core.reach import Recipient
 from cal.core.timeutil import to_local
-from cal.extensions import db
 from cal.notifications.delivery import contacts_of
 from cal.notifications.outbox import channel_for, tell_contact
+from cal.people.contacts import recipients
 from cal.people.models import Person
 from clubs.models import GroupSession, Membership, MemberStatus
 
@@ -27,13 +27,8 @@ class Told:
 
 
 def members(group_id: int | None) -> list[Recipient]:
-    rows = db.session.execute(
-        select(Person.id, Person.first_name, Person.last_name)
-        .join(Membership, Membership.person_id == Person.id)
-        .where(Membership.group_id == group_id, Membership.status == MemberStatus.ACTIVE)
-        .order_by(Person.last_name, Person.first_name))
-    return [Recipient(f"{first} {last}", book="person", ref=person_id)
-            for person_id, first, last in rows]
+    return recipients(Person.id.in_(select(Membership.person_id).where(
+        Membership.group_id == group_id, Membership.status == MemberStatus.ACTIVE)))
 
 
 def tell_moved_up(membership: Membership) -> bool:
@@ -76,7 +71,7 @@ def tell_members(session: GroupSession, kind: str, was: datetime | None = None) 
             continue
         channel = tell_contact("person", recipient.ref, kind,
                                f"session:{session.id}:{moved_from}{session.starts_at:%Y%m%d%H%M}",
-                               title, body.replace(", ,", ",").lstrip(", "), contact=contact)
+                               title, body, contact=contact)
         if channel is None:
             told.not_reached.append(recipient.name)
         else:

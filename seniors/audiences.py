@@ -8,18 +8,14 @@ from sqlalchemy import select
 
 from cal.core.access import Role
 from cal.core.reach import Audience, Recipient
-from cal.extensions import db
+from cal.people.contacts import recipients
 from cal.people.models import Person
 from seniors.models import SeniorMember
 
 
 def _members(_ref: int | None) -> list[Recipient]:
-    rows = db.session.execute(
-        select(Person.id, Person.first_name, Person.last_name)
-        .join(SeniorMember, SeniorMember.person_id == Person.id)
-        .where(SeniorMember.active.is_(True)).order_by(Person.last_name, Person.first_name))
-    return [Recipient(f"{first} {last}", book="person", ref=person_id)
-            for person_id, first, last in rows]
+    return recipients(Person.id.in_(select(SeniorMember.person_id).where(
+        SeniorMember.active.is_(True))))
 
 
 AUDIENCES = [Audience(

@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from cal.auth.models import User
 from cal.community.models import (
     Event,
     EventStatus,
@@ -20,6 +19,7 @@ from cal.core.reach import Audience, Recipient
 from cal.core.timeutil import utcnow
 from cal.extensions import db
 from volunteers.models import Volunteer
+from volunteers.services import recipients
 
 
 def _events(user) -> list[tuple[int, str]]:
@@ -51,16 +51,9 @@ def _registrants(ref: int | None) -> list[Recipient]:
 def _on_shift(ref: int | None) -> list[Recipient]:
     """The volunteers on the event's shifts: told in the app and by e-mail; one without an
     account of the platform is listed as not reached."""
-    rows = db.session.execute(
-        select(Volunteer.id, Volunteer.first_name, Volunteer.last_name, User.id)
-        .join(ShiftSignup, ShiftSignup.volunteer_id == Volunteer.id)
-        .join(Shift, Shift.id == ShiftSignup.shift_id)
-        .outerjoin(User, (User.id == Volunteer.user_id) & User.active.is_(True))
-        .where(Shift.event_id == ref).distinct()
-        .order_by(Volunteer.last_name, Volunteer.first_name))
-    return [Recipient(f"{first} {last}", user_id=user_id) if user_id is not None
-            else Recipient(f"{first} {last}", book="volunteer", ref=volunteer_id)
-            for volunteer_id, first, last, user_id in rows]
+    return recipients(Volunteer.id.in_(
+        select(ShiftSignup.volunteer_id).join(Shift, Shift.id == ShiftSignup.shift_id)
+        .where(Shift.event_id == ref)))
 
 
 AUDIENCES = [

@@ -161,15 +161,23 @@ def _deliver_to_contact(notification: Notification, now: datetime) -> bool:
     return _done(notification)
 
 
-def _contact_message(notification: Notification, contact):
+def _envelope(notification: Notification, to: str, subject: str):
+    """A mail of the outbox: from the centre, with a Message-ID made from the row's key
+    (a repeat shows as the same message)."""
     from email.message import EmailMessage
 
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
-    message["To"] = contact.email
-    message["Subject"] = notification.title or current_app.config["CENTRE_NAME"]
+    message["To"] = to
+    message["Subject"] = subject
     digest = hashlib.sha256(notification.dedup_key.encode()).hexdigest()[:32]
     message["Message-ID"] = f"<{digest}@cal>"
+    return message
+
+
+def _contact_message(notification: Notification, contact):
+    message = _envelope(notification, contact.email,
+                        notification.title or current_app.config["CENTRE_NAME"])
     with force_locale("pl"):
         stop = _("To stop these e-mails, reply to this one or tell the centre.")
     message.set_content(f"{notification.body}\n\n-- \n{current_app.config['CENTRE_NAME']}\n"
@@ -178,20 +186,14 @@ def _contact_message(notification: Notification, contact):
 
 
 def _message(notification: Notification, user: User):
-    from email.message import EmailMessage
-
     context = {"notification": notification, "user": user, "config": current_app.config,
                "first_name": (user.full_name or "").split(" ")[0]}
     env = current_app.jinja_env  # no request here: the page's context is not wanted
     with force_locale(user.locale or "pl"):
         text = env.get_template("mail/notification.txt").render(**context)
         html = env.get_template("mail/notification.html").render(**context)
-    message = EmailMessage()
-    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
-    message["To"] = user.email
-    message["Subject"] = notification.title  # a first name at most, never more
-    digest = hashlib.sha256(notification.dedup_key.encode()).hexdigest()[:32]
-    message["Message-ID"] = f"<{digest}@cal>"
+    # The subject carries a first name at most, never more.
+    message = _envelope(notification, user.email, notification.title)
     message.set_content(text)
     message.add_alternative(html, subtype="html")
     return message

@@ -155,7 +155,8 @@ def send(planned: Plan, actor) -> Message:
     rows = []
     for recipient in planned.recipients:
         if recipient.user_id is not None:
-            outbox.tell(recipient.user_id, "message", subject, title, planned.text)
+            outbox.tell(recipient.user_id, "message", subject, title, planned.text,
+                        message_id=message.id)
             continue
         channel = planned.channels.get(recipient.key)
         if channel is None:
@@ -167,10 +168,6 @@ def send(planned: Plan, actor) -> Message:
             dedup_key=f"message:{subject}:{recipient.key}:{channel.value}:{now.date()}"))
     db.session.add_all(rows)
     db.session.flush()
-    db.session.execute(
-        Notification.__table__.update().where(Notification.subject == subject,
-                                              Notification.user_id.is_not(None))
-        .values(message_id=message.id))
     audit(actor, AuditAction.CREATE, "message", message.id,
           detail=f"{planned.audience.name}:{planned.ref or ''} to {planned.reached}")
     outbox.hand_on_after_response([row.id for row in rows])

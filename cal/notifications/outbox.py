@@ -36,10 +36,10 @@ CHANNELS = (Channel.INAPP, Channel.EMAIL)
 
 def tell(user_id: int | None, kind: str, subject: str, title: Text, body: Text = "",
          url: str = "", due_at: datetime | None = None,
-         channels: tuple[Channel, ...] = CHANNELS) -> int:
+         channels: tuple[Channel, ...] = CHANNELS, message_id: int | None = None) -> int:
     """Tell a user on each channel they keep on; returns how many notifications are
     stored (new or already there). A lazy or callable title or body is made in the
-    user's own language."""
+    user's own language; ``message_id``: the staff's message it belongs to."""
     if user_id is None:
         return 0
     user = db.session.get(User, user_id)
@@ -51,7 +51,7 @@ def tell(user_id: int | None, kind: str, subject: str, title: Text, body: Text =
     made = 0
     for channel in channels:
         made += _store(user_id, kind, subject, title_text, body_text, url,
-                       due_at or utcnow(), channel) is not None
+                       due_at or utcnow(), channel, message_id=message_id) is not None
     return made
 
 

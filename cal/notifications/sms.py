@@ -75,11 +75,16 @@ def cost(parts: int) -> Decimal:
     return Decimal(current_app.config["SMS_PART_PRICE"]) * parts
 
 
-def callback_key(purpose: str) -> str:
-    """The secret part of a callback address (no setting of its own: made from the
-    application's secret key, so it changes with it)."""
+def _signed(text: str) -> str:
+    """A signature of ``text`` made with the application's secret key (no setting of its
+    own, so it changes with the key)."""
     secret = current_app.secret_key.encode() if current_app.secret_key else b""
-    return hmac.new(secret, f"sms-{purpose}".encode(), hashlib.sha256).hexdigest()[:40]
+    return hmac.new(secret, text.encode(), hashlib.sha256).hexdigest()
+
+
+def callback_key(purpose: str) -> str:
+    """The secret part of a callback address."""
+    return _signed(f"sms-{purpose}")[:40]
 
 
 def is_callback_key(purpose: str, key: str) -> bool:
@@ -110,9 +115,7 @@ def replies_arrive() -> bool:
 def stop_code(phone: str) -> str:
     """The code of a number's link to stop text messages: the digits and a signature."""
     digits = phone.lstrip("+")
-    secret = current_app.secret_key.encode() if current_app.secret_key else b""
-    signature = hmac.new(secret, f"sms-stop-{digits}".encode(), hashlib.sha256).hexdigest()
-    return f"{digits}-{signature[:10]}"
+    return f"{digits}-{_signed(f'sms-stop-{digits}')[:10]}"
 
 
 def phone_of_code(code: str) -> str | None:

@@ -127,12 +127,17 @@ BOOK = ContactBook("person", person_contacts, stop)
 CHOSEN_MAX = 200  # people ticked on the registry's list for one message
 
 
+def recipients(*conditions) -> list[Recipient]:
+    """The persons meeting ``conditions`` as recipients of the "person" contact book, by
+    name (one query): a group's members, the senior centre's, people chosen."""
+    rows = db.session.execute(select(Person.id, Person.first_name, Person.last_name)
+                              .where(*conditions).order_by(Person.last_name, Person.first_name))
+    return [Recipient(f"{first} {last}", book="person", ref=pid) for pid, first, last in rows]
+
+
 def _chosen(ref) -> list[Recipient]:
     ids = [i for i in (ref or ()) if isinstance(i, int)][:CHOSEN_MAX]
-    rows = db.session.execute(select(Person.id, Person.first_name, Person.last_name).where(
-        Person.id.in_(ids), Person.anonymised_at.is_(None))
-        .order_by(Person.last_name, Person.first_name))
-    return [Recipient(f"{first} {last}", book="person", ref=pid) for pid, first, last in rows]
+    return recipients(Person.id.in_(ids), Person.anonymised_at.is_(None))
 
 
 CHOSEN = Audience(

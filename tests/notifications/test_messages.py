@@ -53,6 +53,15 @@ def senior_class(users, people: int = 3):
     return group, members(group, users, people)
 
 
+def send_to_group(users, group, text: str) -> tuple[Message, int]:
+    """A coordinator's message to the group, committed; and its first outbox row's id."""
+    message = messages.send(messages.plan("group", group.id, text, users[Role.COORDINATOR]),
+                            users[Role.COORDINATOR])
+    db.session.commit()
+    return message, db.session.scalar(select(Notification.id).where(
+        Notification.message_id == message.id).order_by(Notification.id))
+
+
 def deliver_all(client=None) -> int:
     db.session.commit()
     return delivery.dispatch(utcnow(), inline=True)
@@ -226,11 +235,7 @@ def test_the_delivery_report_reaches_the_row_and_a_retry_never_sends_twice(
         app, users, client, gateway):
     group, people = senior_class(users, 1)
     agreeing(people[0], "600 100 201")
-    message = messages.send(messages.plan("group", group.id, "Spotkanie o 10:00",
-                                          users[Role.COORDINATOR]), users[Role.COORDINATOR])
-    db.session.commit()
-    row_id = db.session.scalar(select(Notification.id).where(
-        Notification.message_id == message.id))
+    message, row_id = send_to_group(users, group, "Spotkanie o 10:00")
     assert delivery.deliver(row_id) is True
     # A worker that died after the gateway took the message: the row looks unsent.
     db.session.execute(update(Notification).values(sent_at=None, claimed_at=None))
@@ -250,11 +255,7 @@ def test_a_wrong_number_is_refused_for_good_and_a_gateway_error_is_retried(
         app, users, gateway):
     group, people = senior_class(users, 1)
     agreeing(people[0], "600 100 201")
-    message = messages.send(messages.plan("group", group.id, "Spotkanie",
-                                          users[Role.COORDINATOR]), users[Role.COORDINATOR])
-    db.session.commit()
-    row_id = db.session.scalar(select(Notification.id).where(
-        Notification.message_id == message.id))
+    message, row_id = send_to_group(users, group, "Spotkanie")
     gateway.errors_next = [203]  # too many requests: try again later
     with pytest.raises(RuntimeError, match="203"):
         delivery.deliver(row_id)
@@ -270,11 +271,7 @@ def test_text_messages_wait_through_the_centres_quiet_hours(app, users, gateway)
     app.config.update(SMS_QUIET_FROM=time(20), SMS_QUIET_UNTIL=time(8))
     group, people = senior_class(users, 1)
     agreeing(people[0], "600 100 201")
-    message = messages.send(messages.plan("group", group.id, "Jutro zajęcia",
-                                          users[Role.COORDINATOR]), users[Role.COORDINATOR])
-    db.session.commit()
-    row_id = db.session.scalar(select(Notification.id).where(
-        Notification.message_id == message.id))
+    message, row_id = send_to_group(users, group, "Jutro zajęcia")
     late = local_to_utc(TODAY, time(21, 30))
     db.session.execute(update(Notification).values(due_at=late))
     assert delivery.deliver(row_id, late) is False
@@ -401,10 +398,7 @@ def test_the_delivery_page_reads_1_or_40_recipients_in_the_same_few_queries(
         for n, person in enumerate(members_of):
             agreeing(person, f"600 2{n:02d} 300", channels=("sms", "email"),
                      email=f"osoba{n}@example.org")
-        message = messages.send(messages.plan("group", group.id, "Dzień dobry",
-                                              users[Role.COORDINATOR]),
-                                users[Role.COORDINATOR])
-        db.session.commit()
+        message, _row = send_to_group(users, group, "Dzień dobry")
         with count_queries() as statements:
             page = desk.get(f"/messages/{message.id}")
         assert page.status_code == 200 and members_of[-1].full_name in page.text
@@ -429,11 +423,8 @@ def test_with_a_sender_name_each_text_ends_with_its_own_link_to_stop(app, users,
     app.config.update(SMS_SENDER="OPS")  # a reply to a name goes nowhere
     group, people = senior_class(users, 1)
     agreeing(people[0], "600 100 201")
-    message = messages.send(messages.plan("group", group.id, "Jutro zajęcia",
-                                          users[Role.COORDINATOR]), users[Role.COORDINATOR])
-    db.session.commit()
-    delivery.deliver(db.session.scalar(select(Notification.id).where(
-        Notification.message_id == message.id)))
+    _message, row_id = send_to_group(users, group, "Jutro zajęcia")
+    delivery.deliver(row_id)
     text = gateway.to("48600100201")[0].text
     link = text.rsplit("Rezygnacja: ", 1)[1]
     assert "/sms/stop/48600100201-" in link
