@@ -91,6 +91,21 @@ class DemoSeed:
 CalendarSource = Callable[[Any, date, date], Iterable[Any]]
 
 
+@dataclass(frozen=True)
+class Together:
+    """One thing done with a partner institution (a project, an event, a duty), as the
+    partner's page lists it: when, what kind, its title and the page it has."""
+
+    on: date | None
+    kind: Any  # a lazy text
+    title: str
+    url: str | None = None
+
+
+# What a room did with a partner: the partner's id in, the rooms' work with it out.
+PartnerWork = Callable[[int], Iterable[Together]]
+
+
 @dataclass
 class Registry:
     rooms: list[str] = field(default_factory=list)
@@ -103,6 +118,7 @@ class Registry:
     user_columns: dict[str, Callable[[Any], Any]] = field(default_factory=dict)
     contact_books: dict[str, ContactBook] = field(default_factory=dict)
     audiences: dict[str, Audience] = field(default_factory=dict)
+    partner_work: list[PartnerWork] = field(default_factory=list)
 
 
 def init_app(app: Flask) -> None:
@@ -119,16 +135,18 @@ def declare(blueprint: Blueprint, *, scans: Iterable[Scan] = (),
             calendar: Iterable[CalendarSource] = (),
             user_columns: dict[str, Callable[[Any], Any]] | None = None,
             contact_books: Iterable[ContactBook] = (),
-            audiences: Iterable[Audience] = ()) -> None:
+            audiences: Iterable[Audience] = (),
+            partner_work: Iterable[PartnerWork] = ()) -> None:
     """What the room of ``blueprint`` gives the core, filled in when the blueprint is
     registered on an app. ``scans`` run before the outbox is handed on, ``late_scans``
     after it (slow work that must not hold reminders back); ``user_columns`` are loaded
     with the signed-in user, in the same query (an attribute's name, and a scalar
     subquery made from the user's id column: the header's count of unread messages);
-    ``contact_books`` and ``audiences`` are how its people are reached (cal.core.reach)."""
+    ``contact_books`` and ``audiences`` are how its people are reached (cal.core.reach);
+    ``partner_work`` lists what it did with a partner institution (the partner's page)."""
     declared = {"scans": list(scans), "late_scans": list(late_scans), "menu": list(menu),
                 "personal_data": list(personal_data), "demo": list(demo),
-                "calendar": list(calendar)}
+                "calendar": list(calendar), "partner_work": list(partner_work)}
     reached = (("contact_books", list(contact_books)), ("audiences", list(audiences)))
 
     def fill(state) -> None:
