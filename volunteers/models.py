@@ -41,6 +41,7 @@ class HelpKind(enum.StrEnum):
     SENIOR = "senior"
     CLUB = "club"
     EVENT = "event"
+    LEGAL = "legal"  # legal advice at the duty hours
 
 
 HELP_KIND_LABELS = {
@@ -49,6 +50,7 @@ HELP_KIND_LABELS = {
     HelpKind.SENIOR: _l("Help for seniors"),
     HelpKind.CLUB: _l("Social Integration Club and senior classes"),
     HelpKind.EVENT: _l("Events"),
+    HelpKind.LEGAL: _l("Legal advice (duty hours)"),
 }
 
 

@@ -24,6 +24,7 @@ class Activity(enum.StrEnum):
     TRAINING = "training"  # a training session the volunteer attended
     GROUP = "group"        # a group session (club, senior centre)
     EVENT = "event"        # an event or a one-off action
+    DUTY = "duty"          # a duty hour the volunteer held (legal advice, say)
 
 
 ACTIVITY_LABELS = {
@@ -31,6 +32,7 @@ ACTIVITY_LABELS = {
     Activity.TRAINING: _l("Training"),
     Activity.GROUP: _l("Group session"),
     Activity.EVENT: _l("Event or action"),
+    Activity.DUTY: _l("Duty hours"),
 }
 
 

@@ -38,9 +38,14 @@ from volunteers.needs.models import Match, MatchStatus
 from volunteers.training.demo import add_trainings
 
 
+# What the demo's volunteers offer at random (legal advice is the duty hours' volunteer's).
+DEMO_KINDS = [HelpKind.TUTORING, HelpKind.DISABILITY, HelpKind.SENIOR, HelpKind.CLUB,
+              HelpKind.EVENT]
+
+
 def _offer(rng: random.Random, volunteer: Volunteer) -> None:
     """What a demo volunteer offers and when."""
-    kinds = rng.sample(list(HelpKind), rng.randint(1, 2))
+    kinds = rng.sample(DEMO_KINDS, rng.randint(1, 2))
     volunteer.help_kinds = ",".join(k.value for k in kinds)
     if HelpKind.TUTORING in kinds:
         volunteer.subjects = ",".join(rng.sample(SUBJECTS, rng.randint(1, 3)))
