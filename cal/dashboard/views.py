@@ -14,6 +14,7 @@ from cal.core.audit import AuditLog
 from cal.core.render import render_page
 from cal.core.rooms import MenuEntry, declare
 from cal.core.timeutil import local_today, utcnow
+from cal.duties import services as duties
 from cal.extensions import db
 from cal.people import rodo
 from cal.people.models import Household, Person
@@ -92,4 +93,7 @@ CONTEXT = {
 def index():
     role = current_user.role
     context = CONTEXT.get(role, dict)()
-    return render_page(f"dashboard/{role.value}.html", **context)
+    today = local_today()
+    my_duties = [d for d in duties.holder_days(current_user, today, 14) if d.occurrence.held]
+    return render_page(f"dashboard/{role.value}.html", my_duties=my_duties[:3], today_date=today,
+                       **context)

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from cal.auth.models import User
 from cal.core.access import Role
 from cal.core.rooms import DemoSeed
-from cal.core.timeutil import local_to_utc
-from cal.duties import schedule
+from cal.core.timeutil import local_to_utc, utcnow
+from cal.duties import schedule, services
 from cal.duties.models import Appointment, Duty, DutyCancellation, DutyKind, Frequency
 from cal.extensions import db
 from cal.partners.models import Partner, PartnerKind
@@ -68,7 +68,12 @@ def seed(demo) -> None:
     ]
     db.session.add_all(duties)
     db.session.flush()
-    police, _legal, psych, _pedagogue = duties
+    police, legal, psych, _pedagogue = duties
+    if volunteer is not None:  # the earlier duties logged; the last one waits for its tap
+        held = schedule.held_dates(legal, today - timedelta(days=29), today - timedelta(days=1),
+                                   {})
+        for day in held[:-1]:
+            services.log_duty_hours(legal, day, volunteer, utcnow())
     next_thursdays = schedule.held_dates(police, today + timedelta(days=8), today + timedelta(
         days=40), {})
     if next_thursdays:

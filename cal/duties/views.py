@@ -29,12 +29,13 @@ from cal.duties.forms import (
     DutyForm,
     MoveForm,
 )
-from cal.duties.models import DUTY_KIND_LABELS, Duty
+from cal.duties.models import DUTY_KIND_LABELS, AppointmentStatus, Duty
 from cal.duties.words import rule_text
 from cal.extensions import db
 from cal.partners.models import Partner
 from cal.people import services as people
 from volunteers.pages import my_volunteer
+from volunteers.services import volunteer_of_user
 
 
 def partner_work(partner_id: int) -> list[Together]:
@@ -178,10 +179,17 @@ def restore_date(duty_id: int, day: str):
     return go(url_for("duties.duty", duty_id=record.id))
 
 
+def _slot_choices(form: BookingForm, slots: list, every: bool = False) -> None:
+    """The free slots to choose from; every slot of the day when a sent form is checked,
+    so that a slot taken meanwhile is refused by the rule, with its reason."""
+    form.start.choices = options([("", "—")] + [
+        (s.start.strftime("%H:%M"), f"{s.start:%H:%M}–{s.end:%H:%M}")
+        for s in slots if every or s.free])
+
+
 def _booking_form(slots: list, chosen: str | None = None) -> BookingForm:
     form = BookingForm()
-    form.start.choices = options([("", "—")] + [
-        (s.start.strftime("%H:%M"), f"{s.start:%H:%M}–{s.end:%H:%M}") for s in slots if s.free])
+    _slot_choices(form, slots, every=request.method == "POST")
     if chosen and request.method == "GET":
         form.start.data = chosen
     return form
@@ -227,6 +235,8 @@ def day(duty_id: int, day: str):
             db.session.rollback()
             show_refusal(form, error)
             slots = services.day_slots(record, when, now)
+    if request.method == "POST":
+        _slot_choices(form, slots)
     return render_form("duties/day.html", form, duty=record, day=when, occurrence=occurrence,
                        slots=slots, person=person, query=query, found_people=found_people,
                        coordinator=coordinator,
@@ -240,6 +250,12 @@ def _own_appointment(appointment_id: int):
                                                                       appointment.duty)):
         found(None)
     return appointment
+
+
+def _cancelled_already(record):
+    """A change of an appointment cancelled meanwhile: refused, with the reason."""
+    return refused(DomainError(_("This appointment is cancelled already.")),
+                   url_for("duties.appointment", appointment_id=record.id))
 
 
 @bp.get("/appointments/<int:appointment_id>")
@@ -264,6 +280,8 @@ def _appointment_page(record, move_form, cancel_form, status: int = 200):
 @any_role
 def move(appointment_id: int):
     record = _own_appointment(appointment_id)
+    if record.status != AppointmentStatus.BOOKED:
+        return _cancelled_already(record)
     form = MoveForm()
     form.start.choices = options([("", "—")] + [
         (s.strftime("%H:%M"), s.strftime("%H:%M")) for s in schedule.slots(record.duty)])
@@ -285,6 +303,8 @@ def move(appointment_id: int):
 @any_role
 def cancel(appointment_id: int):
     record = _own_appointment(appointment_id)
+    if record.status != AppointmentStatus.BOOKED:
+        return _cancelled_already(record)
     form = CancelAppointmentForm()
     if form.validate_on_submit():
         told = services.cancel_appointment(record, form.reason.data, current_user)
@@ -308,7 +328,7 @@ def mine():
     days = services.holder_days(current_user, when, 1)
     later = [d for d in services.holder_days(current_user, when + timedelta(days=1), 14)
              if d.occurrence.held][:6]
-    volunteer = my_volunteer() if current_user.role == Role.VOLUNTEER else None
+    volunteer = volunteer_of_user(current_user) if current_user.role == Role.VOLUNTEER else None
     unlogged = services.unlogged(volunteer, current_user, today, utcnow()) if volunteer else []
     return render_page("duties/mine.html", day=when, today=today, days=days, later=later,
                        unlogged=unlogged, timedelta=timedelta, **LABELS)
@@ -318,6 +338,8 @@ def mine():
 @roles_required(Role.VOLUNTEER)
 def log_hours(duty_id: int, day: str):
     record = found(db.session.get(Duty, duty_id))
+    if record.holder_user_id != current_user.id:
+        found(None)  # another's duty: no such duty for this volunteer
     try:
         entry = services.log_duty_hours(record, _day(day), my_volunteer(), utcnow())
     except DomainError as error:

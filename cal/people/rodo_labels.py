@@ -30,6 +30,9 @@ SECTIONS = {
     "event_children": _l("Children registered for events"),
     "event_shift_signups": _l("Shifts at events"),
     "contact_consents": _l("Consents to messages from the centre"),
+    "appointments": _l("Appointments at duty hours"),
+    "duties": _l("Duty hours held"),
+    "duty_cancellations": _l("Dates of duty hours cancelled"),
     "audit_log": _l("What the centre's staff did with the record"),
 }
 
@@ -105,4 +108,14 @@ FIELDS = {
     "sms_consent_at": _l("Consent to text messages given at"), "contact": _l("Contact"),
     "message_id": _l("Message no."), "report": _l("Delivery report"),
     "report_at": _l("Report received at"), "provider_ref": _l("Gateway's message no."),
+    "duty_id": _l("Duty no."), "starts_at": _l("Starts at"), "ends_at": _l("Ends at"),
+    "live": _l("Booked"), "topic": _l("Topic"), "booked_by_id": _l("Booked by user no."),
+    "cancel_reason": _l("Reason for cancelling"), "holder_user_id": _l("Held by user no."),
+    "holder_name": _l("Held by"), "partner_id": _l("Partner no."),
+    "frequency": _l("Repeats"), "weekday": _l("Day of the week"),
+    "week_of_month": _l("Which week of the month"), "starts": _l("From"), "ends": _l("To"),
+    "valid_from": _l("First day"), "by_appointment": _l("By appointment (slots)"),
+    "slot_minutes": _l("Length of a slot (minutes)"), "booking_phone": _l("Phone to book"),
+    "booking_note": _l("How to book or come"), "description": _l("Description"),
+    "day": _l("Day"), "reason": _l("Reason"),
 }

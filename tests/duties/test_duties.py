@@ -5,6 +5,7 @@ volunteer's duty logged as hours in one tap."""
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, time, timedelta
 
@@ -179,7 +180,7 @@ def test_only_the_holder_and_the_coordinators_see_the_topic(app, users, client_a
         assert client_as(role).get(f"/duties/appointments/{appointment.id}").status_code == 404
 
 
-def test_the_public_page_tells_when_the_legal_aid_volunteer_is_in(app, client):
+def test_the_public_page_tells_when_the_legal_aid_volunteer_is_in(app, client, count_queries):
     make_duty(kind=DutyKind.LEGAL, title="Bezpłatna porada prawna", weekday=3, starts=time(14),
               ends=time(15, 30), by_appointment=False, booking_note="Bez zapisów.")
     make_duty(title="Nieaktywny", active=False)
@@ -188,6 +189,9 @@ def test_the_public_page_tells_when_the_legal_aid_volunteer_is_in(app, client):
     assert page.status_code == 200 and page.headers["Cache-Control"] == "private, max-age=60"
     assert "Bezpłatna porada prawna" in page.text and "w każdy czwartek, 14:00–15:30" in page.text
     assert "Nie trzeba się zapisywać" in page.text and "Nieaktywny" not in page.text
+    with count_queries() as statements:  # the duties, and their cancelled dates
+        assert client.get("/duties/").status_code == 200
+    assert len(statements) <= 2
 
 
 def test_cancelling_a_date_cancels_its_appointments_and_tells_the_people(app, users):
@@ -249,7 +253,7 @@ def test_the_legal_aid_volunteer_logs_the_duty_in_one_tap(app, users, client_as)
     assert url not in client.get("/duties/mine").text
     other = make_duty(weekday=past.weekday(), holder_user_id=users[Role.LEADER].id)
     db.session.commit()
-    assert client.post(f"/duties/{other.id}/hours/{past.isoformat()}").status_code == 302
+    assert client.post(f"/duties/{other.id}/hours/{past.isoformat()}").status_code == 404
     assert db.session.scalar(select(func.count()).select_from(HourEntry)) == 1
 
 
@@ -281,3 +285,13 @@ def test_a_duty_is_saved_in_the_browser_form_with_refusals_beside_the_fields(app
     assert saved.status_code == 302
     duty = db.session.scalar(select(Duty))
     assert (duty.starts, duty.ends, duty.weekday) == (time(16), time(16, 30), 3)
+
+
+def test_legal_advice_is_a_kind_of_help_offered_on_the_application_and_the_profile(
+        app, client, client_as):
+    assert "Porady prawne (dyżury)" in client.get("/volunteers/apply").text
+    volunteer = VolunteerFactory(help_kinds="legal,senior")
+    db.session.commit()
+    assert volunteer.kinds() == {HelpKind.LEGAL, HelpKind.SENIOR}
+    page = client_as(Role.COORDINATOR).get(f"/volunteers/{volunteer.id}/edit").text
+    assert re.search(r'<input checked [^>]*value="legal"', page)

@@ -18,6 +18,7 @@ from cal.community.models import Audience, Event, EventKind, EventStatus, Shift,
 from cal.community.registrations import Child
 from cal.core.access import GATEWAY, KIOSK, PUBLIC, Role
 from cal.core.timeutil import local_to_utc, local_today
+from cal.duties.models import Appointment, Duty, DutyKind, Frequency
 from cal.extensions import db
 from cal.notifications.models import Message, Notification
 from cal.people.models import Person
@@ -45,6 +46,13 @@ SHARED = {
     # Leaders work for the whole senior centre: its members are everyone's.
     ("/seniors/members/<int:member_id>", Role.LEADER),
     ("/seniors/members/<int:member_id>/card.pdf", Role.LEADER),
+    # Leaders book, move and cancel the slots of every duty (seeing only that a slot is
+    # taken, never who or why, on the duties they do not hold).
+    ("/duties/<int:duty_id>", Role.LEADER),
+    ("/duties/<int:duty_id>/day/<day>", Role.LEADER),
+    ("/duties/appointments/<int:appointment_id>", Role.LEADER),
+    ("/duties/appointments/<int:appointment_id>/move", Role.LEADER),
+    ("/duties/appointments/<int:appointment_id>/cancel", Role.LEADER),
 }
 # Project managers manage every project; only a project's EU participant records are
 # its own manager's (RODO: the fewest people see them).
@@ -172,6 +180,23 @@ def _made():
                                    title="Do przeczytania", url="/", dedup_key=f"t:{email}")
         db.session.add(told[email])
     db.session.flush()
+    # a duty I hold, with an appointment; the demo psychologist's appointments are another's
+    past = local_today() - timedelta(days=7)
+    my_duty = Duty(kind=DutyKind.OTHER, title="Mój dyżur", place="pok. 1",
+                   frequency=Frequency.WEEKLY, weekday=past.weekday(), starts=time(8),
+                   ends=time(9), valid_from=past - timedelta(days=60), by_appointment=True,
+                   slot_minutes=30, holder_user_id=me.user_id)
+    db.session.add(my_duty)
+    db.session.flush()
+    ahead = local_today() + timedelta(days=7)
+    my_appointment = Appointment(duty_id=my_duty.id, starts_at=local_to_utc(ahead, time(8)),
+                                 ends_at=local_to_utc(ahead, time(8, 30)), name="Jan Nowak")
+    db.session.add(my_appointment)
+    db.session.flush()
+    other_appointment = db.session.scalar(select(Appointment.id).where(
+        Appointment.duty_id != my_duty.id).order_by(Appointment.id))
+    other_duty = db.session.scalar(select(Duty.id).where(Duty.holder_user_id != me.user_id)
+                                   .order_by(Duty.id))
     db.session.commit()
     values = {
         Role.VOLUNTEER: {
@@ -180,7 +205,9 @@ def _made():
             "document_id": (first(VolunteerDocument, me), not_mine(VolunteerDocument)),
             "completion_id": (first(TrainingCompletion, me), not_mine(TrainingCompletion)),
             "group_id": (mine.id, theirs.id), "session_id": (my_session.id, their_session.id),
-            "signup_id": tuple(shift_signups)},
+            "signup_id": tuple(shift_signups),
+            "duty_id": (my_duty.id, other_duty), "day": (past.isoformat(), past.isoformat()),
+            "appointment_id": (my_appointment.id, other_appointment)},
         Role.LEADER: {"group_id": (mine.id, theirs.id),
                       "session_id": (my_session.id, their_session.id),
                       "project_id": (own_project.id, other_project.id),
