@@ -32,7 +32,7 @@ from cal.core.timeutil import local_today, utcnow
 from cal.extensions import db
 from tests.conftest import PASSWORD, _postgres_database, config_for_tests, make_users
 from tests.notifications.test_faults import ROOT, _free_port
-from tests.notifications.test_reminders import Sink, _mails_to, _visit_tomorrow
+from tests.notifications.test_reminders import Sink, _visit_tomorrow
 from tests.processes import exit_status, started, wait_until
 from tests.test_redis import redis_url  # noqa: F401  (the fixture)
 from volunteers.hours.models import EntryStatus, HourEntry
@@ -213,14 +213,18 @@ def test_make_serve_runs_the_production_set_and_ctrl_c_stops_all_of_it(
 
             # rq cron's next scan, brought forward: the same job on the same queue.
             scan = queue.enqueue(SCAN)
-            wait_until(lambda: _mails_to(sink, volunteer), "the reminder reached the SMTP server")
-            wait_until(lambda: scan.get_status() == JobStatus.FINISHED
-                       and queue.count == 0 and StartedJobRegistry(queue=queue).count == 0,
+
+            def reminders():  # of the visit to Zosia tomorrow
+                return [m for m in list(sink.messages)
+                        if volunteer in m.rcpt_tos and "Zosia" in m.content.decode()]
+
+            wait_until(reminders, "the reminder reached the SMTP server")
+            # nothing is left in hand when Ctrl-C comes
+            wait_until(lambda: _scans_done(queue) == 2 and queue.count == 0
+                       and StartedJobRegistry(queue=queue).count == 0,
                        "the worker finished its jobs")
-            reminders = [m for m in sink.messages
-                         if volunteer in m.rcpt_tos and "Zosia" in m.content.decode()]
-            assert len(reminders) == 1, [m.content[:300] for m in sink.messages]
-            assert _scans_done(queue) == 2  # rq cron's and the one brought forward
+            assert scan.get_status() == JobStatus.FINISHED
+            assert len(reminders()) == 1, [m.content[:300] for m in sink.messages]
 
             os.killpg(make.pid, signal.SIGINT)  # Ctrl-C in make's terminal
             exit_status(make, "make serve after Ctrl-C")
@@ -234,3 +238,4 @@ def test_make_serve_runs_the_production_set_and_ctrl_c_stops_all_of_it(
         assert "SIGINT received" in output
     finally:
         _kill_what_is_left(run)
+        queue.connection.close()
