@@ -1,4 +1,5 @@
-# CAL: the two commands of the README are `make run` and `make test`.
+# CAL: the two commands of the README are `make run` and `make test`; production runs
+# `make serve` (README, Production).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
