@@ -1,4 +1,5 @@
-# CAL: the two commands of the README are `make run` and `make test`.
+# CAL: the two commands of the README are `make run` and `make test`; production runs
+# `make serve` (README, Production).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,7 +7,7 @@ PORT ?= 5000
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 export FLASK_APP := wsgi
 
-.PHONY: run test fuzz bench bench-tools lint translations translations-compile e2e-tools clean \
+.PHONY: run serve test fuzz bench bench-tools lint translations translations-compile e2e-tools clean \
 	lock upgrade upgrade-plan
 
 ## Installs take the exact versions of the lock files, each checked by its hash: the
@@ -93,6 +94,29 @@ run: $(VENV)/.installed translations-compile instance/secret_key
 	$(RUN_ENV) $(BIN)/flask seed-demo
 	@echo "CAL: http://127.0.0.1:$(PORT)  (demo accounts: see README, password demo1234)"
 	$(RUN_ENV) $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+## The production set in one command (README, Production), on the settings it is given:
+## the application's locked packages, the migrations once, then the Procfile's web
+## server, RQ worker and rq cron under honcho (its processes find the venv's programs
+## first on the PATH; no .env file is read). Ctrl-C stops them all.
+SERVE_NEEDS := DATABASE_URL REDIS_URL SECRET_KEY BASE_URL
+ifneq ($(filter serve,$(MAKECMDGOALS)),)
+SERVE_MISSING := $(strip $(foreach name,$(SERVE_NEEDS),$(if $($(name)),,$(name))))
+ifneq ($(SERVE_MISSING),)
+$(error make serve needs $(SERVE_MISSING) in the environment (README, Production and Settings))
+endif
+endif
+
+## The catalogs compiled only when their .po changed: a server started while the suite
+## runs beside it never rewrites a file the suite reads.
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard cal/translations/*/LC_MESSAGES/messages.po))
+%.mo: %.po | $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ > /dev/null
+
+serve: $(VENV)/.installed $(CATALOGS)
+	$(BIN)/flask db upgrade
+	@$(BIN)/flask check-deploy || echo "make serve: the settings above are unfit for production."
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start --port $(PORT) --env /dev/null
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
