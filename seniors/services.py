@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -24,7 +24,7 @@ from sqlalchemy.orm import joinedload
 from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
 from cal.core.text import fold
-from cal.core.timeutil import local_day_end_utc, local_day_start_utc, utcnow
+from cal.core.timeutil import local_day_end_utc, local_day_start_utc, to_local, utcnow
 from cal.extensions import db
 from cal.people import contacts
 from cal.people.models import ConsentWay, Person
@@ -185,8 +185,11 @@ class CheckIn:
     problem: str = ""
 
 
-def check_in(card_number: str, device: KioskDevice, today: date) -> CheckIn:
-    """Mark the card's member present at today's sessions of their groups."""
+def check_in(card_number: str, device: KioskDevice, today: date,
+             now: datetime | None = None) -> CheckIn:
+    """Mark the card's member present at today's sessions of their groups that have not
+    ended; a member whose class has ended is told so, not that there is none today."""
+    now = now or utcnow()
     card_number = card_number.strip()
     device.last_used_at = utcnow()
     if not valid_card_number(card_number):
@@ -206,8 +209,16 @@ def check_in(card_number: str, device: KioskDevice, today: date) -> CheckIn:
                GroupSession.starts_at >= local_day_start_utc(today),
                GroupSession.starts_at <= local_day_end_utc(today))
         .options(joinedload(GroupSession.group)).order_by(GroupSession.starts_at)))
+    ended = [s for s in sessions if s.ends_at <= now]
     done = tuple((s.group.name, s.starts_at) for s in sessions
-                 if attendance.set_mark(s.id, member.person_id, Mark.PRESENT, None, today))
+                 if s.ends_at > now
+                 and attendance.set_mark(s.id, member.person_id, Mark.PRESENT, None, today))
+    if not done and ended:
+        last = ended[-1]
+        return CheckIn(member.person.first_name, problem=_(
+            "Your class today has ended: %(group)s, %(from)s–%(to)s. See you next time!",
+            group=last.group.name, **{"from": to_local(last.starts_at).strftime("%H:%M"),
+                                      "to": to_local(last.ends_at).strftime("%H:%M")}))
     if not done:
         return CheckIn(member.person.first_name,
                        problem=_("You have no sessions today. See you soon!"))

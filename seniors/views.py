@@ -28,7 +28,7 @@ from cal.core.once import submit_once
 from cal.core.pdf import render_pdf
 from cal.core.render import refused, render_form, render_page
 from cal.core.rooms import MenuEntry, declare
-from cal.core.timeutil import local_today, to_local
+from cal.core.timeutil import local_today, to_local, utcnow
 from cal.core.urls import arg_id, external_url
 from cal.extensions import db, limiter
 from cal.people import contacts
@@ -209,7 +209,7 @@ def check_in():
     form = CardForm()
     if not form.validate_on_submit():
         return render_page("seniors/kiosk.html", status=422, form=form, result=None)
-    result = services.check_in(form.card.data, _device(), local_today())
+    result = services.check_in(form.card.data, _device(), local_today(), utcnow())
     db.session.commit()
     return render_page("seniors/kiosk.html", form=CardForm(formdata=None), result=result,
                        to_local=to_local)

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from cal.core.access import Role
 from cal.core.audit import AuditLog
 from cal.core.errors import DomainError
-from cal.core.timeutil import LOCAL_ZONE, local_today
+from cal.core.timeutil import LOCAL_ZONE, local_to_utc, local_today
 from cal.extensions import db
 from clubs import services as clubs
 from clubs.models import Attendance, GroupKind, GroupSession, Mark
@@ -91,6 +91,28 @@ def test_the_kiosk_answers_an_unknown_card_and_a_day_without_sessions(app, users
     bad = client.post("/kiosk/", data={"card": "12ab"})
     assert bad.status_code == 422
     assert db.session.scalar(select(func.count()).select_from(Attendance)) == 0
+
+
+def test_the_kiosk_tells_a_class_that_ended_from_no_class_and_keeps_its_answer(app, users):
+    """A senior reads the answer at their pace: it stays 20 seconds or until OK, with no
+    menu or link that leads away from the kiosk; a class that ended today is told as such
+    (and not checked in to), not as a day without classes."""
+    group = make_group(users, kind=GroupKind.SENIOR_CLASS)
+    senior = member(users, first_name="Halina")
+    clubs.enrol(group, services.get_member(senior.id).person, users[Role.COORDINATOR], TODAY)
+    clubs.add_session(group, TODAY, time(10), time(11), "")
+    client, device = kiosk_client(app, users)
+    keypad = client.get("/kiosk/").text
+    assert "site-header" not in keypad and "site-footer" not in keypad
+    assert "Wyloguj" not in keypad and "/login" not in keypad
+    answer = client.post("/kiosk/", data={"card": "9999999"}).text
+    assert 'data-reset-after="20"' in answer and 'class="kiosk-ok"' in answer
+    at_noon = services.check_in(senior.card_number, device, TODAY, local_to_utc(TODAY, time(12)))
+    assert "dzisiejsze zajęcia już się skończyły: Grupa wsparcia, 10:00–11:00" in at_noon.problem
+    assert db.session.scalar(select(func.count()).select_from(Attendance)) == 0
+    tomorrow = TODAY + timedelta(days=1)
+    free = services.check_in(senior.card_number, device, tomorrow, local_to_utc(tomorrow, time(9)))
+    assert free.problem == "Dziś nie ma Pani/Pana zajęć. Do zobaczenia!"
 
 
 def test_a_kiosk_can_do_nothing_but_check_in(app, users):
