@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Regexp
 
-from cal.auth.passwords import MIN_LENGTH
+from cal.auth.passwords import MAX_LENGTH, MIN_LENGTH
 from cal.core.access import Role
 from cal.core.forms import options, strip
 from cal.core.labels import ROLE_LABELS
@@ -38,11 +38,12 @@ class SetPasswordForm(FlaskForm):
             InputRequired(),
             Length(
                 min=MIN_LENGTH,
-                max=128,
+                max=MAX_LENGTH,
                 message=_l("The password must have %(min)d to %(max)d characters."),
             ),
         ],
-        description=_l("At least 12 characters. A few words you will remember work well."),
+        description=_l("At least 12 characters, and not a commonly used password. A few "
+                       "words you will remember work well."),
     )
     confirm = PasswordField(
         _l("Repeat the password"),
