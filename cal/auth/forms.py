@@ -15,7 +15,8 @@ def role_choices():
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[InputRequired(), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=256)])
+    password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=256)],
+                             render_kw={"autocomplete": "current-password"})
 
 
 class PasswordResetRequestForm(FlaskForm):
@@ -44,11 +45,19 @@ class SetPasswordForm(FlaskForm):
         ],
         description=_l("At least 12 characters, and not a commonly used password. A few "
                        "words you will remember work well."),
+        render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
         _l("Repeat the password"),
         validators=[InputRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
     )
+
+
+class ChangePasswordForm(SetPasswordForm):
+    current = PasswordField(_l("Current password"),
+                            validators=[InputRequired(), Length(max=256)],
+                            render_kw={"autocomplete": "current-password"})
 
 
 class InviteForm(FlaskForm):

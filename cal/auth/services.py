@@ -108,6 +108,20 @@ def set_password_with_token(raw: str, purpose: TokenPurpose, password: str) -> U
     """Use a one-time link to set the password; every other link of the user dies."""
     token = find_valid_token(raw, purpose)
     user = db.session.get(User, token.user_id)
+    _set_password(user, password)
+    return user
+
+
+def change_password(user: User, current: str, password: str) -> None:
+    """The user's own new password, given the current one; every session of the user
+    ends (the caller signs the one asking in again) and every open link dies."""
+    if not verify_password(user.password_hash, current):
+        raise DomainError(_("This is not your current password."), field="current")
+    _set_password(user, password)
+    audit(user, AuditAction.UPDATE, "user", user.id, fields=["password"])
+
+
+def _set_password(user: User, password: str) -> None:
     check_new_password(password, user.email, user.full_name)
     user.password_hash = hash_password(password)
     now = utcnow()
@@ -116,7 +130,6 @@ def set_password_with_token(raw: str, purpose: TokenPurpose, password: str) -> U
     ):
         other.used_at = now
     end_all_sessions(user)
-    return user
 
 
 def invite_user(email: str, full_name: str, role: Role, invited_by: User, ttl: timedelta):

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from cal.auth import lifetime, services, throttle
 from cal.auth.forms import (
+    ChangePasswordForm,
     InviteForm,
     LoginForm,
     PasswordResetRequestForm,
@@ -98,10 +99,7 @@ def login():
         form.password.errors.append(_("Wrong e-mail or password."))
         return render_form("auth/login.html", form, next_url=next_url)
     db.session.commit()
-    session.clear()  # a new session, so nothing set before sign-in survives it
-    session["locale"] = user.locale
-    login_user(user)
-    lifetime.begin()
+    _sign_in(user)
     return redirect(next_url or url_for("dashboard.index"))
 
 
@@ -139,6 +137,35 @@ def forgot_password():
     run_later("cal.worker.password_reset_job", services.normalise_email(form.email.data))
     flash(_("If an account uses this address, we have sent it a link to set a new password."))
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@any_role
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
+def password_change():
+    """The user's own password, changed after the current one is given; the user's other
+    sessions end, this one goes on."""
+    form = ChangePasswordForm()
+    if not form.validate_on_submit():
+        return render_form("auth/password_change.html", form)
+    user = current_user._get_current_object()
+    try:
+        services.change_password(user, form.current.data, form.password.data)
+    except DomainError as error:
+        db.session.rollback()
+        show_refusal(form, error)
+        return render_form("auth/password_change.html", form)
+    db.session.commit()
+    _sign_in(user)
+    flash(_("Your password is changed. Your other sessions have ended."), "success")
+    return redirect(url_for("dashboard.index"))
+
+
+def _sign_in(user: User) -> None:
+    session.clear()  # a new session, so nothing set before sign-in survives it
+    session["locale"] = user.locale
+    login_user(user)
+    lifetime.begin()
 
 
 def _set_password(purpose: TokenPurpose, token: str, template: str, done_message: str):

@@ -392,3 +392,46 @@ def test_the_register_of_access_names_each_role_its_holders_and_dates(client_as,
     rows = list(load_workbook(io.BytesIO(sheet.data)).active.values)
     assert rows[0][:3] == ("Rola", "Imię i nazwisko", "E-mail") and len(rows) == 1 + len(users)
     assert client_as(Role.COORDINATOR).get("/admin/access").status_code == 403
+
+
+NEW = "kasztany na jesiennym rynku"
+
+
+def _change(client, current=PASSWORD, password=NEW, confirm=None):
+    return client.post("/account/password", data={
+        "current": current, "password": password, "confirm": confirm or password})
+
+
+def test_a_user_changes_the_password_and_only_this_session_goes_on(app, users):
+    here, elsewhere = app.test_client(), app.test_client()
+    for client in (here, elsewhere):
+        client.post("/login", data={"email": "volunteer@test.local", "password": PASSWORD})
+    page = here.get("/account/password")
+    assert page.status_code == 200 and 'autocomplete="current-password"' in page.text
+    answer = _change(here)
+    assert answer.status_code == 302 and "Hasło zostało zmienione" in here.get("/").text
+    assert elsewhere.get("/").status_code == 302  # the other device is signed out
+    user = db.session.get(User, users[Role.VOLUNTEER].id)
+    db.session.refresh(user)
+    assert verify_password(user.password_hash, NEW)
+    assert db.session.scalar(select(AuditLog.fields).where(AuditLog.action == "update")) == (
+        "password")
+
+
+@pytest.mark.parametrize(("data", "field", "words"), [
+    ({"current": "not my password"}, "current", "obecne hasło"),
+    ({"password": "password1234"}, "password", "łatwe do odgadnięcia"),
+    ({"password": "Test Volunteer"}, "password", "łatwe do odgadnięcia"),
+    ({"password": "short"}, "password", "od 12 do 128 znaków"),
+    ({"confirm": "something else entirely"}, "confirm", "nie są takie same"),
+])
+def test_changing_the_password_refuses_beside_the_field(client_as, users, data, field, words):
+    answer = _change(client_as(Role.VOLUNTEER), **data)
+    assert answer.status_code == 422
+    assert words in answer.text.split(f'id="{field}-error"')[1].split("</")[0]
+    db.session.refresh(users[Role.VOLUNTEER])
+    assert verify_password(users[Role.VOLUNTEER].password_hash, PASSWORD)
+
+
+def test_changing_the_password_asks_a_signed_in_user(client):
+    assert client.get("/account/password").status_code == 302
