@@ -6,10 +6,14 @@ tests and scripts can build one without touching the process environment.
 
 from __future__ import annotations
 
+import math
 import os
 from datetime import time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+
+from limits import parse_many
+from zxcvbn import zxcvbn
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 
@@ -49,6 +53,10 @@ def normalise_database_url(url: str) -> str:
 def cookie_name(secure: bool) -> str:
     """__Host- only on a Secure cookie: a browser drops a __Host- cookie without it."""
     return "__Host-session" if secure else "session"
+
+
+LOGIN_RATE_LIMIT = "5 per minute"
+LOGIN_ACCOUNT_RATE_LIMIT = "10 per hour"
 
 
 class Config:
@@ -96,7 +104,11 @@ class Config:
         self.REMINDER_TIME = _clock(env.get("REMINDER_TIME") or "17:00")
         self.INVITE_TTL_HOURS = int(env.get("INVITE_TTL_HOURS") or 72)
         self.RESET_TTL_MINUTES = int(env.get("RESET_TTL_MINUTES") or 60)
-        self.LOGIN_RATE_LIMIT = env.get("LOGIN_RATE_LIMIT") or "5 per minute"
+        # Failed sign-ins from one address, on any accounts; and from one address on one
+        # account (cal.auth.throttle: an account tried from many is slowed down besides).
+        self.LOGIN_RATE_LIMIT = env.get("LOGIN_RATE_LIMIT") or LOGIN_RATE_LIMIT
+        self.LOGIN_ACCOUNT_RATE_LIMIT = (env.get("LOGIN_ACCOUNT_RATE_LIMIT")
+                                         or LOGIN_ACCOUNT_RATE_LIMIT)
         self.RATELIMIT_ENABLED = _bool(env.get("RATELIMIT_ENABLED"), default=True)
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         self.RATELIMIT_HEADERS_ENABLED = True
@@ -128,6 +140,15 @@ class Config:
             self.SQLALCHEMY_ENGINE_OPTIONS["connect_args"] = {"options": "-c DateStyle=ISO,YMD"}
 
 
+# Each login limit: its default, and the most failed attempts in an hour it may let through
+# (a looser one does not slow a password guesser down).
+LOGIN_LIMITS = {"LOGIN_RATE_LIMIT": (LOGIN_RATE_LIMIT, 600),
+                "LOGIN_ACCOUNT_RATE_LIMIT": (LOGIN_ACCOUNT_RATE_LIMIT, 60)}
+# About 80 bits: zxcvbn's estimate of the guesses a secret key needs, at the least.
+SECRET_GUESSES_LOG10 = 24
+# A mail server on this machine is reached without crossing a network.
+LOOPBACK = {"localhost", "127.0.0.1", "::1"}
+
 # Secrets that are examples, not secrets (the README's, the tests', the usual ones).
 KNOWN_SECRETS = {"change-me", "changeme", "secret", "dev", "development", "x",
                  "test-secret-key-that-is-long-enough", "bench-secret-key-long-enough-1"}
@@ -142,6 +163,10 @@ def insecure_settings(config) -> list[str]:
     if len(secret) < 32 or secret.lower() in KNOWN_SECRETS:
         problems.append("SECRET_KEY is missing, shorter than 32 characters or a known "
                         "example: sessions could be forged.")
+    elif _guessable(secret):
+        problems.append("SECRET_KEY is long enough but easy to guess (words, repeats, a "
+                        "sequence): sessions could be forged. Use a random one, e.g. "
+                        "python -c 'import secrets; print(secrets.token_hex(32))'.")
     if not config.get("SESSION_COOKIE_SECURE") or not config.get("REMEMBER_COOKIE_SECURE"):
         problems.append("SESSION_COOKIE_SECURE is off: the session cookie would travel "
                         "without HTTPS.")
@@ -154,10 +179,40 @@ def insecure_settings(config) -> list[str]:
     elif str(config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory://"):
         problems.append("The login limit is kept in each process's memory (no REDIS_URL): "
                         "with several workers it lets several times the limit through.")
+    problems += _loose_login_limits(config)
+    if config.get("MAIL_SERVER") and not config.get("MAIL_USE_TLS") and (
+            config["MAIL_SERVER"] not in LOOPBACK):
+        problems.append("MAIL_USE_TLS is off: invitation and password-reset links would "
+                        "travel to the mail server unencrypted.")
     if not str(config.get("BASE_URL") or "").startswith("https://"):
         problems.append("BASE_URL is not an https:// address: links in e-mails would be "
                         "sent without HTTPS.")
     if str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
         problems.append("DATABASE_URL is SQLite: production runs on PostgreSQL "
                         "(backups, concurrent workers).")
+    return problems
+
+
+def _guessable(secret: str) -> bool:
+    return zxcvbn(secret[:72])["guesses_log10"] < SECRET_GUESSES_LOG10
+
+
+def most_in_an_hour(limit: str) -> int:
+    """The most attempts a limit ("5 per minute; 20 per hour") lets through in an hour."""
+    return min(item.amount * math.ceil(3600 / item.get_expiry()) if item.get_expiry() <= 3600
+               else item.amount for item in parse_many(limit))
+
+
+def _loose_login_limits(config) -> list[str]:
+    problems = []
+    for name, (default, loosest) in LOGIN_LIMITS.items():
+        written = config.get(name) or default
+        try:
+            most = most_in_an_hour(written)
+        except ValueError:
+            problems.append(f"{name} is not a limit like '5 per minute': {written!r}.")
+            continue
+        if most > loosest:
+            problems.append(f"{name} lets {most} failed sign-ins through in an hour (at most "
+                            f"{loosest}): too loose to slow a password guesser down.")
     return problems

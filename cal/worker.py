@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import has_app_context
 
 from cal import create_app
+from cal.auth import jobs as auth_jobs
 from cal.notifications import delivery, reminders
 
 
@@ -27,3 +28,11 @@ def scheduled_run() -> dict[str, int]:
         return reminders.run()
     with create_app().app_context():
         return reminders.run()
+
+
+def password_reset_job(email: str) -> bool:
+    """Mail a password-reset link, if the address is an account's (cal.auth.jobs)."""
+    if has_app_context():
+        return auth_jobs.mail_password_reset(email)
+    with create_app().app_context():
+        return auth_jobs.mail_password_reset(email)

@@ -85,13 +85,35 @@ PRODUCTION = {"DEBUG": False, "SECRET_KEY": "k3v9Q2xw7LmZr1Tb8Yc4Nd6Pf0Hs5Ju2", 
     ({"RATELIMIT_STORAGE_URI": "memory://"}, "memory"),
     ({"RATELIMIT_ENABLED": False}, "RATELIMIT_ENABLED"),
     ({"BASE_URL": "http://cal.example.pl"}, "BASE_URL"),
-    ({"SQLALCHEMY_DATABASE_URI": "sqlite:///cal.db"}, "SQLite")])
+    ({"SQLALCHEMY_DATABASE_URI": "sqlite:///cal.db"}, "SQLite"),
+    ({"SECRET_KEY": "x" * 40}, "SECRET_KEY"),
+    ({"SECRET_KEY": "changeme" * 4}, "SECRET_KEY"),
+    ({"SECRET_KEY": "0123456789abcdef0123456789abcdef"}, "SECRET_KEY"),
+    ({"SECRET_KEY": "my-super-secret-key-for-production"}, "SECRET_KEY"),
+    ({"MAIL_SERVER": "smtp.example.pl", "MAIL_USE_TLS": False}, "MAIL_USE_TLS"),
+    ({"LOGIN_RATE_LIMIT": "100 per minute"}, "LOGIN_RATE_LIMIT"),
+    ({"LOGIN_RATE_LIMIT": "20 per second; 1000 per day"}, "LOGIN_RATE_LIMIT"),
+    ({"LOGIN_RATE_LIMIT": "plenty"}, "LOGIN_RATE_LIMIT"),
+    ({"LOGIN_ACCOUNT_RATE_LIMIT": "5 per minute"}, "LOGIN_ACCOUNT_RATE_LIMIT")])
 def test_the_deploy_check_names_each_insecure_setting(change, word):
     from cal.config import insecure_settings
 
     assert insecure_settings(PRODUCTION) == []
     problems = insecure_settings({**PRODUCTION, **change})
     assert len(problems) == 1 and word in problems[0]
+
+
+@pytest.mark.parametrize("change", [
+    {"SECRET_KEY": "q8T2vL9xR4mK7pW3nZ6yB1cF5hJ0sD8g"},  # random, 32 characters
+    {"SECRET_KEY": "1643e1527d78966981ef171b5f6e1a6b8e7cb8c8a590727e87d4debbe20e1654"},
+    {"MAIL_SERVER": "smtp.example.pl", "MAIL_USE_TLS": True},
+    {"MAIL_SERVER": "127.0.0.1", "MAIL_USE_TLS": False},  # a relay on this machine
+    {"LOGIN_RATE_LIMIT": "10 per minute", "LOGIN_ACCOUNT_RATE_LIMIT": "20 per hour"},
+    {"LOGIN_RATE_LIMIT": "5 per minute; 50 per hour"}])
+def test_the_deploy_check_takes_sound_settings(change):
+    from cal.config import insecure_settings
+
+    assert insecure_settings({**PRODUCTION, **change}) == []
 
 
 def test_check_deploy_fails_on_the_test_settings(app):

@@ -59,3 +59,10 @@ def test_create_admin_refuses_a_short_password(app):
     result = app.test_cli_runner().invoke(args=["create-admin", "a@example.org",
                                                 "--password", "short"])
     assert result.exit_code != 0 and _count(User) == 0
+
+
+def test_create_admin_refuses_a_commonly_used_password(app):
+    result = app.test_cli_runner().invoke(args=["create-admin", "szefowa@example.org",
+                                                "--password", "password1234"])
+    assert result.exit_code != 0 and _count(User) == 0
+    assert "łatwe do odgadnięcia" in result.output

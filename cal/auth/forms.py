@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Regexp
 
-from cal.auth.passwords import MIN_LENGTH
+from cal.auth.passwords import MAX_LENGTH, MIN_LENGTH
 from cal.core.access import Role
 from cal.core.forms import options, strip
 from cal.core.labels import ROLE_LABELS
@@ -15,7 +15,8 @@ def role_choices():
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[InputRequired(), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=256)])
+    password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=256)],
+                             render_kw={"autocomplete": "current-password"})
 
 
 class PasswordResetRequestForm(FlaskForm):
@@ -38,16 +39,25 @@ class SetPasswordForm(FlaskForm):
             InputRequired(),
             Length(
                 min=MIN_LENGTH,
-                max=128,
+                max=MAX_LENGTH,
                 message=_l("The password must have %(min)d to %(max)d characters."),
             ),
         ],
-        description=_l("At least 12 characters. A few words you will remember work well."),
+        description=_l("At least 12 characters, and not a commonly used password. A few "
+                       "words you will remember work well."),
+        render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
         _l("Repeat the password"),
         validators=[InputRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
     )
+
+
+class ChangePasswordForm(SetPasswordForm):
+    current = PasswordField(_l("Current password"),
+                            validators=[InputRequired(), Length(max=256)],
+                            render_kw={"autocomplete": "current-password"})
 
 
 class InviteForm(FlaskForm):

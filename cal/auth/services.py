@@ -3,20 +3,32 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from cal.auth.models import TokenPurpose, User, UserToken
-from cal.auth.passwords import hash_password, needs_rehash, verify_password
+from cal.auth.passwords import (
+    MAX_LENGTH,
+    MIN_LENGTH,
+    easily_guessed,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
 from cal.core.access import Role
 from cal.core.audit import AuditAction, AuditLog, audit
 from cal.core.errors import DomainError
 from cal.core.timeutil import utcnow
 from cal.extensions import db
+
+# Password-reset links one account is sent in an hour, at most.
+RESETS_PER_HOUR = 3
 
 
 def normalise_email(email: str) -> str:
@@ -37,6 +49,20 @@ def authenticate(email: str, password: str) -> User | None:
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
     return user
+
+
+def check_new_password(password: str, email: str, full_name: str) -> None:
+    """Refuse, beside its field, a password too short or too long, or one commonly used
+    or made of the account's own e-mail, name or the centre's name."""
+    if not MIN_LENGTH <= len(password) <= MAX_LENGTH:
+        raise DomainError(_("The password must have %(min)d to %(max)d characters.",
+                            min=MIN_LENGTH, max=MAX_LENGTH), field="password")
+    name, centre = full_name.lower(), current_app.config["CENTRE_NAME"]
+    hints = (email, email.partition("@")[0], name, name.replace(" ", ""),
+             *re.split(r"[\W_]+", f"{email} {name} {centre}"))
+    if easily_guessed(password, hints):
+        raise DomainError(_("This password is commonly used or easy to guess. Choose "
+                            "another: a few unrelated words work well."), field="password")
 
 
 def end_all_sessions(user: User) -> None:
@@ -82,6 +108,21 @@ def set_password_with_token(raw: str, purpose: TokenPurpose, password: str) -> U
     """Use a one-time link to set the password; every other link of the user dies."""
     token = find_valid_token(raw, purpose)
     user = db.session.get(User, token.user_id)
+    _set_password(user, password)
+    return user
+
+
+def change_password(user: User, current: str, password: str) -> None:
+    """The user's own new password, given the current one; every session of the user
+    ends (the caller signs the one asking in again) and every open link dies."""
+    if not verify_password(user.password_hash, current):
+        raise DomainError(_("This is not your current password."), field="current")
+    _set_password(user, password)
+    audit(user, AuditAction.UPDATE, "user", user.id, fields=["password"])
+
+
+def _set_password(user: User, password: str) -> None:
+    check_new_password(password, user.email, user.full_name)
     user.password_hash = hash_password(password)
     now = utcnow()
     for other in db.session.scalars(
@@ -89,7 +130,6 @@ def set_password_with_token(raw: str, purpose: TokenPurpose, password: str) -> U
     ):
         other.used_at = now
     end_all_sessions(user)
-    return user
 
 
 def invite_user(email: str, full_name: str, role: Role, invited_by: User, ttl: timedelta):
@@ -113,9 +153,16 @@ def reinvite_user(user: User, invited_by: User, ttl: timedelta) -> str:
 
 
 def request_password_reset(email: str, ttl: timedelta) -> tuple[User, str] | None:
-    """A reset link for an active account with that e-mail; None when there is none."""
+    """A reset link for an active account with that e-mail; None when there is none, or
+    when it was sent RESETS_PER_HOUR links in the last hour (from whatever addresses:
+    nobody floods a colleague's mailbox)."""
     user = find_user_by_email(email)
     if user is None or not user.can_log_in:
+        return None
+    recent = db.session.scalar(select(func.count(UserToken.id)).where(
+        UserToken.user_id == user.id, UserToken.purpose == TokenPurpose.RESET,
+        UserToken.created_at > utcnow() - timedelta(hours=1)))
+    if recent >= RESETS_PER_HOUR:
         return None
     return user, issue_token(user, TokenPurpose.RESET, ttl)
 

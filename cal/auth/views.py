@@ -17,8 +17,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
-from cal.auth import lifetime, services
+from cal.auth import lifetime, services, throttle
 from cal.auth.forms import (
+    ChangePasswordForm,
     InviteForm,
     LoginForm,
     PasswordResetRequestForm,
@@ -28,9 +29,12 @@ from cal.auth.forms import (
 from cal.auth.models import TokenPurpose, User
 from cal.core import exports
 from cal.core.access import Role, any_role, public, roles_required
+from cal.core.audit import record_denial
 from cal.core.errors import DomainError
+from cal.core.forms import show_refusal
 from cal.core.labels import ROLE_ACCESS, ROLE_LABELS
-from cal.core.mail import send_mail_after_response, try_send_mail
+from cal.core.mail import try_send_mail
+from cal.core.queue import run_later
 from cal.core.render import refused, render_form, render_page
 from cal.core.rooms import MenuEntry, declare, registry
 from cal.core.timeutil import local_today, to_local
@@ -71,30 +75,31 @@ def _failed(response) -> bool:
     return response.status_code != 302
 
 
-def _login_account_key() -> str:
-    return "login-account:" + services.normalise_email(request.form.get("email", ""))
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @public
 @limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
-@limiter.limit(_login_limit, methods=["POST"], key_func=_login_account_key, deduct_when=_failed)
 def login():
+    """Sign-in; failed attempts are held back per address, per address and account, and
+    slowed down on an account tried from many addresses (cal.auth.throttle)."""
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
     form = LoginForm()
     next_url = safe_next(request.values.get("next"))
     if not form.validate_on_submit():
         return render_form("auth/login.html", form, next_url=next_url)
-    user = services.authenticate(form.email.data, form.password.data)
+    address, email = request.remote_addr or "", services.normalise_email(form.email.data)
+    if limit := throttle.must_wait(address, email):
+        record_denial(None, f"{request.endpoint}: limit {limit}")
+        form.password.errors.append(_("Too many attempts in a short time. Wait a moment "
+                                      "and try again."))
+        return render_page("auth/login.html", status=429, form=form, next_url=next_url)
+    user = services.authenticate(email, form.password.data)
     if user is None:
+        throttle.note_failure(address, email)
         form.password.errors.append(_("Wrong e-mail or password."))
         return render_form("auth/login.html", form, next_url=next_url)
     db.session.commit()
-    session.clear()  # a new session, so nothing set before sign-in survives it
-    session["locale"] = user.locale
-    login_user(user)
-    lifetime.begin()
+    _sign_in(user)
     return redirect(next_url or url_for("dashboard.index"))
 
 
@@ -124,19 +129,43 @@ def _mail_invitation(user: User, raw: str) -> None:
 @public
 @limiter.limit(_login_limit, methods=["POST"])
 def forgot_password():
+    """The same answer, after the same work, whatever the address: the lookup and the
+    mail are a job's (cal.auth.jobs), which also limits the links an account is sent."""
     form = PasswordResetRequestForm()
     if not form.validate_on_submit():
         return render_form("auth/forgot.html", form)
-    ttl = timedelta(minutes=current_app.config["RESET_TTL_MINUTES"])
-    found = services.request_password_reset(form.email.data, ttl)
-    db.session.commit()
-    if found:
-        user, raw = found
-        url = external_url("auth.reset_password", token=raw)
-        body = _("Set a new password here:") + f"\n\n{url}\n"
-        send_mail_after_response(user.email, _("Password reset"), body)
+    run_later("cal.worker.password_reset_job", services.normalise_email(form.email.data))
     flash(_("If an account uses this address, we have sent it a link to set a new password."))
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@any_role
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
+def password_change():
+    """The user's own password, changed after the current one is given; the user's other
+    sessions end, this one goes on."""
+    form = ChangePasswordForm()
+    if not form.validate_on_submit():
+        return render_form("auth/password_change.html", form)
+    user = current_user._get_current_object()
+    try:
+        services.change_password(user, form.current.data, form.password.data)
+    except DomainError as error:
+        db.session.rollback()
+        show_refusal(form, error)
+        return render_form("auth/password_change.html", form)
+    db.session.commit()
+    _sign_in(user)
+    flash(_("Your password is changed. Your other sessions have ended."), "success")
+    return redirect(url_for("dashboard.index"))
+
+
+def _sign_in(user: User) -> None:
+    session.clear()  # a new session, so nothing set before sign-in survives it
+    session["locale"] = user.locale
+    login_user(user)
+    lifetime.begin()
 
 
 def _set_password(purpose: TokenPurpose, token: str, template: str, done_message: str):
@@ -158,7 +187,11 @@ def _password_page(purpose: TokenPurpose, token: str, template: str, done_messag
     try:
         services.set_password_with_token(token, purpose, form.password.data)
     except DomainError as error:
-        return render_page("auth/link_invalid.html", status=410, message=error.message)
+        if error.field != "password":
+            return render_page("auth/link_invalid.html", status=410, message=error.message)
+        db.session.rollback()
+        show_refusal(form, error)
+        return render_form(template, form)
     db.session.commit()
     flash(done_message, "success")
     return redirect(url_for("auth.login"))

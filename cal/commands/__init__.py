@@ -10,13 +10,14 @@ from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from cal.auth.models import User
-from cal.auth.passwords import MIN_LENGTH, hash_password
-from cal.auth.services import find_user_by_email, normalise_email
+from cal.auth.passwords import hash_password
+from cal.auth.services import check_new_password, find_user_by_email, normalise_email
 from cal.commands.demo import seed_demo
 from cal.commands.large import seed_large
 from cal.config import insecure_settings
 from cal.core.access import Role
 from cal.core.backup import BackupError, backup, restore
+from cal.core.errors import DomainError
 from cal.core.timeutil import utcnow
 from cal.extensions import db
 from cal.notifications import reminders as scans
@@ -101,8 +102,10 @@ def register_commands(app: Flask) -> None:
     @click.password_option(help="Asked for when not given.")
     def create_admin_command(email: str, name: str, password: str):
         """Create an administrator account (asks for the password)."""
-        if len(password) < MIN_LENGTH:
-            raise click.ClickException(f"The password must have at least {MIN_LENGTH} characters.")
+        try:
+            check_new_password(password, email, name)
+        except DomainError as error:
+            raise click.ClickException(error.message) from error
         if find_user_by_email(email):
             raise click.ClickException(f"A user with e-mail {email} already exists.")
         db.session.add(User(email=normalise_email(email), full_name=name, role=Role.ADMIN,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import smtplib
 from email.message import EmailMessage
 
-from flask import after_this_request, current_app
+from flask import current_app
 
 
 def send_mail(to: str, subject: str, body: str) -> None:
@@ -42,16 +42,3 @@ def try_send_mail(to: str, subject: str, body: str) -> bool:
         return False
     return True
 
-
-def send_mail_after_response(to: str, subject: str, body: str) -> None:
-    """Send once the response has gone out, so its timing tells nothing about the mail."""
-    app = current_app._get_current_object()
-
-    @after_this_request
-    def schedule(response):
-        def send():
-            with app.app_context():
-                try_send_mail(to, subject, body)
-
-        response.call_on_close(send)
-        return response
