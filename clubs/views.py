@@ -24,7 +24,7 @@ from cal.core.timeutil import local_day_start_utc, local_today, to_local
 from cal.core.urls import arg_id
 from cal.extensions import db
 from cal.people import services as people
-from clubs import attendance, audiences, calendar, demo, jobs, personal_data, services
+from clubs import attendance, audiences, calendar, demo, jobs, personal_data, records, services
 from clubs.forms import (
     SLOT_ROWS,
     EnrolForm,
@@ -46,7 +46,7 @@ from clubs.pages import LABELS, RUNNERS, STAFF, group_or_404, session_or_404
 bp = Blueprint("clubs", __name__, url_prefix="/clubs")
 # Volunteers who co-lead a group open it from their start page; the menu is for staff.
 declare(bp, scans=[jobs.sessions_tomorrow], calendar=[calendar.events],
-        personal_data=[personal_data.PART], demo=[demo.SEED],
+        personal_data=[personal_data.PART], demo=[demo.SEED], records=records.RECORDS,
         audiences=audiences.AUDIENCES, menu=[
     MenuEntry("clubs.index", _l("Groups"), 110,
               only=frozenset({Role.ADMIN, Role.COORDINATOR, Role.LEADER}))])

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from cal.community import audiences, jobs, notices, personal_data, registrations, services
+from cal.community import audiences, jobs, notices, personal_data, records, registrations, services
 from cal.community.demo import SEED
 from cal.community.forms import (
     CancelEventForm,
@@ -43,7 +43,7 @@ from cal.people import services as people
 
 bp = Blueprint("community", __name__, url_prefix="/events")
 declare(bp, scans=jobs.SCANS, personal_data=[personal_data.PART], demo=[SEED],
-        contact_books=[notices.BOOK], audiences=audiences.AUDIENCES,
+        contact_books=[notices.BOOK], audiences=audiences.AUDIENCES, records=records.RECORDS,
         menu=[MenuEntry("community.calendar", _l("Events"), 35,
                         only=frozenset({Role.ADMIN, Role.COORDINATOR, Role.LEADER}))])
 EDITORS = (Role.ADMIN, Role.COORDINATOR, Role.LEADER)

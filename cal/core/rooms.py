@@ -106,6 +106,44 @@ class Together:
 PartnerWork = Callable[[int], Iterable[Together]]
 
 
+@dataclass(frozen=True)
+class RecordKind:
+    """How the audit log names a room's records: ``entity`` as its audit rows store it,
+    ``label`` its kind in words ("Volunteer hours"), and ``describe(ids)`` each record's
+    own words and the page it has, if any ("Anna Nowak, 12.11.2026, 1 h 30 min"), read
+    for the whole page of the log at once."""
+
+    entity: str
+    label: Any  # a lazy text
+    describe: Callable[[list[int]], dict[int, tuple[str, str | None]]] | None = None
+
+
+def describer(source, words: Callable[[Any], str], endpoint: str | None = None,
+              argument: str = "", link_id: Callable[[Any], int | None] | None = None,
+              options: Iterable[Any] = ()) -> Callable[[list[int]], dict[int, tuple[str,
+                                                                                str | None]]]:
+    """A RecordKind's ``describe``: the rows of the ids asked, in one query (``source``
+    is a model, or ``source(ids)`` gives rows with an ``id``), each put in ``words`` and
+    linked to ``endpoint`` with its id, or with ``link_id(row)``, as ``argument``."""
+    from flask import url_for
+    from sqlalchemy import select
+
+    def describe(ids: list[int]) -> dict[int, tuple[str, str | None]]:
+        if hasattr(source, "__table__"):
+            rows = current_app.extensions["sqlalchemy"].session.scalars(
+                select(source).where(source.id.in_(ids)).options(*options))
+        else:
+            rows = source(ids)
+        found = {}
+        for row in rows:
+            target = link_id(row) if link_id else row.id
+            found[row.id] = (words(row), url_for(endpoint, **{argument: target})
+                             if endpoint and target else None)
+        return found
+
+    return describe
+
+
 @dataclass
 class Registry:
     rooms: list[str] = field(default_factory=list)
@@ -119,6 +157,7 @@ class Registry:
     contact_books: dict[str, ContactBook] = field(default_factory=dict)
     audiences: dict[str, Audience] = field(default_factory=dict)
     partner_work: list[PartnerWork] = field(default_factory=list)
+    records: dict[str, RecordKind] = field(default_factory=dict)
 
 
 def init_app(app: Flask) -> None:
@@ -136,18 +175,21 @@ def declare(blueprint: Blueprint, *, scans: Iterable[Scan] = (),
             user_columns: dict[str, Callable[[Any], Any]] | None = None,
             contact_books: Iterable[ContactBook] = (),
             audiences: Iterable[Audience] = (),
-            partner_work: Iterable[PartnerWork] = ()) -> None:
+            partner_work: Iterable[PartnerWork] = (),
+            records: Iterable[RecordKind] = ()) -> None:
     """What the room of ``blueprint`` gives the core, filled in when the blueprint is
     registered on an app. ``scans`` run before the outbox is handed on, ``late_scans``
     after it (slow work that must not hold reminders back); ``user_columns`` are loaded
     with the signed-in user, in the same query (an attribute's name, and a scalar
     subquery made from the user's id column: the header's count of unread messages);
     ``contact_books`` and ``audiences`` are how its people are reached (cal.core.reach);
-    ``partner_work`` lists what it did with a partner institution (the partner's page)."""
+    ``partner_work`` lists what it did with a partner institution (the partner's page);
+    ``records`` names its records in the audit log."""
     declared = {"scans": list(scans), "late_scans": list(late_scans), "menu": list(menu),
                 "personal_data": list(personal_data), "demo": list(demo),
                 "calendar": list(calendar), "partner_work": list(partner_work)}
     reached = (("contact_books", list(contact_books)), ("audiences", list(audiences)))
+    named = list(records)
 
     def fill(state) -> None:
         filled = registry(state.app)
@@ -160,6 +202,10 @@ def declare(blueprint: Blueprint, *, scans: Iterable[Scan] = (),
                 if item.name in kept:
                     raise ValueError(f"{blueprint.name}: {name} {item.name} is declared twice")
                 kept[item.name] = item
+        for kind in named:
+            if kind.entity in filled.records:
+                raise ValueError(f"{blueprint.name}: the record kind {kind.entity} is named twice")
+            filled.records[kind.entity] = kind
         for name, column in (user_columns or {}).items():
             if name in filled.user_columns:
                 raise ValueError(f"{blueprint.name}: the user column {name} is declared twice")

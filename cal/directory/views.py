@@ -16,7 +16,7 @@ from cal.core.http import found
 from cal.core.once import submit_once
 from cal.core.pdf import render_pdf
 from cal.core.render import go, refused, render_form, render_page
-from cal.core.rooms import MenuEntry, declare
+from cal.core.rooms import MenuEntry, RecordKind, declare, describer
 from cal.core.timeutil import local_today
 from cal.directory import demo, jobs, services
 from cal.directory.forms import EntryForm, SearchForm
@@ -24,7 +24,9 @@ from cal.directory.models import ACCESSIBILITY, CATEGORY_LABELS, Category, Direc
 from cal.extensions import db
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
-declare(bp, scans=[jobs.entries_to_check], demo=[demo.SEED], menu=[
+declare(bp, scans=[jobs.entries_to_check], demo=[demo.SEED], records=[
+    RecordKind("directory_entry", _l("Help directory entry"), describer(
+        DirectoryEntry, lambda entry: entry.name, "directory.entry", "entry_id"))], menu=[
     MenuEntry("directory.index", _l("Help directory"), 37,
               only=frozenset({Role.ADMIN, Role.COORDINATOR, Role.LEADER}))])
 KEEPERS = (Role.ADMIN, Role.COORDINATOR)

@@ -18,7 +18,7 @@ from cal.core.rooms import MenuEntry, declare
 from cal.core.urls import arg_id
 from cal.extensions import db
 from cal.notifications.messages import CHANNEL_LABELS
-from cal.people import contacts, jobs, services
+from cal.people import audit_words, contacts, jobs, services
 from cal.people.forms import (
     CONSENT_WAYS,
     AuditFilterForm,
@@ -27,6 +27,7 @@ from cal.people.forms import (
     PersonForm,
 )
 from cal.people.models import District, Household
+from cal.people.rodo_labels import ACTIONS
 
 bp = Blueprint("people", __name__)
 declare(bp, scans=[jobs.rodo_deadlines], late_scans=[jobs.retention_sweep],
@@ -187,14 +188,19 @@ def audit_log():
     form = AuditFilterForm(request.args)
     users = db.session.scalars(select(User).order_by(User.full_name))
     form.user_id.choices = options([(0, _("Everyone"))] + [(u.id, u.full_name) for u in users])
-    form.action.choices = options([("", _("All"))] + [(a.value, a.value) for a in AuditAction])
+    form.action.choices = options([("", _("All"))] + [(a.value, ACTIONS[a.value])
+                                                      for a in AuditAction])
+    named = audit_words.kinds()
     entities = db.session.scalars(select(AuditLog.entity).distinct().order_by(AuditLog.entity))
-    form.entity.choices = options([("", _("All"))] + [(e, e) for e in entities])
+    form.entity.choices = options([("", _("All"))] + sorted(
+        ((e, str(named[e].label) if e in named else e) for e in entities),
+        key=lambda pair: pair[1]))
     filters = {k: v for k, v in form.data.items() if v} if form.validate() else {}
     page = db.paginate(services.filter_audit_log(**filters), page=page_number(), per_page=50,
                        error_out=False)
     filter_args = {k: request.args[k] for k in filters}
-    return render_page("people/audit.html", form=form, page=page, filter_args=filter_args)
+    return render_page("people/audit.html", form=form, page=page, filter_args=filter_args,
+                       lines=audit_words.lines(page.items))
 
 
 @bp.route("/admin/districts", methods=["GET", "POST"])

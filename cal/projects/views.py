@@ -30,6 +30,7 @@ from cal.projects import (
     indicators,
     jobs,
     personal_data,
+    records,
     services,
 )
 from cal.projects.forms import (
@@ -59,7 +60,7 @@ from volunteers.training.models import TrainingCourse
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 declare(bp, scans=[jobs.project_deadlines], late_scans=[jobs.refresh_indicators],
-        personal_data=[personal_data.PART], demo=[demo.SEED],
+        personal_data=[personal_data.PART], demo=[demo.SEED], records=records.RECORDS,
         menu=[MenuEntry("projects.index", _l("Projects"), 130)])
 @bp.get("/")
 @roles_required(*READERS)

@@ -8,14 +8,14 @@ import pytest
 from sqlalchemy import func, select
 
 from cal.core.access import Role
-from cal.core.audit import AuditLog
+from cal.core.audit import AuditAction, AuditLog, audit
 from cal.core.errors import DomainError
 from cal.core.text import fold
 from cal.core.timeutil import local_today
 from cal.extensions import db
 from cal.people import services
 from cal.people.models import Person
-from tests.factories import DistrictFactory, HouseholdFactory, PersonFactory
+from tests.factories import DistrictFactory, HouseholdFactory, PersonFactory, VolunteerFactory
 
 HTMX = {"HX-Request": "true", "HX-Target": "people-results"}
 
@@ -232,9 +232,52 @@ def test_audit_log_page_filters_by_action_and_user(client_as, users):
     db.session.commit()
     client = client_as(Role.ADMIN)
     html = client.get("/admin/audit?action=read").get_data(as_text=True)
-    assert "health_notes" in html and "<small>notes</small>" not in html
+    assert "Uwagi o stanie zdrowia" in html and "<small>Uwagi</small>" not in html
     html = client.get(f"/admin/audit?user_id={users[Role.ADMIN].id}").get_data(as_text=True)
-    assert "health_notes" not in html
+    assert "Uwagi o stanie zdrowia" not in html and "<small>Uwagi</small>" in html
+
+
+def test_the_audit_log_says_in_polish_who_did_what_to_which_record_with_links(
+        client_as, users):
+    """"Approved, Volunteer hours: Ola Wolontariuszka, 12.11.2026, 1 h 30 min", with the
+    volunteer's page and the approver's other actions one click away; a record no longer
+    kept says so, and a kind the code audits always has its words."""
+    from volunteers.hours import approval
+    from volunteers.hours.models import HourEntry
+
+    volunteer = VolunteerFactory(first_name="Ola", last_name="Pszczoła")
+    entry = HourEntry(volunteer_id=volunteer.id, key="audit-words-" + "x" * 20,
+                      activity="event", label="Piknik", worked_on=date(2026, 11, 12), minutes=90)
+    person = PersonFactory(first_name="Jan", last_name="Kos")
+    db.session.add(entry)
+    db.session.flush()
+    approval.review([entry.id], True, "", users[Role.COORDINATOR])
+    services.read_special_notes(person, users[Role.COORDINATOR])
+    audit(users[Role.ADMIN], AuditAction.DELETE, "person", 999999)
+    db.session.commit()
+    html = client_as(Role.ADMIN).get("/admin/audit").text
+    assert (f'Godziny wolontariatu: <a href="/volunteers/{volunteer.id}">Ola Pszczoła, '
+            '12.11.2026, 1 h 30 min</a>') in html
+    assert "zatwierdzono" in html.lower()
+    assert f'Osoba: <a href="/people/{person.id}">Jan Kos</a>' in html
+    assert f'href="/admin/audit?user_id={users[Role.COORDINATOR].id}"' in html
+    assert "nr 999999 (już nieprzechowywany)" in html and ">hour_entry<" not in html
+
+
+def test_every_kind_of_record_the_code_audits_has_its_words(app):
+    import re
+    from pathlib import Path
+
+    from cal.people.audit_words import kinds
+
+    root = Path(__file__).resolve().parents[2]
+    audited = set()
+    for package in ("cal", "volunteers", "clubs", "seniors"):
+        for path in (root / package).rglob("*.py"):
+            audited |= set(re.findall(r'\baudit\(\s*[\w.\[\]]+,\s*[^,"]+,\s*"([a-z_]+)"',
+                                      path.read_text(encoding="utf-8")))
+    assert len(audited) > 30
+    assert sorted(audited - set(kinds())) == []
 
 
 def test_audit_log_records_refused_access(client_as, users):

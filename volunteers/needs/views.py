@@ -25,7 +25,16 @@ from cal.people import services as people
 from volunteers import availability
 from volunteers.forms import SUBJECTS, TASKS, ReasonForm
 from volunteers.models import HELP_KIND_LABELS, STATUS_LABELS, HelpKind
-from volunteers.needs import calendar, candidates, jobs, matching, personal_data, plan, services
+from volunteers.needs import (
+    calendar,
+    candidates,
+    jobs,
+    matching,
+    personal_data,
+    plan,
+    records,
+    services,
+)
 from volunteers.needs.forms import REQUEST_KIND_CHOICES, RequestFilterForm, RequestForm
 from volunteers.needs.models import (
     MATCH_STATUS_LABELS,
@@ -39,7 +48,7 @@ from volunteers.pages import STAFF, my_volunteer, with_districts
 
 bp = Blueprint("needs", __name__, url_prefix="/volunteers")
 declare(bp, scans=jobs.SCANS, calendar=[calendar.events], personal_data=[personal_data.PART],
-        menu=[MenuEntry("needs.requests", _l("Help requests"), 20),
+        records=records.RECORDS, menu=[MenuEntry("needs.requests", _l("Help requests"), 20),
               MenuEntry("needs.my_matches", _l("Whom I help"), 60)])
 
 LABELS = {"kinds": HELP_KIND_LABELS, "statuses": REQUEST_STATUS_LABELS,

@@ -37,7 +37,6 @@ from volunteers.needs.demo import SUBJECTS, TASKS, add_requests, grow_requests
 from volunteers.needs.models import Match, MatchStatus
 from volunteers.training.demo import add_trainings
 
-
 # What the demo's volunteers offer at random (legal advice is the duty hours' volunteer's).
 DEMO_KINDS = [HelpKind.TUTORING, HelpKind.DISABILITY, HelpKind.SENIOR, HelpKind.CLUB,
               HelpKind.EVENT]
