@@ -9,7 +9,9 @@ min_weight_full_bipartite_matching (LAPJVsp) finds the cheapest full matching, w
 a pair costs CEILING − score and "nobody" costs CEILING: the cheapest matching is the
 one with the largest total score.
 
-The scores of all pairs come at once from matching.score_table. The graph keeps,
+The scores of all pairs come at once from matching.score_table. A tutor who does not
+teach the subject a request asks for is never paired with it (matching.fitting), only
+offered after those who do, for the coordinator to choose. The graph keeps,
 for each request, only its best allowed volunteers until their free places add up
 to the number of requests. That loses nothing: if the best assignment gave a request
 someone further down, at least one of those places would still be free (the other
@@ -57,12 +59,15 @@ def assign_with_options(requests: list[tuple[int, matching.Need]],
     table = {}
     for row, (_request_id, need) in enumerate(requests):
         scores = matching.score_table(pool, need)
+        fits = matching.fitting(pool, need)
         allowed = np.flatnonzero(~np.isnan(scores) & (free > 0))
         if allowed.size:
-            best = allowed[np.argsort(-scores[allowed], kind="stable")]
-            enough = np.searchsorted(np.cumsum(free[best]), len(requests)) + 1
+            # those who teach the subject first, then by score; only they are paired
+            best = allowed[np.lexsort((-scores[allowed], ~fits[allowed]))]
             options[requests[row][0]] = [(candidates[i].volunteer_id, float(scores[i]))
                                          for i in best[:alternatives].tolist()]
+            best = best[fits[best]]
+            enough = np.searchsorted(np.cumsum(free[best]), len(requests)) + 1
             best = best[:enough]
             table[row] = scores
             counts = free[best]

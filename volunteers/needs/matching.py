@@ -225,13 +225,16 @@ def _tenth(x: float) -> float:
 @dataclass(frozen=True)
 class Shortlist:
     """Who may help, best first, and who may not, fewest broken rules first (each at
-    most `limit` of them in words), with their totals and how many break each rule."""
+    most `limit` of them in words), with their totals and how many break each rule.
+    ``teaching`` says how many of those who may help teach the subject asked for (None
+    when no subject is asked for): the first ``teaching`` of ``ranked`` do."""
 
     ranked: list[Suggestion]
     blocked: list[tuple[Candidate, list[str]]]
     ranked_total: int
     blocked_total: int
     rule_counts: dict[str, int]
+    teaching: int | None = None
 
 
 RULE_LABELS = {
@@ -256,15 +259,37 @@ def suggest(candidates, need: Need, limit: int | None = None) -> Shortlist:
     broken = sum((mask.astype(np.int64) for mask in masks.values()),
                  np.zeros(len(candidates), dtype=np.int64)).tolist()
     scores = table.tolist()
+    fits = fitting(pool, need).tolist()
     allowed = [i for i, n in enumerate(broken) if n == 0]
-    allowed.sort(key=lambda i: (-scores[i], candidates[i].name, candidates[i].volunteer_id))
+    # whoever teaches the subject asked for comes before anyone who does not, whatever
+    # the score (a tutor of another subject is never the first choice)
+    allowed.sort(key=lambda i: (not fits[i], -scores[i], candidates[i].name,
+                                candidates[i].volunteer_id))
     blocked = [i for i, n in enumerate(broken) if n]
     blocked.sort(key=lambda i: (broken[i], candidates[i].name, candidates[i].volunteer_id))
     return Shortlist(
         ranked=[score(candidates[i], need) for i in allowed[:limit]],
         blocked=[(candidates[i], blockers(candidates[i], need)) for i in blocked[:limit]],
         ranked_total=len(allowed), blocked_total=len(blocked),
-        rule_counts={code: int(mask.sum()) for code, mask in masks.items() if mask.any()})
+        rule_counts={code: int(mask.sum()) for code, mask in masks.items() if mask.any()},
+        teaching=sum(fits[i] for i in allowed) if asks_subject(need) else None)
+
+
+def asks_subject(need: Need) -> bool:
+    return need.kind == HelpKind.TUTORING and bool(need.subject)
+
+
+def fits(candidate: Candidate, need: Need) -> bool:
+    """fitting() for one candidate."""
+    return not asks_subject(need) or need.subject in candidate.subjects
+
+
+def fitting(pool: Pool, need: Need) -> np.ndarray:
+    """Who teaches the subject a tutoring request asks for (everyone, when it asks for
+    none or is no tutoring): only they are chosen for a request by themselves."""
+    if not asks_subject(need):
+        return np.ones(len(pool.candidates), dtype=bool)
+    return pool.has("subjects", need.subject)
 
 
 class Pool:

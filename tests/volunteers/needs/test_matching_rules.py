@@ -78,6 +78,19 @@ def test_the_best_fit_ranks_first_with_its_reasons(app):
     assert any("grades 4–8" in t for t in texts) and any("1,0 km" in t for t in texts)
 
 
+def test_a_tutor_who_does_not_teach_the_subject_never_ranks_above_one_who_does(app):
+    english = ready(volunteer_id=1, name="A", subjects=frozenset({"english"}))
+    far_maths = ready(volunteer_id=2, name="B", place=(9.0, 0.0), availability=0, live=1)
+    assert (matching.score(english, CHILD_MATHS).score
+            > matching.score(far_maths, CHILD_MATHS).score)
+    shortlist = matching.suggest([english, far_maths], CHILD_MATHS)
+    assert [s.candidate.volunteer_id for s in shortlist.ranked] == [2, 1]
+    assert shortlist.teaching == 1
+    nobody = matching.suggest([english], CHILD_MATHS)
+    assert nobody.teaching == 0 and [s.candidate.volunteer_id for s in nobody.ranked] == [1]
+    assert matching.suggest([english], ADULT_SHOPPING).teaching is None
+
+
 def test_a_training_needed_for_another_kind_of_help_does_not_block(app):
     candidate = ready(missing_trainings=((HelpKind.SENIOR, "Opieka nad seniorem"),))
     assert matching.blockers(candidate, CHILD_MATHS) == []

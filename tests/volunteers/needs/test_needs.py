@@ -336,6 +336,23 @@ def test_proposing_from_the_page_and_a_refusal_shows_the_rule(client_as, users):
     assert db.session.scalar(select(Match.volunteer_id)) == ready.id
 
 
+def test_when_nobody_teaches_the_subject_the_page_says_so_and_chooses_no_one(
+        client_as, users):
+    tutor(last_name="Angielska", subjects="english")
+    request = child_request()
+    db.session.commit()
+    page = client_as(Role.COORDINATOR).get(f"/volunteers/requests/{request.id}").text
+    assert "Żaden wolontariusz, który może pomóc, nie uczy" in page
+    first = page.split('<select id="first" name="first" required>')[1]
+    assert first.startswith('<option value="">—</option>')
+    tutor(last_name="Matematyczna")
+    db.session.commit()
+    page = client_as(Role.COORDINATOR).get(f"/volunteers/requests/{request.id}").text
+    assert "Żaden wolontariusz" not in page and "1 wolontariusz uczy" in page
+    first = page.split('<select id="first" name="first" required>')[1]
+    assert "Matematyczna" in first.split("</option>")[0]
+
+
 @pytest.mark.parametrize("path", ["/volunteers/requests", "/volunteers/requests/{id}",
                                   "/volunteers/me/matches", "/volunteers/requests/assign"])
 def test_request_pages_keep_to_the_query_budget(client_as, users, count_queries, path):
