@@ -135,13 +135,27 @@ def create_person(data: dict, actor, confirm_duplicate: bool = False,
         if duplicates:
             raise DuplicateWarning(duplicates)
     person = Person()
-    changed = _apply(person, data, _writable_fields(actor))
+    changed = _apply(person, with_household_defaults(data), _writable_fields(actor))
     db.session.add(person)
     db.session.flush()
     audit(actor, AuditAction.CREATE, "person", person.id, fields=changed)
     if consents is not None:
         contacts.record(person, consents["wanted"], consents["way"], actor)
     return person
+
+
+SHARED_WITH_HOUSEHOLD = ("address", "phone", "district_id")
+
+
+def with_household_defaults(data: dict) -> dict:
+    """A household member lives at the household's address and is reached on its phone
+    unless told otherwise: what is left empty is taken from the household."""
+    household = (db.session.get(Household, data["household_id"])
+                 if data.get("household_id") else None)
+    if household is None:
+        return data
+    return {**data, **{name: getattr(household, name) for name in SHARED_WITH_HOUSEHOLD
+                       if not data.get(name) and getattr(household, name)}}
 
 
 def update_person(person: Person, data: dict, actor, consents: dict | None = None) -> list[str]:

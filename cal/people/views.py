@@ -83,6 +83,10 @@ def person_new():
     if request.method == "GET":
         form.household_id.data = arg_id(request.args.get("household"))
     household = services.get_household(form.household_id.data or 0)
+    if request.method == "GET" and household is not None:
+        defaults = services.with_household_defaults({"household_id": household.id})
+        form.address.data, form.phone.data = defaults.get("address"), defaults.get("phone")
+        form.district_id.data = defaults.get("district_id") or 0
     duplicates = []
     if form.validate_on_submit():
         def register() -> tuple[str, str]:

@@ -310,3 +310,23 @@ def test_register_form_opened_from_a_household_names_it(client_as):
     html = client.get(f"/people/new?household={household.id}").get_data(as_text=True)
     assert "Rodzina Lis" in html
     assert client.get("/people/new?household=99999999999999").status_code == 200
+
+
+def test_a_household_member_gets_the_households_address_phone_and_district(
+        client_as, users):
+    district = DistrictFactory(name="Zatorze")
+    household = HouseholdFactory(name="Lisowie", address="ul. Polna 3/4", phone="600 700 800",
+                                 district=district)
+    db.session.commit()
+    form = client_as(Role.COORDINATOR).get(f"/people/new?household={household.id}").text
+    assert 'value="ul. Polna 3/4"' in form and 'value="600 700 800"' in form
+    assert f'<option selected value="{district.id}">Zatorze</option>' in form
+    child = services.create_person({"first_name": "Ala", "last_name": "Lis",
+                                    "household_id": household.id, "address": ""},
+                                   users[Role.COORDINATOR])
+    assert (child.address, child.phone, child.district_id) == (
+        "ul. Polna 3/4", "600 700 800", district.id)
+    own = services.create_person({"first_name": "Jan", "last_name": "Lis",
+                                  "household_id": household.id, "phone": "511 222 333"},
+                                 users[Role.COORDINATOR], confirm_duplicate=True)
+    assert own.phone == "511 222 333" and own.address == "ul. Polna 3/4"

@@ -311,3 +311,14 @@ def waiting_for(volunteer: Volunteer) -> set[int]:
         ~select(earlier.id).where(earlier.request_id == Match.request_id,
                                   earlier.status == MatchStatus.PROPOSED,
                                   earlier.turn < Match.turn).exists())))
+
+
+def school_grade(birth_date: date | None, today: date) -> int | None:
+    """The primary-school grade of a child born on ``birth_date`` in the school year of
+    ``today`` (it starts on 1 September; grade 1 in the year the child turns seven), or
+    None outside grades 1–8."""
+    if birth_date is None:
+        return None
+    school_year = today.year if today.month >= 9 else today.year - 1
+    grade = school_year - birth_date.year - 6
+    return grade if 1 <= grade <= 8 else None

@@ -88,9 +88,14 @@ def request_new():
         return redirect(url_for("people.person_list"))
     form = with_districts(RequestForm())
     if request.method == "GET":
-        form.starts_on.data = local_today()
-        district = (person or household).district_id
+        today = local_today()
+        form.starts_on.data = today
+        home = person.household if person is not None else None
+        district = (person or household).district_id or (home.district_id if home else None)
         form.district_id.data = district or 0
+        grade = services.school_grade(person.birth_date, today) if person else None
+        if grade is not None:  # a child at primary school: tutoring in their grade
+            form.kind.data, form.grade.data = HelpKind.TUTORING.value, str(grade)
     return _save_request(form, None, person=person, household=household)
 
 

@@ -17,7 +17,7 @@ from cal.extensions import db
 from cal.notifications.models import Notification
 from cal.notifications.outbox import tell
 from cal.people.models import Person
-from tests.factories import DistrictFactory, PersonFactory, VolunteerFactory
+from tests.factories import DistrictFactory, HouseholdFactory, PersonFactory, VolunteerFactory
 from tests.volunteers.profiles.test_pipeline import give_records
 from tests.volunteers.test_compliance import adult_basics, child_checks
 from volunteers.models import HELP_KIND_LABELS, HelpKind, VolunteerStatus
@@ -334,6 +334,27 @@ def test_proposing_from_the_page_and_a_refusal_shows_the_rule(client_as, users):
     sent = client.post(f"/volunteers/requests/{request.id}/propose", data={"first": ready.id})
     assert sent.status_code == 302
     assert db.session.scalar(select(Match.volunteer_id)) == ready.id
+
+
+def test_a_request_for_a_child_starts_with_the_childs_district_and_grade(client_as):
+    district = DistrictFactory(name="Podgórze")
+    household = HouseholdFactory(district=district)
+    child = PersonFactory(first_name="Zosia", household=household, district=None,
+                          birth_date=date(TODAY.year - 10, 3, 1))
+    db.session.commit()
+    page = client_as(Role.COORDINATOR).get(f"/volunteers/requests/new?person={child.id}").text
+    grade = needs.school_grade(child.birth_date, TODAY)
+    assert f'<option selected value="{district.id}">Podgórze</option>' in page
+    assert '<option selected value="tutoring">' in page
+    assert f'<option selected value="{grade}">' in page
+
+
+def test_the_school_grade_follows_the_polish_school_year():
+    assert needs.school_grade(date(2016, 12, 31), date(2026, 9, 1)) == 4
+    assert needs.school_grade(date(2016, 1, 1), date(2026, 8, 31)) == 3
+    assert needs.school_grade(date(2020, 5, 5), date(2026, 10, 1)) is None  # not at school
+    assert needs.school_grade(date(2008, 5, 5), date(2026, 10, 1)) is None
+    assert needs.school_grade(None, date(2026, 10, 1)) is None
 
 
 def test_when_nobody_teaches_the_subject_the_page_says_so_and_chooses_no_one(
