@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from cal.auth.models import User
+from cal.community import shifts
 from cal.core.access import Role, any_role
 from cal.core.audit import AuditLog
 from cal.core.render import render_page
@@ -24,6 +25,7 @@ from cal.projects.models import DEADLINE_KIND_LABELS, Project, ProjectStatus
 from clubs import services as club_services
 from volunteers.hours import services as hours
 from volunteers.models import STATUS_LABELS
+from volunteers.needs import services as needs
 from volunteers.profiles import services as profiles
 from volunteers.services import volunteer_of_user
 from volunteers.training import services as training
@@ -59,11 +61,25 @@ def _admin_context() -> dict:
 
 def _volunteer_context() -> dict:
     volunteer = volunteer_of_user(current_user)
-    today = local_today()
-    trainings = (training.start_page_summary(volunteer, today, utcnow()) if volunteer else {})
+    today, now = local_today(), utcnow()
+    trainings = (training.start_page_summary(volunteer, today, now) if volunteer else {})
     visits = hours.next_visits(volunteer, today) if volunteer else []
     return {"volunteer": volunteer, "status_labels": STATUS_LABELS, "trainings": trainings,
-            "visits": visits, "today": today}
+            "visits": visits, "today": today,
+            "waiting": _waiting(volunteer, today, now) if volunteer else {}}
+
+
+def _waiting(volunteer, today, now) -> dict:
+    """What waits for the volunteer's answer or tap: proposals whose turn it is, shifts
+    and duties held whose hours are not logged, unread notices."""
+    since = now - timedelta(days=hours.MAX_DAYS_BACK)
+    return {
+        "proposals": len(needs.waiting_for(volunteer)),
+        "shifts": sum(1 for signup in shifts.signups_of(volunteer)
+                      if signup.hour_entry_id is None and since <= signup.shift.ends_at <= now),
+        "duties": len(duties.unlogged(volunteer, current_user, today, now)),
+        "unread": current_user.unread_notifications,
+    }
 
 
 def _leader_context() -> dict:

@@ -37,7 +37,7 @@ from cal.duties.models import (
 )
 from cal.extensions import db
 from volunteers.hours import services as hours
-from volunteers.hours.models import Activity
+from volunteers.hours.models import Activity, HourEntry
 from volunteers.models import HelpKind, Volunteer
 
 DUTY_FIELDS = ("kind", "title", "description", "holder_user_id", "holder_name", "partner_id",
@@ -344,9 +344,10 @@ def unlogged(volunteer: Volunteer, user, today: date, now: datetime) -> list[Hol
     start = today - timedelta(days=hours.MAX_DAYS_BACK)
     days = [d for d in holder_days(user, start, hours.MAX_DAYS_BACK + 1)
             if d.occurrence.held and local_to_utc(d.occurrence.day, d.duty.ends) <= now]
-    logged = {entry.key for entry in (hours.find_entry(_hours_key(d.duty, d.occurrence.day))
-                                      for d in days) if entry is not None}
-    return [d for d in days if _hours_key(d.duty, d.occurrence.day) not in logged]
+    keys = [_hours_key(d.duty, d.occurrence.day) for d in days]
+    logged = set(db.session.scalars(select(HourEntry.key).where(HourEntry.key.in_(keys)))
+                 ) if keys else set()
+    return [d for d, key in zip(days, keys, strict=True) if key not in logged]
 
 
 def log_duty_hours(duty: Duty, day: date, volunteer: Volunteer, now: datetime):

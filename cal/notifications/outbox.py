@@ -19,7 +19,7 @@ from flask import after_this_request, current_app, g, has_request_context
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from cal.auth.models import User
@@ -53,6 +53,17 @@ def tell(user_id: int | None, kind: str, subject: str, title: Text, body: Text =
         made += _store(user_id, kind, subject, title_text, body_text, url,
                        due_at or utcnow(), channel, message_id=message_id) is not None
     return made
+
+
+def read(user_id: int | None, subject: str) -> int:
+    """What the user was told in the application about ``subject`` is read now (they
+    acted on it elsewhere: answered the proposal it was about); returns how many."""
+    if user_id is None:
+        return 0
+    return db.session.execute(update(Notification).where(
+        Notification.user_id == user_id, Notification.subject == subject,
+        Notification.channel == Channel.INAPP, Notification.read_at.is_(None))
+        .values(read_at=utcnow())).rowcount
 
 
 def tell_role(role, kind: str, subject: str, title: Text, body: Text = "", url: str = "",

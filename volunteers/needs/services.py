@@ -21,7 +21,7 @@ from cal.core.errors import DomainError
 from cal.core.timeutil import local_today, utcnow
 from cal.core.urls import external_url
 from cal.extensions import db
-from cal.notifications.outbox import tell
+from cal.notifications.outbox import read, tell
 from cal.people.models import Household, Person
 from volunteers.models import HelpKind, Volunteer
 from volunteers.needs import matching
@@ -231,6 +231,7 @@ def answer(match: Match, volunteer: Volunteer, actor, accept: bool, note: str,
     request = get_request(match.request_id)
     match.answered_at = utcnow()
     match.answer_note = note[:300]
+    read(volunteer.user_id, f"match:{match.id}")  # the proposal's notice is dealt with
     if accept:
         candidate = candidates_for(request, today, [volunteer.id])[0]
         rules = matching.blockers(candidate, need_of(request, today))

@@ -198,6 +198,23 @@ def test_two_volunteers_in_turn_the_second_is_asked_when_the_first_declines(user
     assert told[users[Role.COORDINATOR].id] in ("match_declined", "match_accepted")
 
 
+def test_the_start_page_lists_what_waits_and_answering_reads_the_proposals_notice(
+        client_as, users):
+    volunteer = tutor(last_name="Czekająca", user_id=users[Role.VOLUNTEER].id)
+    request = child_request()
+    match, = needs.propose(request, [volunteer.id], users[Role.COORDINATOR], TODAY)
+    db.session.commit()
+    client = client_as(Role.VOLUNTEER)
+    start = client.get("/").text
+    assert "1 propozycja do odpowiedzi" in start and "1 nieprzeczytana wiadomość" in start
+    needs.answer(match, volunteer, users[Role.VOLUNTEER], True, "", TODAY)
+    db.session.commit()
+    notice = db.session.scalar(select(Notification).where(
+        Notification.user_id == users[Role.VOLUNTEER].id, Notification.channel == "inapp"))
+    assert notice.kind == "match_proposed" and notice.read_at is not None
+    assert "Nic na Ciebie nie czeka" in client.get("/").text
+
+
 def test_when_everyone_declines_the_request_is_open_again(users):
     volunteer = tutor()
     user = volunteer_account(volunteer, "v@test.local")
