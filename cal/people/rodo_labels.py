@@ -30,6 +30,7 @@ SECTIONS = {
     "event_children": _l("Children registered for events"),
     "event_shift_signups": _l("Shifts at events"),
     "contact_consents": _l("Consents to messages from the centre"),
+    "partner_contacts": _l("Contact person of a partner institution"),
     "audit_log": _l("What the centre's staff did with the record"),
 }
 
@@ -105,4 +106,5 @@ FIELDS = {
     "sms_consent_at": _l("Consent to text messages given at"), "contact": _l("Contact"),
     "message_id": _l("Message no."), "report": _l("Delivery report"),
     "report_at": _l("Report received at"), "provider_ref": _l("Gateway's message no."),
+    "partner_id": _l("Partner institution no."), "position": _l("Position or role"),
 }
