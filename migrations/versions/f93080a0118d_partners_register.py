@@ -59,10 +59,12 @@ def carry_over(bind) -> None:
                 typed.c.partners != '')):
             for name in split_names(row.partners):
                 if name_key(name) not in known:
-                    known[name_key(name)] = bind.execute(PARTNERS.insert().values(
+                    bind.execute(PARTNERS.insert().values(
                         name=name, kind='other', address='', phone='', email='', website='',
                         agreement_note='', notes='', active=True, search_text=fold(name),
-                        created_at=now, updated_at=now)).inserted_primary_key[0]
+                        created_at=now, updated_at=now))
+                    known[name_key(name)] = bind.execute(sa.select(PARTNERS.c.id).where(
+                        PARTNERS.c.name == name)).scalar_one()
                 pair = {key: row.id, 'partner_id': known[name_key(name)]}
                 if pair not in links:
                     links.append(pair)
@@ -152,11 +154,11 @@ def upgrade():
                      [{'pid': row.id, 'folded': _search_text(row)} for row in rows])
     carry_over(bind)
 
-    with op.batch_alter_table('events', schema=None) as batch_op:
-        batch_op.drop_column('partners')
-
-    with op.batch_alter_table('projects', schema=None) as batch_op:
-        batch_op.drop_column('partners')
+    # Not in batch mode: on SQLite that copies the table and drops the old one, and the
+    # drop would cascade to every row that refers to it (registrations, links).
+    # SQLite (3.35 and later) and PostgreSQL drop a column in place.
+    op.drop_column('events', 'partners')
+    op.drop_column('projects', 'partners')
 
 
 def downgrade():
@@ -169,8 +171,7 @@ def downgrade():
                                       server_default=''))
     carry_back(op.get_bind())
 
-    with op.batch_alter_table('partners', schema=None) as batch_op:
-        batch_op.drop_column('search_text')
+    op.drop_column('partners', 'search_text')  # in place, as in upgrade
 
     with op.batch_alter_table('project_partners', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_project_partners_partner_id'))
