@@ -211,9 +211,9 @@ def together(partner: Partner) -> list[Together]:
 def export_rows(partners: list[Partner]):
     """The partners of the list as rows for CSV or XLSX, in words (header first), with
     their contact people's work data (the notes stay in the register)."""
-    yield (_("Name of the institution"), _("Kind"), _("Address"), _("Phone"), _("E-mail"), _("Website"),
-           _("Agreement from"), _("Agreement until"), _("Agreement"), _("Active"),
-           _("Contact people"))
+    yield (_("Name of the institution"), _("Kind"), _("Address"), _("Phone"), _("E-mail"),
+           _("Website"), _("Agreement from"), _("Agreement until"), _("Agreement"),
+           _("Active"), _("Contact people"))
     contacts = contacts_of([p.id for p in partners])
     for partner in partners:
         yield (partner.name, str(PARTNER_KIND_LABELS[partner.kind]), partner.address,
