@@ -45,6 +45,9 @@ SHARED = {
     # Leaders work for the whole senior centre: its members are everyone's.
     ("/seniors/members/<int:member_id>", Role.LEADER),
     ("/seniors/members/<int:member_id>/card.pdf", Role.LEADER),
+    # The register of partner institutions is the whole centre's: a leader reads any
+    # partner (its work contacts, not the cooperation log).
+    ("/partners/<int:partner_id>", Role.LEADER),
 }
 # Project managers manage every project; only a project's EU participant records are
 # its own manager's (RODO: the fewest people see them).
