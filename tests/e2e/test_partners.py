@@ -13,12 +13,13 @@ import pytest
 
 from cal.community.demo import mikolajki_day
 from cal.core.timeutil import local_today
-from tests.e2e.conftest import DESKTOP, PHONE
+from tests.e2e.conftest import DESKTOP
 from tests.e2e.test_journeys import sign_in
 
 pytestmark = pytest.mark.e2e
 
 NAME = "Fundacja Pomocy Sąsiedzkiej „Most”"
+PHONE = {"width": 375, "height": 812}  # the narrow phone the register is looked at on
 
 
 def _add_the_partner(desk) -> None:
@@ -106,3 +107,6 @@ def test_a_partner_added_by_the_coordinator_links_a_project_and_lists_the_work_t
     phone.goto(partner_path)
     phone.check_accessibility()
     phone.screenshot("partner-phone")
+    for path in ("/partners/", partner_path):  # the page no wider than the phone
+        phone.goto(path)
+        assert phone.page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
