@@ -309,3 +309,16 @@ def test_a_leaders_event_form_offers_the_active_partners(app, users, client_as):
         users[Role.LEADER])
     assert [p.name for p in services.linked(event_partners, event_partners.c.event_id,
                                             made.id)] == ["Miejski Dom Kultury"]
+
+
+@pytest.mark.parametrize("size", [1, 30])
+def test_the_list_keeps_to_the_query_budget(app, client_as, count_queries, size):
+    for n in range(size):
+        partner(f"Szkoła Podstawowa nr {n + 1}", agreement_from=date(2025, 1, 1))
+    db.session.commit()
+    desk = client_as(Role.COORDINATOR)
+    desk.get("/partners/")
+    with count_queries() as queries:
+        page = desk.get("/partners/")
+    assert page.status_code == 200 and f"Szkoła Podstawowa nr {size}<" in page.text
+    assert len(queries) <= 4
