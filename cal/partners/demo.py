@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from cal.commands.demo import FEMALE, MALE, SURNAMES, Demo
 from cal.core.access import Role
 from cal.core.rooms import DemoSeed
+from cal.core.text import fold
 from cal.partners import services
 from cal.partners.models import LogKind, PartnerKind
 
@@ -70,17 +71,21 @@ LOG = [
 ]
 
 
-def _contact(rng: random.Random, position: str, female: bool) -> dict:
-    surname = rng.choice(SURNAMES)[1 if female else 0]
-    return {"first_name": rng.choice(FEMALE if female else MALE), "last_name": surname,
-            "position": position, "phone": "", "notes": "",
-            "email": f"{position.split()[0][:8]}@example.pl"}
+def _contact(rng: random.Random, position: str, female: bool, domain: str,
+             taken: set[str]) -> dict:
+    """A contact person of a name not used yet, with an e-mail at the partner's domain."""
+    surnames = [pair for pair in SURNAMES if pair[0] not in taken]
+    pair = rng.choice(surnames)
+    taken.add(pair[0])
+    first, last = rng.choice(FEMALE if female else MALE), pair[1 if female else 0]
+    return {"first_name": first, "last_name": last, "position": position, "notes": "",
+            "email": f"{fold(first)[0]}.{fold(last)}@{domain}"}
 
 
 def seed(demo: Demo) -> None:
     rng, today = random.Random(11), demo.today
     coordinator = demo.users[Role.COORDINATOR]
-    made = {}
+    made, taken = {}, set()
     for name, kind, address, phone, email, website, agreement, contacts in PARTNERS:
         note, years = agreement or ("", None)
         partner = services.save_partner(None, {
@@ -90,8 +95,9 @@ def seed(demo: Demo) -> None:
             "agreement_until": date(today.year + 1, 12, 31) if years else None},
             coordinator)
         for position, female in contacts:
-            services.save_contact(partner, None, {**_contact(rng, position, female),
-                                                  "phone": phone or "604 210 330"}, coordinator)
+            services.save_contact(partner, None, {
+                **_contact(rng, position, female, email.split("@")[1], taken),
+                "phone": phone or "604 210 330"}, coordinator)
         made[name] = partner
     for start, days, kind, note in LOG:
         partner = next(p for name, p in made.items() if name.startswith(start))

@@ -71,6 +71,13 @@ def test_a_partner_added_by_the_coordinator_links_a_project_and_lists_the_work_t
     sign_in(desk, "koordynator@cal.local")
     _add_the_partner(desk)
     _name_it_at_mikolajki(desk)
+    desk.goto("/partners/?q=komenda")
+    desk.page.get_by_role("link", name="Komenda Powiatowa Policji").click()
+    log = desk.page.locator("#log")
+    assert "Skierowanie" in log.inner_text() and "Spotkanie" in log.inner_text()
+    desk.page.locator("#log summary").click()  # the form of a new entry
+    desk.check_accessibility()
+    desk.screenshot("demo-partner-with-log")
 
     manager = visit(DESKTOP, name="partners-project-manager")
     page = manager.page
