@@ -103,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     from cal.notifications.gateway_views import bp as sms_gateway_bp
     from cal.notifications.message_views import bp as messages_bp
     from cal.notifications.views import bp as notifications_bp
+    from cal.partners.views import bp as partners_bp
     from cal.people.rodo_views import bp as rodo_bp
     from cal.people.views import bp as people_bp
     from cal.projects.budget_views import bp as project_budget_bp
@@ -120,8 +121,8 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (core_bp, auth_bp, dashboard_bp, people_bp, rodo_bp, training_bp, needs_bp,
                       hours_bp, documents_bp, volunteers_bp, clubs_bp, club_reports_bp,
                       seniors_bp, kiosk_bp, community_bp, shifts_bp, event_day_bp, directory_bp,
-                      duties_bp, notifications_bp, messages_bp, sms_gateway_bp, projects_bp,
-                      project_budget_bp):
+                      duties_bp, notifications_bp, messages_bp, sms_gateway_bp, partners_bp,
+                      projects_bp, project_budget_bp):
         app.register_blueprint(blueprint)
 
 

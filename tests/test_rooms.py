@@ -97,8 +97,8 @@ def test_its_demo_seed_runs_after_the_core_and_the_other_rooms(make_app):
         made = seed_demo(persons=60, volunteers=30)
         assert made["throwaway"] == 60 and made["volunteers"] == 30
         assert [seed.name for seed in registry().demo] == [
-            "volunteers", "clubs", "seniors", "projects", "community", "directory",
-            "duties", "throwaway"]
+            "volunteers", "clubs", "seniors", "partners", "projects", "community",
+            "directory", "duties", "throwaway"]
         assert db.session.scalar(select(Person.id).limit(1)) is not None
 
 
@@ -114,7 +114,9 @@ def test_the_core_asks_every_room_of_the_application(app):
     assert [scan.__name__ for scan in rooms.late_scans] == ["retention_sweep",
                                                             "refresh_indicators"]
     assert [part.name for part in rooms.personal_data] == [
-        "needs", "volunteers", "clubs", "seniors", "community", "duties", "projects"]
+        "needs", "volunteers", "clubs", "seniors", "community", "duties", "partners",
+        "projects"]
+    assert len(rooms.partner_work) == 3  # the projects, events and duties with a partner
     assert len(rooms.calendar) == 3  # a volunteer's trainings and visits, a member's classes
     with app.test_request_context():
         for entry in rooms.menu:  # every entry's roles come from its endpoint's policy

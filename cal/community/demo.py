@@ -7,10 +7,17 @@ from __future__ import annotations
 import random
 from datetime import date, time, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import insert, or_, select
 
 from cal.commands.demo import FEMALE, MALE, SURNAMES, Demo, phone
-from cal.community.models import Audience, Event, EventKind, EventStatus, Shift
+from cal.community.models import (
+    Audience,
+    Event,
+    EventKind,
+    EventStatus,
+    Shift,
+    event_partners,
+)
 from cal.community.registrations import Child, register
 from cal.community.shifts import take
 from cal.core.access import Role
@@ -19,6 +26,7 @@ from cal.core.phones import is_mobile
 from cal.core.rooms import DemoSeed
 from cal.core.timeutil import local_day_start_utc, local_to_utc, utcnow
 from cal.extensions import db
+from cal.partners import services as partners
 from volunteers.models import Volunteer, VolunteerStatus
 
 CHILDREN = ["Zosia", "Antek", "Hania", "Kuba", "Lena", "Franek", "Maja", "Staś", "Ola", "Tymek",
@@ -44,7 +52,7 @@ def seed(demo: Demo) -> None:
         day, time(10), time(13), title="Mikołajki dla dzieci",
         kind=EventKind.CHILDREN, audience=Audience.CHILDREN, age_from=3, age_to=10,
         capacity=20, place="Świetlica ośrodka, ul. Słoneczna 4", organiser="Dział CAL",
-        partners="Szkoła Podstawowa nr 3", created_by_id=coordinator.id,
+        created_by_id=coordinator.id,
         registration_from=local_day_start_utc(min(today, date(day.year, 11, 15))),
         description="Spotkanie ze Świętym Mikołajem, warsztaty plastyczne i słodki "
                     "poczęstunek. Dzieci przychodzą z opiekunem.")
@@ -53,7 +61,7 @@ def seed(demo: Demo) -> None:
         spring, time(17), time(19), title="Konsekwencje w wychowaniu – warsztaty dla rodziców",
         kind=EventKind.WORKSHOP, audience=Audience.ADULTS, capacity=16,
         place="Sala 12, ul. Słoneczna 4", organiser="Dział CAL",
-        partners="Poradnia Psychologiczno-Pedagogiczna", created_by_id=coordinator.id,
+        created_by_id=coordinator.id,
         description="Jak stawiać granice i dotrzymywać słowa: cztery spotkania z psychologiem.")
     prelection = _event(
         today + timedelta(days=21), time(17, 30), time(19), kind=EventKind.PRELECTION,
@@ -63,6 +71,13 @@ def seed(demo: Demo) -> None:
         description="Prelekcja otwarta dla wszystkich mieszkańców; wstęp wolny.")
     db.session.add_all([mikolajki, workshop, prelection])
     db.session.flush()
+    linked = [{"event_id": event.id, "partner_id": partner_id} for event, names in (
+        (mikolajki, ("Szkoła Podstawowa nr 3", "Miejski Dom Kultury")),
+        (workshop, ("Szkoła Podstawowa nr 5 im. Marii Konopnickiej",)),
+        (prelection, ("Poradnia Zdrowia Psychicznego", "Miejska Biblioteka Publiczna")))
+        for partner_id in partners.named(*names)]  # the partners' seed runs first
+    if linked:
+        db.session.execute(insert(event_partners), linked)
     registered = 0
     at = mikolajki.registration_from  # while registration was open
     for n in range(13):

@@ -21,7 +21,15 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 
 from cal.community.models import AUDIENCE_LABELS, KIND_LABELS
 from cal.community.registrations import MAX_CHILDREN, Child
-from cal.core.forms import PHONE, IntegerField, NotAfter, NotBefore, options, strip
+from cal.core.forms import (
+    PHONE,
+    IntegerField,
+    MultiCheckboxField,
+    NotAfter,
+    NotBefore,
+    options,
+    strip,
+)
 from cal.core.once import once_key_field
 from cal.core.timeutil import local_day_start_utc, local_to_utc
 
@@ -40,7 +48,8 @@ class EventForm(FlaskForm):
     place = StringField(_l("Place"), filters=[strip], validators=[DataRequired(),
                                                                   Length(max=200)])
     organiser = StringField(_l("Organiser"), filters=[strip], validators=[Length(max=200)])
-    partners = StringField(_l("Partners"), filters=[strip], validators=[Length(max=300)])
+    partners = MultiCheckboxField(_l("Partner institutions"), coerce=int,
+                                  validators=[Optional()])
     audience = SelectField(_l("For whom"),
                            choices=options((k.value, v) for k, v in AUDIENCE_LABELS.items()))
     age_from = IntegerField(_l("Children's age from"),
@@ -65,7 +74,7 @@ class EventForm(FlaskForm):
             "description": self.description.data,
             "starts_at": local_to_utc(self.day.data, self.start.data),
             "ends_at": local_to_utc(last, self.end.data), "place": self.place.data,
-            "organiser": self.organiser.data, "partners": self.partners.data,
+            "organiser": self.organiser.data, "partner_ids": self.partners.data or [],
             "audience": self.audience.data, "age_from": self.age_from.data,
             "age_to": self.age_to.data, "public": self.public.data,
             "capacity": self.capacity.data,

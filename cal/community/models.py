@@ -13,7 +13,7 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cal.core.models import enum_column
@@ -76,6 +76,13 @@ STATUS_LABELS = {
 }
 
 
+event_partners = Table(
+    "event_partners", db.metadata,
+    Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("partner_id", ForeignKey("partners.id", ondelete="CASCADE"), primary_key=True,
+           index=True))
+
+
 class Event(db.Model):
     """An event; public ones, once published, are on the public calendar."""
 
@@ -90,7 +97,6 @@ class Event(db.Model):
     ends_at: Mapped[datetime]  # naive UTC
     place: Mapped[str] = mapped_column(String(200), default="")
     organiser: Mapped[str] = mapped_column(String(200), default="")
-    partners: Mapped[str] = mapped_column(String(300), default="")
     audience: Mapped[Audience] = mapped_column(enum_column(Audience))
     # For children: the ages a child may have on the day (inclusive).
     age_from: Mapped[int | None]

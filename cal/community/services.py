@@ -5,19 +5,28 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select, true
+from sqlalchemy import and_, delete, func, insert, or_, select, true
 
-from cal.community.models import Event, EventStatus, Registration, RegistrationStatus
+from cal.community.models import (
+    KIND_LABELS,
+    Event,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+    event_partners,
+)
 from cal.community.notices import tell_registered
 from cal.core.access import Role
 from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
-from cal.core.timeutil import add_months, local_day_start_utc
+from cal.core.rooms import Together
+from cal.core.timeutil import add_months, local_day_start_utc, to_local
 from cal.extensions import db
 
 EVENT_FIELDS = ("title", "kind", "description", "starts_at", "ends_at", "place", "organiser",
-                "partners", "audience", "age_from", "age_to", "public", "capacity",
+                "audience", "age_from", "age_to", "public", "capacity",
                 "registration_from", "registration_until")
 # Shown on the public calendar: what was published, including what was then cancelled
 # or held (a resident who saw an event should find it again, and learn it was cancelled).
@@ -56,11 +65,40 @@ def save_event(event: Event | None, data: dict, actor) -> Event:
     for name in EVENT_FIELDS:
         setattr(event, name, data[name])
     db.session.flush()
+    if data.get("partner_ids") is not None and _link_partners(event, data["partner_ids"]):
+        changed.append("partners")
     audit(actor, AuditAction.CREATE if new else AuditAction.UPDATE, "event", event.id,
           fields=changed)
     if not new:
         from_waiting_list(event)
     return event
+
+
+def _link_partners(event: Event, partner_ids: list[int]) -> bool:
+    """The event's partner institutions are these; whether they changed."""
+    wanted = set(partner_ids)
+    if set(partner_ids_of(event)) == wanted:
+        return False
+    db.session.execute(delete(event_partners).where(event_partners.c.event_id == event.id))
+    if wanted:
+        db.session.execute(insert(event_partners), [{"event_id": event.id, "partner_id": i}
+                                                    for i in sorted(wanted)])
+    return True
+
+
+def partner_ids_of(event: Event) -> list[int]:
+    return list(db.session.scalars(select(event_partners.c.partner_id).where(
+        event_partners.c.event_id == event.id)))
+
+
+def partner_work(partner_id: int) -> list[Together]:
+    """The events held or announced with a partner institution (its page lists them)."""
+    return [Together(to_local(event.starts_at).date(), KIND_LABELS[event.kind], event.title,
+                     url_for("community.event", event_id=event.id))
+            for event in db.session.scalars(select(Event).join(
+                event_partners, event_partners.c.event_id == Event.id).where(
+                event_partners.c.partner_id == partner_id,
+                Event.status != EventStatus.CANCELLED))]
 
 
 def get_event(event_id: int) -> Event | None:

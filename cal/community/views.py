@@ -27,10 +27,11 @@ from cal.community.models import (
     STATUS_LABELS,
     EventStatus,
     RegistrationStatus,
+    event_partners,
 )
 from cal.core.access import Role, public, roles_required
 from cal.core.errors import DomainError
-from cal.core.forms import show_refusal
+from cal.core.forms import options, show_refusal
 from cal.core.http import found
 from cal.core.once import submit_once
 from cal.core.render import go, refused, render_form, render_page
@@ -39,11 +40,13 @@ from cal.core.timeutil import add_months, local_today, to_local, utcnow
 from cal.core.urls import arg_id
 from cal.extensions import db, limiter
 from cal.notifications.calendar import ics
+from cal.partners import services as partners
 from cal.people import services as people
 
 bp = Blueprint("community", __name__, url_prefix="/events")
 declare(bp, scans=jobs.SCANS, personal_data=[personal_data.PART], demo=[SEED],
-        contact_books=[notices.BOOK], audiences=audiences.AUDIENCES, records=records.RECORDS,
+        partner_work=[services.partner_work], records=records.RECORDS,
+        contact_books=[notices.BOOK], audiences=audiences.AUDIENCES,
         menu=[MenuEntry("community.calendar", _l("Events"), 35,
                         only=frozenset({Role.ADMIN, Role.COORDINATOR, Role.LEADER}))])
 EDITORS = (Role.ADMIN, Role.COORDINATOR, Role.LEADER)
@@ -118,6 +121,9 @@ def _render_event(event, form, code: int = 200):
     taken = services.places_taken([event.id]).get(event.id, 0)
     return render_page("community/event.html", status=code, event=event, form=form,
                        taken=taken, state=services.registration_state(event, utcnow()),
+                       partners=partners.linked(event_partners, event_partners.c.event_id,
+                                                event.id),
+                       partner_links=partners.reads(_user()),
                        staff=services.may_edit(event, _user()), cancel_form=CancelEventForm(),
                        **LABELS)
 
@@ -181,6 +187,8 @@ def event_edit(event_id: int):
 
 def _event_form(event):
     form = EventForm(data=_values(event) if event and request.method == "GET" else None)
+    form.partners.choices = options(partners.choices(
+        services.partner_ids_of(event) if event else ()))
     if form.validate_on_submit():
         def work():
             saved = services.save_event(event, form.event_data(), current_user)
@@ -200,7 +208,7 @@ def _values(event) -> dict:
         "title": event.title, "kind": event.kind.value, "day": starts.date(),
         "start": starts.time(), "end_day": ends.date() if ends.date() != starts.date() else None,
         "end": ends.time(), "place": event.place, "organiser": event.organiser,
-        "partners": event.partners, "audience": event.audience.value,
+        "partners": services.partner_ids_of(event), "audience": event.audience.value,
         "age_from": event.age_from, "age_to": event.age_to, "capacity": event.capacity,
         "registration_from": event.registration_from and to_local(
             event.registration_from).date(),

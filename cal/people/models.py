@@ -118,6 +118,7 @@ class SubjectKind(enum.StrEnum):
 
     PERSON = "person"
     VOLUNTEER = "volunteer"
+    PARTNER_CONTACT = "partner_contact"  # a partner institution's contact person
 
 
 class RequestKind(enum.StrEnum):

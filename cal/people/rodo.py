@@ -57,7 +57,7 @@ ANONYMOUS_FIRST_NAME = "Osoba"
 @dataclass
 class Subject:
     kind: SubjectKind
-    record: object  # Person or Volunteer
+    record: object  # Person, Volunteer or another room's subject (PersonalData.subjects)
     sections: dict[str, list[dict]] = field(default_factory=dict)
     ids: dict[str, list[int]] = field(default_factory=dict)  # table -> ids of rows found
 
@@ -121,7 +121,7 @@ def gather(kind: SubjectKind, subject_id: int) -> Subject | None:
             households = _table("households")
             _add(subject, "households", rows(households, households.c.id,
                                               [record.household_id]))
-    elif record.user_id:
+    elif getattr(record, "user_id", None):
         users = _table("users")
         _add(subject, "users", rows(users, users.c.id, [record.user_id]))
         for table, column in _referring("users", "user_id"):
@@ -223,7 +223,7 @@ def _anonymise_record(record, now: datetime) -> None:
     record.first_name, record.last_name = ANONYMOUS_FIRST_NAME, f"#{record.id}"
     if hasattr(record, "search_name"):
         record.search_name = fold(record.full_name)
-    if record.birth_date:  # the year stays for the age groups of reports
+    if getattr(record, "birth_date", None):  # the year stays for the age groups of reports
         record.birth_date = date(record.birth_date.year, 7, 1)
     record.anonymised_at = now
 

@@ -33,6 +33,7 @@ SECTIONS = {
     "appointments": _l("Appointments at duty hours"),
     "duties": _l("Duty hours held"),
     "duty_cancellations": _l("Dates of duty hours cancelled"),
+    "partner_contacts": _l("Contact person of a partner institution"),
     "audit_log": _l("What the centre's staff did with the record"),
 }
 
@@ -111,11 +112,12 @@ FIELDS = {
     "duty_id": _l("Duty no."), "starts_at": _l("Starts at"), "ends_at": _l("Ends at"),
     "live": _l("Booked"), "topic": _l("Topic"), "booked_by_id": _l("Booked by user no."),
     "cancel_reason": _l("Reason for cancelling"), "holder_user_id": _l("Held by user no."),
-    "holder_name": _l("Held by"), "partner_id": _l("Partner no."),
+    "holder_name": _l("Held by"),
     "frequency": _l("Repeats"), "weekday": _l("Day of the week"),
     "week_of_month": _l("Which week of the month"), "starts": _l("From"), "ends": _l("To"),
     "valid_from": _l("First day"), "by_appointment": _l("By appointment (slots)"),
     "slot_minutes": _l("Length of a slot (minutes)"), "booking_phone": _l("Phone to book"),
     "booking_note": _l("How to book or come"), "description": _l("Description"),
     "day": _l("Day"), "reason": _l("Reason"),
+    "partner_id": _l("Partner institution no."), "position": _l("Position or role"),
 }

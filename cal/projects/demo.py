@@ -14,6 +14,7 @@ from cal.core.access import Role
 from cal.core.rooms import DemoSeed
 from cal.core.timeutil import utcnow
 from cal.extensions import db
+from cal.partners import services as partners
 from cal.people.models import Person
 from cal.projects import budgets, eu_participants, indicators
 from cal.projects import services as projects
@@ -52,8 +53,9 @@ def seed(demo: Demo) -> None:
         "starts_on": start, "ends_on": start.replace(year=start.year + 1, month=12, day=31),
         "value_gr": 48_000_000, "share_eu": 8500, "share_national": 1000, "share_own": 500,
         "settlement": "real_costs", "indirect_rate": 2500, "status": "running",
-        "manager_id": manager.id, "partners": "Stowarzyszenie Sąsiedzkie „Razem”",
-        "help_kinds": "tutoring", "monitors_participants": True}, kis, [], manager)
+        "manager_id": manager.id, "help_kinds": "tutoring", "monitors_participants": True},
+        kis, [], manager, partner_ids=partners.named(
+            "Stowarzyszenie Sąsiedzkie „Razem”", "Miejski Dom Kultury", "Szkoła Podstawowa nr 3"))
     lines = [budgets.add_line(project, task, category, name, planned, manager)
              for task, category, name, planned in (
                  ("Zadanie 1. Klub Integracji Społecznej", "personel", "Prowadzący grupy",

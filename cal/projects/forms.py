@@ -135,8 +135,10 @@ class ProjectForm(FlaskForm):
     status = SelectField(_l("Status"), choices=_choices(PROJECT_STATUS_LABELS),
                          coerce=ProjectStatus)
     manager_id = SelectField(_l("Responsible manager"), coerce=int, default=0)
-    partners = TextAreaField(_l("Partner organisations"), filters=[strip],
-                             validators=[Length(max=2000)])
+    partners = MultiCheckboxField(_l("Partner institutions"), coerce=int,
+                                  validators=[Optional()],
+                                  description=_l("A partner not on the list is added to the "
+                                                 "register by a coordinator."))
     groups = MultiCheckboxField(_l("Linked groups"), coerce=int, validators=[Optional()])
     courses = MultiCheckboxField(_l("Linked trainings"), coerce=int, validators=[Optional()])
     events = MultiCheckboxField(_l("Linked events"), coerce=int, validators=[Optional()])
@@ -155,7 +157,6 @@ class ProjectForm(FlaskForm):
             "share_national": self.share_national.data, "share_own": self.share_own.data,
             "settlement": self.settlement.data, "indirect_rate": self.indirect_rate.data,
             "status": self.status.data, "manager_id": self.manager_id.data or None,
-            "partners": self.partners.data,
             "help_kinds": " ".join(sorted(self.help_kinds.data or [])),
             "monitors_participants": self.monitors_participants.data,
         }

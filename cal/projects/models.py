@@ -28,6 +28,7 @@ from cal.auth.models import User
 from cal.core.models import enum_column
 from cal.core.timeutil import utcnow
 from cal.extensions import db
+from cal.partners.models import Partner
 from cal.people.models import Person
 
 
@@ -73,6 +74,11 @@ project_events = Table(
     "project_events", db.metadata,
     Column("project_id", ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True),
     Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), primary_key=True))
+project_partners = Table(
+    "project_partners", db.metadata,
+    Column("project_id", ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True),
+    Column("partner_id", ForeignKey("partners.id", ondelete="CASCADE"), primary_key=True,
+           index=True))
 project_courses = Table(
     "project_courses", db.metadata,
     Column("project_id", ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True),
@@ -102,7 +108,6 @@ class Project(db.Model):
                                                   default=ProjectStatus.RUNNING)
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
                                                    index=True)
-    partners: Mapped[str] = mapped_column(Text, default="")
     # The kinds of help (tutoring, disability, senior) whose matches and hours count here,
     # separated by spaces.
     help_kinds: Mapped[str] = mapped_column(String(100), default="")
@@ -111,6 +116,9 @@ class Project(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     manager: Mapped[User | None] = relationship(lazy="raise_on_sql")
+    # The partner institutions of the register (the links are kept by save_project).
+    partners: Mapped[list[Partner]] = relationship(secondary=project_partners, viewonly=True,
+                                                   order_by=Partner.name, lazy="raise_on_sql")
 
 
 class BudgetLine(db.Model):

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, insert, literal, or_, select
 from sqlalchemy.orm import joinedload
 
 from cal.core.access import Role
 from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
+from cal.core.rooms import Together
 from cal.extensions import db
 from cal.projects.models import (
     Deadline,
@@ -20,6 +23,7 @@ from cal.projects.models import (
     project_courses,
     project_events,
     project_groups,
+    project_partners,
 )
 from clubs.models import GroupLeader
 
@@ -69,16 +73,18 @@ def visible_projects(user):
 
 
 def get_visible(user, project_id: int) -> Project | None:
-    return db.session.scalar(visible_projects(user).where(Project.id == project_id)
-                             .options(joinedload(Project.manager)))
+    return db.session.execute(visible_projects(user).where(Project.id == project_id)
+                              .options(joinedload(Project.manager),
+                                       joinedload(Project.partners))).unique().scalar()
 
 
 # --- the project and its links --------------------------------------------------------
 
 def save_project(project: Project | None, data: dict, group_ids: list[int],
-                 course_ids: list[int], actor, event_ids: list[int] | None = None) -> Project:
+                 course_ids: list[int], actor, event_ids: list[int] | None = None,
+                 partner_ids: list[int] | None = None) -> Project:
     """A new project or the changes to one, with its linked groups, trainings and (when
-    given) events."""
+    given) events and partner institutions."""
     shares = data["share_eu"] + data["share_national"] + data["share_own"]
     if shares and shares != 10000:
         raise DomainError(_("The shares of funding must add up to 100%."), field="share_own")
@@ -95,6 +101,8 @@ def save_project(project: Project | None, data: dict, group_ids: list[int],
     links = [(project_groups, "group_id", group_ids), (project_courses, "course_id", course_ids)]
     if event_ids is not None:
         links.append((project_events, "event_id", event_ids))
+    if partner_ids is not None:
+        links.append((project_partners, "partner_id", partner_ids))
     for table, column, ids in links:
         db.session.execute(delete(table).where(table.c.project_id == project.id))
         if ids:
@@ -109,6 +117,20 @@ def save_project(project: Project | None, data: dict, group_ids: list[int],
 def linked_events(project: Project) -> list[int]:
     return list(db.session.scalars(select(project_events.c.event_id).where(
         project_events.c.project_id == project.id)))
+
+
+def linked_partners(project: Project) -> list[int]:
+    return list(db.session.scalars(select(project_partners.c.partner_id).where(
+        project_partners.c.project_id == project.id)))
+
+
+def partner_work(partner_id: int) -> list[Together]:
+    """The projects made with a partner institution (its page lists them), by start."""
+    return [Together(project.starts_on, _l("Project"), project.name,
+                     url_for("projects.detail", project_id=project.id))
+            for project in db.session.scalars(select(Project).join(
+                project_partners, project_partners.c.project_id == Project.id).where(
+                project_partners.c.partner_id == partner_id))]
 
 
 def linked_ids(project: Project) -> tuple[list[int], list[int]]:

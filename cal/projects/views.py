@@ -22,6 +22,7 @@ from cal.core.render import go, render_form, render_page
 from cal.core.rooms import MenuEntry, declare
 from cal.core.timeutil import local_today, to_local, utcnow
 from cal.extensions import db
+from cal.partners import services as partners
 from cal.people.models import Person
 from cal.projects import (
     budgets,
@@ -61,6 +62,7 @@ from volunteers.training.models import TrainingCourse
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 declare(bp, scans=[jobs.project_deadlines], late_scans=[jobs.refresh_indicators],
         personal_data=[personal_data.PART], demo=[demo.SEED], records=records.RECORDS,
+        partner_work=[services.partner_work],
         menu=[MenuEntry("projects.index", _l("Projects"), 130)])
 @bp.get("/")
 @roles_required(*READERS)
@@ -83,6 +85,8 @@ def _managers(keep: int | None = None) -> list:
 
 def _managers_and_links(form: ProjectForm, project: Project | None) -> None:
     form.manager_id.choices = _managers(project.manager_id if project is not None else None)
+    form.partners.choices = options(partners.choices(
+        services.linked_partners(project) if project is not None else ()))
     form.groups.choices = options(db.session.execute(
         select(Group.id, Group.name).order_by(Group.name)).all())
     form.courses.choices = options(db.session.execute(
@@ -114,6 +118,7 @@ def _edit(project: Project | None):
         if project is not None:
             form.groups.data, form.courses.data = services.linked_ids(project)
             form.events.data = services.linked_events(project)
+            form.partners.data = services.linked_partners(project)
             form.help_kinds.data = project.help_kinds.split()
             form.manager_id.data = project.manager_id or 0
         else:
@@ -127,7 +132,8 @@ def _edit(project: Project | None):
         def save() -> tuple[str, str]:
             saved = services.save_project(project, data, form.groups.data or [],
                                           form.courses.data or [], current_user,
-                                          event_ids=form.events.data or [])
+                                          event_ids=form.events.data or [],
+                                          partner_ids=form.partners.data or [])
             indicators.refresh_last_values([saved], local_today(), utcnow())
             return url_for("projects.detail", project_id=saved.id), _("Project saved.")
         try:

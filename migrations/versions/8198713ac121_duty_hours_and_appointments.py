@@ -1,7 +1,7 @@
 """Duty hours and appointments
 
 Revision ID: 8198713ac121
-Revises: a1c3e5f70b21
+Revises: f93080a0118d
 Create Date: 2026-12-05 23:31:35.169753
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '8198713ac121'
-down_revision = 'a1c3e5f70b21'
+down_revision = 'f93080a0118d'
 branch_labels = None
 depends_on = None
 

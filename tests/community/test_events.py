@@ -108,7 +108,7 @@ def test_an_event_is_checked_saved_as_a_draft_and_published(app, users):
     day = TODAY + timedelta(days=5)
     data = {"title": "Warsztaty", "kind": "workshop", "description": "", "place": "Sala 12",
             "starts_at": local_to_utc(day, time(17)), "ends_at": local_to_utc(day, time(16)),
-            "organiser": "", "partners": "", "audience": "children", "age_from": None,
+            "organiser": "", "audience": "children", "age_from": None,
             "age_to": None, "public": True, "capacity": None, "registration_from": None,
             "registration_until": None}
     with pytest.raises(DomainError) as refused:

@@ -65,7 +65,7 @@ def project(users, **changes) -> Project:
             "agreement_number": "", "starts_on": START, "ends_on": END, "value_gr": 10_000_000,
             "share_eu": 8500, "share_national": 1000, "share_own": 500,
             "settlement": "real_costs", "indirect_rate": 2500, "status": "running",
-            "manager_id": users[Role.PROJECT_MANAGER].id, "partners": "",
+            "manager_id": users[Role.PROJECT_MANAGER].id,
             "help_kinds": "tutoring", "monitors_participants": True, **changes}
     return services.save_project(None, data, changes.pop("groups", []), [],
                                  users[Role.PROJECT_MANAGER])

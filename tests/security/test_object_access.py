@@ -53,6 +53,9 @@ SHARED = {
     ("/duties/appointments/<int:appointment_id>", Role.LEADER),
     ("/duties/appointments/<int:appointment_id>/move", Role.LEADER),
     ("/duties/appointments/<int:appointment_id>/cancel", Role.LEADER),
+    # The register of partner institutions is the whole centre's: a leader reads any
+    # partner (its work contacts, not the cooperation log).
+    ("/partners/<int:partner_id>", Role.LEADER),
 }
 # Project managers manage every project; only a project's EU participant records are
 # its own manager's (RODO: the fewest people see them).
