@@ -19,12 +19,13 @@ from cal.core.render import go, render_form, render_page
 from cal.core.rooms import MenuEntry, declare
 from cal.core.timeutil import local_today
 from cal.extensions import db
-from cal.partners import demo, personal_data, services
+from cal.partners import demo, personal_data, records, services
 from cal.partners.forms import ContactForm, FilterForm, LogForm, PartnerForm
 from cal.partners.services import KEEPERS, LABELS, LOG_READERS, READERS
 
 bp = Blueprint("partners", __name__, url_prefix="/partners")
-declare(bp, personal_data=[personal_data.PART], demo=[demo.SEED], menu=[
+declare(bp, personal_data=[personal_data.PART], demo=[demo.SEED], records=records.RECORDS,
+        menu=[
     MenuEntry("partners.index", _l("Partners"), 132)])
 
 
