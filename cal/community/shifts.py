@@ -85,6 +85,15 @@ def signups_of(volunteer: Volunteer) -> list[ShiftSignup]:
         .options(contains_eager(ShiftSignup.shift))))
 
 
+def unlogged_count(volunteer: Volunteer, since: datetime, now: datetime):
+    """How many of the volunteer's shifts ended between ``since`` and ``now`` with their
+    hours not logged, as a scalar subquery."""
+    return (select(func.count()).select_from(ShiftSignup)
+            .join(Shift, Shift.id == ShiftSignup.shift_id)
+            .where(ShiftSignup.volunteer_id == volunteer.id, ShiftSignup.hour_entry_id.is_(None),
+                   Shift.ends_at >= since, Shift.ends_at <= now).scalar_subquery())
+
+
 def events_of(shifts) -> dict[int, Event]:
     ids = {shift.event_id for shift in shifts}
     return {e.id: e for e in db.session.scalars(select(Event).where(Event.id.in_(ids)))}

@@ -70,16 +70,14 @@ def _volunteer_context() -> dict:
 
 
 def _waiting(volunteer, today, now) -> dict:
-    """What waits for the volunteer's answer or tap: proposals whose turn it is, shifts
-    and duties held whose hours are not logged, unread notices."""
+    """What waits for the volunteer's answer or tap: proposals whose turn it is and
+    shifts held whose hours are not logged (one statement), unread notices (read with the
+    user); the duties' part is added by index()."""
     since = now - timedelta(days=hours.MAX_DAYS_BACK)
-    return {
-        "proposals": len(needs.waiting_for(volunteer)),
-        "shifts": sum(1 for signup in shifts.signups_of(volunteer)
-                      if signup.hour_entry_id is None and since <= signup.shift.ends_at <= now),
-        "duties": len(duties.unlogged(volunteer, current_user, today, now)),
-        "unread": current_user.unread_notifications,
-    }
+    proposals, unlogged = db.session.execute(select(
+        needs.waiting_count(volunteer), shifts.unlogged_count(volunteer, since, now))).one()
+    return {"proposals": proposals, "shifts": unlogged, "duties": 0,
+            "unread": current_user.unread_notifications}
 
 
 def _leader_context() -> dict:
@@ -110,6 +108,9 @@ def index():
     role = current_user.role
     context = CONTEXT.get(role, dict)()
     today = local_today()
-    my_duties = [d for d in duties.holder_days(current_user, today, 14) if d.occurrence.held]
-    return render_page(f"dashboard/{role.value}.html", my_duties=my_duties[:3], today_date=today,
+    held = duties.start_page(current_user, today, utcnow(), logs_hours=bool(
+        context.get("volunteer")))
+    if "waiting" in context and context["waiting"]:
+        context["waiting"]["duties"] = held.unlogged
+    return render_page(f"dashboard/{role.value}.html", my_duties=held.coming, today_date=today,
                        **context)

@@ -304,14 +304,23 @@ def matches_of_volunteer(volunteer: Volunteer) -> list[Match]:
                   Match.proposed_at.desc(), Match.id.desc())))
 
 
+def _waiting(volunteer: Volunteer):
+    earlier = aliased(Match)
+    return (Match.volunteer_id == volunteer.id, Match.status == MatchStatus.PROPOSED,
+            ~select(earlier.id).where(earlier.request_id == Match.request_id,
+                                      earlier.status == MatchStatus.PROPOSED,
+                                      earlier.turn < Match.turn).exists())
+
+
 def waiting_for(volunteer: Volunteer) -> set[int]:
     """The volunteer's proposals whose turn it is (no earlier turn still waiting)."""
-    earlier = aliased(Match)
-    return set(db.session.scalars(select(Match.id).where(
-        Match.volunteer_id == volunteer.id, Match.status == MatchStatus.PROPOSED,
-        ~select(earlier.id).where(earlier.request_id == Match.request_id,
-                                  earlier.status == MatchStatus.PROPOSED,
-                                  earlier.turn < Match.turn).exists())))
+    return set(db.session.scalars(select(Match.id).where(*_waiting(volunteer))))
+
+
+def waiting_count(volunteer: Volunteer):
+    """How many proposals wait for the volunteer's answer, as a scalar subquery (to be
+    read with other counts in one statement)."""
+    return select(func.count()).select_from(Match).where(*_waiting(volunteer)).scalar_subquery()
 
 
 def school_grade(birth_date: date | None, today: date) -> int | None:
