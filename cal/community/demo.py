@@ -39,9 +39,11 @@ def _event(day: date, starts: time, ends: time, **values) -> Event:
 
 
 def mikolajki_day(today: date) -> date:
-    """The coming 6 December: this year's until the day before, then next year's (a demo
-    town whose Mikołajki are over could show no registration)."""
-    return date(today.year + (today >= date(today.year, 12, 6)), 12, 6)
+    """The coming 6 December when it is near (from October until the day before), else
+    two weeks from today: the demo's children's event is always soon, so registrations
+    and shifts can be taken within the volunteers' agreements, whatever the day."""
+    sixth = date(today.year, 12, 6)
+    return sixth if 0 < (sixth - today).days <= 60 else today + timedelta(days=14)
 
 
 def seed(demo: Demo) -> None:

@@ -47,7 +47,7 @@ def test_a_coordinator_writes_to_the_volunteers_on_the_mikolajki_shifts(visit):
     desk = visit(DESKTOP, name="messages-shifts")
     page = desk.page
     sign_in(desk, "koordynator@cal.local")
-    desk.goto(f"/events/?month={mikolajki_day(local_today()).year}-12")
+    desk.goto(f"/events/?month={mikolajki_day(local_today()):%Y-%m}")
     page.get_by_role("link", name="Mikołajki dla dzieci").click()
     page.wait_for_url(re.compile(r"/events/[0-9]+$"))
     page.get_by_role("button", name="Dyżury").first.click()

@@ -55,7 +55,7 @@ def _add_the_partner(desk) -> None:
 
 def _name_it_at_mikolajki(desk) -> None:
     page = desk.page
-    desk.goto(f"/events/?month={mikolajki_day(local_today()).year}-12")
+    desk.goto(f"/events/?month={mikolajki_day(local_today()):%Y-%m}")
     page.get_by_role("link", name="Mikołajki dla dzieci").first.click()
     page.get_by_role("button", name="Edytuj").click()
     page.get_by_label(NAME).check()
