@@ -26,6 +26,7 @@ from sqlalchemy.orm import joinedload
 from cal.core.access import Role
 from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
+from cal.core.holidays import holiday
 from cal.core.timeutil import (
     local_day_end_utc,
     local_day_start_utc,
@@ -269,7 +270,8 @@ def _fill_places(group: Group, actor, today: date) -> list[Membership]:
 
 def generate_sessions(group: Group, today: date, weeks: int = WEEKS_AHEAD) -> int:
     """Sessions from the weekly schedule from today for `weeks` weeks (within the
-    group's dates); those already planned are kept as they are. Returns how many."""
+    group's dates), Polish public holidays skipped; those already planned are kept as
+    they are. Returns how many."""
     first = max(today, group.starts_on)
     last = today + timedelta(days=7 * weeks)
     if group.ends_on:
@@ -282,8 +284,8 @@ def generate_sessions(group: Group, today: date, weeks: int = WEEKS_AHEAD) -> in
     slots = slots_of(group)
     while day <= last:
         for slot in slots:
-            if slot.weekday != day.weekday():
-                continue
+            if slot.weekday != day.weekday() or holiday(day):
+                continue  # a Polish public holiday: the centre is closed
             starts = local_to_utc(day, slot.starts)
             if starts in planned:
                 continue

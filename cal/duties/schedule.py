@@ -5,24 +5,12 @@ duty's fields, no database."""
 from __future__ import annotations
 
 from calendar import monthrange
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 
-import holidays
-
+from cal.core.holidays import holiday
 from cal.duties.models import LAST_WEEK, Frequency
-
-
-@lru_cache(maxsize=32)
-def _holidays_of(year: int) -> dict[date, str]:
-    return dict(holidays.country_holidays("PL", years=year, language="pl"))
-
-
-def holiday(day: date) -> str | None:
-    """The name of the Polish public holiday on ``day`` (a maintained calendar), if any."""
-    return _holidays_of(day.year).get(day)
 
 
 def _in_month(year: int, month: int, weekday: int, week: int) -> date | None:
@@ -103,9 +91,3 @@ def slots(duty) -> list[time]:
 def slot_end(duty, start: time) -> time:
     return (datetime.combine(date(2000, 1, 1), start)
             + timedelta(minutes=duty.slot_minutes or 0)).time()
-
-
-def first_dates(duties: Iterable, start: date, days: int) -> dict[int, list[date]]:
-    """The rule's dates of each duty in the coming ``days`` (for the checks of a form)."""
-    return {duty.id: list(rule_dates(duty, start, start + timedelta(days=days)))
-            for duty in duties}

@@ -7,12 +7,13 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from cal.auth.models import User
 from cal.core.access import Role
 from cal.core.errors import DomainError
-from cal.core.timeutil import local_to_utc, local_today
+from cal.core.holidays import holiday
+from cal.core.timeutil import local_to_utc, local_today, to_local
 from cal.extensions import db
 from cal.people.models import Person
 from clubs import attendance, reports, services
@@ -48,10 +49,17 @@ def members(group, users, n: int, joined=TODAY):
 
 
 def todays_session(group) -> GroupSession:
-    services.generate_sessions(group, TODAY)
-    return db.session.scalar(select(GroupSession).where(
+    return session_on(group, TODAY)
+
+
+def session_on(group, day, starts=time(17), ends=time(19)) -> GroupSession:
+    """The group's session on ``day`` by its weekly schedule (on a public holiday, when
+    the schedule gives none, one added by hand, as a leader would)."""
+    services.generate_sessions(group, min(day, TODAY))
+    found = db.session.scalar(select(GroupSession).where(
         GroupSession.group_id == group.id,
-        GroupSession.starts_at == local_to_utc(TODAY, time(17))))
+        GroupSession.starts_at == local_to_utc(day, starts)))
+    return found or services.add_session(group, day, starts, ends, "")
 
 
 def test_the_waiting_list_moves_up_in_order(app, users):
@@ -71,7 +79,9 @@ def test_the_waiting_list_moves_up_in_order(app, users):
 def test_sessions_come_from_the_schedule_once(app, users):
     group = make_group(users)
     made = services.generate_sessions(group, TODAY)
-    assert made == 5  # today and the same weekday in each of the four weeks after
+    weeks = [TODAY + timedelta(days=7 * n) for n in range(5)]
+    # today and the same weekday in each of the four weeks after, but a public holiday
+    assert made == sum(1 for day in weeks if not holiday(day))
     assert services.generate_sessions(group, TODAY) == 0  # generating twice adds nothing
     session = todays_session(group)
     services.cancel_session(session, "choroba prowadzącej", users[Role.LEADER], TODAY)
@@ -469,3 +479,19 @@ def test_a_member_who_rejoins_counts_once_and_guests_do_not_change_the_rate(app,
     report = reports.month_report(group, TODAY.replace(day=1))
     assert report.members == 1 and report.occupancy == 0.25
     assert report.rate == 1.0  # the guest's absence is not the group's
+
+
+def test_the_schedule_skips_polish_public_holidays(users):
+    """Christmas Eve 2026 is a Thursday: a Thursday group does not meet; a week later
+    it does (the holidays come from a maintained calendar, not a list of ours)."""
+    group = services.save_group(
+        None, {"name": "Klub czwartkowy", "kind": GroupKind.SUPPORT, "description": "",
+               "place": "Sala 1", "capacity": 10, "starts_on": date(2026, 12, 1),
+               "ends_on": date(2027, 1, 10)},
+        [services.Slot(3, time(17), time(19))], [], users[Role.COORDINATOR])
+    db.session.execute(delete(GroupSession).where(GroupSession.group_id == group.id))
+    services.generate_sessions(group, date(2026, 12, 14), weeks=3)
+    days = [to_local(s.starts_at).date() for s in db.session.scalars(
+        select(GroupSession).where(GroupSession.group_id == group.id)
+        .order_by(GroupSession.starts_at))]
+    assert days == [date(2026, 12, 17), date(2026, 12, 31)]

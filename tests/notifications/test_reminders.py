@@ -21,7 +21,6 @@ from cal.notifications import delivery, reminders
 from cal.notifications.models import Channel, Notification
 from cal.notifications.outbox import tell
 from clubs import jobs as club_jobs
-from clubs.models import GroupSession
 from tests.factories import PersonFactory, VolunteerFactory
 from tests.test_redis import redis_url  # noqa: F401  (the fixture)
 from volunteers.availability import encode
@@ -287,15 +286,13 @@ def test_the_calendar_feed_parses_back_with_the_visits_and_sessions(client_as, u
 
 def test_those_who_lead_a_group_are_reminded_of_tomorrows_session(app, users):
     from clubs import services as clubs
-    from tests.clubs.test_groups import make_group
+    from tests.clubs.test_groups import make_group, session_on
 
     tomorrow = local_today() + timedelta(days=1)
     group = make_group(users, weekday=tomorrow.weekday())
-    clubs.generate_sessions(group, local_today())
+    session_on(group, tomorrow)
     other = make_group(users, weekday=tomorrow.weekday())  # its session is cancelled
-    clubs.generate_sessions(other, local_today())
-    cancelled = db.session.scalar(select(GroupSession).where(
-        GroupSession.group_id == other.id).order_by(GroupSession.starts_at))
+    cancelled = session_on(other, tomorrow)
     clubs.cancel_session(cancelled, "remont", users[Role.COORDINATOR], local_today())
     db.session.commit()
     assert club_jobs.sessions_tomorrow(utcnow()) == 2  # the leader, by e-mail and in-app

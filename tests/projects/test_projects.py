@@ -49,6 +49,7 @@ from clubs.models import (
     Mark,
     SessionStatus,
 )
+from tests.clubs.test_groups import session_on
 from tests.conftest import password_hash
 from tests.factories import HouseholdFactory, PersonFactory, VolunteerFactory
 from volunteers.hours.models import Activity, EntryStatus, HourEntry
@@ -213,9 +214,7 @@ def test_indicators_move_as_attendance_is_taken_once_counted(client_as, users):
     add_indicators(p, Source.PARTICIPANTS)
     person = PersonFactory(first_name="Halina")
     clubs.enrol(g, person, users[Role.COORDINATOR], local_today())
-    clubs.generate_sessions(g, local_today())
-    today_session = db.session.scalar(select(GroupSession).where(
-        GroupSession.group_id == g.id).order_by(GroupSession.starts_at))
+    today_session = session_on(g, local_today(), time(0, 5), time(23, 55))
     db.session.commit()
     manager = client_as(Role.PROJECT_MANAGER)
     # Never counted yet: the page counts it.
