@@ -295,3 +295,5 @@ def test_legal_advice_is_a_kind_of_help_offered_on_the_application_and_the_profi
     assert volunteer.kinds() == {HelpKind.LEGAL, HelpKind.SENIOR}
     page = client_as(Role.COORDINATOR).get(f"/volunteers/{volunteer.id}/edit").text
     assert re.search(r'<input checked [^>]*value="legal"', page)
+    shown = client_as(Role.COORDINATOR).get(f"/volunteers/{volunteer.id}").text
+    assert "Pomoc seniorom, Porady prawne (dyżury)" in shown  # what they offered, on their page

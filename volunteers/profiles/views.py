@@ -34,12 +34,14 @@ from volunteers.compliance import (
     record_fields,
 )
 from volunteers.documents import services as documents
+from volunteers.forms import SUBJECTS, TASKS
 from volunteers.models import HELP_KIND_LABELS, STATUS_LABELS, RecordKind, VolunteerStatus
 from volunteers.needs import services as needs
 from volunteers.needs.models import MATCH_STATUS_LABELS
 from volunteers.pages import STAFF, load_volunteer, with_districts
 from volunteers.profiles import audiences, demo, jobs, personal_data, records, services
 from volunteers.profiles.forms import (
+    LANGUAGES,
     ApplicationForm,
     CoordinatorProfileForm,
     OwnProfileForm,
@@ -164,6 +166,18 @@ def _mail_invitation(volunteer, raw: str) -> None:
         flash(_("The e-mail could not be sent. Try “Send the invitation again” later."), "error")
 
 
+def _offered(volunteer) -> dict:
+    """What the volunteer offered, in words: kinds of help in the form's order, subjects,
+    tasks and languages by their names."""
+    def named(choices, codes: str) -> list[str]:
+        chosen = set(filter(None, (codes or "").split(",")))
+        return [str(label) for code, label in choices if code in chosen]
+    return {"kinds": [k for k in HELP_KIND_LABELS if k in volunteer.kinds()],
+            "subjects": named(SUBJECTS, volunteer.subjects),
+            "tasks": named(TASKS, volunteer.tasks),
+            "languages": named(LANGUAGES, volunteer.languages)}
+
+
 @bp.get("/<int:volunteer_id>")
 @roles_required(*STAFF)
 def detail(volunteer_id: int):
@@ -178,7 +192,8 @@ def detail(volunteer_id: int):
         record_labels=RECORD_LABELS, moves=services.ALLOWED_MOVES[volunteer.status],
         slots=availability.describe(volunteer.availability),
         matches=needs.matches_of_volunteer(volunteer), match_labels=MATCH_STATUS_LABELS,
-        kinds=HELP_KIND_LABELS, describe_slots=availability.describe)
+        kinds=HELP_KIND_LABELS, describe_slots=availability.describe,
+        offered=_offered(volunteer))
     db.session.commit()  # the audited read, once the page is made
     return page
 
