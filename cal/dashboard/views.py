@@ -9,12 +9,12 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from cal.auth.models import User
-from cal.community import shifts
 from cal.core.access import Role, any_role
 from cal.core.audit import AuditLog
 from cal.core.render import render_page
 from cal.core.rooms import MenuEntry, declare
 from cal.core.timeutil import local_today, utcnow
+from cal.dashboard import waiting
 from cal.duties import services as duties
 from cal.extensions import db
 from cal.people import rodo
@@ -25,7 +25,6 @@ from cal.projects.models import DEADLINE_KIND_LABELS, Project, ProjectStatus
 from clubs import services as club_services
 from volunteers.hours import services as hours
 from volunteers.models import STATUS_LABELS
-from volunteers.needs import services as needs
 from volunteers.profiles import services as profiles
 from volunteers.services import volunteer_of_user
 from volunteers.training import services as training
@@ -66,18 +65,7 @@ def _volunteer_context() -> dict:
     visits = hours.next_visits(volunteer, today) if volunteer else []
     return {"volunteer": volunteer, "status_labels": STATUS_LABELS, "trainings": trainings,
             "visits": visits, "today": today,
-            "waiting": _waiting(volunteer, today, now) if volunteer else {}}
-
-
-def _waiting(volunteer, today, now) -> dict:
-    """What waits for the volunteer's answer or tap: proposals whose turn it is and
-    shifts held whose hours are not logged (one statement), unread notices (read with the
-    user); the duties' part is added by index()."""
-    since = now - timedelta(days=hours.MAX_DAYS_BACK)
-    proposals, unlogged = db.session.execute(select(
-        needs.waiting_count(volunteer), shifts.unlogged_count(volunteer, since, now))).one()
-    return {"proposals": proposals, "shifts": unlogged, "duties": 0,
-            "unread": current_user.unread_notifications}
+            "waiting": waiting.for_volunteer(volunteer, current_user, now) if volunteer else {}}
 
 
 def _leader_context() -> dict:
@@ -93,10 +81,14 @@ def _project_manager_context() -> dict:
             "deadline_kinds": DEADLINE_KIND_LABELS}
 
 
+def _coordinator_context() -> dict:
+    return {**_staff_context(), "work": waiting.for_coordinator(local_today(), utcnow())}
+
+
 CONTEXT = {
     Role.LEADER: _leader_context,
     Role.ADMIN: _admin_context,
-    Role.COORDINATOR: _staff_context,
+    Role.COORDINATOR: _coordinator_context,
     Role.VOLUNTEER: _volunteer_context,
     Role.PROJECT_MANAGER: _project_manager_context,
 }
