@@ -110,6 +110,22 @@ def read_compliance(volunteer: Volunteer, actor, today: date):
     return items, records, completions
 
 
+class ActivationRefused(DomainError):
+    """Activation refused: ``items`` are the records and trainings still missing, each
+    with what to do about it (the volunteer's page lists them with links)."""
+
+    def __init__(self, items: list):
+        missing = "; ".join(f"{i.label} ({i.reason})" for i in items)
+        super().__init__(_("Cannot activate yet. Missing: %(missing)s.", missing=missing))
+        self.items = items
+
+
+def what_activation_needs(volunteer: Volunteer, today: date) -> list:
+    """The required records and trainings that are missing, expired or not clear."""
+    trainings = training_items(volunteer, active_courses(), completions_of(volunteer), today)
+    return activation_blockers(volunteer, records_of(volunteer), today, trainings)
+
+
 def move_volunteer(volunteer: Volunteer, to_status: VolunteerStatus, actor, today: date,
                    note: str = "") -> None:
     """Move to another stage; refuses a move the pipeline does not allow, and
@@ -118,11 +134,9 @@ def move_volunteer(volunteer: Volunteer, to_status: VolunteerStatus, actor, toda
     if to_status not in ALLOWED_MOVES[volunteer.status]:
         raise DomainError(_("A volunteer cannot move from this stage to that one."))
     if to_status == S.ACTIVE:
-        trainings = training_items(volunteer, active_courses(), completions_of(volunteer), today)
-        blockers = activation_blockers(volunteer, records_of(volunteer), today, trainings)
+        blockers = what_activation_needs(volunteer, today)
         if blockers:
-            missing = "; ".join(f"{i.label} ({i.reason})" for i in blockers)
-            raise DomainError(_("Cannot activate yet. Missing: %(missing)s.", missing=missing))
+            raise ActivationRefused(blockers)
     db.session.add(StatusChange(volunteer_id=volunteer.id, from_status=volunteer.status,
                                 to_status=to_status, by_user_id=actor.id, note=note[:300]))
     volunteer.status = to_status

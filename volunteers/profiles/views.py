@@ -139,9 +139,13 @@ def move(volunteer_id: int):
         raw = _invite_if_accepted(volunteer) if was_applicant else None
     except DomainError as error:
         if back_to_detail:
-            return refused(error, detail_url)
+            missing = isinstance(error, services.ActivationRefused)
+            return refused(error, url_for("volunteers.detail", volunteer_id=volunteer.id,
+                                          why="activation", _anchor="activation")
+                           if missing else detail_url)
         db.session.rollback()
-        return _render_board(shown, code=422, refusal=(volunteer, error.message))
+        return _render_board(shown, code=422, refusal=(
+            volunteer, error.message, isinstance(error, services.ActivationRefused)))
     db.session.commit()
     if raw:
         _mail_invitation(volunteer, raw)
@@ -193,7 +197,9 @@ def detail(volunteer_id: int):
         slots=availability.describe(volunteer.availability),
         matches=needs.matches_of_volunteer(volunteer), match_labels=MATCH_STATUS_LABELS,
         kinds=HELP_KIND_LABELS, describe_slots=availability.describe,
-        offered=_offered(volunteer))
+        offered=_offered(volunteer),
+        needed=services.what_activation_needs(volunteer, local_today())
+        if request.args.get("why") == "activation" else [])
     db.session.commit()  # the audited read, once the page is made
     return page
 

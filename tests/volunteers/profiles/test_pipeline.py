@@ -105,9 +105,27 @@ def test_refused_activation_on_the_board_answers_422_with_the_reason(client_as):
     # the reason under its own row
     assert '<p class="row-error" role="alert">Nie można jeszcze aktywować. Brakuje: ' in row
     assert "Nie przeniesiono" not in html  # and not again above the list
+    assert f'href="/volunteers/{volunteer.id}?why=activation#activation">' in row or (
+        f'href="/volunteers/{volunteer.id}?why=activation&amp;' in row)
     db.session.refresh(volunteer)
     assert volunteer.status == S.TRAINING
     assert db.session.scalar(select(func.count(StatusChange.id))) == 0
+
+
+def test_refused_activation_is_a_list_with_a_link_to_add_each_missing_record(client_as):
+    volunteer = VolunteerFactory(status=S.TRAINING)
+    db.session.commit()
+    client = client_as(Role.COORDINATOR)
+    refused = client.post(f"/volunteers/{volunteer.id}/status",
+                          data={"to": "active", "back": "detail"})
+    assert refused.status_code == 302
+    assert refused.location.endswith(f"/volunteers/{volunteer.id}?why=activation#activation")
+    page = client.get(refused.location).text
+    section = page[page.index('id="activation"'):]
+    section = section[:section.index("</section>")]
+    assert "Czego jeszcze brakuje do aktywacji" in section
+    links = section.count(f'href="/volunteers/{volunteer.id}/records/')
+    assert links >= 3 and f"/volunteers/{volunteer.id}/records/agreement" in section
 
 
 def test_unknown_target_stage_is_refused(client_as):
@@ -235,7 +253,8 @@ def test_refused_move_from_the_volunteer_page_returns_there_with_the_reason(clie
     client = client_as(Role.COORDINATOR)
     response = client.post(f"/volunteers/{volunteer.id}/status",
                            data={"to": "active", "back": "detail"})
-    assert response.status_code == 302 and response.location.endswith(f"/volunteers/{volunteer.id}")
+    assert response.status_code == 302 and response.location.endswith(
+        f"/volunteers/{volunteer.id}?why=activation#activation")  # what is missing, listed
     assert "flash-error" in client.get(response.location).get_data(as_text=True)
 
 
