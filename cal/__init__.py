@@ -129,12 +129,14 @@ def register_hooks(app: Flask) -> None:
     from cal.auth import lifetime
     from cal.core.access import enforce_declared_policy
     from cal.core.http import refuse_nul_bytes, register_error_handlers, set_security_headers
+    from cal.core.offline import mark_response
     from cal.core.templating import register_template_helpers
 
     app.before_request(refuse_nul_bytes)
     app.before_request(lifetime.check)
     app.before_request(enforce_declared_policy)
     app.after_request(set_security_headers)
+    app.after_request(mark_response)
     register_error_handlers(app)
     register_template_helpers(app)
 

@@ -55,6 +55,9 @@ def refuse_nul_bytes():
             abort(400)
 
 
+OWN_CACHE_RULES = frozenset({"static", "core.service_worker"})
+
+
 def set_security_headers(response):
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CSP)
@@ -66,8 +69,9 @@ def set_security_headers(response):
     if not current_app.debug:  # browsers then refuse plain HTTP to us for two years
         headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
     # A signed-in session's pages hold personal data: never stored by a browser or proxy.
-    # (Read from the session, not the user row, which a commit may have expired.)
-    if request.endpoint != "static" and "_user_id" in session:
+    # (Read from the session, not the user row, which a commit may have expired.) The
+    # static files and the service worker hold nobody's and say themselves how they are kept.
+    if request.endpoint not in OWN_CACHE_RULES and "_user_id" in session:
         headers["Cache-Control"] = "no-store"
     return response
 
