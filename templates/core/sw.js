@@ -24,9 +24,8 @@ self.addEventListener("activate", function (event) {
     }).map(function (name) { return caches.delete(name); }));
   }));
 });
-workbox.precaching.cleanupOutdatedCaches();
-
-/* The shell: styles, scripts, icons and the offline page, from the phone first. */
+/* The shell: styles, scripts, icons and the offline page, from the phone first (a new
+   version fetches the files whose hash changed and deletes the others' old copies). */
 workbox.precaching.precacheAndRoute(SHELL);
 
 /* The phone keeps one person's pages. An answer of anybody else (the login page after a
