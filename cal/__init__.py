@@ -61,6 +61,9 @@ def register_extensions(app: Flask) -> None:
     import cal.notifications.models  # noqa: F401  (the outbox table, used by every package)
     from cal.core.i18n import RequestDomain, select_locale
 
+    from cal.auth.lifetime import SessionInterface
+
+    app.session_interface = SessionInterface()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     login_manager.init_app(app)

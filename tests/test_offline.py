@@ -111,9 +111,12 @@ def test_only_the_volunteers_own_pages_may_be_kept(volunteer_client, client_as):
     assert coordinator.status_code == 200 and offline.KEPT_HEADER not in coordinator.headers
 
 
-def test_each_answer_names_its_owner_and_nobody_after_sign_out(app, volunteer_client, client):
+def test_each_answer_names_its_owner_and_nobody_after_sign_out(app, volunteer_client, client,
+                                                             client_as):
     mine = volunteer_client.get("/volunteers/me/hours").headers[offline.OWNER_HEADER]
     assert volunteer_client.get("/volunteers/me").headers[offline.OWNER_HEADER] == mine
+    other = client_as(Role.LEADER).get("/").headers[offline.OWNER_HEADER]  # another user
+    assert other != mine and other != offline.NOBODY
     login = client.get("/login")
     assert login.headers[offline.OWNER_HEADER] == offline.NOBODY
     assert offline.OWNER_HEADER not in client.get("/static/app.css").headers  # not HTML
@@ -137,3 +140,12 @@ def test_only_a_volunteers_page_starts_the_worker(volunteer_client, client_as, c
     assert worker in volunteer_client.get("/").text
     assert worker not in client_as(Role.COORDINATOR).get("/").text
     assert worker not in client.get("/login").text
+
+
+def test_what_the_browser_asks_for_by_itself_leaves_the_session_alone(volunteer_client):
+    """The worker's checks and the shell, fetched in the background, write no session
+    cookie: one arriving after a form's answer would put back the session before it."""
+    assert "Set-Cookie" in volunteer_client.get("/volunteers/me/hours").headers  # a page does
+    for path in ("/sw.js", "/offline", "/static/app.css"):
+        answer = volunteer_client.get(path)
+        assert answer.status_code == 200 and "Set-Cookie" not in answer.headers, path

@@ -55,7 +55,12 @@ def refuse_nul_bytes():
             abort(400)
 
 
-OWN_CACHE_RULES = frozenset({"static", "core.service_worker"})
+# Answers that hold nobody's data, which the browser asks for by itself (the service
+# worker checks for a new version at each page, and keeps the shell in the background):
+# they say themselves how they are kept, and neither extend a session nor write its
+# cookie, which would otherwise put back, after a form's answer, the session as it was
+# before (its message, a sign-out). See cal.auth.lifetime.
+BACKGROUND_ENDPOINTS = frozenset({"static", "core.service_worker", "core.offline_page"})
 
 
 def set_security_headers(response):
@@ -69,9 +74,8 @@ def set_security_headers(response):
     if not current_app.debug:  # browsers then refuse plain HTTP to us for two years
         headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
     # A signed-in session's pages hold personal data: never stored by a browser or proxy.
-    # (Read from the session, not the user row, which a commit may have expired.) The
-    # static files and the service worker hold nobody's and say themselves how they are kept.
-    if request.endpoint not in OWN_CACHE_RULES and "_user_id" in session:
+    # (Read from the session, not the user row, which a commit may have expired.)
+    if request.endpoint not in BACKGROUND_ENDPOINTS and "_user_id" in session:
         headers["Cache-Control"] = "no-store"
     return response
 
