@@ -106,6 +106,10 @@ def test_only_the_volunteers_own_pages_may_be_kept(volunteer_client, client_as):
     boosted = volunteer_client.get("/volunteers/me/hours/new", headers={
         "HX-Request": "true", "HX-Boosted": "true"})
     assert boosted.headers.get(offline.KEPT_HEADER) == "1"
+    # nor a page with a message shown once (it would be shown again offline)
+    with volunteer_client.session_transaction() as session:
+        session["_flashes"] = [("success", "Saved.")]
+    assert offline.KEPT_HEADER not in volunteer_client.get("/volunteers/me/hours").headers
     # the start page of the staff holds others' data: never kept
     coordinator = client_as(Role.COORDINATOR).get("/")
     assert coordinator.status_code == 200 and offline.KEPT_HEADER not in coordinator.headers

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from flask import current_app, render_template, request, session, url_for
+from flask.globals import request_ctx
 from flask_babel import force_locale
 from flask_login import current_user
 
@@ -56,7 +57,8 @@ def owner_of_session() -> str:
 
 def mark_response(response):
     """Registered as after_request: every HTML answer names its owner; a page kept
-    offline, whole and as the signed-in volunteer sees it, says it may be kept."""
+    offline, whole and as the signed-in volunteer sees it, says it may be kept (not with
+    a message shown once, such as "Saved", which would be shown again offline)."""
     if response.mimetype != "text/html":
         return response
     response.headers[OWNER_HEADER] = owner_of_session()
@@ -64,6 +66,7 @@ def mark_response(response):
     fragment = request.headers.get("HX-Request") and not request.headers.get("HX-Boosted")
     if (getattr(view, "kept_offline", False) and response.status_code == 200 and not fragment
             and request.method == "GET" and not request.query_string
+            and not request_ctx.flashes
             and current_user.is_authenticated and current_user.role == Role.VOLUNTEER):
         response.headers[KEPT_HEADER] = "1"
     return response
