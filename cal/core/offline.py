@@ -103,14 +103,15 @@ def offline_page() -> str:
 
 def worker_script() -> str:
     folder = workbox_folder()
-    shell = [{"url": url_for("static", filename=name),
-              "revision": _digest((_static_folder() / name).read_bytes())} for name in SHELL]
+    precached = [{"url": url_for("static", filename=name),
+                  "revision": _digest((_static_folder() / name).read_bytes())}
+                 for name in SHELL]
     page = url_for("core.offline_page")
-    shell.append({"url": page, "revision": _digest(offline_page().encode())})
+    precached.append({"url": page, "revision": _digest(offline_page().encode())})
     workbox = [url_for("static", filename=f"vendor/{folder}/workbox-{module}.prod.js")
                for module in WORKBOX_MODULES]
-    script = render_template("core/sw.js", workbox=workbox, shell=shell, pages=kept_paths(),
-                             offline_url=page, owner_header=OWNER_HEADER,
+    script = render_template("core/sw.js", workbox=workbox, precached=precached,
+                             pages=kept_paths(), offline_url=page, owner_header=OWNER_HEADER,
                              kept_header=KEPT_HEADER, timeout=NETWORK_TIMEOUT_SECONDS)
     # The version names the caches: it changes with the worker or any file of the shell.
     return script.replace("__VERSION__", _digest(script.encode()))

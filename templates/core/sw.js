@@ -4,7 +4,7 @@
 importScripts({% for url in workbox %}{{ url|tojson }}{{ ", " if not loop.last }}{% endfor %});
 
 var VERSION = "__VERSION__";
-var SHELL = {{ shell|tojson }};
+var SHELL = {{ precached|tojson }};
 var PAGES = {{ pages|tojson }};  // the volunteer's own pages kept for times without a network
 var OFFLINE = {{ offline_url|tojson }};
 var OWNER = {{ owner_header|tojson }};
