@@ -8,7 +8,7 @@ PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 export FLASK_APP := wsgi
 
 .PHONY: run serve test fuzz bench bench-tools lint translations translations-compile e2e-tools clean \
-	lock upgrade upgrade-plan
+	lock upgrade upgrade-plan workbox
 
 ## Installs take the exact versions of the lock files, each checked by its hash: the
 ## application's in requirements/app.txt, with the development tools in requirements/dev.txt
@@ -122,6 +122,20 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
 e2e-tools: node_modules/.package-lock.json
+
+## Workbox's runtime of the service worker (cal/core/offline.py), served from our own static
+## files: its modules' production builds copied from the npm packages package-lock.json
+## holds into cal/static/vendor/workbox-<version>/ with their licence (MIT). Run after an
+## upgrade of workbox-*, and commit the folder.
+WORKBOX_MODULES := core routing strategies precaching
+workbox: node_modules/.package-lock.json
+	version=$$(node -p 'require("./node_modules/workbox-core/package.json").version') && \
+	folder=cal/static/vendor/workbox-$$version && \
+	rm -rf cal/static/vendor/workbox-* && mkdir -p $$folder && \
+	for module in $(WORKBOX_MODULES); do \
+		cp node_modules/workbox-$$module/build/workbox-$$module.prod.js $$folder/ || exit 1; \
+	done && \
+	cp node_modules/workbox-core/LICENSE $$folder/LICENSE
 
 ## ruff, and the layers of the rooms (import-linter's contracts in pyproject.toml).
 lint: $(VENV)/.installed-dev

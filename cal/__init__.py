@@ -61,6 +61,9 @@ def register_extensions(app: Flask) -> None:
     import cal.notifications.models  # noqa: F401  (the outbox table, used by every package)
     from cal.core.i18n import RequestDomain, select_locale
 
+    from cal.auth.lifetime import SessionInterface
+
+    app.session_interface = SessionInterface()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     login_manager.init_app(app)
@@ -130,12 +133,14 @@ def register_hooks(app: Flask) -> None:
     from cal.auth import lifetime
     from cal.core.access import enforce_declared_policy
     from cal.core.http import refuse_nul_bytes, register_error_handlers, set_security_headers
+    from cal.core.offline import mark_response
     from cal.core.templating import register_template_helpers
 
     app.before_request(refuse_nul_bytes)
     app.before_request(lifetime.check)
     app.before_request(enforce_declared_policy)
     app.after_request(set_security_headers)
+    app.after_request(mark_response)
     register_error_handlers(app)
     register_template_helpers(app)
 

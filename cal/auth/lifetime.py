@@ -7,7 +7,10 @@ from __future__ import annotations
 import time
 
 from flask import current_app, flash, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
+
+from cal.core.http import BACKGROUND_ENDPOINTS
 
 # Written at most once a minute, so not every request rewrites the cookie.
 SEEN_RESOLUTION = 60
@@ -35,7 +38,7 @@ def expired() -> bool:
 
 def check() -> None:
     """Before each request: end a session past its limits, else note it was used."""
-    if request.endpoint == "static" or "_user_id" not in session:
+    if request.endpoint in BACKGROUND_ENDPOINTS or "_user_id" not in session:
         return
     if expired():
         session.clear()
@@ -43,3 +46,14 @@ def check() -> None:
         return
     if now() - session["_seen"] >= SEEN_RESOLUTION:
         session["_seen"] = now()
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """The signed cookie session, not written by the answers the browser asks for by
+    itself (static files, the service worker): one of them arriving after a form's
+    answer would put back the session as it was before the form."""
+
+    def should_set_cookie(self, app, session) -> bool:
+        if request.endpoint in BACKGROUND_ENDPOINTS:
+            return False
+        return super().should_set_cookie(app, session)

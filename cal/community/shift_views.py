@@ -17,6 +17,7 @@ from cal.core.access import Role, roles_required
 from cal.core.errors import DomainError
 from cal.core.forms import options, show_refusal
 from cal.core.http import found
+from cal.core.offline import kept_offline
 from cal.core.once import submit_once
 from cal.core.render import go, refused, render_form, render_page
 from cal.core.rooms import MenuEntry, declare
@@ -32,6 +33,7 @@ STAFF = (Role.ADMIN, Role.COORDINATOR)
 
 
 @bp.get("/shifts")
+@kept_offline
 @roles_required(Role.VOLUNTEER)
 def my_shifts():
     volunteer, now = my_volunteer(), utcnow()

@@ -55,6 +55,14 @@ def refuse_nul_bytes():
             abort(400)
 
 
+# Answers that hold nobody's data, which the browser asks for by itself (the service
+# worker checks for a new version at each page, and keeps the shell in the background):
+# they say themselves how they are kept, and neither extend a session nor write its
+# cookie, which would otherwise put back, after a form's answer, the session as it was
+# before (its message, a sign-out). See cal.auth.lifetime.
+BACKGROUND_ENDPOINTS = frozenset({"static", "core.service_worker", "core.offline_page"})
+
+
 def set_security_headers(response):
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CSP)
@@ -67,7 +75,7 @@ def set_security_headers(response):
         headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
     # A signed-in session's pages hold personal data: never stored by a browser or proxy.
     # (Read from the session, not the user row, which a commit may have expired.)
-    if request.endpoint != "static" and "_user_id" in session:
+    if request.endpoint not in BACKGROUND_ENDPOINTS and "_user_id" in session:
         headers["Cache-Control"] = "no-store"
     return response
 

@@ -1,11 +1,13 @@
-"""Application-wide routes: health check and language switch."""
+"""Application-wide routes: health check, language switch, and the phone's service worker
+with its offline page (cal/core/offline.py)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, request, session, url_for
+from flask import Blueprint, jsonify, make_response, redirect, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
+from cal.core import offline
 from cal.core.access import public
 from cal.core.i18n import LOCALES
 from cal.core.queue import redis_status
@@ -37,3 +39,22 @@ def set_language():
             current_user.locale = locale
             db.session.commit()
     return redirect(safe_next(request.form.get("next")) or url_for("dashboard.index"))
+
+
+@bp.get("/sw.js")
+@public
+def service_worker():
+    """The service worker, for the whole site (so served from its root), asked again
+    at each check for a new version (no-cache, answered 304 while it is the same)."""
+    response = make_response(offline.worker_script())
+    response.mimetype = "application/javascript"
+    response.headers["Cache-Control"] = "no-cache"
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+@bp.get("/offline")
+@public
+def offline_page():
+    """What the phone shows for a page it has not kept, when there is no network."""
+    return offline.offline_page()

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from cal.auth.models import User
 from cal.core.access import Role, any_role
 from cal.core.audit import AuditLog
+from cal.core.offline import kept_offline
 from cal.core.render import render_page
 from cal.core.rooms import MenuEntry, declare
 from cal.core.timeutil import local_today, utcnow
@@ -95,6 +96,7 @@ CONTEXT = {
 
 
 @bp.get("/")
+@kept_offline
 @any_role
 def index():
     role = current_user.role

@@ -273,3 +273,22 @@
     first.scrollIntoView({ block: "center" });
   });
 })();
+
+/* The phone without a signal (cal/core/offline.py): a volunteer's page starts the
+   service worker, which keeps the app and the volunteer's own pages last seen; any
+   other page (signed out, another role) tells a worker already there to forget the
+   pages it kept. */
+(function () {
+  "use strict";
+  if (!("serviceWorker" in window.navigator)) { return; }
+  document.addEventListener("DOMContentLoaded", function () {
+    var worker = document.querySelector('meta[name="service-worker"]');
+    var workers = window.navigator.serviceWorker;
+    if (worker !== null) {
+      workers.register(worker.getAttribute("content"), {scope: "/"})
+        .catch(function () { /* no worker: the app works as before, online */ });
+    } else if (workers.controller !== null) {
+      workers.controller.postMessage("forget-pages");
+    }
+  });
+})();

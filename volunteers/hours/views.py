@@ -17,6 +17,7 @@ from cal.core.access import Role, roles_required
 from cal.core.errors import DomainError
 from cal.core.forms import options, show_refusal
 from cal.core.http import found
+from cal.core.offline import kept_offline
 from cal.core.render import go, page_number, refused, refused_in_place, render_form, render_page
 from cal.core.rooms import MenuEntry, declare
 from cal.core.timeutil import local_today
@@ -38,6 +39,7 @@ LABELS = {"activities": ACTIVITY_LABELS, "entry_statuses": ENTRY_STATUS_LABELS,
 
 
 @bp.route("/me/hours/new", methods=["GET", "POST"])
+@kept_offline
 @roles_required(Role.VOLUNTEER)
 def my_hours_new():
     volunteer = my_volunteer()
@@ -90,6 +92,7 @@ def _log(volunteer, form: HoursForm, choices, today):
 
 
 @bp.get("/me/hours")
+@kept_offline
 @roles_required(Role.VOLUNTEER)
 def my_hours():
     today = local_today()

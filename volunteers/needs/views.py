@@ -15,6 +15,7 @@ from cal.core.access import Role, roles_required
 from cal.core.errors import DomainError
 from cal.core.forms import show_refusal
 from cal.core.http import enum_or_404, found
+from cal.core.offline import kept_offline
 from cal.core.once import KEY_PATTERN, new_key, submit_once
 from cal.core.render import refused_in_place, render_form, render_page
 from cal.core.rooms import MenuEntry, declare
@@ -249,6 +250,7 @@ def match_status(match_id: int):
 
 
 @bp.get("/me/matches")
+@kept_offline
 @roles_required(Role.VOLUNTEER)
 def my_matches():
     return _render_mine()
