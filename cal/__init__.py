@@ -59,9 +59,8 @@ def _check_base_url(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     import cal.core.once  # noqa: F401  (forms stored once, used by every package)
     import cal.notifications.models  # noqa: F401  (the outbox table, used by every package)
-    from cal.core.i18n import RequestDomain, select_locale
-
     from cal.auth.lifetime import SessionInterface
+    from cal.core.i18n import RequestDomain, select_locale
 
     app.session_interface = SessionInterface()
     db.init_app(app)
