@@ -80,11 +80,20 @@ def rows_of(session: GroupSession) -> list[Row]:
 
 
 def names_of(rows: list[Row]) -> dict[int, str]:
-    """Each person's name on the attendance list ("Surname First name"), with the year
-    of birth where two people on it share a name, so that a tap finds the right one."""
-    names = {r.person.id: f"{r.person.last_name} {r.person.first_name}" for r in rows}
+    """Each person's name on the attendance list ("Surname First name"), told apart
+    from another of the same name by the year of birth, so that a tap finds the right
+    one."""
+    return told_apart([r.person for r in rows])
+
+
+def told_apart(people, first_name_first: bool = False) -> dict[int, str]:
+    """Each person's name as a list shows it, with the year of birth where two people
+    on the list share a name (the attendance list, the printed sheet, the statistics
+    alike)."""
+    names = {p.id: (f"{p.first_name} {p.last_name}" if first_name_first
+                    else f"{p.last_name} {p.first_name}") for p in people}
     alike = {name for name, count in Counter(names.values()).items() if count > 1}
-    born = {r.person.id: r.person.birth_date for r in rows}
+    born = {p.id: p.birth_date for p in people}
     return {pid: f"{name} ({born[pid].year})" if name in alike and born[pid] else name
             for pid, name in names.items()}
 

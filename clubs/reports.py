@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 from cal.core.timeutil import local_day_start_utc, local_today, to_local, utcnow
 from cal.extensions import db
 from cal.people.models import Person
+from clubs.attendance import told_apart
 from clubs.models import (
     Attendance,
     Group,
@@ -69,6 +70,16 @@ class MonthReport:
     lines: list[PersonLine]
     members: int  # members at some time in the month
     dropping: list[PersonLine]
+
+    @property
+    def names(self) -> dict[int, str]:
+        """The names as the statistics show them, two of the same name told apart."""
+        return told_apart([line.person for line in self.lines])
+
+    @property
+    def sheet_names(self) -> dict[int, str]:
+        """The names as the printed sheet shows them (first name first), told apart."""
+        return told_apart([line.person for line in self.lines], first_name_first=True)
 
     @property
     def rate(self) -> float | None:

@@ -495,3 +495,22 @@ def test_the_schedule_skips_polish_public_holidays(users):
         select(GroupSession).where(GroupSession.group_id == group.id)
         .order_by(GroupSession.starts_at))]
     assert days == [date(2026, 12, 17), date(2026, 12, 31)]
+
+
+def test_two_members_of_the_same_name_are_told_apart_on_the_sheet_and_in_the_statistics(
+        client_as, users):
+    from tests.volunteers.documents.test_documents import text_of
+
+    group = make_group(users, weekday=(TODAY.weekday() + 1) % 7)
+    twins = [PersonFactory(first_name="Anna", last_name="Nowak", birth_date=date(year, 5, 1))
+             for year in (1950, 1962)]
+    for person in twins:
+        services.enrol(group, person, users[Role.COORDINATOR], TODAY - timedelta(days=90))
+    first, _sessions = _past_month_with_marks(users, group, twins)
+    db.session.commit()
+    stats = client_as(Role.LEADER).get(
+        f"/clubs/groups/{group.id}/stats?month={first:%Y-%m}").text
+    assert "Nowak Anna (1950)" in stats and "Nowak Anna (1962)" in stats
+    sheet = text_of(client_as(Role.LEADER).get(
+        f"/clubs/groups/{group.id}/sheet.pdf?month={first:%Y-%m}").data)
+    assert "Anna Nowak (1950)" in sheet and "Anna Nowak (1962)" in sheet
