@@ -6,12 +6,13 @@ sheet (lista obecności) and the KIS certificate of participation."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from cal.core.timeutil import local_day_start_utc, local_today, to_local, utcnow
+from cal.core.holidays import holiday
+from cal.core.timeutil import local_day_start_utc, local_to_utc, local_today, to_local, utcnow
 from cal.extensions import db
 from cal.people.models import Person
 from clubs.attendance import told_apart
@@ -19,6 +20,7 @@ from clubs.models import (
     Attendance,
     Group,
     GroupSession,
+    GroupSlot,
     Mark,
     Membership,
     MemberStatus,
@@ -158,10 +160,47 @@ def centre_months(first: date, programme: Programme | None = None) -> list[Month
 MARK_SYMBOLS = {Mark.PRESENT: "ob.", Mark.ABSENT: "nieob.", Mark.EXCUSED: "usprawiedl."}
 
 
+@dataclass(frozen=True)
+class Column:
+    """A column of the printed sheet: a session held (with its marks), one planned, or
+    a date of the weekly schedule not planned yet (no session id)."""
+
+    at: datetime  # local
+    session_id: int | None
+
+
+def sheet_columns(report: MonthReport) -> list[Column]:
+    """The month's sessions held, then those still to come: planned ones, and the dates
+    the weekly schedule gives after them (Polish public holidays skipped), so that a sheet
+    printed at the start of the month has a column for every meeting."""
+    columns = [Column(to_local(s.starts_at), s.id) for s in report.sessions]
+    upcoming = list(db.session.scalars(select(GroupSession).where(
+        GroupSession.group_id == report.group.id, GroupSession.status == SessionStatus.PLANNED,
+        GroupSession.starts_at > utcnow(),
+        GroupSession.starts_at < local_day_start_utc(report.last + timedelta(days=1)))
+        .order_by(GroupSession.starts_at)))
+    columns += [Column(to_local(s.starts_at), s.id) for s in upcoming
+                if to_local(s.starts_at).date() >= report.first]
+    known = {column.at for column in columns}
+    day = max([report.first, to_local(utcnow()).date()]
+              + [c.at.date() + timedelta(days=1) for c in columns])
+    ends_on = report.group.ends_on or report.last
+    slots = list(db.session.scalars(select(GroupSlot).where(
+        GroupSlot.group_id == report.group.id)))
+    while day <= min(report.last, ends_on):
+        if day >= report.group.starts_on and not holiday(day):
+            for slot in slots:
+                at = to_local(local_to_utc(day, slot.starts))
+                if slot.weekday == day.weekday() and at not in known:
+                    columns.append(Column(at, None))
+        day += timedelta(days=1)
+    return sorted(columns, key=lambda column: column.at)
+
+
 def sheet_context(report: MonthReport, leaders: list[str]) -> dict:
     """What the printed attendance sheet shows."""
     return {"report": report, "leaders": leaders, "symbols": MARK_SYMBOLS,
-            "days": [to_local(s.starts_at) for s in report.sessions]}
+            "columns": sheet_columns(report)}
 
 
 def participation_sessions(membership: Membership) -> tuple[int, int]:

@@ -514,3 +514,25 @@ def test_two_members_of_the_same_name_are_told_apart_on_the_sheet_and_in_the_sta
     sheet = text_of(client_as(Role.LEADER).get(
         f"/clubs/groups/{group.id}/sheet.pdf?month={first:%Y-%m}").data)
     assert "Anna Nowak (1950)" in sheet and "Anna Nowak (1962)" in sheet
+
+
+def test_the_sheet_printed_at_the_start_of_the_month_has_a_column_for_every_meeting(
+        client_as, users):
+    """The sheet of the current month lists the meetings still to come: those planned
+    and the dates the weekly schedule gives beyond them (public holidays skipped)."""
+    from tests.volunteers.documents.test_documents import text_of
+
+    tomorrow = TODAY + timedelta(days=1)
+    group = make_group(users, weekday=tomorrow.weekday())
+    db.session.execute(delete(GroupSession).where(GroupSession.group_id == group.id))
+    services.generate_sessions(group, TODAY, weeks=1)  # planned: only the first week
+    db.session.commit()
+    first, last = reports.month_bounds(TODAY.replace(day=1))
+    expected = [tomorrow + timedelta(days=7 * n) for n in range(6)]
+    expected = [d for d in expected if d <= last and not holiday(d)]
+    text = text_of(client_as(Role.LEADER).get(
+        f"/clubs/groups/{group.id}/sheet.pdf?month={first:%Y-%m}").data)
+    for day in expected:
+        assert f"{day:%d.%m}" in text, day
+    if expected:
+        assert f"zaplanowanych do końca miesiąca: {len(expected)}" in text
