@@ -207,3 +207,12 @@ def test_the_web_app_manifest_lets_a_phone_add_cal_to_its_home_screen(client):
     for icon in data["icons"]:
         image = client.get(icon["src"])
         assert image.status_code == 200 and image.mimetype == "image/png"
+
+
+def test_no_page_repeats_the_csrf_tokens_id(client_as):
+    """A page with several forms (a session's attendance, a project's budget) once
+    repeated id="csrf_token", which the Nu Html Checker refuses."""
+    from cal.core.access import Role
+
+    page = client_as(Role.COORDINATOR).get("/people/new").text
+    assert 'name="csrf_token"' in page and 'id="csrf_token"' not in page

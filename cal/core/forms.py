@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import wtforms
+import wtforms.csrf.core
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
@@ -12,6 +13,18 @@ from cal.core.timeutil import local_today
 
 # A phone number valid for Poland (cal.core.phones): the one check of every phone field.
 PHONE = Phone()
+
+
+class _HiddenWithoutId(wtforms.widgets.HiddenInput):
+    """The CSRF token's hidden input, with no id: a page with several forms would
+    otherwise repeat id="csrf_token" (invalid HTML; nothing refers to the id)."""
+
+    def __call__(self, field, **kwargs):
+        kwargs["id"] = False  # WTForms leaves an attribute set to False out
+        return super().__call__(field, **kwargs)
+
+
+wtforms.csrf.core.CSRFTokenField.widget = _HiddenWithoutId()
 
 
 class IntegerField(wtforms.IntegerField):
