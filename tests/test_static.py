@@ -53,3 +53,27 @@ def test_no_installed_package_has_a_known_vulnerability():
              for d in report["dependencies"] for v in d.get("vulns", [])]
     assert found == [], "\n".join(found)
     assert len(report["dependencies"]) > 20  # it read the environment
+
+
+def _contrast_on_white(colour: str) -> float:
+    """WCAG contrast ratio of a #rrggbb colour against white."""
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    luminance = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    return 1.05 / (luminance + 0.05)
+
+
+def test_focus_rings_and_the_unmarked_buttons_border_stand_out_from_white():
+    """WCAG 1.4.11: a focus ring (the duration chips' was amber, 2.15:1) and the dashed
+    border of the "not marked" button (2.44:1) need 3:1 against the page."""
+    import re
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parents[1] / "cal" / "static" / "app.css").read_text()
+    rings = re.findall(r"outline:\s*\d+px solid (#[0-9a-fA-F]{6})", css)
+    unmarked = re.search(r"\.mark-none \{[^}]*border: 2px dashed (#[0-9a-fA-F]{6})", css)
+    assert rings and unmarked
+    for colour in [*rings, unmarked.group(1)]:
+        assert _contrast_on_white(colour) >= 3, colour
