@@ -216,3 +216,52 @@ def test_no_page_repeats_the_csrf_tokens_id(client_as):
 
     page = client_as(Role.COORDINATOR).get("/people/new").text
     assert 'name="csrf_token"' in page and 'id="csrf_token"' not in page
+
+
+def _articles_without_heading(page: str) -> int:
+    """How many <article> elements have no heading of their own (one inside a nested
+    article does not count for the outer one)."""
+    from html.parser import HTMLParser
+
+    class Articles(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.open: list[bool] = []
+            self.bare = 0
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "article":
+                self.open.append(False)
+            elif tag in ("h1", "h2", "h3", "h4", "h5", "h6") and self.open:
+                self.open[-1] = True
+
+        def handle_endtag(self, tag):
+            if tag == "article" and self.open:
+                self.bare += not self.open.pop()
+
+    parser = Articles()
+    parser.feed(page)
+    return parser.bare
+
+
+def test_every_article_on_the_notices_and_hours_pages_has_a_heading(client_as, users):
+    """The Nu Html Checker flags an article without a heading: the notices and the
+    volunteer's entries are plain cards now, inside the page's own article."""
+    from cal.core.access import Role
+    from cal.core.timeutil import local_today
+    from cal.extensions import db
+    from cal.notifications.outbox import tell
+    from tests.factories import VolunteerFactory
+    from volunteers.hours.models import HourEntry
+
+    volunteer = VolunteerFactory(user_id=users[Role.VOLUNTEER].id)
+    db.session.add(HourEntry(volunteer_id=volunteer.id, key="article-" + "x" * 20,
+                             activity="event", label="Piknik", worked_on=local_today(),
+                             minutes=60))
+    tell(users[Role.VOLUNTEER].id, "match_proposed", "match:1", "Nowa propozycja")
+    db.session.commit()
+    client = client_as(Role.VOLUNTEER)
+    for path in ("/notifications", "/volunteers/me/hours"):
+        page = client.get(path).text
+        assert 'class="card' in page, path
+        assert _articles_without_heading(page) == 0, path

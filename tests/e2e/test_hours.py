@@ -33,7 +33,7 @@ def test_a_visit_is_logged_in_three_taps_from_the_start_page(visit):
     page.wait_for_url(re.compile(r"/volunteers/me/hours$"))
     assert taps == 3
     assert "Zapisano: 1 h 30 min" in page.locator(".flash-success").inner_text()
-    newest = page.locator("article.entry").first.inner_text()  # the latest day first
+    newest = page.locator(".card.entry").first.inner_text()  # the latest day first
     assert "1 h 30 min" in newest and "Czeka na zatwierdzenie" in newest
     phone.check_accessibility()
     phone.screenshot("history")
@@ -63,7 +63,7 @@ def test_an_entry_made_offline_is_kept_and_arrives_once(visit):
     phone.context.set_offline(False)
     page.get_by_text("Czekające wpisy zostały wysłane.").wait_for()
     phone.goto("/volunteers/me/hours")
-    assert page.locator("article.entry", has_text="Wpis bez zasięgu").count() == 1
+    assert page.locator(".card.entry", has_text="Wpis bez zasięgu").count() == 1
     assert page.evaluate("() => localStorage.getItem('cal-waiting-entries')") == "[]"
     phone.screenshot("arrived")
 

@@ -81,7 +81,7 @@ def test_hours_logged_from_a_cold_start_offline_arrive_once(visit):
     phone.context.set_offline(False)
     page.get_by_text("Czekające wpisy zostały wysłane.").wait_for()
     phone.goto("/volunteers/me/hours")
-    assert page.locator("article.entry", has_text="Wpis z piwnicy").count() == 1
+    assert page.locator(".card.entry", has_text="Wpis z piwnicy").count() == 1
     assert page.evaluate("() => localStorage.getItem('cal-waiting-entries')") == "[]"
     phone.screenshot("arrived")
 
