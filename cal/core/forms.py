@@ -6,7 +6,7 @@ import wtforms.csrf.core
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Optional, ValidationError
+from wtforms.validators import InputRequired, Optional, ValidationError
 
 from cal.core.phones import Phone
 from cal.core.timeutil import local_today
@@ -95,6 +95,22 @@ class NoChoice(Optional):
 def optional_id_field(label) -> SelectField:
     """A select of records by id, where 0 means none chosen."""
     return SelectField(label, coerce=int, default=0, validators=[NoChoice()])
+
+
+def id_or_none(value):
+    """A record's id from a select, or None for its empty first option."""
+    return None if value in ("", None) else int(value)
+
+
+def required_id_field(label) -> SelectField:
+    """A select of records by id that must be answered: its first option, "—", has an
+    empty value (HTML: a required select's placeholder), refused as unanswered."""
+    return SelectField(label, coerce=id_or_none, validators=[InputRequired()])
+
+
+def with_placeholder(pairs) -> list[SelectChoice]:
+    """The choices of a required_id_field: "—" with an empty value first."""
+    return options([("", "—"), *pairs])
 
 
 def show_refusal(form, error, moved: dict[str, str] | None = None) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from cal.core import exports
 from cal.core.access import roles_required
 from cal.core.errors import DomainError
-from cal.core.forms import options, show_refusal
+from cal.core.forms import show_refusal, with_placeholder
 from cal.core.once import submit_once
 from cal.core.render import go, render_page
 from cal.core.timeutil import local_today
@@ -31,10 +31,10 @@ def budget(project_id: int):
 
 
 def _line_choices(project: Project, form: ExpenseForm) -> None:
-    form.line_id.choices = [*options([(0, "—")]), *options(
+    form.line_id.choices = with_placeholder(
         (line.id, f"{line.task} · {line.name}") for line in db.session.scalars(
             select(BudgetLine).where(BudgetLine.project_id == project.id)
-            .order_by(BudgetLine.task, BudgetLine.id)))]
+            .order_by(BudgetLine.task, BudgetLine.id)))
 
 
 def _render_budget(project: Project, line_form=None, expense_form=None, deliverable_form=None):

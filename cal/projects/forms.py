@@ -18,7 +18,15 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from cal.core.forms import MultiCheckboxField, NoChoice, NotAfter, NotBefore, options, strip
+from cal.core.forms import (
+    MultiCheckboxField,
+    NoChoice,
+    NotAfter,
+    NotBefore,
+    options,
+    required_id_field,
+    strip,
+)
 from cal.core.once import once_key_field
 from cal.projects.models import (
     ANSWER_LABELS,
@@ -175,7 +183,7 @@ class LineForm(FlaskForm):
 
 class ExpenseForm(FlaskForm):
     once_key = once_key_field()
-    line_id = SelectField(_l("Budget line"), coerce=int, validators=[InputRequired()])
+    line_id = required_id_field(_l("Budget line"))
     spent_on = DateField(_l("Date"), validators=[InputRequired(), NotBefore(2000),
                                                  NotAfter(2100)])
     amount = MoneyField(_l("Amount (PLN)"), validators=[InputRequired()])
@@ -229,7 +237,7 @@ class DeadlineForm(FlaskForm):
 
 class ParticipantForm(FlaskForm):
     once_key = once_key_field()
-    person_id = SelectField(_l("Person"), coerce=int, validators=[InputRequired()])
+    person_id = required_id_field(_l("Person"))
     sex = SelectField(_l("Sex"), choices=_choices(SEX_LABELS), coerce=Sex)
     birth_date = DateField(_l("Birth date"), validators=[Optional(), NotBefore(1900),
                                                          NotAfter(2100)],

@@ -16,7 +16,7 @@ from cal.core import exports
 from cal.core.access import Role, roles_required
 from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
-from cal.core.forms import options, show_refusal
+from cal.core.forms import options, show_refusal, with_placeholder
 from cal.core.once import submit_once
 from cal.core.render import go, render_form, render_page
 from cal.core.rooms import MenuEntry, declare
@@ -319,9 +319,9 @@ def _candidates(project: Project, form: ParticipantForm, current: Person | None)
     people = list(db.session.scalars(select(Person).where(Person.id.in_(
         keys | ({current.id} if current else set()))).order_by(
         Person.last_name, Person.first_name).limit(1000)))
-    form.person_id.choices = [*options([(0, "—")]), *options(
+    form.person_id.choices = with_placeholder(
         (p.id, f"{p.last_name} {p.first_name}"
-               + (f" ({p.birth_date:%d.%m.%Y})" if p.birth_date else "")) for p in people)]
+               + (f" ({p.birth_date:%d.%m.%Y})" if p.birth_date else "")) for p in people)
 
 
 @bp.route("/<int:project_id>/participants/new", methods=["GET", "POST"])

@@ -595,3 +595,20 @@ def test_a_deadline_marked_done_twice_stays_done(client_as, users):
     client.post(url, data={"done": "0"})
     db.session.expire_all()
     assert db.session.get(Deadline, deadline.id).done_on is None
+
+
+def test_a_required_select_starts_with_an_empty_placeholder(client_as, users):
+    """HTML: a required select's first option, "—", must have an empty value (the
+    expense's budget line and the EU participant's person once had "0")."""
+    import re
+
+    p = project(users)
+    budgets.add_line(p, "Zadanie 1", "materiały", "Książki", 10_000, users[Role.ADMIN])
+    db.session.commit()
+    client = client_as(Role.ADMIN)
+    for path in (f"/projects/{p.id}/budget", f"/projects/{p.id}/participants/new"):
+        page = client.get(path).text
+        selects = re.findall(r"<select[^>]*\brequired\b[^>]*>\s*<option[^>]*>", page)
+        assert selects, path
+        for opening in selects:
+            assert 'value=""' in opening, (path, opening)
