@@ -5,7 +5,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Leng
 
 from cal.auth.passwords import MAX_LENGTH, MIN_LENGTH
 from cal.core.access import Role
-from cal.core.forms import options, strip
+from cal.core.forms import ALWAYS_ANSWERED, options, strip
 from cal.core.labels import ROLE_LABELS
 
 
@@ -65,9 +65,11 @@ class InviteForm(FlaskForm):
         _l("Full name"), filters=[strip], validators=[DataRequired(), Length(max=120)]
     )
     email = EmailField(_l("E-mail"), validators=[InputRequired(), Email(), Length(max=254)])
-    role = SelectField(_l("Role"), choices=role_choices, validators=[InputRequired()])
+    role = SelectField(_l("Role"), choices=role_choices, validators=[InputRequired()],
+                       render_kw=ALWAYS_ANSWERED)
 
 
 class UserEditForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=role_choices, validators=[InputRequired()])
+    role = SelectField(_l("Role"), choices=role_choices, validators=[InputRequired()],
+                       render_kw=ALWAYS_ANSWERED)
     active = BooleanField(_l("May sign in"))

@@ -108,6 +108,12 @@ def required_id_field(label) -> SelectField:
     return SelectField(label, coerce=id_or_none, validators=[InputRequired()])
 
 
+# For a required select that always has an answer chosen (its first option is a real
+# one): the browser needs no "required" on it, and HTML allows it only with an empty
+# placeholder first (the Nu Html Checker's rule).
+ALWAYS_ANSWERED = {"required": False}
+
+
 def with_placeholder(pairs) -> list[SelectChoice]:
     """The choices of a required_id_field: "—" with an empty value first."""
     return options([("", "—"), *pairs])

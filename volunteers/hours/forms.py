@@ -10,7 +10,7 @@ from wtforms import BooleanField, DateField, RadioField, SelectField, StringFiel
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import HiddenInput
 
-from cal.core.forms import IntegerField, NoChoice, options, strip
+from cal.core.forms import ALWAYS_ANSWERED, IntegerField, NoChoice, options, strip
 from cal.core.once import once_key_field
 from volunteers.hours.models import ACTIVITY_LABELS
 from volunteers.hours.services import DURATIONS, hours_text
@@ -24,7 +24,8 @@ class HoursForm(FlaskForm):
     """Hours from the phone: what for (prefilled), how long (a chip), which day."""
 
     key = once_key_field()
-    activity = SelectField(_l("What did you help with?"), validators=[DataRequired()])
+    activity = SelectField(_l("What did you help with?"), validators=[DataRequired()],
+                           render_kw=ALWAYS_ANSWERED)
     label = StringField(_l("Which session or event"), filters=[strip],
                         validators=[Length(max=200)])
     minutes = RadioField(_l("How long"), choices=options([
