@@ -265,3 +265,16 @@ def test_every_article_on_the_notices_and_hours_pages_has_a_heading(client_as, u
         page = client.get(path).text
         assert 'class="card' in page, path
         assert _articles_without_heading(page) == 0, path
+
+
+def test_dates_are_written_one_way_in_polish(app):
+    """"5 maja 2027", never Babel's medium "5 maj 2027"; one short form for lists."""
+    from datetime import date, datetime
+
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale("pl"):
+        assert app.jinja_env.filters["date"](date(2027, 5, 5)) == "5 maja 2027"
+        assert app.jinja_env.filters["date"](date(2027, 5, 5), "dd.MM.yyyy") == "05.05.2027"
+        # a moment is stored in UTC and shown in Warsaw's time (summer: two hours on)
+        assert app.jinja_env.filters["datetime"](datetime(2027, 5, 5, 8, 0)) == "05.05.2027, 10:00"

@@ -32,7 +32,13 @@ def _score(x) -> str:
     return f"{x:.1f}".replace(".", get_locale().number_symbols["latn"]["decimal"])
 
 
-def _date(d, fmt: str = "medium") -> str:
+# Dates are written one way: a day in words with the month in the genitive ("5 maja
+# 2027", never "5 maj 2027"); lists and tables use one short form ("05.05.2027").
+LONG_DATE = "d MMMM y"
+SHORT_DATE = "dd.MM.yyyy"
+
+
+def _date(d, fmt: str = LONG_DATE) -> str:
     """A day in the locale's words. A day (not a moment, which depends on the time zone)
     is formatted once per process and locale: Babel takes 30 µs each, and a list of a
     hundred entries shows the same few days again and again."""
@@ -59,7 +65,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["share"] = lambda h: format_decimal((h or 0) / 100, "0.##") + "%"
     app.jinja_env.filters["number"] = lambda x: format_decimal(x or 0, "#,##0.##")
     app.jinja_env.filters["datetime"] = (
-        lambda d, fmt="short": format_datetime(d, fmt) if d else ""
+        lambda d, fmt=f"{SHORT_DATE}, HH:mm": format_datetime(d, fmt) if d else ""
     )
 
     @app.context_processor

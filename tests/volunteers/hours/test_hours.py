@@ -605,8 +605,8 @@ def test_the_hours_log_shows_thirty_entries_a_page_the_latest_first(client_as, m
     older = client.get("/volunteers/me/hours?page=2").text
     assert older.count('class="card entry"') == 5
     from babel.dates import format_date
-    # the whole day, as the page shows it: "1 lis 2026" is also the end of "21 lis 2026"
-    oldest = f"<strong>{format_date(TODAY - timedelta(days=34), 'medium', locale='pl')}</strong>"
+    # the whole day, as the page shows it: "1 listopada 2026" is also the end of "21 …"
+    oldest = f"<strong>{format_date(TODAY - timedelta(days=34), 'd MMMM y', locale='pl')}</strong>"
     assert oldest in older and oldest not in first
 
 
