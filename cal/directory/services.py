@@ -22,6 +22,7 @@ FIELDS = ("name", "category", "description", "address", "district_id", "phone", 
           *ACCESSIBILITY)
 CHECK_AFTER = timedelta(days=365)  # an entry not checked for a year is listed for a check
 SHOWN = 200
+QUERY_MAX = 100  # characters of a search that are looked for
 
 
 def search_text_of(entry: DirectoryEntry) -> str:
@@ -39,7 +40,8 @@ def search_text_of(entry: DirectoryEntry) -> str:
 def stems(query: str) -> list[str]:
     """The query's words without their Polish endings, roughly: a word of five letters or
     more loses its last two ("wozek" finds "wózkach", "prawna" finds "prawny")."""
-    return [word[:-2] if len(word) >= 5 else word for word in fold(query).split()[:10]]
+    words = fold(query[:QUERY_MAX]).split()[:10]  # a search box's worth, never a flood
+    return [word[:-2] if len(word) >= 5 else word for word in words]
 
 
 def save(entry: DirectoryEntry | None, data: dict, actor, today: date) -> DirectoryEntry:

@@ -47,7 +47,8 @@ def _found(form: SearchForm) -> list[DirectoryEntry]:
     form.validate()
     category = form.category.data if not form.category.errors else ""
     district = form.district.data if not form.district.errors else 0
-    return services.search(form.q.data or "", Category(category) if category else None,
+    query = form.q.data if not form.q.errors else ""
+    return services.search(query or "", Category(category) if category else None,
                            district or None)
 
 

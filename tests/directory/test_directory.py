@@ -115,3 +115,14 @@ def test_entries_not_checked_for_a_year_are_listed_and_the_coordinators_told_wee
     assert "Wypożyczalnia Caritas" in listing.text and "Biblioteka" not in listing.text
     assert desk.post(f"/directory/{old.id}/checked", data={"back": "list"}).status_code == 302
     assert services.to_check(TODAY) == []
+
+
+def test_a_flood_typed_into_the_search_is_no_search(app, client):
+    """SQLite refuses a LIKE pattern of tens of thousands of characters ("pattern too
+    complex"): the search looks for the first hundred characters at most, and a query
+    the form refuses as too long is no query."""
+    entry("Przewóz osób na wózkach")
+    db.session.commit()
+    assert len("".join(services.stems("a" * 60_000))) <= services.QUERY_MAX
+    answer = client.get("/directory/", query_string={"q": "ą" * 60_000})
+    assert answer.status_code == 200 and "Przewóz osób na wózkach" in answer.text
