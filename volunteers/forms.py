@@ -17,6 +17,14 @@ SUBJECTS = [("math", _l("Mathematics")), ("polish", _l("Polish")), ("english", _
             ("physics", _l("Physics")), ("history", _l("History")),
             ("geography", _l("Geography")), ("it", _l("Computer science")),
             ("early", _l("Early-years learning (grades 1–3)"))]
+SUBJECT_NAMES = dict(SUBJECTS)
+
+
+def subject_name(code: str) -> str:
+    """A subject's name in words, or its code when it is none of ours."""
+    return str(SUBJECT_NAMES.get(code, code))
+
+
 TASKS = [("accompany", _l("Accompanying (doctor, office)")), ("shopping", _l("Shopping")),
          ("reading", _l("Reading aloud, letters")), ("paperwork", _l("Help with paperwork")),
          ("walks", _l("Walks")), ("company", _l("Company and conversation")),

@@ -16,7 +16,7 @@ from cal.core.render import render_page
 from cal.core.rooms import MenuEntry, declare
 from cal.core.timeutil import local_today, utcnow
 from cal.dashboard import waiting
-from cal.duties import services as duties
+from cal.duties.start_page import start_page
 from cal.extensions import db
 from cal.people import rodo
 from cal.people.models import Household, Person
@@ -102,7 +102,7 @@ def index():
     role = current_user.role
     context = CONTEXT.get(role, dict)()
     today = local_today()
-    held = duties.start_page(current_user, today, utcnow(), logs_hours=bool(
+    held = start_page(current_user, today, utcnow(), logs_hours=bool(
         context.get("volunteer")))
     if "waiting" in context and context["waiting"]:
         context["waiting"]["duties"] = held.unlogged

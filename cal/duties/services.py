@@ -333,47 +333,9 @@ def holds_duties(user) -> bool:
         Duty.holder_user_id == user.id, Duty.active.is_(True)).limit(1)) is not None
 
 
-@dataclass(frozen=True)
-class StartPage:
-    """What a holder's start page says of their duties: the next dates held (with who
-    is booked), and how many held ones wait for their hours to be logged."""
-
-    coming: list[HolderDay]
-    unlogged: int
-
-
-def start_page(user, today: date, now: datetime, logs_hours: bool) -> StartPage:
-    """One query for a user who holds no duty; three or four for a holder."""
-    duties = list(db.session.scalars(select(Duty).where(
-        Duty.holder_user_id == user.id, Duty.active.is_(True)).order_by(Duty.starts)))
-    if not duties:
-        return StartPage([], 0)
-    start = today - timedelta(days=hours.MAX_DAYS_BACK) if logs_hours else today
-    end = today + timedelta(days=13)
-    cancelled = cancellations([d.id for d in duties], start, end)
-    held = [(d, o) for d in duties for o in schedule.occurrences(d, start, end, cancelled[d.id])
-            if o.held]
-    coming = sorted(((d, o) for d, o in held if local_to_utc(o.day, d.ends) > now),
-                    key=lambda pair: (pair[1].day, pair[0].starts))[:3]
-    booked: dict[tuple[int, date], list[Appointment]] = {}
-    if any(d.by_appointment for d, _o in coming):
-        for appointment in db.session.scalars(select(Appointment).where(
-                Appointment.duty_id.in_([d.id for d, _o in coming]),
-                Appointment.live.is_(True), Appointment.starts_at >= local_day_start_utc(today),
-                Appointment.starts_at < local_day_start_utc(end + timedelta(days=1)))):
-            key = (appointment.duty_id, to_local(appointment.starts_at).date())
-            booked.setdefault(key, []).append(appointment)
-    keys = [_hours_key(d, o.day) for d, o in held if logs_hours
-            and local_to_utc(o.day, d.ends) <= now]
-    logged = set(db.session.scalars(select(HourEntry.key).where(HourEntry.key.in_(keys)))
-                 ) if keys else set()
-    return StartPage([HolderDay(d, o, booked.get((d.id, o.day), [])) for d, o in coming],
-                     len(set(keys) - logged))
-
-
 # --- a volunteer's duty as hours ----------------------------------------------------
 
-def _hours_key(duty: Duty, day: date) -> str:
+def hours_key(duty: Duty, day: date) -> str:
     return f"duty-{duty.id}-{day:%Y%m%d}-{'x' * 16}"
 
 
@@ -382,7 +344,7 @@ def unlogged(volunteer: Volunteer, user, today: date, now: datetime) -> list[Hol
     start = today - timedelta(days=hours.MAX_DAYS_BACK)
     days = [d for d in holder_days(user, start, hours.MAX_DAYS_BACK + 1)
             if d.occurrence.held and local_to_utc(d.occurrence.day, d.duty.ends) <= now]
-    keys = [_hours_key(d.duty, d.occurrence.day) for d in days]
+    keys = [hours_key(d.duty, d.occurrence.day) for d in days]
     logged = set(db.session.scalars(select(HourEntry.key).where(HourEntry.key.in_(keys)))
                  ) if keys else set()
     return [d for d, key in zip(days, keys, strict=True) if key not in logged]
@@ -402,7 +364,7 @@ def log_duty_hours(duty: Duty, day: date, volunteer: Volunteer, now: datetime):
                             "coordinator about older ones.", days=hours.MAX_DAYS_BACK))
     minutes = min((datetime.combine(day, duty.ends) - datetime.combine(day, duty.starts))
                   .seconds // 60, hours.MAX_MINUTES)
-    entry, _new = hours.log_hours(volunteer, _hours_key(duty, day), {
+    entry, _new = hours.log_hours(volunteer, hours_key(duty, day), {
         "activity": Activity.DUTY, "match_id": None, "session_id": None,
         "help_kind": HelpKind.LEGAL if duty.kind == DutyKind.LEGAL else None,
         "label": duty.title[:200], "worked_on": day, "minutes": minutes, "note": ""},

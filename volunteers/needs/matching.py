@@ -39,7 +39,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from volunteers import availability
-from volunteers.forms import SUBJECTS
+from volunteers.forms import subject_name
 from volunteers.models import HelpKind
 
 WEIGHTS = {"skill": 35, "time": 30, "distance": 20, "load": 10, "continuity": 5}
@@ -143,7 +143,7 @@ def distance_km(a: tuple[float, float] | None, b: tuple[float, float] | None) ->
 def _skill(candidate: Candidate, need: Need) -> Reason:
     weight = WEIGHTS["skill"]
     if need.kind == HelpKind.TUTORING:
-        subject = _subject_name(need.subject)
+        subject = subject_name(need.subject)
         if need.subject and need.subject not in candidate.subjects:
             return Reason("skill", 0, False, _("does not teach %(subject)s", subject=subject))
         if need.grade is None:
@@ -396,10 +396,3 @@ def _time_column(pool: Pool, need: Need) -> np.ndarray:
         return np.full(len(pool.candidates), float(weight))
     common = np.bitwise_count(pool.availability & need.slots)
     return weight * (common / bin(need.slots).count("1"))
-
-
-SUBJECT_NAMES = dict(SUBJECTS)
-
-
-def _subject_name(code: str) -> str:
-    return str(SUBJECT_NAMES.get(code, code))
