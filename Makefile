@@ -16,15 +16,20 @@ export FLASK_APP := wsgi
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+## The installer comes first, at the lock's version (requirements/pip.in says why).
+$(VENV)/.installed-pip: requirements/pip.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/pip.txt
+	touch $@
+
 PIP_LOCKED := $(BIN)/pip install --quiet --require-hashes
 PIP_PROJECT := $(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 
-$(VENV)/.installed: requirements/app.txt pyproject.toml | $(BIN)/python
+$(VENV)/.installed: requirements/app.txt pyproject.toml $(VENV)/.installed-pip
 	$(PIP_LOCKED) -r requirements/app.txt
 	$(PIP_PROJECT)
 	touch $@
 
-$(VENV)/.installed-dev: requirements/dev.txt pyproject.toml | $(BIN)/python
+$(VENV)/.installed-dev: requirements/dev.txt pyproject.toml $(VENV)/.installed-pip
 	$(PIP_LOCKED) -r requirements/dev.txt
 	$(PIP_PROJECT)
 	touch $@ $(VENV)/.installed
@@ -37,6 +42,7 @@ define compile-locks
 	$(COMPILE) $(1) pyproject.toml --extra dev requirements/build.in requirements/tools.in \
 		-o $(2)/dev.txt
 	$(COMPILE) $(1) pyproject.toml requirements/build.in -c $(2)/dev.txt -o $(2)/app.txt
+	$(COMPILE) $(1) requirements/pip.in -c $(2)/dev.txt -o $(2)/pip.txt
 endef
 
 ## After a change of pyproject.toml's dependencies: the locks take it in, nothing else moves.
@@ -47,7 +53,7 @@ lock: $(VENV)/.installed-dev
 PLAN := $(VENV)/upgrade-plan
 upgrade-plan: $(VENV)/.installed-dev
 	rm -rf $(PLAN) && mkdir -p $(PLAN)
-	cp requirements/app.txt requirements/dev.txt package.json package-lock.json $(PLAN)/
+	cp requirements/app.txt requirements/dev.txt requirements/pip.txt package.json package-lock.json $(PLAN)/
 	$(call compile-locks,--upgrade,$(PLAN))
 	cd $(PLAN) && npm update --package-lock-only --no-audit --no-fund --loglevel=error
 	$(BIN)/python requirements/changes.py requirements/dev.txt $(PLAN)/dev.txt \
@@ -60,12 +66,12 @@ upgrade-plan: $(VENV)/.installed-dev
 KEPT := $(VENV)/upgrade-kept
 upgrade: upgrade-plan
 	rm -rf $(KEPT) && mkdir -p $(KEPT)
-	cp requirements/app.txt requirements/dev.txt package-lock.json $(KEPT)/
-	cp $(PLAN)/app.txt $(PLAN)/dev.txt requirements/ && cp $(PLAN)/package-lock.json .
+	cp requirements/app.txt requirements/dev.txt requirements/pip.txt package-lock.json $(KEPT)/
+	cp $(PLAN)/app.txt $(PLAN)/dev.txt $(PLAN)/pip.txt requirements/ && cp $(PLAN)/package-lock.json .
 	@if $(MAKE) test; then \
 		echo "The suite passed on the new locks: commit requirements/ and package-lock.json."; \
 	else \
-		cp $(KEPT)/app.txt $(KEPT)/dev.txt requirements/ && cp $(KEPT)/package-lock.json . && \
+		cp $(KEPT)/app.txt $(KEPT)/dev.txt $(KEPT)/pip.txt requirements/ && cp $(KEPT)/package-lock.json . && \
 		$(MAKE) $(VENV)/.installed-dev e2e-tools > /dev/null && \
 		echo "The suite failed on the new locks (above): the old locks are back and installed."; \
 		exit 1; \
