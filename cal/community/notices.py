@@ -15,17 +15,13 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select
 
 from cal.community.models import Registration
-from cal.core.audit import AuditAction, audit
-from cal.core.phones import e164, is_mobile
-from cal.core.reach import Contact, ContactBook
 from cal.core.timeutil import to_local
 from cal.core.urls import external_url
 from cal.extensions import db
-from cal.notifications.delivery import contacts_of
 from cal.notifications.outbox import tell_contact
+from cal.notifications.walk_ins import walk_in_book
 
 SALT = "event-registration"
 
@@ -80,37 +76,4 @@ def tell_registered(registration, event, kind: str, due_at: datetime | None = No
                             due_at=due_at) is not None)
 
 
-def registration_contacts(ids: list[int]) -> dict[int, Contact]:
-    """The "registration" contact book: a resident's contact as given on the form, with
-    the consents given there; a person of the registry as the registry has it."""
-    rows = list(db.session.scalars(select(Registration).where(Registration.id.in_(ids))))
-    people = contacts_of("person", [r.person_id for r in rows if r.person_id is not None])
-    found = {}
-    for row in rows:
-        if row.anonymised_at is not None:
-            found[row.id] = Contact(first_name="")
-        elif row.person_id is not None:
-            found[row.id] = people.get(row.person_id, Contact(first_name=""))
-        else:
-            mobile = e164(row.phone) if is_mobile(row.phone) else ""
-            found[row.id] = Contact(
-                first_name=(row.name or "").split(" ")[0], name=row.name, phone=mobile,
-                email=row.email,
-                sms=bool(mobile) and row.sms_consent_at is not None,
-                email_ok=bool(row.email) and row.consent_at is not None)
-    return found
-
-
-def stop(phone: str, at: datetime, how: str) -> int:
-    """A STOP reply: no more text messages to registrations made with this number."""
-    rows = [row for row in db.session.scalars(select(Registration).where(
-        Registration.sms_consent_at.is_not(None), Registration.anonymised_at.is_(None),
-        Registration.phone != "")) if e164(row.phone) == phone]
-    for row in rows:
-        row.sms_consent_at = None
-        audit(None, AuditAction.UPDATE, "event_registration", row.id, fields=["sms"],
-              detail=f"sms:withdrawn ({how})"[:200])
-    return len(rows)
-
-
-BOOK = ContactBook("registration", registration_contacts, stop)
+BOOK = walk_in_book("registration", Registration, "event_registration")

@@ -8,16 +8,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
-from cal.core.audit import AuditAction, audit
-from cal.core.phones import e164, is_mobile
-from cal.core.reach import Contact, ContactBook
 from cal.core.timeutil import to_local
 from cal.duties.models import Appointment
-from cal.extensions import db
-from cal.notifications.delivery import contacts_of
 from cal.notifications.outbox import tell_contact
+from cal.notifications.walk_ins import walk_in_book
 
 
 def _what(appointment, duty) -> str:
@@ -44,33 +39,4 @@ def tell_person(appointment, duty, kind: str, due_at: datetime | None = None) ->
                         lambda: _text(appointment, duty, kind)[1], due_at=due_at) is not None
 
 
-def appointment_contacts(ids: list[int]) -> dict[int, Contact]:
-    rows = list(db.session.scalars(select(Appointment).where(Appointment.id.in_(ids))))
-    people = contacts_of("person", [r.person_id for r in rows if r.person_id is not None])
-    found = {}
-    for row in rows:
-        if row.anonymised_at is not None:
-            found[row.id] = Contact(first_name="")
-        elif row.person_id is not None:
-            found[row.id] = people.get(row.person_id, Contact(first_name=""))
-        else:
-            mobile = e164(row.phone) if is_mobile(row.phone) else ""
-            found[row.id] = Contact(first_name=(row.name or "").split(" ")[0], name=row.name,
-                                    phone=mobile,
-                                    sms=bool(mobile) and row.sms_consent_at is not None)
-    return found
-
-
-def stop(phone: str, at: datetime, how: str) -> int:
-    """A STOP reply: no more text messages to appointments booked with this number."""
-    rows = [row for row in db.session.scalars(select(Appointment).where(
-        Appointment.sms_consent_at.is_not(None), Appointment.anonymised_at.is_(None),
-        Appointment.phone != "")) if e164(row.phone) == phone]
-    for row in rows:
-        row.sms_consent_at = None
-        audit(None, AuditAction.UPDATE, "appointment", row.id, fields=["sms"],
-              detail=f"sms:withdrawn ({how})"[:200])
-    return len(rows)
-
-
-BOOK = ContactBook("appointment", appointment_contacts, stop)
+BOOK = walk_in_book("appointment", Appointment, "appointment")
