@@ -292,3 +292,26 @@
     }
   });
 })();
+
+/* A table wider than its box scrolls in it (.table-wrap): that box then takes keyboard
+   focus, so it can be scrolled without a mouse, and is named by the table's caption. */
+(function () {
+  "use strict";
+  function mark() {
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth + 1) {
+        var caption = wrap.querySelector("caption");
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        if (caption !== null) { wrap.setAttribute("aria-label", caption.textContent.trim()); }
+      } else if (wrap.getAttribute("role") === "region") {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", mark);
+  document.addEventListener("htmx:load", mark);
+  window.addEventListener("resize", mark);
+})();
