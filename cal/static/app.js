@@ -258,6 +258,37 @@
   document.addEventListener("htmx:timeout", notSaved);
 })();
 
+/* Focus after htmx swaps a part of the page: when what had the focus is gone (a button
+   that the answer replaced or took away, as "everyone else present" once all are
+   marked), it goes to the element of the same id in what came in, else to the swapped
+   part itself, without scrolling: never back to the top of the page. A refusal (422)
+   is left to the handler below, which moves it to what must be corrected. */
+(function () {
+  "use strict";
+  var had = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var active = document.activeElement;
+    had = active !== null && active !== document.body ? active.id || "" : null;
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var id = had;
+    had = null;
+    var xhr = event.detail.xhr;
+    var active = document.activeElement;
+    if (id === null || (xhr && xhr.status === 422)) { return; }
+    if (active !== null && active !== document.body && active.isConnected) { return; }
+    var next = id ? document.getElementById(id) : null;
+    if (next === null) {
+      next = event.detail.target;
+      if (next === null || !next.isConnected) { return; }
+      if (!next.matches("a[href], button, input, select, textarea, [tabindex]")) {
+        next.setAttribute("tabindex", "-1");
+      }
+    }
+    next.focus({ preventScroll: true });
+  });
+})();
+
 /* A form sent back refused (422): the first field marked wrong, or the form's summary,
    takes the focus, so that a phone's screen shows what to correct (a long form's field
    may be far below the top of the page htmx has just swapped in). */
