@@ -94,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.url_map.converters["int"] = IdConverter
     rooms.init_app(app)
+    from cal.accessibility.views import bp as accessibility_bp
     from cal.auth.views import bp as auth_bp
     from cal.community.day_views import bp as event_day_bp
     from cal.community.shift_views import bp as shifts_bp
@@ -124,7 +125,7 @@ def register_blueprints(app: Flask) -> None:
                       hours_bp, documents_bp, volunteers_bp, clubs_bp, club_reports_bp,
                       seniors_bp, kiosk_bp, community_bp, shifts_bp, event_day_bp, directory_bp,
                       duties_bp, notifications_bp, messages_bp, sms_gateway_bp, partners_bp,
-                      projects_bp, project_budget_bp):
+                      projects_bp, project_budget_bp, accessibility_bp):
         app.register_blueprint(blueprint)
 
 

@@ -98,7 +98,7 @@ def test_its_demo_seed_runs_after_the_core_and_the_other_rooms(make_app):
         assert made["throwaway"] == 60 and made["volunteers"] == 30
         assert [seed.name for seed in registry().demo] == [
             "volunteers", "clubs", "seniors", "partners", "projects", "community",
-            "directory", "duties", "throwaway"]
+            "directory", "duties", "accessibility", "throwaway"]
         assert db.session.scalar(select(Person.id).limit(1)) is not None
 
 

@@ -40,6 +40,17 @@ class MenuEntry:
 
 
 @dataclass(frozen=True)
+class FooterLink:
+    """A link of every page's footer (the accessibility statement a public body must
+    link from every page), for everyone, signed in or not."""
+
+    endpoint: str
+    label: Any  # a lazy text
+    position: int
+    meta: str = ""  # also named by a <meta> of every page's head, with its whole address
+
+
+@dataclass(frozen=True)
 class PersonalData:
     """A room's part of what is known about a data subject (RODO: cal/people/rodo.py and
     retention.py). What refers to a subject by a foreign key is found from the schema;
@@ -150,6 +161,7 @@ class Registry:
     scans: list[Scan] = field(default_factory=list)
     late_scans: list[Scan] = field(default_factory=list)
     menu: list[MenuEntry] = field(default_factory=list)
+    footer: list[FooterLink] = field(default_factory=list)
     personal_data: list[PersonalData] = field(default_factory=list)
     demo: list[DemoSeed] = field(default_factory=list)
     calendar: list[CalendarSource] = field(default_factory=list)
@@ -170,6 +182,7 @@ def registry(app: Flask | None = None) -> Registry:
 
 def declare(blueprint: Blueprint, *, scans: Iterable[Scan] = (),
             late_scans: Iterable[Scan] = (), menu: Iterable[MenuEntry] = (),
+            footer: Iterable[FooterLink] = (),
             personal_data: Iterable[PersonalData] = (), demo: Iterable[DemoSeed] = (),
             calendar: Iterable[CalendarSource] = (),
             user_columns: dict[str, Callable[[Any], Any]] | None = None,
@@ -184,8 +197,10 @@ def declare(blueprint: Blueprint, *, scans: Iterable[Scan] = (),
     subquery made from the user's id column: the header's count of unread messages);
     ``contact_books`` and ``audiences`` are how its people are reached (cal.core.reach);
     ``partner_work`` lists what it did with a partner institution (the partner's page);
+    ``footer`` links stand at the foot of every page;
     ``records`` names its records in the audit log."""
     declared = {"scans": list(scans), "late_scans": list(late_scans), "menu": list(menu),
+                "footer": list(footer),
                 "personal_data": list(personal_data), "demo": list(demo),
                 "calendar": list(calendar), "partner_work": list(partner_work)}
     reached = (("contact_books", list(contact_books)), ("audiences", list(audiences)))
@@ -211,6 +226,7 @@ def declare(blueprint: Blueprint, *, scans: Iterable[Scan] = (),
                 raise ValueError(f"{blueprint.name}: the user column {name} is declared twice")
             filled.user_columns[name] = column
         filled.menu.sort(key=lambda entry: entry.position)
+        filled.footer.sort(key=lambda link: link.position)
         filled.demo.sort(key=lambda seed: seed.position)
 
     blueprint.record_once(fill)

@@ -72,6 +72,7 @@ def register_template_helpers(app: Flask) -> None:
     def inject():
         return {
             "navigation": navigation_for(current_user),
+            "footer_links": registry().footer,
             "role_labels": ROLE_LABELS,
             "locales": LOCALES,
             "current_locale": str(get_locale() or "pl"),

@@ -13,7 +13,8 @@ from tests.e2e.conftest import PHONE, TABLET
 from tests.e2e.test_journeys import sign_in
 
 pytestmark = pytest.mark.e2e
-FOCUS_IN = "selector => { const a = document.activeElement; return a !== null && a !== document.body && a.closest(selector) !== null; }"
+FOCUS_IN = ("selector => { const a = document.activeElement; "
+            "return a !== null && a !== document.body && a.closest(selector) !== null; }")
 
 
 def test_after_everyone_else_present_focus_stays_in_the_list(visit):

@@ -24,7 +24,8 @@ HREF = re.compile(r'href="([^"#]+)"')
 # (the placeholder "—" must have an empty value, or the browser takes it for an answer).
 REQUIRED_SELECT = re.compile(r'<select[^>]*\brequired\b[^>]*>\s*<option([^>]*)>')
 MAX_PAGES = 120
-VNU = Path(__file__).resolve().parents[2] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+VNU = (Path(__file__).resolve().parents[2] / "node_modules" / "vnu-jar" / "build" / "dist"
+       / "vnu.jar")
 # htmx's own attributes (hx-post, hx-boost…) are not HTML's: the only errors let through.
 HTMX_ATTRIBUTE = re.compile(r"^Attribute “hx-[a-z-]+” not allowed on element")
 
