@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, insert, literal, or_, select, update
+from sqlalchemy import delete, insert, inspect, literal, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from cal.core.access import Role
@@ -170,7 +170,9 @@ class ProposedLinks:
 
 
 def proposed_links(project: Project) -> ProposedLinks:
-    """The project's proposals (its proposed groups loaded, as get_visible does)."""
+    """The project's proposals (get_visible loads its proposed groups with it)."""
+    if "proposed_groups" in inspect(project).unloaded:
+        db.session.refresh(project, ["proposed_groups"])
     return ProposedLinks([g.name for g in project.proposed_groups],
                          project.proposed_help_kinds.split())
 
