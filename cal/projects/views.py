@@ -383,8 +383,10 @@ def _participant(project: Project, participant: Participant | None):
                 show_refusal(form, error)
     page = render_form("projects/participant_form.html", form, project=project,
                        participant=participant, person=person)
-    # after rendering (a commit expires what the page reads): who was offered is audited
-    audit(current_user, AuditAction.READ, "participant_candidates", project.id,
-          detail=f"{len(form.person_id.choices) - 1} persons")
-    db.session.commit()
+    if request.method == "GET":  # who was offered is audited when the form is opened
+        # (after rendering: a commit expires what the page reads; a refused post, which
+        # stores nothing, shows the list again to the one who opened it)
+        audit(current_user, AuditAction.READ, "participant_candidates", project.id,
+              detail=f"{len(form.person_id.choices) - 1} persons")
+        db.session.commit()
     return page
