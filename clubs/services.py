@@ -37,6 +37,7 @@ from cal.core.timeutil import (
 )
 from cal.extensions import db
 from cal.people.models import Person
+from cal.people.services import find_duplicates
 from clubs import notices
 from clubs.models import (
     Attendance,
@@ -179,16 +180,30 @@ def is_member(group: Group, person: Person) -> bool:
         Membership.status == MemberStatus.ACTIVE)))
 
 
-def known_in_group(group: Group, person_ids: list[int]) -> set[int]:
-    """Those of these people who are or were in the group, or came to one of its
-    sessions."""
+def known_in_groups(group_ids, person_ids: list[int]) -> set[int]:
+    """Those of these people who are or were in one of the groups (``group_ids``: ids or
+    a select of them), or came to one of their sessions."""
     if not person_ids:
         return set()
-    members = select(Membership.person_id).where(Membership.group_id == group.id,
+    members = select(Membership.person_id).where(Membership.group_id.in_(group_ids),
                                                  Membership.person_id.in_(person_ids))
     came = select(Attendance.person_id).join(GroupSession).where(
-        GroupSession.group_id == group.id, Attendance.person_id.in_(person_ids))
+        GroupSession.group_id.in_(group_ids), Attendance.person_id.in_(person_ids))
     return set(db.session.scalars(members.union(came)))
+
+
+def likely_at_the_door(user, first_name: str, last_name: str,
+                       birth_date: date | None) -> list[Person]:
+    """The people someone at the door may be, by name (and birth date): for coordinators
+    anyone in the registry; for a leader only the people of the groups they lead, so the
+    door reveals nobody else (someone else of that name is registered anew, and a
+    coordinator joins the two records)."""
+    likely = find_duplicates(first_name, last_name, birth_date)
+    if sees_all(user):
+        return likely
+    known = known_in_groups(select(GroupLeader.group_id).where(GroupLeader.user_id == user.id),
+                            [p.id for p in likely])
+    return [p for p in likely if p.id in known]
 
 
 def enrol(group: Group, person: Person, actor, today: date, kis: dict | None = None,

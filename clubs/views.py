@@ -278,8 +278,8 @@ def session_all_present(session_id: int):
 @bp.post("/sessions/<int:session_id>/newcomer")
 @roles_required(*RUNNERS)
 def session_newcomer(session_id: int):
-    """Someone at the door: found among the people by name (only a likely match by
-    name and year is shown), or registered, then marked present."""
+    """Someone at the door: found by name among the people the user may see (a leader:
+    those of the groups they lead), or registered anew, then marked present."""
     session = session_or_404(session_id)
     form = NewcomerForm()
     if not form.validate_on_submit():  # said beside the fields, in the open form
@@ -289,13 +289,8 @@ def session_newcomer(session_id: int):
         return _render_session(session, error=_("Attendance cannot be taken at this session."),
                                code=422, newcomer=form)
     enrol = form.as_member.data == "member" and services.sees_all(current_user)
-    likely = people.find_duplicates(form.first_name.data, form.last_name.data,
-                                    form.birth_date.data)
-    if form.birth_date.data is None and not services.sees_all(current_user):
-        # a name alone shows a leader only people of this group (and, as before, those
-        # with no year of birth recorded), not everyone of that name in the registry
-        known = services.known_in_group(session.group, [p.id for p in likely])
-        likely = [p for p in likely if p.id in known or p.birth_date is None]
+    likely = services.likely_at_the_door(current_user, form.first_name.data,
+                                         form.last_name.data, form.birth_date.data)
     try:
         if form.same_as.data:  # only one of the people the names matched
             person = next((p for p in likely if p.id == form.same_as.data), None)

@@ -6,6 +6,9 @@ Rules:
   QR code), never reused;
 - health notes are special-category data: only roles that may see them read them, and
   every read is audited (as for people);
+- coordinators and administrators keep the registry; a leader reads only the members of
+  the centre's classes they lead, with the card number masked and without the emergency
+  contact or the card itself;
 - a kiosk device is known by a token whose hash alone is kept; it can check members in
   to today's sessions of their groups and do nothing else.
 """
@@ -30,7 +33,16 @@ from cal.people import contacts
 from cal.people.models import ConsentWay, Person
 from cal.people.services import can_see_special
 from clubs import attendance
-from clubs.models import Group, GroupKind, GroupSession, Mark, Membership, MemberStatus
+from clubs.models import (
+    Group,
+    GroupKind,
+    GroupLeader,
+    GroupSession,
+    Mark,
+    Membership,
+    MemberStatus,
+)
+from clubs.services import sees_all
 from seniors.models import KioskDevice, SeniorMember
 
 MEMBER_FIELDS = ("joined_on", "emergency_name", "emergency_phone", "health_notes", "active")
@@ -92,19 +104,55 @@ def update(member: SeniorMember, data: dict, actor) -> None:
     _consent(db.session.get(Person, member.person_id), data, actor)
 
 
+def leads_a_senior_class(user) -> bool:
+    """Whether a leader leads a group of the centre (its registry is theirs to read)."""
+    return bool(db.session.scalar(select(func.count()).select_from(GroupLeader).join(
+        Group, Group.id == GroupLeader.group_id).where(
+        GroupLeader.user_id == user.id, Group.kind == GroupKind.SENIOR_CLASS)))
+
+
+def _reached_by(user):
+    """The people whose membership a user may read: every member for coordinators and
+    administrators; for a leader, those in (or waiting for) the centre's classes they
+    lead, and nobody when they lead none."""
+    if sees_all(user):
+        return None
+    return select(Membership.person_id).join(Group, Group.id == Membership.group_id).where(
+        Group.kind == GroupKind.SENIOR_CLASS,
+        Membership.status.in_((MemberStatus.ACTIVE, MemberStatus.WAITING)),
+        Membership.group_id.in_(select(GroupLeader.group_id).where(
+            GroupLeader.user_id == user.id)))
+
+
+def card_for(member: SeniorMember, user) -> str:
+    """The card number as a user is shown it: whole to coordinators and administrators
+    (who print the card), its last three digits to a leader (enough to tell a card at
+    the door, too few to check in with someone else's)."""
+    return member.card_number if sees_all(user) else "••••" + member.card_number[-3:]
+
+
 def member_of(person: Person) -> SeniorMember | None:
     return db.session.scalar(select(SeniorMember).where(SeniorMember.person_id == person.id))
 
 
-def get_member(member_id: int) -> SeniorMember | None:
-    return db.session.scalar(select(SeniorMember).where(SeniorMember.id == member_id)
-                             .options(joinedload(SeniorMember.person)))
+def get_member(member_id: int, user) -> SeniorMember | None:
+    """The member, if the user may read them (None otherwise, as if there were none)."""
+    stmt = (select(SeniorMember).where(SeniorMember.id == member_id)
+            .options(joinedload(SeniorMember.person)))
+    reached = _reached_by(user)
+    if reached is not None:
+        stmt = stmt.where(SeniorMember.person_id.in_(reached))
+    return db.session.scalar(stmt)
 
 
-def search_members(query: str = "", limit: int = 100) -> list[SeniorMember]:
+def search_members(user, query: str = "", limit: int = 100) -> list[SeniorMember]:
+    """The members a user may read (see _reached_by), by name or card number."""
     stmt = (select(SeniorMember).join(Person, Person.id == SeniorMember.person_id)
             .options(joinedload(SeniorMember.person))
             .order_by(Person.last_name, Person.first_name).limit(limit))
+    reached = _reached_by(user)
+    if reached is not None:
+        stmt = stmt.where(SeniorMember.person_id.in_(reached))
     query = query.strip()
     if query.isdigit():
         stmt = stmt.where(SeniorMember.card_number == query)

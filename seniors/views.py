@@ -4,6 +4,7 @@ kiosk devices; and the kiosk itself, which a registered tablet opens without a l
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 from flask import (
     Blueprint,
@@ -49,8 +50,12 @@ KIOSK_COOKIE = "cal_kiosk"
 @roles_required(*CENTRE)
 def index():
     query = request.args.get("q", "")[:100]
-    return render_page("seniors/index.html", members=services.search_members(query), q=query,
-                       can_manage=current_user.role in STAFF)
+    members = services.search_members(current_user, query)
+    return render_page("seniors/index.html", members=members, q=query,
+                       can_manage=current_user.role in STAFF,
+                       card=partial(services.card_for, user=current_user),
+                       leads=current_user.role in STAFF or services.leads_a_senior_class(
+                           current_user))
 
 
 @bp.route("/members/new", methods=["GET", "POST"])
@@ -89,17 +94,18 @@ def _member_form(member=None, person=None) -> MemberForm:
 @bp.get("/members/<int:member_id>")
 @roles_required(*CENTRE)
 def member_detail(member_id: int):
-    member = found(services.get_member(member_id))
+    member = found(services.get_member(member_id, current_user))
     health = services.read_health_notes(member, current_user)
     db.session.commit()  # the audited read
     return render_page("seniors/member.html", member=member, health=health,
+                       card=services.card_for(member, current_user),
                        can_manage=current_user.role in STAFF)
 
 
 @bp.route("/members/<int:member_id>/edit", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def member_edit(member_id: int):
-    member = found(services.get_member(member_id))
+    member = found(services.get_member(member_id, current_user))
     form = _member_form(member, member.person)
     if form.validate_on_submit():
         try:
@@ -116,9 +122,9 @@ def member_edit(member_id: int):
 
 
 @bp.get("/members/<int:member_id>/card.pdf")
-@roles_required(*CENTRE)
+@roles_required(*STAFF)
 def member_card(member_id: int):
-    member = found(services.get_member(member_id))
+    member = found(services.get_member(member_id, current_user))
     import segno
 
     qr = segno.make(member.card_number, error="m").svg_data_uri(scale=4, border=2)

@@ -56,6 +56,7 @@ def seed(demo: Demo) -> None:
         "manager_id": manager.id, "help_kinds": "tutoring", "monitors_participants": True},
         kis, [], manager, partner_ids=partners.named(
             "Stowarzyszenie Sąsiedzkie „Razem”", "Miejski Dom Kultury", "Szkoła Podstawowa nr 3"))
+    projects.confirm_links(project, users[Role.COORDINATOR])  # the manager's links hold
     lines = [budgets.add_line(project, task, category, name, planned, manager)
              for task, category, name, planned in (
                  ("Zadanie 1. Klub Integracji Społecznej", "personel", "Prowadzący grupy",

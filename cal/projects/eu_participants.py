@@ -38,7 +38,8 @@ def participants_of(project: Project) -> list[Participant]:
 
 def candidate_person_ids(project: Project, start: date, end: date) -> set[int]:
     """People who took part in the project's activities and are not participants yet:
-    present in its groups or helped through its matches."""
+    present in its groups or helped through its matches, by the confirmed links alone (a
+    link a project manager proposed widens nobody's reach until it is confirmed)."""
     if start > end:
         return set()
     queries = source_queries(project, start, end)
@@ -48,6 +49,15 @@ def candidate_person_ids(project: Project, start: date, end: date) -> set[int]:
         sub = queries[source].subquery()
         keys |= set(db.session.scalars(select(sub.c.key).where(sub.c.key.not_in(taken))))
     return keys
+
+
+def candidates(project: Project, today: date, current: Person | None = None) -> list[Person]:
+    """Whom the project's manager may choose as a participant: the candidates of the
+    project so far (see candidate_person_ids), and `current`, the one being edited."""
+    keys = candidate_person_ids(project, project.starts_on, min(project.ends_on, today))
+    return list(db.session.scalars(select(Person).where(Person.id.in_(
+        keys | ({current.id} if current else set()))).order_by(
+        Person.last_name, Person.first_name).limit(1000)))
 
 
 def save_participant(project: Project, participant: Participant | None, person: Person,

@@ -59,9 +59,11 @@ def _as_text(column):
 
 def source_queries(project: Project, start: date, end: date) -> dict[Source, object]:
     """For each computed source, a select of (key, first moment as text, amount): the
-    records it counts, each once."""
+    records it counts, each once. Only the confirmed links count (a group or a kind of
+    help a project manager proposed reaches nobody until it is confirmed)."""
     since, until = local_day_start_utc(start), local_day_end_utc(end)
-    groups = select(project_groups.c.group_id).where(project_groups.c.project_id == project.id)
+    groups = select(project_groups.c.group_id).where(project_groups.c.project_id == project.id,
+                                                     project_groups.c.confirmed.is_(True))
     courses = select(project_courses.c.course_id).where(
         project_courses.c.project_id == project.id)
     kinds = [HelpKind(k) for k in project.help_kinds.split()]

@@ -15,12 +15,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
     ForeignKey,
     String,
     Table,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -30,6 +32,7 @@ from cal.core.timeutil import utcnow
 from cal.extensions import db
 from cal.partners.models import Partner
 from cal.people.models import Person
+from clubs.models import Group
 
 
 class Funder(enum.StrEnum):
@@ -66,10 +69,14 @@ PROJECT_STATUS_LABELS = {ProjectStatus.PREPARED: _l("Being prepared"),
                          ProjectStatus.SETTLING: _l("Being settled"),
                          ProjectStatus.CLOSED: _l("Closed")}
 
+# A group linked by a project manager is only proposed until a coordinator or an
+# administrator confirms it: the project reaches the people of a group (its indicators,
+# its candidate participants) through confirmed links alone.
 project_groups = Table(
     "project_groups", db.metadata,
     Column("project_id", ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True),
-    Column("group_id", ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True))
+    Column("group_id", ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True),
+    Column("confirmed", Boolean, nullable=False, default=True, server_default=true()))
 project_events = Table(
     "project_events", db.metadata,
     Column("project_id", ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True),
@@ -111,6 +118,10 @@ class Project(db.Model):
     # The kinds of help (tutoring, disability, senior) whose matches and hours count here,
     # separated by spaces.
     help_kinds: Mapped[str] = mapped_column(String(100), default="")
+    # Kinds of help a project manager linked, awaiting a coordinator's confirmation (they
+    # count nowhere until then); separated by spaces.
+    proposed_help_kinds: Mapped[str] = mapped_column(String(100), default="",
+                                                     server_default="")
     # EU monitoring: participant records with the ESF+ fields are kept.
     monitors_participants: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -119,6 +130,12 @@ class Project(db.Model):
     # The partner institutions of the register (the links are kept by save_project).
     partners: Mapped[list[Partner]] = relationship(secondary=project_partners, viewonly=True,
                                                    order_by=Partner.name, lazy="raise_on_sql")
+    # The groups a project manager linked that await confirmation (see project_groups).
+    proposed_groups: Mapped[list[Group]] = relationship(
+        secondary=project_groups, viewonly=True, order_by=Group.name, lazy="raise_on_sql",
+        primaryjoin=lambda: Project.id == project_groups.c.project_id,
+        secondaryjoin=lambda: (Group.id == project_groups.c.group_id)
+        & project_groups.c.confirmed.is_(False))
 
 
 class BudgetLine(db.Model):

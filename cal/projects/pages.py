@@ -25,14 +25,17 @@ from cal.projects.models import (
     SOURCE_LABELS,
     Project,
 )
+from volunteers.models import HELP_KIND_LABELS
 
 MANAGERS = services.MANAGERS
+CONFIRMERS = services.CONFIRMERS
 READERS = (Role.ADMIN, Role.PROJECT_MANAGER, Role.COORDINATOR, Role.LEADER)
 LABELS = {"funders": FUNDER_LABELS, "statuses": PROJECT_STATUS_LABELS,
           "settlements": SETTLEMENT_LABELS, "sources": SOURCE_LABELS,
           "deadline_kinds": DEADLINE_KIND_LABELS, "deliverable_statuses": DELIVERABLE_STATUS_LABELS,
           "sex": SEX_LABELS, "education": EDUCATION_LABELS, "labour": LABOUR_STATUS_LABELS,
-          "answer": ANSWER_LABELS, "area": AREA_LABELS, "exit": EXIT_LABELS}
+          "answer": ANSWER_LABELS, "area": AREA_LABELS, "exit": EXIT_LABELS,
+          "help_kinds": HELP_KIND_LABELS}
 
 
 def project_or_404(project_id: int) -> Project:

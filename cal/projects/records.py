@@ -60,6 +60,9 @@ RECORDS = [
         "projects.detail", "project_id", _project)),
     RecordKind("participants", _l("EU participants of a project"), describer(
         Project, lambda p: p.name, "projects.participants", "project_id")),
+    RecordKind("participant_candidates", _l("Candidate participants of a project"),
+               describer(Project, lambda p: p.name, "projects.participant_new",
+                         "project_id")),
     RecordKind("participant", _l("EU participant"), describer(
         _participants, lambda r: f"{r.first_name} {r.last_name} ({r.project})",
         "projects.participants", "project_id", _project)),

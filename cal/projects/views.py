@@ -18,7 +18,7 @@ from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
 from cal.core.forms import options, show_refusal, with_placeholder
 from cal.core.once import submit_once
-from cal.core.render import go, render_form, render_page
+from cal.core.render import go, refused, render_form, render_page
 from cal.core.rooms import MenuEntry, declare
 from cal.core.timeutil import local_today, to_local, utcnow
 from cal.extensions import db
@@ -49,6 +49,7 @@ from cal.projects.models import (
     Source,
 )
 from cal.projects.pages import (
+    CONFIRMERS,
     LABELS,
     MANAGERS,
     READERS,
@@ -71,6 +72,7 @@ def index():
                                        .order_by(Project.ends_on.desc(), Project.id.desc())))
     return render_page("projects/index.html", projects=projects,
                        overview=indicators.overview(projects), labels=LABELS,
+                       awaiting=services.awaiting_confirmation(projects),
                        manages=services.can_manage(current_user))
 
 
@@ -142,6 +144,7 @@ def _edit(project: Project | None):
             db.session.rollback()
             show_refusal(form, error)
     return render_form("projects/project_form.html", form, project=project,
+                       confirms=services.can_confirm_links(current_user),
                        may_change_manager=project is None or services.may_change_manager(
                            current_user, project))
 
@@ -156,7 +159,9 @@ def _render_detail(project: Project, indicator_form=None, deadline_form=None, st
     today = local_today()
     manages = services.can_manage(current_user)
     context = {"project": project, "labels": LABELS, "manages": manages, "today": today,
-               "indicators": indicators.stored_indicators(project, today)}
+               "indicators": indicators.stored_indicators(project, today),
+               "proposed": services.proposed_links(project),
+               "confirms": services.can_confirm_links(current_user)}
     if manages:
         deliverables = budgets.deliverables_of(project)
         context.update(
@@ -167,6 +172,22 @@ def _render_detail(project: Project, indicator_form=None, deadline_form=None, st
             deadline_form=deadline_form or _deadline_form(formdata=None),
             sees_participants=services.can_see_participants(current_user, project))
     return render_page("projects/project.html", status=status, **context)
+
+
+@bp.post("/<int:project_id>/links/confirm")
+@roles_required(*CONFIRMERS)
+def confirm_links(project_id: int):
+    """A coordinator or an administrator confirms what a project manager linked."""
+    project = project_or_404(project_id)
+    try:
+        services.confirm_links(project, current_user)
+    except DomainError as error:
+        return refused(error, url_for("projects.detail", project_id=project.id))
+    indicators.refresh_last_values([project], local_today(), utcnow())
+    db.session.commit()
+    flash(_("The links are confirmed: the project counts their people from now on."),
+          "success")
+    return go(url_for("projects.detail", project_id=project.id))
 
 
 # --- indicators --------------------------------------------------------------------------
@@ -313,12 +334,7 @@ def participants_export(project_id: int):
 
 
 def _candidates(project: Project, form: ParticipantForm, current: Person | None) -> None:
-    today = local_today()
-    start, end = project.starts_on, min(project.ends_on, today)
-    keys = eu_participants.candidate_person_ids(project, start, end)
-    people = list(db.session.scalars(select(Person).where(Person.id.in_(
-        keys | ({current.id} if current else set()))).order_by(
-        Person.last_name, Person.first_name).limit(1000)))
+    people = eu_participants.candidates(project, local_today(), current)
     form.person_id.choices = with_placeholder(
         (p.id, f"{p.last_name} {p.first_name}"
                + (f" ({p.birth_date:%d.%m.%Y})" if p.birth_date else "")) for p in people)
@@ -365,5 +381,12 @@ def _participant(project: Project, participant: Participant | None):
             except DomainError as error:
                 db.session.rollback()
                 show_refusal(form, error)
-    return render_form("projects/participant_form.html", form, project=project,
+    page = render_form("projects/participant_form.html", form, project=project,
                        participant=participant, person=person)
+    if request.method == "GET":  # who was offered is audited when the form is opened
+        # (after rendering: a commit expires what the page reads; a refused post, which
+        # stores nothing, shows the list again to the one who opened it)
+        audit(current_user, AuditAction.READ, "participant_candidates", project.id,
+              detail=f"{len(form.person_id.choices) - 1} persons")
+        db.session.commit()
+    return page

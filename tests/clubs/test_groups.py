@@ -237,7 +237,9 @@ def test_a_leader_reaches_only_the_groups_they_lead(client_as, users, app):
 def test_a_walk_in_is_found_by_name_or_registered_and_marked_present(client_as, users):
     group = make_group(users)
     members(group, users, 1)
+    other = make_group(users)  # another group the leader leads
     known = PersonFactory(first_name="Halina", last_name="Kowalska", birth_date=date(1950, 5, 1))
+    services.enrol(other, known, users[Role.COORDINATOR], TODAY)
     session = todays_session(group)
     db.session.commit()
     client = client_as(Role.LEADER)
@@ -264,6 +266,34 @@ def test_a_walk_in_is_found_by_name_or_registered_and_marked_present(client_as, 
     refused = client.post(f"/clubs/sessions/{session.id}/newcomer", data={
         **data, "same_as": str(stranger.id)})
     assert refused.status_code == 404
+
+
+def test_a_leader_at_the_door_finds_only_people_of_the_groups_they_lead(client_as, users):
+    """Someone of the registry outside the leader's groups, given by name and birth date,
+    is neither shown nor added: the leader registers someone new (a coordinator joins
+    the two records later); a coordinator at the same door is shown them."""
+    group = make_group(users)
+    elsewhere = make_group(users, leader=None)
+    outsider = PersonFactory(first_name="Halina", last_name="Obca", birth_date=date(1948, 3, 1))
+    services.enrol(elsewhere, outsider, users[Role.COORDINATOR], TODAY)
+    session = todays_session(group)
+    db.session.commit()
+    url = f"/clubs/sessions/{session.id}/newcomer"
+    data = {"first_name": "Halina", "last_name": "Obca", "birth_date": "1948-03-01",
+            "as_member": "guest"}
+    by_coordinator = client_as(Role.COORDINATOR).post(url, data=data)
+    assert by_coordinator.status_code == 422 and f'value="{outsider.id}"' in by_coordinator.text
+    db.session.rollback()
+    leader = client_as(Role.LEADER)
+    form = leader.get(f"/clubs/sessions/{session.id}").text
+    assert "koordynator połączy" in form  # the leader is told how a duplicate is handled
+    assert leader.post(url, data={**data, "same_as": str(outsider.id)}).status_code == 404
+    assert leader.post(url, data=data).status_code == 302
+    came = db.session.scalars(select(Attendance.person_id).where(
+        Attendance.session_id == session.id)).all()
+    assert len(came) == 1 and came[0] != outsider.id
+    assert db.session.scalar(select(func.count()).select_from(Person).where(
+        Person.last_name == "Obca")) == 2  # registered anew, the outsider not revealed
 
 
 def test_a_newcomer_is_not_registered_twice_nor_with_an_impossible_birth_date(

@@ -69,7 +69,7 @@ def project(users, **changes) -> Project:
             "manager_id": users[Role.PROJECT_MANAGER].id,
             "help_kinds": "tutoring", "monitors_participants": True, **changes}
     return services.save_project(None, data, changes.pop("groups", []), [],
-                                 users[Role.PROJECT_MANAGER])
+                                 users[Role.ADMIN])  # its links hold at once
 
 
 def group(name: str) -> Group:
@@ -612,3 +612,91 @@ def test_a_required_select_starts_with_an_empty_placeholder(client_as, users):
         assert selects, path
         for opening in selects:
             assert 'value=""' in opening, (path, opening)
+
+
+def test_a_manager_linking_every_activity_reaches_nobody_new_until_a_coordinator_confirms(
+        client_as, users):
+    """A project manager who links their project to every group and kind of help only
+    proposes it: the participant form still offers the people of the confirmed links,
+    each reading of that list is audited, and a coordinator's confirmation widens it."""
+    p = project(users)  # linked to tutoring, confirmed
+    ours, others = group("Nasza grupa"), group("Cudza grupa")
+    link(p, groups=[ours])
+    came = [PersonFactory(last_name=f"Nasz{n}") for n in range(3)]
+    strangers = [PersonFactory(last_name=f"Obcy{n}") for n in range(4)]
+    held, elsewhere = session(ours, date(2026, 3, 2)), session(others, date(2026, 3, 3))
+    for person in came:
+        mark(held, person)
+    for person in strangers:
+        mark(elsewhere, person)
+    senior = PersonFactory(last_name="Seniorka")
+    request = HelpRequest(person_id=senior.id, kind=HelpKind.SENIOR, starts_on=START,
+                          status=RequestStatus.MATCHED)
+    db.session.add(request)
+    db.session.flush()
+    db.session.add(Match(request_id=request.id, volunteer_id=VolunteerFactory().id, score=80,
+                         status=MatchStatus.ACTIVE, started_on=date(2026, 2, 1)))
+    db.session.commit()
+    manager = client_as(Role.PROJECT_MANAGER)
+    form = manager.get(f"/projects/{p.id}/edit").text
+    key = form.split('name="once_key" type="hidden" value="')[1].split('"')[0]
+    assert manager.post(f"/projects/{p.id}/edit", data={
+        "once_key": key, "name": p.name, "funder": "eu", "starts_on": "2026-01-01",
+        "ends_on": "2026-12-31", "value_gr": "100 000", "settlement": "real_costs",
+        "indirect_rate": "25", "status": "running", "share_eu": "85",
+        "share_national": "10", "share_own": "5", "monitors_participants": "y",
+        "manager_id": str(users[Role.PROJECT_MANAGER].id),
+        "groups": [str(ours.id), str(others.id)],
+        "help_kinds": ["tutoring", "senior", "disability"]}).status_code == 302
+
+    def offered(client) -> set[str]:
+        page = client.get(f"/projects/{p.id}/participants/new").text
+        return {name for name in ["Seniorka"] + [x.last_name for x in came + strangers]
+                if f">{name} " in page}
+
+    assert offered(manager) == {x.last_name for x in came}
+    reads = db.session.scalars(select(AuditLog).where(
+        AuditLog.entity == "participant_candidates")).all()
+    assert [(r.user_id, r.action, r.entity_id, r.detail) for r in reads] == [
+        (users[Role.PROJECT_MANAGER].id, "read", p.id, "3 persons")]
+    page = manager.get(f"/projects/{p.id}").text
+    assert "Powiązania czekające na potwierdzenie" in page and "Cudza grupa" in page
+    assert manager.post(f"/projects/{p.id}/links/confirm").status_code == 403
+    coordinator = client_as(Role.COORDINATOR)
+    assert "Potwierdź powiązania" in coordinator.get(f"/projects/{p.id}").text
+    assert coordinator.post(f"/projects/{p.id}/links/confirm").status_code == 302
+    db.session.expire_all()
+    assert offered(manager) == {"Seniorka", *(x.last_name for x in came + strangers)}
+    assert "Powiązania czekające na potwierdzenie" not in manager.get(f"/projects/{p.id}").text
+
+
+def test_links_made_by_an_administrator_hold_at_once_and_a_proposal_counts_nowhere(
+        app, users):
+    p = project(users, help_kinds="")
+    one, two = group("Pierwsza"), group("Druga")
+    manager = users[Role.PROJECT_MANAGER]
+    data = {c: getattr(p, c) for c in ("name", "funder", "programme", "call_number",
+                                       "agreement_number", "starts_on", "ends_on",
+                                       "value_gr", "share_eu", "share_national", "share_own",
+                                       "settlement", "indirect_rate", "status", "manager_id",
+                                       "monitors_participants")}
+    services.save_project(p, {**data, "help_kinds": "senior"}, [one.id], [], manager)
+    add_indicators(p, Source.PARTICIPANTS)
+    mark(session(one, date(2026, 3, 2)), PersonFactory())
+    assert (p.help_kinds, p.proposed_help_kinds) == ("", "senior")
+    assert proposed(p, users).groups == ["Pierwsza"]
+    assert values(p)[Source.PARTICIPANTS] == 0
+    services.save_project(p, {**data, "help_kinds": "senior tutoring"}, [one.id, two.id], [],
+                          users[Role.ADMIN])
+    assert (p.help_kinds, p.proposed_help_kinds) == ("senior tutoring", "")
+    assert not proposed(p, users) and values(p)[Source.PARTICIPANTS] == 1
+    # the manager saving again keeps what was confirmed confirmed
+    services.save_project(p, {**data, "help_kinds": "senior"}, [one.id], [], manager)
+    assert not proposed(p, users) and p.help_kinds == "senior"
+    with pytest.raises(DomainError):
+        services.confirm_links(p, manager)
+
+
+def proposed(p: Project, users) -> services.ProposedLinks:
+    db.session.expire(p)
+    return services.proposed_links(services.get_visible(users[Role.ADMIN], p.id))

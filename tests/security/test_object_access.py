@@ -24,6 +24,8 @@ from cal.notifications.models import Message, Notification
 from cal.people.models import Person
 from cal.projects.models import Indicator, Participant, Project, ProjectStatus, project_groups
 from clubs.models import Group, GroupKind, GroupLeader, GroupSession, SessionStatus
+from seniors import services as centre
+from seniors.models import SeniorMember
 from tests.conftest import client_of, shared_app
 from tests.factories import VolunteerFactory
 from tests.security.test_access_matrix import POLICIES, _methods, _rules
@@ -43,9 +45,6 @@ SHARED = {
     ("/volunteers/me/trainings/<int:session_id>/withdraw", Role.VOLUNTEER),
     # Any active volunteer may take any open shift at an event (the rules of matching hold).
     ("/events/shifts/<int:shift_id>/take", Role.VOLUNTEER),
-    # Leaders work for the whole senior centre: its members are everyone's.
-    ("/seniors/members/<int:member_id>", Role.LEADER),
-    ("/seniors/members/<int:member_id>/card.pdf", Role.LEADER),
     # Leaders book, move and cancel the slots of every duty (seeing only that a slot is
     # taken, never who or why, on the duties they do not hold).
     ("/duties/<int:duty_id>", Role.LEADER),
@@ -200,6 +199,13 @@ def _made():
         Appointment.duty_id != my_duty.id).order_by(Appointment.id))
     other_duty = db.session.scalar(select(Duty.id).where(Duty.holder_user_id != me.user_id)
                                    .order_by(Duty.id))
+    # a member of the senior centre in a class the leader leads (the demo's), and one who
+    # is in none of them
+    own_member = db.session.scalar(select(SeniorMember.id).order_by(SeniorMember.id))
+    unregistered = db.session.scalar(select(Person).where(Person.id.not_in(
+        select(SeniorMember.person_id))).order_by(Person.id))
+    outsider = centre.register(unregistered, {"joined_on": local_today()},
+                               users["koordynator@cal.local"])
     db.session.commit()
     values = {
         Role.VOLUNTEER: {
@@ -217,7 +223,8 @@ def _made():
                       "indicator_id": (own_indicator, other_indicator.id),
                       "event_id": (own_event[0], other_event[0]),
                       "registration_id": (own_event[1], other_event[1]),
-                      "message_id": tuple(sent)},
+                      "message_id": tuple(sent),
+                      "member_id": (own_member, outsider.id)},
         Role.PROJECT_MANAGER: {"project_id": (own_project.id, other_project.id),
                                "participant_id": (ours.id, other_participant.id)},
     }

@@ -11,16 +11,19 @@ from flask_babel import force_locale
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
+from cal.auth.models import User
 from cal.core.access import Role
 from cal.core.audit import AuditLog
 from cal.core.errors import DomainError
 from cal.core.timeutil import LOCAL_ZONE, local_to_utc, local_today
 from cal.extensions import db
+from cal.people.models import Person
 from clubs import services as clubs
 from clubs.models import Attendance, GroupKind, GroupSession, Mark
 from seniors import services
 from seniors.models import KioskDevice, SeniorMember
 from tests.clubs.test_groups import make_group, todays_session
+from tests.conftest import log_in, password_hash
 from tests.factories import PersonFactory
 
 TODAY = local_today()
@@ -55,7 +58,7 @@ def test_members_get_card_numbers_in_turn_and_only_once(app, users):
     assert all(services.valid_card_number(m.card_number) for m in (first, second))
     assert not services.valid_card_number(first.card_number[:-1] + str(
         (int(first.card_number[-1]) + 1) % 10))  # one digit wrong: caught
-    again = services.get_member(first.id).person
+    again = db.session.get(Person, first.person_id)
     with force_locale("en"), pytest.raises(DomainError) as refused:
         services.register(again, {"joined_on": TODAY}, users[Role.COORDINATOR])
     assert "already a member" in refused.value.message
@@ -64,10 +67,12 @@ def test_members_get_card_numbers_in_turn_and_only_once(app, users):
 def test_the_kiosk_checks_a_member_in_to_todays_sessions(app, users):
     group = make_group(users, kind=GroupKind.SENIOR_CLASS)
     senior = member(users, first_name="Halina")
-    clubs.enrol(group, services.get_member(senior.id).person, users[Role.COORDINATOR], TODAY)
+    clubs.enrol(group, db.session.get(Person, senior.person_id),
+                users[Role.COORDINATOR], TODAY)
     session = session_now(group)
     support = make_group(users, kind=GroupKind.SUPPORT)  # not the centre's: never at the door
-    clubs.enrol(support, services.get_member(senior.id).person, users[Role.COORDINATOR], TODAY)
+    clubs.enrol(support, db.session.get(Person, senior.person_id),
+                users[Role.COORDINATOR], TODAY)
     session_now(support)
     client, device = kiosk_client(app, users)
     page = client.get("/kiosk/")
@@ -99,7 +104,8 @@ def test_the_kiosk_tells_a_class_that_ended_from_no_class_and_keeps_its_answer(a
     (and not checked in to), not as a day without classes."""
     group = make_group(users, kind=GroupKind.SENIOR_CLASS)
     senior = member(users, first_name="Halina")
-    clubs.enrol(group, services.get_member(senior.id).person, users[Role.COORDINATOR], TODAY)
+    clubs.enrol(group, db.session.get(Person, senior.person_id),
+                users[Role.COORDINATOR], TODAY)
     clubs.add_session(group, TODAY, time(10), time(11), "")
     client, device = kiosk_client(app, users)
     keypad = client.get("/kiosk/").text
@@ -132,7 +138,7 @@ def test_the_card_pdf_carries_the_number_and_a_qr_code(client_as, users):
 
     senior = member(users, first_name="Halina", last_name="Kowalska")
     db.session.commit()
-    pdf = client_as(Role.LEADER).get(f"/seniors/members/{senior.id}/card.pdf")
+    pdf = client_as(Role.COORDINATOR).get(f"/seniors/members/{senior.id}/card.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     text = text_of(pdf.data)
     assert senior.card_number in text and "Halina Kowalska" in text
@@ -163,3 +169,40 @@ def test_the_programme_of_the_week_lists_the_senior_classes(client_as, users):
     db.session.commit()
     page = client_as(Role.LEADER).get("/seniors/programme").text
     assert page.count("Grupa wsparcia") == 1 and "remont sali" in page  # the senior class
+
+
+def test_a_leader_reads_only_the_members_of_the_centre_classes_they_lead(
+        client_as, users, app):
+    """No whole registry for every leader: the members of the classes they lead, by
+    name, with whether the card is active and its last digits; no emergency contact,
+    no card; nothing at all for a leader of no class of the centre."""
+    led = make_group(users, kind=GroupKind.SENIOR_CLASS)
+    other = make_group(users, kind=GroupKind.SENIOR_CLASS, leader=None)
+    ours = member(users, first_name="Halina", last_name="Nasza")
+    theirs = member(users, first_name="Irena", last_name="Obca")
+    ours.emergency_name, ours.emergency_phone = "Córka Ewa", "600 700 800"
+    for group, senior in ((led, ours), (other, theirs)):
+        clubs.enrol(group, db.session.get(Person, senior.person_id), users[Role.COORDINATOR],
+                    TODAY)
+    kis_leader = User(email="kis@test.local", full_name="Lider KIS", role=Role.LEADER,
+                      password_hash=password_hash())
+    db.session.add(kis_leader)
+    db.session.commit()
+    leader = client_as(Role.LEADER)
+    registry = leader.get("/seniors/").text
+    assert "Nasza" in registry and "Obca" not in registry
+    assert ours.card_number not in registry and f"••••{ours.card_number[-3:]}" in registry
+    assert "Obca" not in leader.get(f"/seniors/?q={theirs.card_number}").text
+    page = leader.get(f"/seniors/members/{ours.id}").text
+    assert "Aktywny członek" in page and "Halina Nasza" in page  # whether the card holds
+    assert "Córka Ewa" not in page and "600 700 800" not in page
+    assert ours.card_number not in page and "card.pdf" not in page
+    assert leader.get(f"/seniors/members/{theirs.id}").status_code == 404
+    assert leader.get(f"/seniors/members/{ours.id}/card.pdf").status_code == 403
+    coordinator = client_as(Role.COORDINATOR).get(f"/seniors/members/{ours.id}").text
+    assert "Córka Ewa" in coordinator and ours.card_number in coordinator
+    stranger = app.test_client()
+    log_in(stranger, kis_leader)
+    nothing = stranger.get("/seniors/").text
+    assert "Nie prowadzisz" in nothing and "Nasza" not in nothing and "Obca" not in nothing
+    assert stranger.get(f"/seniors/members/{ours.id}").status_code == 404
