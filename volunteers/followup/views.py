@@ -76,7 +76,9 @@ def _match_or_404(match_id: int):
 
 
 def _submit(form, name: str, match_id: int, work):
-    """Store a form of the match's page once, or show the page again with its errors."""
+    """Store a form of the match's page once, or show the page again with its errors.
+    After storing, the page is opened again without a #fragment: a redirect to the same
+    page with only a fragment changed would not load it again."""
     if form.validate_on_submit():
         try:
             return submit_once(form.once_key.data, work)
@@ -95,7 +97,7 @@ def contact_add(match_id: int):
     def save() -> tuple[str, str]:
         services.add_contact(match_, ContactKind(form.kind.data), form.happened_on.data,
                              form.note.data, current_user, local_today())
-        return url_for("followup.match", match_id=match_id) + "#log", _("The contact is logged.")
+        return url_for("followup.match", match_id=match_id), _("The contact is logged.")
     return _submit(form, "contact", match_id, save)
 
 
@@ -108,7 +110,7 @@ def check_in_add(match_id: int):
     def save() -> tuple[str, str]:
         services.record_check_in(match_, Voice(form.voice.data), form.to_change.data,
                                  form.held_on.data, current_user, local_today())
-        return (url_for("followup.match", match_id=match_id) + "#log",
+        return (url_for("followup.match", match_id=match_id),
                 _("The check-in is recorded. The next one is planned."))
     return _submit(form, "check_in", match_id, save)
 
