@@ -116,16 +116,18 @@ def register_blueprints(app: Flask) -> None:
     from seniors.views import bp as seniors_bp
     from seniors.views import kiosk_bp
     from volunteers.documents.views import bp as documents_bp
+    from volunteers.followup.views import bp as followup_bp
     from volunteers.hours.views import bp as hours_bp
     from volunteers.needs.views import bp as needs_bp
     from volunteers.profiles.views import bp as volunteers_bp
     from volunteers.training.views import bp as training_bp
 
     for blueprint in (core_bp, auth_bp, dashboard_bp, people_bp, rodo_bp, training_bp, needs_bp,
-                      hours_bp, documents_bp, volunteers_bp, clubs_bp, club_reports_bp,
-                      seniors_bp, kiosk_bp, community_bp, shifts_bp, event_day_bp, directory_bp,
-                      duties_bp, notifications_bp, messages_bp, sms_gateway_bp, partners_bp,
-                      projects_bp, project_budget_bp, accessibility_bp):
+                      hours_bp, followup_bp, documents_bp, volunteers_bp, clubs_bp,
+                      club_reports_bp, seniors_bp, kiosk_bp, community_bp, shifts_bp,
+                      event_day_bp, directory_bp, duties_bp, notifications_bp, messages_bp,
+                      sms_gateway_bp, partners_bp, projects_bp, project_budget_bp,
+                      accessibility_bp):
         app.register_blueprint(blueprint)
 
 

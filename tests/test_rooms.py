@@ -98,7 +98,7 @@ def test_its_demo_seed_runs_after_the_core_and_the_other_rooms(make_app):
         assert made["throwaway"] == 60 and made["volunteers"] == 30
         assert [seed.name for seed in registry().demo] == [
             "volunteers", "clubs", "seniors", "partners", "projects", "community",
-            "directory", "duties", "accessibility", "throwaway"]
+            "directory", "followup", "duties", "accessibility", "throwaway"]
         assert db.session.scalar(select(Person.id).limit(1)) is not None
 
 
@@ -106,15 +106,15 @@ def test_the_core_asks_every_room_of_the_application(app):
     """The rooms of the application declare their parts: nothing is left behind by
     the move out of the core."""
     rooms = registry(app)
-    assert {"training", "needs", "hours", "documents", "volunteers", "clubs", "seniors",
-            "community", "projects", "people"} <= set(rooms.rooms)
+    assert {"training", "needs", "hours", "followup", "documents", "volunteers", "clubs",
+            "seniors", "community", "projects", "people"} <= set(rooms.rooms)
     assert {scan.__name__ for scan in rooms.scans} >= {
         "visits_tomorrow", "sessions_tomorrow", "proposals_waiting", "expiring",
         "hours_nudge", "coordinators_digest", "project_deadlines", "rodo_deadlines"}
     assert [scan.__name__ for scan in rooms.late_scans] == ["retention_sweep",
                                                             "refresh_indicators"]
     assert [part.name for part in rooms.personal_data] == [
-        "needs", "volunteers", "clubs", "seniors", "community", "duties", "partners",
+        "needs", "followup", "volunteers", "clubs", "seniors", "community", "duties", "partners",
         "projects"]
     assert len(rooms.partner_work) == 3  # the projects, events and duties with a partner
     assert len(rooms.calendar) == 3  # a volunteer's trainings and visits, a member's classes

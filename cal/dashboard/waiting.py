@@ -16,6 +16,7 @@ from cal.community import shifts
 from cal.directory.models import DirectoryEntry
 from cal.directory.services import CHECK_AFTER
 from cal.extensions import db
+from volunteers.followup import services as followup
 from volunteers.hours import services as hours
 from volunteers.hours.models import EntryStatus, HourEntry
 from volunteers.models import ComplianceRecord, Volunteer, VolunteerStatus
@@ -53,8 +54,9 @@ def _count(model, *conditions):
 
 def for_coordinator(today: date, now: datetime) -> list[Waiting]:
     """Hours to approve, proposals unanswered for 48 hours, open requests (and how long
-    the oldest has waited), new applications, legal records and trainings ending within
-    30 days, directory entries to check: one statement, the lines with a count."""
+    the oldest has waited), check-ins of matches due, new applications, legal records
+    and trainings ending within 30 days, directory entries to check: one statement, the
+    lines with a count."""
     later = aliased(ComplianceRecord)
     newer = aliased(TrainingCompletion)
     active = select(Volunteer.id).where(Volunteer.status == VolunteerStatus.ACTIVE)
@@ -64,6 +66,7 @@ def for_coordinator(today: date, now: datetime) -> list[Waiting]:
         _count(HelpRequest, HelpRequest.status == RequestStatus.OPEN),
         select(func.min(HelpRequest.created_at)).where(
             HelpRequest.status == RequestStatus.OPEN).scalar_subquery(),
+        followup.due_count(today),
         _count(Volunteer, Volunteer.status == VolunteerStatus.APPLICANT),
         _count(ComplianceRecord, ComplianceRecord.period_end.between(today, today + SOON),
                ComplianceRecord.volunteer_id.in_(active), ~select(later.id).where(
@@ -80,7 +83,7 @@ def for_coordinator(today: date, now: datetime) -> list[Waiting]:
         _count(DirectoryEntry, and_(DirectoryEntry.active.is_(True),
                                     DirectoryEntry.checked_on < today - CHECK_AFTER)),
     )).one()
-    hours_, unanswered, open_, oldest, applicants, records, trainings, entries = row
+    hours_, unanswered, open_, oldest, check_ins, applicants, records, trainings, entries = row
     waited = (now - oldest).days if oldest else 0
     lines = [
         Waiting(ngettext("%(num)d entry of hours to approve", "%(num)d entries of hours to approve",
@@ -91,6 +94,8 @@ def for_coordinator(today: date, now: datetime) -> list[Waiting]:
         Waiting(ngettext("%(num)d open request (the oldest waits %(days)d days)",
                          "%(num)d open requests (the oldest waits %(days)d days)", open_,
                          days=waited), open_, url_for("needs.requests", status="open")),
+        Waiting(ngettext("%(num)d check-in of a match due", "%(num)d check-ins of matches due",
+                         check_ins), check_ins, url_for("followup.index", _anchor="due")),
         Waiting(ngettext("%(num)d new application", "%(num)d new applications", applicants),
                 applicants, url_for("volunteers.index", status="applicant")),
         Waiting(ngettext("%(num)d legal record ending within 30 days",

@@ -91,6 +91,27 @@ MATCH_STATUS_LABELS = {
     MatchStatus.ENDED: _l("Ended"),
     MatchStatus.WITHDRAWN: _l("Withdrawn"),
 }
+
+
+class EndCause(enum.StrEnum):
+    """Why a match ended, as the coordinator records it (the note says more)."""
+
+    GOAL_REACHED = "goal_reached"
+    FAMILY_WITHDREW = "family_withdrew"
+    VOLUNTEER_WITHDREW = "volunteer_withdrew"
+    NO_CONTACT = "no_contact"
+    MOVED_AWAY = "moved_away"
+    OTHER = "other"
+
+
+END_CAUSE_LABELS = {
+    EndCause.GOAL_REACHED: _l("The goal was reached"),
+    EndCause.FAMILY_WITHDREW: _l("The family withdrew"),
+    EndCause.VOLUNTEER_WITHDREW: _l("The volunteer withdrew"),
+    EndCause.NO_CONTACT: _l("No contact"),
+    EndCause.MOVED_AWAY: _l("Moved away"),
+    EndCause.OTHER: _l("Other reason"),
+}
 # A match that takes one of the volunteer's places.
 LIVE_MATCH = (MatchStatus.ACTIVE, MatchStatus.PAUSED)
 # A match that has not ended: a volunteer or a person with one cannot be erased yet.
@@ -124,6 +145,7 @@ class Match(db.Model):
     started_on: Mapped[date | None]
     ended_on: Mapped[date | None]
     end_reason: Mapped[str] = mapped_column(String(300), default="")
+    end_cause: Mapped[EndCause | None] = mapped_column(enum_column(EndCause))
 
     request: Mapped[HelpRequest] = relationship(lazy="raise_on_sql")
     volunteer: Mapped[Volunteer] = relationship(lazy="raise_on_sql")

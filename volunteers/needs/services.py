@@ -28,6 +28,7 @@ from volunteers.needs import matching
 from volunteers.needs.candidates import candidates_for, need_of
 from volunteers.needs.models import (
     LIVE_MATCH,
+    EndCause,
     HelpRequest,
     Match,
     MatchEvent,
@@ -116,7 +117,7 @@ def close_request(request: HelpRequest, reason: str, actor) -> None:
               actor, reason)
         if match.status == MatchStatus.ENDED:
             match.ended_on = local_today()
-            match.end_reason = reason
+            match.end_reason, match.end_cause = reason[:300], EndCause.OTHER
     request.status = RequestStatus.CLOSED
     request.closed_at = utcnow()
     request.close_reason = reason[:300]
@@ -263,21 +264,27 @@ def answer(match: Match, volunteer: Volunteer, actor, accept: bool, note: str,
          url=external_url("needs.request_detail", request_id=request.id))
 
 
-def change_match(match: Match, to: MatchStatus, reason: str, actor, today: date) -> None:
-    """The coordinator pauses, resumes or ends a match; ending it opens the request
-    again (close the request to stop looking)."""
+def change_match(match: Match, to: MatchStatus, reason: str, actor, today: date,
+                 cause: EndCause | None = None) -> None:
+    """The coordinator pauses, resumes or ends a match; ending it needs its cause (the
+    reason then says more, and must for "other") and opens the request again (close the
+    request to stop looking)."""
     allowed = {MatchStatus.ACTIVE: (MatchStatus.PAUSED, MatchStatus.ENDED),
                MatchStatus.PAUSED: (MatchStatus.ACTIVE, MatchStatus.ENDED),
                MatchStatus.PROPOSED: (MatchStatus.WITHDRAWN,)}
     if to not in allowed.get(match.status, ()):
         raise DomainError(_("This match cannot change that way."))
-    if to in (MatchStatus.PAUSED, MatchStatus.ENDED, MatchStatus.WITHDRAWN) and not reason:
+    if to == MatchStatus.ENDED and cause is None:
+        raise DomainError(_("Choose why the match ends."), field="cause")
+    if not reason and (to in (MatchStatus.PAUSED, MatchStatus.WITHDRAWN)
+                       or cause == EndCause.OTHER):
         raise DomainError(_("Give the reason."), field="reason")
     request = db.session.get(HelpRequest, match.request_id)
     _move(match, to, actor, reason)
     if to == MatchStatus.ENDED:
         match.ended_on = today
         match.end_reason = reason[:300]
+        match.end_cause = cause
     if to in (MatchStatus.ENDED, MatchStatus.WITHDRAWN) and request.status != (
             RequestStatus.CLOSED):
         waiting = db.session.scalar(select(func.count()).select_from(Match).where(

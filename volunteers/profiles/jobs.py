@@ -17,6 +17,7 @@ from cal.core.urls import external_url
 from cal.extensions import db
 from cal.notifications.outbox import tell
 from volunteers.compliance import latest_records
+from volunteers.followup import services as followup
 from volunteers.hours.models import EntryStatus, HourEntry
 from volunteers.models import ComplianceRecord, RecordKind, Volunteer, VolunteerStatus
 from volunteers.needs.models import HelpRequest, RequestStatus
@@ -91,7 +92,8 @@ def _what_ends(what: str, end: date):
 
 def coordinators_digest(now: datetime) -> int:
     """Every morning, to each coordinator, what waits for them: new applications, the
-    open requests waiting longest and hours to approve (counts only, no names)."""
+    open requests waiting longest, hours to approve, check-ins of matches due and
+    matches with no hours and no contact for 14 days (counts only, no names)."""
     today = to_local(now).date()
     due_at = local_to_utc(today, DIGEST_AT)
     if now < due_at:
@@ -104,7 +106,9 @@ def coordinators_digest(now: datetime) -> int:
         HelpRequest.status == RequestStatus.OPEN)).one()
     hours = db.session.scalar(select(func.count()).select_from(HourEntry).where(
         HourEntry.status == EntryStatus.PENDING))
-    if not (applications or open_requests or hours):
+    check_ins, quiet = db.session.execute(select(
+        followup.due_count(today), followup.quiet_count(today))).one()
+    if not (applications or open_requests or hours or check_ins or quiet):
         return 0
     waiting_days = (today - to_local(oldest).date()).days if oldest else 0
 
@@ -116,6 +120,10 @@ def coordinators_digest(now: datetime) -> int:
             ngettext("%(num)d open help request", "%(num)d open help requests", open_requests),
             ngettext("%(num)d entry of hours waits for approval",
                      "%(num)d entries of hours wait for approval", hours),
+            ngettext("%(num)d check-in of a match is due", "%(num)d check-ins of matches are due",
+                     check_ins),
+            ngettext("%(num)d match with no hours and no contact for 14 days",
+                     "%(num)d matches with no hours and no contact for 14 days", quiet),
         ]
         if open_requests:
             lines.insert(2, ngettext("the longest has waited %(num)d day",

@@ -25,6 +25,7 @@ from volunteers.needs import candidates, plan
 from volunteers.needs import services as needs
 from volunteers.needs.models import (
     MATCH_STATUS_LABELS,
+    EndCause,
     HelpRequest,
     Match,
     MatchStatus,
@@ -233,18 +234,23 @@ def test_acceptance_is_refused_when_a_rule_broke_since_the_proposal(users):
         needs.answer(match, volunteer, user, True, "", TODAY)
 
 
-def test_ending_a_match_needs_a_reason_and_opens_the_request(users):
+def test_ending_a_match_needs_its_cause_and_opens_the_request(users):
     volunteer = tutor()
     user = volunteer_account(volunteer, "v@test.local")
     request = child_request()
     match, = needs.propose(request, [volunteer.id], users[Role.COORDINATOR], TODAY)
     needs.answer(match, volunteer, user, True, "", TODAY)
     coordinator = users[Role.COORDINATOR]
-    with pytest.raises(DomainError):
-        needs.change_match(match, MatchStatus.ENDED, "", coordinator, TODAY)
+    with pytest.raises(DomainError, match="why the match ends"):
+        needs.change_match(match, MatchStatus.ENDED, "przeprowadzka", coordinator, TODAY)
+    with pytest.raises(DomainError, match="Give the reason"):
+        needs.change_match(match, MatchStatus.ENDED, "", coordinator, TODAY,
+                           cause=EndCause.OTHER)
     needs.change_match(match, MatchStatus.PAUSED, "choroba", coordinator, TODAY)
-    needs.change_match(match, MatchStatus.ENDED, "przeprowadzka", coordinator, TODAY)
-    assert match.end_reason == "przeprowadzka" and match.ended_on == TODAY
+    needs.change_match(match, MatchStatus.ENDED, "do Krakowa", coordinator, TODAY,
+                       cause=EndCause.MOVED_AWAY)
+    assert match.end_reason == "do Krakowa" and match.ended_on == TODAY
+    assert match.end_cause == EndCause.MOVED_AWAY
     assert db.session.get(HelpRequest, request.id).status == RequestStatus.OPEN
     assert [e.to_status for e in needs.history_of([match])[match.id]] == [
         MatchStatus.PROPOSED, MatchStatus.ACTIVE, MatchStatus.PAUSED, MatchStatus.ENDED]

@@ -1,0 +1,54 @@
+"""What the follow-up of matches holds about a data subject (cal/core/rooms.py, RODO):
+for a person, the contacts about their matches and the check-ins with their voice; for
+a volunteer, the talks with them about their matches (the family's voice is the
+family's, not theirs)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import exists, select, update
+
+from cal.core.rooms import PersonalData
+from cal.extensions import db
+from cal.people import rodo
+from cal.people.models import Person, SubjectKind
+from volunteers.followup.models import CheckIn, ContactKind, MatchContact
+from volunteers.needs.models import HelpRequest, Match
+
+
+def related(subject) -> list[tuple[str, list[dict]]]:
+    contacts, check_ins = MatchContact.__table__, CheckIn.__table__
+    if subject.kind == SubjectKind.PERSON:
+        requests = subject.ids.get("help_requests", [])
+        matches = list(db.session.scalars(select(Match.id).where(
+            Match.request_id.in_(requests)))) if requests else []
+        return [("match_contacts", rodo.rows(contacts, contacts.c.match_id, matches)),
+                ("match_check_ins", rodo.rows(check_ins, check_ins.c.match_id, matches))]
+    if subject.kind == SubjectKind.VOLUNTEER:
+        talks = [row for row in rodo.rows(contacts, contacts.c.match_id,
+                                          subject.ids.get("matches", []))
+                 if row["kind"] == ContactKind.VOLUNTEER_TALK.value]
+        return [("match_contacts", talks)]
+    return []
+
+
+def anonymise(subject, _now: datetime) -> None:
+    """What the family would change is blanked with the notes (the free text the
+    erasure blanks everywhere)."""
+    ids = subject.ids.get("match_check_ins", [])
+    if ids:
+        db.session.execute(update(CheckIn).where(CheckIn.id.in_(ids)).values(to_change=""))
+
+
+def keeps_person(cutoff: datetime, _held) -> list:
+    """A contact or a check-in about their help since the cutoff."""
+    ours = select(Match.id).join(HelpRequest, HelpRequest.id == Match.request_id).where(
+        HelpRequest.person_id == Person.id)
+    return [exists().where(MatchContact.match_id.in_(ours),
+                           MatchContact.happened_on >= cutoff.date()),
+            exists().where(CheckIn.match_id.in_(ours), CheckIn.held_on >= cutoff.date())]
+
+
+PART = PersonalData("followup", related=related, anonymise=anonymise,
+                    keeps_person=keeps_person)
