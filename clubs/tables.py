@@ -33,9 +33,9 @@ KIS_MEMBERS = Table("membership", _l("Members"), "uczestnicy-kis", taken_by=take
     *_MEMBER,
     Column(_l("Target group"), lambda m: TARGET_GROUP_LABELS[m.target_group]
            if m.target_group else "", shown_to=can_see_special, fields=("target_group",)),
-    Column(_l("Contract"), lambda m: m.contract_ref),
-    Column(_l("Contract from"), lambda m: m.period_start),
-    Column(_l("Contract until"), lambda m: m.period_end),
+    Column(_l("Social contract"), lambda m: m.contract_ref),
+    Column(_l("Participation from"), lambda m: m.period_start),
+    Column(_l("Participation to"), lambda m: m.period_end),
 ))
 
 
