@@ -46,6 +46,8 @@ def _rate(line):
 ATTENDANCE = Table("attendance", _l("Attendance"), "obecnosci", taken_by=takes_files, columns=(
     Column(_l("Last name"), lambda line: line.person.last_name),
     Column(_l("First name"), lambda line: line.person.first_name),
+    Column(_l("Year of birth"), lambda line: line.person.birth_date.year
+           if line.person.birth_date else None),
     Column(_l("Guest"), lambda line: _l("yes") if line.guest else ""),
     Column(_l("Present"), lambda line: line.count(Mark.PRESENT)),
     Column(_l("Absent"), lambda line: line.count(Mark.ABSENT)),

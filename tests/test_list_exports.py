@@ -253,3 +253,17 @@ def test_a_volunteer_who_co_leads_a_group_reads_it_but_takes_no_file_of_it(clien
 
 def test_an_unknown_format_is_no_file(client_as, users):
     assert client_as(Role.COORDINATOR).get("/people?format=pdf").status_code == 404
+
+
+@pytest.mark.parametrize("make", [people, households, volunteers, help_requests],
+                         ids=["people", "households", "volunteers", "help requests"])
+def test_the_list_refreshed_by_htmx_links_to_the_file_of_its_new_filters(client_as, users, make):
+    url, _, _ = make(users, 2)
+    db.session.commit()
+    target = {people: "people-results", households: "household-results",
+              volunteers: "volunteer-board", help_requests: "request-list"}[make]
+    fragment = client_as(Role.COORDINATOR).get(url, headers={"HX-Request": "true",
+                                                             "HX-Target": target})
+    assert fragment.status_code == 200 and "<html" not in fragment.text
+    query = url.partition("?")[2].replace("&", "&amp;")
+    assert f"?{query}&amp;format=csv" in fragment.text
