@@ -7,6 +7,7 @@ import re
 from datetime import date
 
 from flask import Blueprint, abort, request, url_for
+from flask_login import current_user
 
 from cal.core import exports
 from cal.core.access import roles_required
@@ -17,7 +18,7 @@ from cal.core.render import refused, render_page
 from cal.core.timeutil import local_today
 from cal.extensions import db
 from cal.people import services as people
-from clubs import reports, services
+from clubs import reports, services, tables
 from clubs.models import Mark, Membership, MemberStatus, Programme
 from clubs.pages import LABELS, RUNNERS, STAFF, group_or_404
 
@@ -40,7 +41,11 @@ def _month_arg():
 def group_stats(group_id: int):
     group = group_or_404(group_id)
     first = _month_arg()
-    return render_page("clubs/stats.html", group=group, report=reports.month_report(group, first),
+    report = reports.month_report(group, first)
+    if exports.asked_format():
+        return exports.send_list(tables.ATTENDANCE, report.lines)
+    return render_page("clubs/stats.html", group=group, report=report,
+                       exports=tables.takes_files(current_user),
                        month=first.strftime("%Y-%m"), cas=group.programme == Programme.CAS,
                        present_mark=Mark.PRESENT, absent_mark=Mark.ABSENT,
                        excused_mark=Mark.EXCUSED, **LABELS)

@@ -13,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from cal.auth.models import User
+from cal.core import exports
 from cal.core.access import Role, roles_required
 from cal.core.errors import DomainError
 from cal.core.forms import options, show_refusal
@@ -24,7 +25,17 @@ from cal.core.timeutil import local_day_start_utc, local_today, to_local
 from cal.core.urls import arg_id
 from cal.extensions import db
 from cal.people import services as people
-from clubs import attendance, audiences, calendar, demo, jobs, personal_data, records, services
+from clubs import (
+    attendance,
+    audiences,
+    calendar,
+    demo,
+    jobs,
+    personal_data,
+    records,
+    services,
+    tables,
+)
 from clubs.forms import (
     SLOT_ROWS,
     EnrolForm,
@@ -107,7 +118,11 @@ def _group_form(group):
 @bp.get("/groups/<int:group_id>")
 @roles_required(*RUNNERS)
 def group_detail(group_id: int):
-    return _render_group(group_or_404(group_id))
+    group = group_or_404(group_id)
+    if exports.asked_format():
+        table = tables.KIS_MEMBERS if group.programme == Programme.KIS else tables.MEMBERS
+        return exports.send_list(table, services.members_of(group))
+    return _render_group(group)
 
 
 def _render_group(group, error: str = "", code: int = 200, enrol_form=None):
@@ -122,6 +137,7 @@ def _render_group(group, error: str = "", code: int = 200, enrol_form=None):
         ended=[m for m in services.members_of(group, (MemberStatus.ENDED,))
                if m.joined_on][-20:],
         see_special=people.can_see_special(current_user),
+        exports=tables.takes_files(current_user),
         can_manage=services.sees_all(current_user), kis=group.programme == Programme.KIS,
         enrol_form=enrol_form or EnrolForm(), error=error, to_local=to_local, today=today,
         **LABELS)

@@ -206,23 +206,4 @@ def together(partner: Partner) -> list[Together]:
                   reverse=True)
 
 
-# --- the list in a spreadsheet -----------------------------------------------------------------
-
-def export_rows(partners: list[Partner]):
-    """The partners of the list as rows for CSV or XLSX, in words (header first), with
-    their contact people's work data (the notes stay in the register)."""
-    yield (_("Name of the institution"), _("Kind"), _("Address"), _("Phone"), _("E-mail"),
-           _("Website"), _("Agreement from"), _("Agreement until"), _("Agreement"),
-           _("Active"), _("Contact people"))
-    contacts = contacts_of([p.id for p in partners])
-    for partner in partners:
-        yield (partner.name, str(PARTNER_KIND_LABELS[partner.kind]), partner.address,
-               partner.phone, partner.email, partner.website,
-               partner.agreement_from or "", partner.agreement_until or "",
-               partner.agreement_note, _("yes") if partner.active else _("no"),
-               "; ".join(", ".join(text for text in (c.full_name, c.position, c.phone,
-                                                     c.email) if text)
-                         for c in contacts[partner.id]))
-
-
 LABELS = {"kinds": PARTNER_KIND_LABELS, "log_kinds": LOG_KIND_LABELS}

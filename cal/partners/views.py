@@ -4,7 +4,7 @@ and the coordinators' forms that keep it."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, request, url_for
+from flask import Blueprint, flash, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -19,9 +19,9 @@ from cal.core.render import go, render_form, render_page
 from cal.core.rooms import MenuEntry, declare
 from cal.core.timeutil import local_today
 from cal.extensions import db
-from cal.partners import demo, personal_data, records, services
+from cal.partners import demo, personal_data, records, services, tables
 from cal.partners.forms import ContactForm, FilterForm, LogForm, PartnerForm
-from cal.partners.services import KEEPERS, LABELS, LOG_READERS, READERS
+from cal.partners.services import KEEPERS, LABELS, READERS
 
 bp = Blueprint("partners", __name__, url_prefix="/partners")
 declare(bp, personal_data=[personal_data.PART], demo=[demo.SEED], records=records.RECORDS,
@@ -33,23 +33,13 @@ declare(bp, personal_data=[personal_data.PART], demo=[demo.SEED], records=record
 @roles_required(*READERS)
 def index():
     form = FilterForm(request.args)
+    if exports.asked_format():
+        return exports.send_list(tables.PARTNERS, tables.listed(
+            services.find(**form.filters(), limit=None)))
     partners = services.find(**form.filters())
     return render_page("partners/index.html", form=form, partners=partners,
                        keeper=services.keeps(current_user),
-                       exports=current_user.role in LOG_READERS, **LABELS)
-
-
-@bp.get("/export.<fmt>")
-@roles_required(*LOG_READERS)
-def export(fmt: str):
-    """The list as it is filtered, as a spreadsheet (audited)."""
-    if fmt not in ("csv", "xlsx"):
-        abort(404)
-    partners = services.find(**FilterForm(request.args).filters(), limit=None)
-    rows = services.export_rows(partners)
-    body = exports.xlsx_bytes(rows, _("Partners")) if fmt == "xlsx" else exports.csv_bytes(rows)
-    return exports.attachment(body, f"partnerzy-{local_today().isoformat()}.{fmt}", "partner",
-                              detail=f"{fmt}: {len(partners)} partners")
+                       exports=tables.PARTNERS.may_take(current_user), **LABELS)
 
 
 def _partner_form(partner=None) -> PartnerForm:

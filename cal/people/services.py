@@ -66,7 +66,7 @@ def _name_filter(column, query: str):
     return [column.contains(word, autoescape=True) for word in words]
 
 
-def _search(model, query: str, limit: int, options: tuple, order_by: tuple):
+def _search(model, query: str, limit: int | None, options: tuple, order_by: tuple):
     """Records whose folded name contains every word of ``query``, and how many match."""
     conditions = _name_filter(model.search_name, query)
     total = db.session.scalar(select(func.count(model.id)).where(*conditions))
@@ -76,7 +76,7 @@ def _search(model, query: str, limit: int, options: tuple, order_by: tuple):
     return list(rows), total
 
 
-def search_people(query: str = "", limit: int = PAGE_SIZE) -> tuple[list[Person], int]:
+def search_people(query: str = "", limit: int | None = PAGE_SIZE) -> tuple[list[Person], int]:
     """Persons whose name contains every word of ``query`` (accents ignored)."""
     return _search(
         Person, query, limit,
@@ -175,7 +175,8 @@ def read_special_notes(person: Person, actor) -> dict[str, str] | None:
     return {name: getattr(person, name) for name in SPECIAL_FIELDS}
 
 
-def search_households(query: str = "", limit: int = PAGE_SIZE) -> tuple[list[Household], int]:
+def search_households(query: str = "",
+                      limit: int | None = PAGE_SIZE) -> tuple[list[Household], int]:
     return _search(
         Household, query, limit,
         options=(selectinload(Household.district), selectinload(Household.members)),

@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from cal.auth.models import User
+from cal.core import exports
 from cal.core.access import Role, roles_required
 from cal.core.audit import AuditAction, AuditLog
 from cal.core.errors import DomainError
@@ -18,7 +19,7 @@ from cal.core.rooms import MenuEntry, declare
 from cal.core.urls import arg_id
 from cal.extensions import db
 from cal.notifications.messages import CHANNEL_LABELS
-from cal.people import audit_words, contacts, jobs, services
+from cal.people import audit_words, contacts, jobs, services, tables
 from cal.people.forms import (
     CONSENT_WAYS,
     AuditFilterForm,
@@ -72,6 +73,8 @@ def _person_data(form: PersonForm) -> dict:
 @roles_required(*STAFF)
 def person_list():
     query = request.args.get("q", "")[:100]
+    if exports.asked_format():
+        return exports.send_list(tables.PEOPLE, services.search_people(query, limit=None)[0])
     people, total = services.search_people(query)
     return render_page("people/list.html", people=people, total=total, q=query)
 
@@ -149,6 +152,9 @@ def person_edit(person_id: int):
 @roles_required(*STAFF)
 def household_list():
     query = request.args.get("q", "")[:100]
+    if exports.asked_format():
+        return exports.send_list(tables.HOUSEHOLDS,
+                                 services.search_households(query, limit=None)[0])
     households, total = services.search_households(query)
     return render_page("people/households.html", households=households, total=total, q=query)
 

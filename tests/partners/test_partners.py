@@ -172,7 +172,7 @@ def test_the_files_hold_the_rows_of_the_filters_with_their_columns_and_are_audit
     partner("Dawna szkoła", active=False)
     db.session.commit()
     desk = client_as(Role.COORDINATOR)
-    answer = desk.get("/partners/export.csv", query_string={"kind": "school"})
+    answer = desk.get("/partners/", query_string={"kind": "school", "format": "csv"})
     assert answer.status_code == 200 and answer.data.startswith(b"\xef\xbb\xbf")
     assert 'filename="partnerzy-' in answer.headers["Content-Disposition"]
     lines = answer.data.decode("utf-8-sig").splitlines()
@@ -185,13 +185,13 @@ def test_the_files_hold_the_rows_of_the_filters_with_their_columns_and_are_audit
         "2026-06-30", "Porozumienie nr 4/2025", "tak",
         "Anna Wiśniewska, pedagog szkolny, 33 812 45 03, pedagog@sp3.example.pl"]
     assert "dzwonić" not in answer.data.decode("utf-8-sig")  # contacts' notes stay home
-    answer = desk.get("/partners/export.xlsx", query_string={"active": "all"})
+    answer = desk.get("/partners/", query_string={"active": "all", "format": "xlsx"})
     rows = list(load_workbook(io.BytesIO(answer.data)).active.iter_rows(values_only=True))
     assert [row[0] for row in rows[1:]] == ["Dawna szkoła", "Miejski Dom Kultury",
                                            "Szkoła Podstawowa nr 3"]
     assert db.session.scalar(select(func.count()).select_from(AuditLog).where(
         AuditLog.entity == "partner", AuditLog.action == "export")) == 2
-    assert desk.get("/partners/export.pdf").status_code == 404
+    assert desk.get("/partners/?format=pdf").status_code == 404
 
 
 @pytest.mark.parametrize("role, reads, keeps, log, files", [
@@ -215,7 +215,7 @@ def test_who_may_read_keep_and_export_the_register(app, client_as, role, reads, 
     assert user.get(f"/partners/{school.id}/contacts/{person.id}").status_code == keeps
     assert user.post(f"/partners/{school.id}/contacts/{person.id}/remove").status_code in (
         302 if keeps == 200 else 403,)
-    assert user.get("/partners/export.csv").status_code == files
+    assert user.get("/partners/?format=csv").status_code == files
     if reads == 200:
         assert ("Skierowanie do poradni." in page.text) is log
         assert ("dzwonić po 14" in page.text) is (keeps == 200)  # the notes on a contact
@@ -225,7 +225,7 @@ def test_who_may_read_keep_and_export_the_register(app, client_as, role, reads, 
 def test_anonymous_visitors_are_sent_to_sign_in(app, client):
     school = partner("Szkoła Podstawowa nr 3")
     db.session.commit()
-    for path in ("/partners/", f"/partners/{school.id}", "/partners/export.csv"):
+    for path in ("/partners/", f"/partners/{school.id}", "/partners/?format=csv"):
         assert client.get(path).status_code == 302
 
 

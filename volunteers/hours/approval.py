@@ -13,19 +13,17 @@ from sqlalchemy.orm import joinedload
 
 from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
-from cal.core.timeutil import to_local, utcnow
+from cal.core.timeutil import utcnow
 from cal.core.urls import external_url
 from cal.extensions import db
 from cal.notifications.outbox import tell
 from volunteers.hours.models import (
-    ACTIVITY_LABELS,
-    ENTRY_STATUS_LABELS,
     Activity,
     EntryStatus,
     HourEntry,
 )
-from volunteers.hours.services import _WHAT_IT_WAS_FOR, describe
-from volunteers.models import HELP_KIND_LABELS, HelpKind, Volunteer
+from volunteers.hours.services import _WHAT_IT_WAS_FOR
+from volunteers.models import HelpKind, Volunteer
 
 
 @dataclass(frozen=True)
@@ -56,7 +54,7 @@ def next_month(first: date) -> date:
 QUEUE_SHOWN = 100
 
 
-def queue(filters: HoursFilter, limit: int = QUEUE_SHOWN) -> list[HourEntry]:
+def queue(filters: HoursFilter, limit: int | None = QUEUE_SHOWN) -> list[HourEntry]:
     """Entries for review, the oldest day first; one query. The entries are chosen
     first and only those are joined to what they were for (joined before the limit,
     every waiting entry of a large centre was joined, then all but 500 thrown away).
@@ -146,21 +144,6 @@ def volunteer_name(volunteer_id: int) -> str | None:
     row = db.session.execute(select(Volunteer.last_name, Volunteer.first_name).where(
         Volunteer.id == volunteer_id)).first()
     return f"{row[0]} {row[1]}" if row else None
-
-
-def export_rows(filters: HoursFilter, limit: int = 20_000):
-    """The entries of a filter as rows for CSV or XLSX, in words (header first)."""
-    yield (_("Volunteer"), _("Day"), _("Minutes"), _("Activity"), _("Kind of help"),
-           _("What"), _("Note"), _("Status"), _("Reviewed"), _("Reason"))
-    for entry in queue(filters, limit=limit):
-        yield (f"{entry.volunteer.last_name} {entry.volunteer.first_name}",
-               entry.worked_on.isoformat(), entry.minutes,
-               str(ACTIVITY_LABELS[entry.activity]),
-               str(HELP_KIND_LABELS[entry.help_kind]) if entry.help_kind else "",
-               describe(entry), entry.note, str(ENTRY_STATUS_LABELS[entry.status]),
-               to_local(entry.reviewed_at).strftime("%Y-%m-%d %H:%M")
-               if entry.reviewed_at else "",
-               entry.reject_reason)
 
 
 def approved_by_kind(volunteer: Volunteer, start: date, end: date) -> list[tuple[str, int]]:

@@ -22,7 +22,7 @@ from cal.core.render import go, page_number, refused, refused_in_place, render_f
 from cal.core.rooms import MenuEntry, declare
 from cal.core.timeutil import local_today
 from cal.extensions import db
-from volunteers.hours import approval, jobs, records, services
+from volunteers.hours import approval, jobs, records, services, tables
 from volunteers.hours.forms import HoursCertificateForm, HoursFilterForm, HoursForm, HoursTotalsForm
 from volunteers.hours.models import ACTIVITY_LABELS, ENTRY_STATUS_LABELS, Activity, EntryStatus
 from volunteers.models import HELP_KIND_LABELS
@@ -199,7 +199,13 @@ def _filter_form() -> HoursFilterForm:
 @bp.get("/hours")
 @roles_required(*STAFF)
 def hours_queue():
-    return _render_queue(_filter_form())
+    form = _filter_form()
+    if exports.asked_format():
+        filters = _hours_filters(form)
+        if filters is None:
+            abort(400)
+        return exports.send_list(tables.HOURS, approval.queue(filters, limit=None))
+    return _render_queue(form)
 
 
 def _render_queue(form: HoursFilterForm, error: str = "", message: str = "", code: int = 200,
@@ -259,17 +265,3 @@ def hours_review():
                if approve else
                ngettext("%(num)d entry rejected.", "%(num)d entries rejected.", changed))
     return _render_queue(form, message=message)
-
-
-@bp.get("/hours/export.<fmt>")
-@roles_required(*STAFF)
-def hours_export(fmt: str):
-    if fmt not in ("csv", "xlsx"):
-        abort(404)
-    filters = _hours_filters(_filter_form())
-    if filters is None:
-        abort(400)
-    rows = approval.export_rows(filters)
-    name = f"godziny-{local_today().isoformat()}.{fmt}"
-    body = exports.xlsx_bytes(rows, _("Hours")) if fmt == "xlsx" else exports.csv_bytes(rows)
-    return exports.attachment(body, name, "hour_entry", detail=fmt)

@@ -51,7 +51,8 @@ class RequestFilter:
     waited_days: int | None = None
 
 
-def list_requests(filters: RequestFilter, today: date, limit: int = 200) -> list[HelpRequest]:
+def list_requests(filters: RequestFilter, today: date,
+                  limit: int | None = 200) -> list[HelpRequest]:
     """Requests, the longest waiting first (by priority when they waited as long)."""
     stmt = (select(HelpRequest).outerjoin(Person, HelpRequest.person_id == Person.id)
             .options(selectinload(HelpRequest.person), selectinload(HelpRequest.household),

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
+from cal.core import exports
 from cal.core.access import Role, roles_required
 from cal.core.errors import DomainError
 from cal.core.forms import show_refusal
@@ -35,6 +36,7 @@ from volunteers.needs import (
     plan,
     records,
     services,
+    tables,
 )
 from volunteers.needs.forms import REQUEST_KIND_CHOICES, RequestFilterForm, RequestForm
 from volunteers.needs.models import (
@@ -72,6 +74,9 @@ def _filters(form: RequestFilterForm) -> services.RequestFilter:
 @roles_required(*STAFF)
 def requests():
     form = with_districts(RequestFilterForm(request.args))
+    if exports.asked_format():
+        return exports.send_list(tables.REQUESTS, services.list_requests(
+            _filters(form), local_today(), limit=None))
     rows = services.list_requests(_filters(form), local_today())
     return render_page("volunteers/needs/requests.html", form=form, rows=rows, today=local_today(),
                        **LABELS)

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from cal.core import exports
 from cal.core.access import Role, public, roles_required
 from cal.core.errors import DomainError
 from cal.core.forms import show_refusal
@@ -39,7 +40,7 @@ from volunteers.models import HELP_KIND_LABELS, STATUS_LABELS, RecordKind, Volun
 from volunteers.needs import services as needs
 from volunteers.needs.models import MATCH_STATUS_LABELS
 from volunteers.pages import STAFF, load_volunteer, with_districts
-from volunteers.profiles import audiences, demo, jobs, personal_data, records, services
+from volunteers.profiles import audiences, demo, jobs, personal_data, records, services, tables
 from volunteers.profiles.forms import (
     LANGUAGES,
     ApplicationForm,
@@ -105,7 +106,12 @@ def apply_thanks():
 @bp.get("/")
 @roles_required(*STAFF)
 def index():
-    return _render_board(_stage(request.args.get("status")))
+    status = _stage(request.args.get("status"))
+    if exports.asked_format():
+        query = request.args.get("q", "")[:100]
+        return exports.send_list(tables.VOLUNTEERS, db.session.scalars(
+            services.volunteers_listed(status, query)).all())
+    return _render_board(status)
 
 
 def _render_board(status, code=200, refusal=None):
@@ -261,8 +267,10 @@ def record_new(volunteer_id: int, kind: str):
 @bp.get("/compliance")
 @roles_required(*STAFF)
 def compliance():
-    return render_page("volunteers/profiles/compliance.html",
-                       rows=services.compliance_overview(local_today()), State=State)
+    rows = services.compliance_overview(local_today())
+    if exports.asked_format():
+        return exports.send_list(tables.COMPLIANCE, tables.attention_rows(rows))
+    return render_page("volunteers/profiles/compliance.html", rows=rows, State=State)
 
 
 @bp.route("/me", methods=["GET", "POST"])

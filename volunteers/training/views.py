@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from cal.core import exports
 from cal.core.access import Role, roles_required
 from cal.core.errors import DomainError
 from cal.core.forms import options, show_refusal
@@ -23,7 +24,7 @@ from cal.extensions import db
 from volunteers.models import HELP_KIND_LABELS
 from volunteers.pages import STAFF, load_volunteer, my_volunteer
 from volunteers.services import get_volunteer
-from volunteers.training import calendar, records, services
+from volunteers.training import calendar, records, services, tables
 from volunteers.training.forms import CompletionForm, CourseForm, SessionForm
 
 bp = Blueprint("training", __name__, url_prefix="/volunteers")
@@ -49,6 +50,8 @@ def _volunteer_from_form():
 @bp.get("/trainings")
 @roles_required(*STAFF)
 def trainings():
+    if exports.asked_format():
+        return exports.send_list(tables.EXPIRING, services.expiring_trainings(local_today()))
     return render_page("volunteers/training/trainings.html", courses=services.list_courses(),
                        sessions=services.upcoming_sessions(utcnow()),
                        expiring=services.expiring_trainings(local_today()),

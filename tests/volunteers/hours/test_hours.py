@@ -408,12 +408,12 @@ def test_exports_in_csv_and_xlsx_keep_formulas_out(client_as, me):
     entry.note = "=HYPERLINK(\"http://zly.example\")"
     db.session.commit()
     client = client_as(Role.COORDINATOR)
-    csv_file = client.get("/volunteers/hours/export.csv?status=")
+    csv_file = client.get("/volunteers/hours?status=&format=csv")
     assert csv_file.status_code == 200 and csv_file.mimetype == "text/csv"
     text = csv_file.data.decode("utf-8-sig")
     assert text.splitlines()[0].startswith("Wolontariusz;Dzień;Minuty")
     assert "\"'=HYPERLINK" in text and "Pomoc rodzinie" in text
-    xlsx = client.get("/volunteers/hours/export.xlsx?status=")
+    xlsx = client.get("/volunteers/hours?status=&format=xlsx")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
     from openpyxl import load_workbook
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
@@ -554,7 +554,7 @@ def test_bad_filters_never_widen_to_everything(client_as, me, query):
     client = client_as(Role.COORDINATOR)
     page = client.get(f"/volunteers/hours?{query}")
     assert page.status_code == 200 and f'name="entry" value="{entry.id}"' not in page.text
-    assert client.get(f"/volunteers/hours/export.csv?{query}").status_code == 400
+    assert client.get(f"/volunteers/hours?{query}&format=csv").status_code == 400
     review = client.post(f"/volunteers/hours/review?{query}",
                          data={"decision": "approve", "entry": str(entry.id)})
     assert review.status_code == 422
