@@ -14,12 +14,13 @@ from cal.core.centre import centre, revision_column, save_centre
 from cal.core.errors import DomainError
 from cal.core.forms import show_refusal
 from cal.core.render import render_form
-from cal.core.rooms import MenuEntry, declare
+from cal.core.rooms import MenuEntry, RecordKind, declare
 from cal.extensions import db
 from cal.settings.forms import CentreForm
 
 bp = Blueprint("settings", __name__)
 declare(bp, user_columns={"centre_revision": revision_column},
+        records=[RecordKind("centre_settings", _l("The centre's settings"))],
         menu=[MenuEntry("settings.centre_settings", _l("Settings"), 145)])
 
 
