@@ -54,6 +54,20 @@ HELP_KIND_LABELS = {
 }
 
 
+class Gender(enum.StrEnum):
+    """The grammatical gender a volunteer's documents use ("wykonywała", "wykonywał");
+    none given: a neutral wording."""
+
+    FEMALE = "female"
+    MALE = "male"
+
+
+GENDER_LABELS = {
+    Gender.FEMALE: _l("Feminine forms (e.g. “wykonywała”)"),
+    Gender.MALE: _l("Masculine forms (e.g. “wykonywał”)"),
+}
+
+
 class Volunteer(db.Model):
     """A volunteer: contact, what they offer, when, and where they are in the pipeline."""
 
@@ -70,6 +84,7 @@ class Volunteer(db.Model):
     email: Mapped[str] = mapped_column(String(254), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
     birth_date: Mapped[date | None]
+    gender: Mapped[Gender | None] = mapped_column(enum_column(Gender, length=10))
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True)
     status: Mapped[VolunteerStatus] = mapped_column(
         enum_column(VolunteerStatus), default=VolunteerStatus.APPLICANT, index=True

@@ -110,6 +110,7 @@ FIELDS = {
     "used_at": _l("Used at"), "user_id": _l("User no."), "valid_until": _l("Valid until"),
     "volunteer_id": _l("Volunteer no."), "worked_on": _l("Worked on"),
     "works_with_children": _l("Works with children"),
+    "gender": _l("Grammatical gender"),
     "given_at": _l("Given at"), "way": _l("How given"), "withdrawn_at": _l("Withdrawn at"),
     "withdrawn_how": _l("How withdrawn"), "preferred_channel": _l("Preferred channel"),
     "sms_consent_at": _l("Consent to text messages given at"), "contact": _l("Contact"),

@@ -3,9 +3,6 @@ their values, deadlines and EU participant records."""
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal, InvalidOperation
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -19,10 +16,12 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from cal.core.forms import (
+    MoneyField,
     MultiCheckboxField,
     NoChoice,
     NotAfter,
     NotBefore,
+    decimal_or_none,
     options,
     required_id_field,
     strip,
@@ -56,40 +55,6 @@ from cal.projects.models import (
 )
 from volunteers.models import HELP_KIND_LABELS
 
-MAX_GR = 10_000_000_000_00  # ten billion złoty: more is a typing error
-
-
-def _decimal(text: str) -> Decimal | None:
-    cleaned = re.sub(r"[\s\u00a0]|zł|PLN|%", "", text or "", flags=re.IGNORECASE)
-    cleaned = cleaned.replace(",", ".")
-    if not re.fullmatch(r"\d+(\.\d{1,2})?", cleaned):
-        return None
-    try:
-        return Decimal(cleaned)
-    except InvalidOperation:  # pragma: no cover (the pattern admits only numbers)
-        return None
-
-
-class MoneyField(StringField):
-    """An amount in złoty as people type it ("1 234,50 zł"); data is in grosze."""
-
-    def process_formdata(self, valuelist):
-        self.raw = valuelist[0] if valuelist else ""
-        self.data = None
-        if not self.raw.strip():
-            return
-        amount = _decimal(self.raw)
-        if amount is None or amount * 100 > MAX_GR:
-            raise ValueError(_l("Enter an amount in złoty, e.g. 1 234,50."))
-        self.data = int(amount * 100)
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        if self.data is None:
-            return ""
-        return f"{self.data // 100},{self.data % 100:02d}"
-
 
 class PercentField(StringField):
     """A per cent with at most two decimals ("85" or "12,5"); data in hundredths."""
@@ -99,7 +64,7 @@ class PercentField(StringField):
         self.data = 0
         if not raw.strip():
             return
-        value = _decimal(raw)
+        value = decimal_or_none(raw)
         if value is None or value > 100:
             raise ValueError(_l("Enter a per cent between 0 and 100, e.g. 85 or 12,5."))
         self.data = int(value * 100)

@@ -28,7 +28,7 @@ from cal.core.timeutil import local_to_utc, to_local, utcnow
 from cal.extensions import db
 from volunteers import availability
 from volunteers.hours.models import Activity, EntryStatus, HourEntry
-from volunteers.models import HelpKind, Volunteer
+from volunteers.models import ComplianceRecord, HelpKind, RecordKind, Volunteer
 from volunteers.needs.models import LIVE_MATCH, HelpRequest, Match, MatchStatus
 from volunteers.training.models import TrainingEnrolment, TrainingSession
 
@@ -268,6 +268,21 @@ def _while_pending(entry: HourEntry, statement) -> None:
         .execution_options(synchronize_session=False)).rowcount
     if done != 1:
         raise DomainError(_("An entry can be changed only while it waits for approval."))
+
+
+def service_start(volunteer: Volunteer) -> date | None:
+    """The first day of a volunteer's service, where a certificate of it starts: the
+    earliest of their agreements' starts and their first approved hours; one query."""
+    first_hours = select(func.min(HourEntry.worked_on)).where(
+        HourEntry.volunteer_id == volunteer.id, HourEntry.status == EntryStatus.APPROVED)
+    first_agreement = select(func.min(func.coalesce(
+        ComplianceRecord.period_start, ComplianceRecord.done_on))).where(
+        ComplianceRecord.volunteer_id == volunteer.id,
+        ComplianceRecord.kind == RecordKind.AGREEMENT)
+    days = db.session.execute(select(first_hours.scalar_subquery(),
+                                     first_agreement.scalar_subquery())).one()
+    days = [d for d in days if d is not None]
+    return min(days, default=None)
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,12 @@ from volunteers.needs.models import NOT_ENDED, Match
 
 
 def anonymise(subject, now: datetime) -> None:
-    """A volunteer leaves; their register checks' findings (criminal-record data, RODO
-    art. 10) and their documents' PDFs go."""
+    """A volunteer leaves; their grammatical gender, their register checks' findings
+    (criminal-record data, RODO art. 10) and their documents' PDFs go."""
     if subject.kind != SubjectKind.VOLUNTEER:
         return
     volunteer = subject.record
-    volunteer.application_key = None
+    volunteer.application_key, volunteer.gender = None, None
     if volunteer.status != VolunteerStatus.LEFT:
         volunteer.status, volunteer.left_at = VolunteerStatus.LEFT, now
         volunteer.status_changed_at = now

@@ -36,7 +36,13 @@ from volunteers.compliance import (
 )
 from volunteers.documents import services as documents
 from volunteers.forms import SUBJECTS, TASKS
-from volunteers.models import HELP_KIND_LABELS, STATUS_LABELS, RecordKind, VolunteerStatus
+from volunteers.models import (
+    GENDER_LABELS,
+    HELP_KIND_LABELS,
+    STATUS_LABELS,
+    RecordKind,
+    VolunteerStatus,
+)
 from volunteers.needs import services as needs
 from volunteers.needs.models import MATCH_STATUS_LABELS
 from volunteers.pages import STAFF, load_volunteer, with_districts
@@ -199,7 +205,8 @@ def detail(volunteer_id: int):
         history=services.history_of(volunteer), labels=STATUS_LABELS, State=State,
         documents=documents.documents_of(volunteer), document_labels=documents.DOCUMENT_LABELS,
         issuable=documents.DOCUMENT_FIELDS, completions=completions,
-        record_labels=RECORD_LABELS, moves=services.ALLOWED_MOVES[volunteer.status],
+        record_labels=RECORD_LABELS, gender_labels=GENDER_LABELS,
+        moves=services.ALLOWED_MOVES[volunteer.status],
         slots=availability.describe(volunteer.availability),
         matches=needs.matches_of_volunteer(volunteer), match_labels=MATCH_STATUS_LABELS,
         kinds=HELP_KIND_LABELS, describe_slots=availability.describe,
@@ -234,6 +241,7 @@ def _form_object(volunteer):
     for name in ("grade_from", "grade_to"):
         values[name] = str(values[name]) if values[name] else ""
     values["district_id"] = values["district_id"] or 0
+    values["gender"] = values["gender"] or ""
     return SimpleNamespace(**values)
 
 
@@ -242,7 +250,8 @@ def _form_object(volunteer):
 def record_new(volunteer_id: int, kind: str):
     volunteer = load_volunteer(volunteer_id)
     kind = enum_or_404(RecordKind, kind)
-    form = RecordForm()
+    form = RecordForm(data=services.record_defaults(volunteer, kind)
+                      if request.method == "GET" else None)
     for name in REQUIRED_RECORD_FIELDS.get(kind, ()):  # starred beside their labels
         form[name].flags.required = True
     if form.validate_on_submit():
