@@ -117,6 +117,7 @@ def register_blueprints(app: Flask) -> None:
     from volunteers.documents.views import bp as documents_bp
     from volunteers.hours.views import bp as hours_bp
     from volunteers.needs.views import bp as needs_bp
+    from volunteers.needs.visit_views import bp as visit_times_bp
     from volunteers.profiles.views import bp as volunteers_bp
     from volunteers.training.views import bp as training_bp
 
@@ -124,7 +125,7 @@ def register_blueprints(app: Flask) -> None:
                       hours_bp, documents_bp, volunteers_bp, clubs_bp, club_reports_bp,
                       seniors_bp, kiosk_bp, community_bp, shifts_bp, event_day_bp, directory_bp,
                       duties_bp, notifications_bp, messages_bp, sms_gateway_bp, partners_bp,
-                      projects_bp, project_budget_bp):
+                      projects_bp, project_budget_bp, visit_times_bp):
         app.register_blueprint(blueprint)
 
 

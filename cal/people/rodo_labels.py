@@ -10,6 +10,7 @@ SECTIONS = {
     "users": _l("User account"),
     "help_requests": _l("Help requests"),
     "matches": _l("Volunteers matched"),
+    "match_visit_times": _l("Agreed times of visits"),
     "memberships": _l("Group memberships"),
     "attendance": _l("Attendance"),
     "attendance_changes": _l("Changes of attendance"),

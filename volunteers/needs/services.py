@@ -131,7 +131,7 @@ def beneficiary(request: HelpRequest):
 def matches_of(request: HelpRequest) -> list[Match]:
     return list(db.session.scalars(
         select(Match).where(Match.request_id == request.id)
-        .options(joinedload(Match.volunteer))
+        .options(joinedload(Match.volunteer), selectinload(Match.visit_times))
         .order_by(Match.proposed_at.desc(), Match.turn, Match.id)))
 
 
@@ -299,7 +299,8 @@ def matches_of_volunteer(volunteer: Volunteer) -> list[Match]:
                             Match.status.in_((MatchStatus.PROPOSED, *LIVE_MATCH)))
         .options(joinedload(Match.request).joinedload(HelpRequest.person),
                  joinedload(Match.request).joinedload(HelpRequest.household),
-                 joinedload(Match.request).joinedload(HelpRequest.district))
+                 joinedload(Match.request).joinedload(HelpRequest.district),
+                 selectinload(Match.visit_times))
         .order_by(case((Match.status == MatchStatus.PROPOSED, 0), else_=1),
                   Match.proposed_at.desc(), Match.id.desc())))
 
