@@ -33,7 +33,7 @@ def mine(match_id: int):
     match = _live(match_id)
     if match.volunteer_id != volunteer.id:
         abort(404)
-    return _times(match, url_for("needs.my_matches"))
+    return _times(match, url_for("needs.my_matches"), mine=True)
 
 
 @bp.route("/matches/<int:match_id>/times", methods=["GET", "POST"])
@@ -50,7 +50,7 @@ def _live(match_id: int):
     return match
 
 
-def _times(match, back: str):
+def _times(match, back: str, mine: bool = False):
     form = VisitTimesForm()
     if request.method == "GET":
         form.show(visits.agreed(match))
@@ -67,4 +67,4 @@ def _times(match, back: str):
     return render_form("volunteers/needs/visit_times.html", form, match=match, back=back,
                        who=visits.helped(match), family=availability.describe(
                            match.request.slots), shared=visits.when_computed(match),
-                       others=visits.other_visits(match), helped=visits.helped)
+                       others=visits.other_visits(match), helped=visits.helped, mine=mine)
