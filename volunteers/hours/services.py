@@ -126,7 +126,7 @@ def next_visits(volunteer: Volunteer, today: date, days: int = 7, limit: int = 3
                             Match.status == MatchStatus.ACTIVE)
         .options(joinedload(Match.request).joinedload(HelpRequest.person),
                  joinedload(Match.request).joinedload(HelpRequest.household),
-                 visits.with_times())))
+                 joinedload(Match.visit_times))).unique())  # one query: the start page
     coming = []
     for offset in range(days):
         day = today + timedelta(days=offset)

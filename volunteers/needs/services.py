@@ -131,8 +131,8 @@ def beneficiary(request: HelpRequest):
 def matches_of(request: HelpRequest) -> list[Match]:
     return list(db.session.scalars(
         select(Match).where(Match.request_id == request.id)
-        .options(joinedload(Match.volunteer), selectinload(Match.visit_times))
-        .order_by(Match.proposed_at.desc(), Match.turn, Match.id)))
+        .options(joinedload(Match.volunteer), joinedload(Match.visit_times))
+        .order_by(Match.proposed_at.desc(), Match.turn, Match.id)).unique())
 
 
 def history_of(matches) -> dict[int, list[MatchEvent]]:

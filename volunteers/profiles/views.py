@@ -37,6 +37,7 @@ from volunteers.documents import services as documents
 from volunteers.forms import SUBJECTS, TASKS
 from volunteers.models import HELP_KIND_LABELS, STATUS_LABELS, RecordKind, VolunteerStatus
 from volunteers.needs import services as needs
+from volunteers.needs import visits
 from volunteers.needs.models import MATCH_STATUS_LABELS
 from volunteers.pages import STAFF, load_volunteer, with_districts
 from volunteers.profiles import audiences, demo, jobs, personal_data, records, services
@@ -196,7 +197,7 @@ def detail(volunteer_id: int):
         record_labels=RECORD_LABELS, moves=services.ALLOWED_MOVES[volunteer.status],
         slots=availability.describe(volunteer.availability),
         matches=needs.matches_of_volunteer(volunteer), match_labels=MATCH_STATUS_LABELS,
-        kinds=HELP_KIND_LABELS, describe_slots=availability.describe,
+        kinds=HELP_KIND_LABELS, when=visits.when,
         offered=_offered(volunteer),
         needed=services.what_activation_needs(volunteer, local_today())
         if request.args.get("why") == "activation" else [])
