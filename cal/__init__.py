@@ -120,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
     from volunteers.followup.views import bp as followup_bp
     from volunteers.hours.views import bp as hours_bp
     from volunteers.needs.views import bp as needs_bp
+    from volunteers.needs.visit_views import bp as visit_times_bp
     from volunteers.profiles.views import bp as volunteers_bp
     from volunteers.training.views import bp as training_bp
 
@@ -128,7 +129,7 @@ def register_blueprints(app: Flask) -> None:
                       clubs_bp, club_reports_bp, seniors_bp, kiosk_bp, community_bp, shifts_bp,
                       event_day_bp, directory_bp, duties_bp, notifications_bp, messages_bp,
                       sms_gateway_bp, partners_bp, projects_bp, project_budget_bp,
-                      accessibility_bp):
+                      accessibility_bp, visit_times_bp):
         app.register_blueprint(blueprint)
 
 

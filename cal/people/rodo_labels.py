@@ -12,6 +12,7 @@ SECTIONS = {
     "matches": _l("Volunteers matched"),
     "match_contacts": _l("Contacts about the help"),
     "match_check_ins": _l("Check-ins about the help, with the family's voice"),
+    "match_visit_times": _l("Agreed times of visits"),
     "memberships": _l("Group memberships"),
     "attendance": _l("Attendance"),
     "attendance_changes": _l("Changes of attendance"),

@@ -44,6 +44,7 @@ from volunteers.models import (
     VolunteerStatus,
 )
 from volunteers.needs import services as needs
+from volunteers.needs import visits
 from volunteers.needs.models import MATCH_STATUS_LABELS
 from volunteers.pages import STAFF, load_volunteer, with_districts
 from volunteers.profiles import audiences, demo, jobs, personal_data, records, services, tables
@@ -209,7 +210,7 @@ def detail(volunteer_id: int):
         moves=services.ALLOWED_MOVES[volunteer.status],
         slots=availability.describe(volunteer.availability),
         matches=needs.matches_of_volunteer(volunteer), match_labels=MATCH_STATUS_LABELS,
-        kinds=HELP_KIND_LABELS, describe_slots=availability.describe,
+        kinds=HELP_KIND_LABELS, when=visits.when,
         offered=_offered(volunteer),
         needed=services.what_activation_needs(volunteer, local_today())
         if request.args.get("why") == "activation" else [])

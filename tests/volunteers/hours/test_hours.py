@@ -284,7 +284,7 @@ def test_the_start_page_shows_the_next_visit_and_the_big_button(client_as, me):
     db.session.commit()
     page = client_as(Role.VOLUNTEER).get("/").text
     assert 'href="/volunteers/me/hours/new" role="button" class="big"' in page
-    assert "Zosia" in page and "16–18" in page
+    assert "Zosia" in page and "16:00–18:00" in page
 
 
 def test_two_children_of_one_first_name_are_told_apart_wherever_hours_are_logged(
