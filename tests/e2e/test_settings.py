@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 
 import pytest
 from pypdf import PdfReader
@@ -44,17 +45,19 @@ def test_the_centre_is_set_once_and_the_agreement_follows(visit):
 
     office = visit(DESKTOP, name="settings-agreement")
     sign_in(office, "koordynator@cal.local")
-    office.goto("/volunteers/")
+    office.goto("/volunteers/?status=applicant")  # no agreement yet: the usual wording
     office.page.locator("table a[href^='/volunteers/']").first.click()
     office.page.wait_for_url(re.compile(r"/volunteers/\d+$"))
     volunteer_url = office.page.url
     office.page.goto(volunteer_url + "/documents/agreement")
     assert office.page.input_value("#place") == PLACE  # the usual wording, from the settings
+    office.page.fill("#scope", "Pomoc w nauce dzieciom ze szkoły podstawowej.")
+    office.page.fill("#period_start", date.today().isoformat())
     office.check_accessibility()
     office.page.get_by_role("button", name=re.compile("PDF")).click()
     office.page.wait_for_url(volunteer_url)
     link = office.page.locator("a[href$='.pdf'][href*='/documents/']").first
-    pdf = office.page.request.get(link.get_attribute("href"))
+    pdf = office.page.request.get(office.base_url + link.get_attribute("href"))
     assert pdf.ok
     text = " ".join((p.extract_text() or "") for p in PdfReader(io.BytesIO(pdf.body())).pages)
     text = " ".join(text.split())

@@ -22,7 +22,7 @@ from tests.volunteers.needs.test_needs import child_request, tutor, volunteer_ac
 from volunteers.hours import services as hours
 from volunteers.needs import calendar, jobs, visits
 from volunteers.needs import services as needs
-from volunteers.needs.models import HelpRequest, Match, MatchStatus
+from volunteers.needs.models import EndCause, HelpRequest, Match, MatchStatus
 from volunteers.needs.visit_models import VisitTime
 
 TODAY = local_today()
@@ -114,7 +114,8 @@ def test_times_clashing_with_the_volunteers_other_match_are_refused_by_name(user
         "times-1-starts": "It overlaps the visits to Ola: Wednesday 14:00–16:00."}
     # back to back is no overlap; an ended match keeps no time
     visits.set_times(match, times((TUESDAY, (18, 0), (19, 0))), users[Role.COORDINATOR])
-    needs.change_match(computed, MatchStatus.ENDED, "koniec", users[Role.COORDINATOR], TODAY)
+    needs.change_match(computed, MatchStatus.ENDED, "koniec", users[Role.COORDINATOR], TODAY,
+                       EndCause.GOAL_REACHED)
     visits.set_times(match, times((2, (15, 0), (16, 0))), users[Role.COORDINATOR])
     assert visits.when(match) == ["Wednesday 15:00–16:00"]
 
