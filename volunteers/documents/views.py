@@ -153,11 +153,14 @@ def scan_attach(volunteer_id: int, record_id: int):
             flash(_("Scan saved: %(what)s.", what=RECORD_LABELS[record.kind]), "success")
             return redirect(url_for("volunteers.detail", volunteer_id=volunteer.id,
                                     _anchor="compliance-heading"))
-    form.file.description = _("PDF, PNG or JPEG, at most %(mb)d MB.",
-                              mb=max_bytes // (1024 * 1024))
+    mb = max_bytes // (1024 * 1024)
+    form.file.description = _("PDF, PNG or JPEG, at most %(mb)d MB.", mb=mb)
+    form.file.render_kw = {**form.file.render_kw, "data-max-bytes": max_bytes}
     return render_form("volunteers/documents/scan.html", form, volunteer=volunteer,
                        record=record, scan=scans.scan_of(record),
-                       title=RECORD_LABELS[record.kind], allowed=scans.may_scan(record))
+                       title=RECORD_LABELS[record.kind], allowed=scans.may_scan(record),
+                       too_large=_("The file is too large: the most a scan may have is "
+                                   "%(mb)d MB.", mb=mb))
 
 
 @bp.post("/<int:volunteer_id>/records/<int:record_id>/scan/remove")

@@ -129,8 +129,9 @@ def test_the_coordinator_attaches_and_downloads_a_scan_from_the_volunteers_page(
                             content_type="multipart/form-data")
     assert sent.status_code == 302
     scan = db.session.scalar(select(VolunteerScan))
+    assert "Skan (PDF)" in coordinator.get(f"/volunteers/{volunteer.id}").text
     download = f"/volunteers/{volunteer.id}/scans/{scan.id}"
-    assert download in coordinator.get(f"/volunteers/{volunteer.id}").text
+    assert download in coordinator.get(url).text
     answer = coordinator.get(download)
     assert answer.status_code == 200 and answer.data == PDF
     assert answer.mimetype == "application/pdf"
