@@ -153,6 +153,12 @@ def scan_attach(volunteer_id: int, record_id: int):
             flash(_("Scan saved: %(what)s.", what=RECORD_LABELS[record.kind]), "success")
             return redirect(url_for("volunteers.detail", volunteer_id=volunteer.id,
                                     _anchor="compliance-heading"))
+    return _scan_page(volunteer, record, form, max_bytes)
+
+
+def _scan_page(volunteer, record, form, max_bytes: int):
+    """The record's scan and the form to send one, which says the size allowed beside
+    the field, and says it again as soon as a larger file is chosen (app.js)."""
     mb = max_bytes // (1024 * 1024)
     form.file.description = _("PDF, PNG or JPEG, at most %(mb)d MB.", mb=mb)
     form.file.render_kw = {**form.file.render_kw, "data-max-bytes": max_bytes}
