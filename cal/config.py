@@ -141,7 +141,11 @@ class Config:
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
         self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
-        self.MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+        # The largest scan of a signed paper (volunteers/documents/scans.py); a request
+        # may be a megabyte more, for the form around the file. A larger one is answered
+        # with a page that says so (cal.core.http), never a bare 413.
+        self.SCAN_MAX_BYTES = int(env.get("SCAN_MAX_MB") or 10) * 1024 * 1024
+        self.MAX_CONTENT_LENGTH = self.SCAN_MAX_BYTES + 1024 * 1024
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         if self.SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
             # Dates as ISO text whatever the server's default (indicators read them so).

@@ -21,6 +21,7 @@ SECTIONS = {
     "volunteer_status_changes": _l("Changes of volunteer status"),
     "compliance_records": _l("Agreements, checks and consents"),
     "volunteer_documents": _l("Documents issued"),
+    "volunteer_scans": _l("Scans of signed papers (files in the ZIP export)"),
     "training_enrolments": _l("Training enrolments"),
     "training_completions": _l("Trainings completed"),
     "hour_entries": _l("Hours of volunteering"),
@@ -128,4 +129,8 @@ FIELDS = {
     "booking_note": _l("How to book or come"), "description": _l("Description"),
     "day": _l("Day"), "reason": _l("Reason"),
     "partner_id": _l("Partner institution no."), "position": _l("Position or role"),
+    "record_id": _l("Record no."), "file_name": _l("File name"),
+    "content_type": _l("File type"), "size_bytes": _l("Size in bytes"),
+    "sha256": _l("Checksum (SHA-256)"), "uploaded_at": _l("Sent at"),
+    "uploaded_by_id": _l("Sent by user no."),
 }

@@ -150,6 +150,7 @@ def data_request_erase(request_id: int):
 
 @bp.get("/admin/rodo/<int:request_id>/export.json", defaults={"file_format": "json"})
 @bp.get("/admin/rodo/<int:request_id>/export.pdf", defaults={"file_format": "pdf"})
+@bp.get("/admin/rodo/<int:request_id>/export.zip", defaults={"file_format": "zip"})
 @roles_required(Role.ADMIN)
 def data_request_export(request_id: int, file_format: str):
     """Everything stored about the subject, as the request's answer; audited."""
@@ -159,6 +160,8 @@ def data_request_export(request_id: int, file_format: str):
     name = f"rodo-{logged.id}-{subject.kind.value}-{subject.record.id}.{file_format}"
     if file_format == "json":
         body = json.dumps(data, ensure_ascii=False, indent=2)
+    elif file_format == "zip":  # the data with the subject's files (scans)
+        body = rodo.export_archive(data, rodo.export_files(subject))
     else:
         labels = rodo_labels()
         entries = data["sections"]["audit_log"]

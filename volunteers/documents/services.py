@@ -22,7 +22,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload, undefer
+from sqlalchemy.orm import joinedload, undefer
 
 from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
@@ -196,7 +196,7 @@ def documents_of(volunteer: Volunteer) -> list[VolunteerDocument]:
     """The documents issued to a volunteer, newest first (without their PDFs)."""
     return list(db.session.scalars(
         select(VolunteerDocument).where(VolunteerDocument.volunteer_id == volunteer.id)
-        .options(selectinload(VolunteerDocument.created_by))
+        .options(joinedload(VolunteerDocument.created_by))  # in the same query
         .order_by(VolunteerDocument.created_at.desc(), VolunteerDocument.id.desc())))
 
 

@@ -34,6 +34,7 @@ from volunteers.compliance import (
     State,
     record_fields,
 )
+from volunteers.documents import scans
 from volunteers.documents import services as documents
 from volunteers.forms import SUBJECTS, TASKS
 from volunteers.models import (
@@ -211,7 +212,8 @@ def detail(volunteer_id: int):
         slots=availability.describe(volunteer.availability),
         matches=needs.matches_of_volunteer(volunteer), match_labels=MATCH_STATUS_LABELS,
         kinds=HELP_KIND_LABELS, when=visits.when,
-        offered=_offered(volunteer),
+        offered=_offered(volunteer), scans=scans.scans_by_record(volunteer),
+        scannable=scans.SCANNABLE,
         needed=services.what_activation_needs(volunteer, local_today())
         if request.args.get("why") == "activation" else [])
     db.session.commit()  # the audited read, once the page is made
@@ -271,7 +273,8 @@ def record_new(volunteer_id: int, kind: str):
                 form[name].errors.append(message)
     return render_form("volunteers/profiles/record.html", form, volunteer=volunteer, kind=kind,
                        title=RECORD_LABELS[kind], fields=record_fields(kind),
-                       field_labels=FIELD_LABELS_BY_KIND.get(kind, {}))
+                       field_labels=FIELD_LABELS_BY_KIND.get(kind, {}),
+                       no_scan=kind in scans.NO_SCAN)
 
 
 @bp.get("/compliance")
@@ -295,4 +298,5 @@ def me():
         return redirect(url_for("volunteers.me"))
     return render_form("volunteers/profiles/me.html", form, volunteer=volunteer, grid=availability,
                        labels=STATUS_LABELS, documents=documents.documents_of(volunteer),
+                       scans=scans.scans_with_kinds(volunteer), record_labels=RECORD_LABELS,
                        document_labels=documents.DOCUMENT_LABELS)
