@@ -28,8 +28,10 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('projects', schema=None) as batch_op:
-        batch_op.drop_column('proposed_help_kinds')
+    # In place, not in batch mode: on SQLite a batch copies the table and drops the old one,
+    # and the drop would cascade to every row that refers to it.
+    op.drop_column('projects', 'proposed_help_kinds')
 
-    with op.batch_alter_table('project_groups', schema=None) as batch_op:
-        batch_op.drop_column('confirmed')
+    # In place, not in batch mode: on SQLite a batch copies the table and drops the old one,
+    # and the drop would cascade to every row that refers to it.
+    op.drop_column('project_groups', 'confirmed')
