@@ -1,12 +1,16 @@
 """Field helpers shared by the forms of every package."""
 from __future__ import annotations
 
+import re
+from decimal import Decimal, InvalidOperation
+
 import wtforms
 import wtforms.csrf.core
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Optional, ValidationError
+from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from cal.core.phones import Phone
 from cal.core.timeutil import local_today
@@ -147,3 +151,61 @@ def _named(form, name: str):
                 if nested is not None:
                     return nested
     return None
+
+
+# --- money ---
+
+MAX_GR = 10_000_000_000_00  # ten billion złoty: more is a typing error
+
+
+def decimal_of(text: str) -> Decimal | None:
+    cleaned = re.sub(r"[\s\u00a0]|zł|PLN|%", "", text or "", flags=re.IGNORECASE)
+    cleaned = cleaned.replace(",", ".")
+    if not re.fullmatch(r"\d+(\.\d{1,2})?", cleaned):
+        return None
+    try:
+        return Decimal(cleaned)
+    except InvalidOperation:  # pragma: no cover (the pattern admits only numbers)
+        return None
+
+
+class MoneyField(StringField):
+    """An amount in złoty as people type it ("1 234,50 zł"); data is in grosze."""
+
+    def process_formdata(self, valuelist):
+        self.raw = valuelist[0] if valuelist else ""
+        self.data = None
+        if not self.raw.strip():
+            return
+        amount = decimal_of(self.raw)
+        if amount is None or amount * 100 > MAX_GR:
+            raise ValueError(_l("Enter an amount in złoty, e.g. 1 234,50."))
+        self.data = int(amount * 100)
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return f"{self.data // 100},{self.data % 100:02d}"
+
+
+# --- a year of a report ---
+
+class YearForm(FlaskForm):
+    """The year a yearly page shows (``?year=``): this year when not given; a year that
+    has not begun is refused beside the field."""
+
+    class Meta:
+        csrf = False
+
+    year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(min=2000, max=9999)])
+
+    def validate_year(self, field) -> None:
+        if field.data and field.data > local_today().year:
+            raise ValidationError(_l("The year %(year)s has not begun yet: choose this year "
+                                     "or an earlier one.", year=field.data))
+
+    def chosen(self) -> int:
+        """The year asked for when it is valid, else this year."""
+        return self.year.data if self.validate() and self.year.data else local_today().year

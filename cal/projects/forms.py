@@ -3,9 +3,6 @@ their values, deadlines and EU participant records."""
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal, InvalidOperation
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -19,10 +16,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from cal.core.forms import (
+    IntegerField,
+    MoneyField,
     MultiCheckboxField,
     NoChoice,
     NotAfter,
     NotBefore,
+    decimal_of,
     options,
     required_id_field,
     strip,
@@ -35,6 +35,7 @@ from cal.projects.models import (
     DELIVERABLE_STATUS_LABELS,
     EDUCATION_LABELS,
     EXIT_LABELS,
+    FUND_SOURCE_LABELS,
     FUNDER_LABELS,
     LABOUR_STATUS_LABELS,
     PROJECT_STATUS_LABELS,
@@ -48,6 +49,7 @@ from cal.projects.models import (
     Education,
     ExitSituation,
     Funder,
+    FundSource,
     LabourStatus,
     ProjectStatus,
     Settlement,
@@ -55,40 +57,6 @@ from cal.projects.models import (
     Source,
 )
 from volunteers.models import HELP_KIND_LABELS
-
-MAX_GR = 10_000_000_000_00  # ten billion złoty: more is a typing error
-
-
-def _decimal(text: str) -> Decimal | None:
-    cleaned = re.sub(r"[\s\u00a0]|zł|PLN|%", "", text or "", flags=re.IGNORECASE)
-    cleaned = cleaned.replace(",", ".")
-    if not re.fullmatch(r"\d+(\.\d{1,2})?", cleaned):
-        return None
-    try:
-        return Decimal(cleaned)
-    except InvalidOperation:  # pragma: no cover (the pattern admits only numbers)
-        return None
-
-
-class MoneyField(StringField):
-    """An amount in złoty as people type it ("1 234,50 zł"); data is in grosze."""
-
-    def process_formdata(self, valuelist):
-        self.raw = valuelist[0] if valuelist else ""
-        self.data = None
-        if not self.raw.strip():
-            return
-        amount = _decimal(self.raw)
-        if amount is None or amount * 100 > MAX_GR:
-            raise ValueError(_l("Enter an amount in złoty, e.g. 1 234,50."))
-        self.data = int(amount * 100)
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        if self.data is None:
-            return ""
-        return f"{self.data // 100},{self.data % 100:02d}"
 
 
 class PercentField(StringField):
@@ -99,7 +67,7 @@ class PercentField(StringField):
         self.data = 0
         if not raw.strip():
             return
-        value = _decimal(raw)
+        value = decimal_of(raw)
         if value is None or value > 100:
             raise ValueError(_l("Enter a per cent between 0 and 100, e.g. 85 or 12,5."))
         self.data = int(value * 100)
@@ -179,6 +147,19 @@ class LineForm(FlaskForm):
     name = StringField(_l("Budget line"), filters=[strip],
                        validators=[DataRequired(), Length(max=200)])
     planned = MoneyField(_l("Planned (PLN)"), validators=[InputRequired()])
+
+
+class FundingForm(FlaskForm):
+    """A project's money from one source in one year; both amounts 0 remove it."""
+
+    once_key = once_key_field()
+    year = IntegerField(_l("Year"), validators=[InputRequired(),
+                                                NumberRange(min=2000, max=2100)])
+    source = SelectField(_l("Source"), choices=options(FUND_SOURCE_LABELS.items()),
+                         default=FundSource.EU.value)
+    planned = MoneyField(_l("Planned (PLN)"), validators=[InputRequired()])
+    spent = MoneyField(_l("Spent (PLN)"), validators=[Optional()],
+                       description=_l("As settled; leave empty while nothing is spent."))
 
 
 class ExpenseForm(FlaskForm):
