@@ -12,6 +12,7 @@ from cal.core.forms import (
     IntegerField,
     MoneyField,
     NotBefore,
+    NotInFuture,
     id_or_none,
     optional_id_field,
     options,
@@ -23,7 +24,8 @@ from cal.gifts.models import USED_FOR_LABELS, UsedFor
 
 class GiftForm(FlaskForm):
     once_key = once_key_field()
-    received_on = DateField(_l("Received on"), validators=[InputRequired(), NotBefore(2000)])
+    received_on = DateField(_l("Received on"), validators=[InputRequired(), NotBefore(2000),
+                                                           NotInFuture()])
     donor = StringField(_l("Donor"), filters=[strip],
                         validators=[InputRequired(), Length(max=200)],
                         description=_l("A shop, a company, a parish, a resident."))
