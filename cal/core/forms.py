@@ -178,6 +178,8 @@ class MoneyField(StringField):
         if not self.raw.strip():
             return
         amount = decimal_of(self.raw)
+        if amount is None and decimal_of(self.raw.strip().lstrip("-−")) is not None:
+            raise ValueError(_l("The amount cannot be negative."))
         if amount is None or amount * 100 > MAX_GR:
             raise ValueError(_l("Enter an amount in złoty, e.g. 1 234,50."))
         self.data = int(amount * 100)

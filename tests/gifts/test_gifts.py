@@ -114,6 +114,7 @@ def test_a_coordinator_records_a_gift_for_a_family_from_its_page(app, users, cli
                                                 year=local_today().year + 1)).isoformat()})
     assert refused.status_code == 422 and refused.text.count('aria-invalid="true"') == 2
     assert "Data nie może być późniejsza niż dzisiejsza." in refused.text
+    assert "Kwota nie może być ujemna." in refused.text
     page = desk.get("/gifts/?year=2026")
     assert "Rodzina: Nowakowie" in page.text and "1 dar" in page.text
 

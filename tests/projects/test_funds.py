@@ -191,6 +191,7 @@ def test_the_budget_page_keeps_the_funding_and_refuses_a_negative_amount(
     refused = desk.post(f"/projects/{made.id}/funding", data={
         **form, "funding-planned": "-100", "funding-once_key": "fund-key-000000000002"})
     assert refused.status_code == 422 and 'aria-invalid="true"' in refused.text
+    assert "Kwota nie może być ujemna." in refused.text
     refused = desk.post(f"/projects/{made.id}/funding", data={
         **form, "funding-year": "2031", "funding-once_key": "fund-key-000000000003"})
     assert refused.status_code == 422 and "Wybierz rok, w którym trwa projekt" in refused.text
