@@ -157,8 +157,8 @@ test: $(VENV)/.installed-dev translations-compile e2e-tools lint
 ## (as a page and as an htmx fragment), by every role, on SQLite and PostgreSQL.
 FUZZ_ENV = FUZZ_EXAMPLES=500 FUZZ_PAGE_EXAMPLES=500
 fuzz: $(VENV)/.installed-dev translations-compile
-	$(FUZZ_ENV) $(BIN)/pytest -p no:cacheprovider tests/security/test_fuzz.py
-	$(FUZZ_ENV) TEST_DATABASE_URL="$(PG_URL)" $(BIN)/pytest -p no:cacheprovider \
+	$(FUZZ_ENV) $(BIN)/pytest -p no:cacheprovider -rP tests/security/test_fuzz.py
+	$(FUZZ_ENV) TEST_DATABASE_URL="$(PG_URL)" $(BIN)/pytest -p no:cacheprovider -rP \
 		tests/security/test_fuzz.py
 
 ## Benchmarks at the size of a large town (README, Performance), on SQLite and PostgreSQL.

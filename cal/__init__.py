@@ -113,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
     from cal.projects.budget_views import bp as project_budget_bp
     from cal.projects.funds_views import bp as funds_bp
     from cal.projects.views import bp as projects_bp
+    from cal.settings.views import bp as settings_bp
     from clubs.report_views import bp as club_reports_bp
     from clubs.views import bp as clubs_bp
     from seniors.views import bp as seniors_bp
@@ -121,15 +122,16 @@ def register_blueprints(app: Flask) -> None:
     from volunteers.followup.views import bp as followup_bp
     from volunteers.hours.views import bp as hours_bp
     from volunteers.needs.views import bp as needs_bp
+    from volunteers.needs.visit_views import bp as visit_times_bp
     from volunteers.profiles.views import bp as volunteers_bp
     from volunteers.training.views import bp as training_bp
 
-    for blueprint in (core_bp, auth_bp, dashboard_bp, people_bp, rodo_bp, training_bp, needs_bp,
-                      hours_bp, followup_bp, documents_bp, volunteers_bp, clubs_bp,
-                      club_reports_bp, seniors_bp, kiosk_bp, community_bp, shifts_bp,
+    for blueprint in (core_bp, auth_bp, settings_bp, dashboard_bp, people_bp, rodo_bp,
+                      training_bp, needs_bp, hours_bp, followup_bp, documents_bp, volunteers_bp,
+                      clubs_bp, club_reports_bp, seniors_bp, kiosk_bp, community_bp, shifts_bp,
                       event_day_bp, directory_bp, duties_bp, notifications_bp, messages_bp,
                       sms_gateway_bp, partners_bp, projects_bp, project_budget_bp,
-                      funds_bp, gifts_bp, accessibility_bp):
+                      funds_bp, gifts_bp, accessibility_bp, visit_times_bp):
         app.register_blueprint(blueprint)
 
 

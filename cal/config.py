@@ -25,14 +25,14 @@ def _clock(value: str) -> time:
         raise ValueError(f"a time must be written like 17:00, not {value!r}") from error
 
 
-def _price(value: str) -> str:
+def _price(value: str, name: str = "SMS_PART_PRICE") -> str:
     """A price in PLN, written with a point or a comma ("0,16")."""
     written = value.strip().replace(",", ".")
     try:
         if Decimal(written) < 0:
             raise InvalidOperation
     except InvalidOperation as error:
-        raise ValueError(f"SMS_PART_PRICE must be an amount like 0.16, not {value!r}") from error
+        raise ValueError(f"{name} must be an amount like 0.16, not {value!r}") from error
     return written
 
 
@@ -85,6 +85,14 @@ class Config:
         # The place written on documents ("Miasto, dnia ...") and who signs them.
         self.CENTRE_CITY = env.get("CENTRE_CITY") or ""
         self.CENTRE_SIGNATORY = env.get("CENTRE_SIGNATORY") or "Dyrektor Ośrodka"
+        # The defaults of the centre's settings (cal.core.centre), until an administrator
+        # saves them at /admin/settings: the name as after "na rzecz" (empty: the name's
+        # usual words declined), who signs as after "reprezentowanym przez" (likewise),
+        # and the value of an hour of volunteer work in PLN.
+        self.CENTRE_NAME_GENITIVE = env.get("CENTRE_NAME_GENITIVE") or ""
+        self.CENTRE_REPRESENTED_BY = env.get("CENTRE_REPRESENTED_BY") or ""
+        self.VOLUNTEER_HOUR_VALUE = _price(env.get("VOLUNTEER_HOUR_VALUE") or "0",
+                                           "VOLUNTEER_HOUR_VALUE")
         # Text messages through SMSAPI: no token means no SMS (shown as unavailable).
         self.SMS_API_TOKEN = env.get("SMS_API_TOKEN") or None
         self.SMS_API_URL = env.get("SMS_API_URL") or "https://api.smsapi.pl/"
@@ -133,7 +141,11 @@ class Config:
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
         self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
-        self.MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+        # The largest scan of a signed paper (volunteers/documents/scans.py); a request
+        # may be a megabyte more, for the form around the file. A larger one is answered
+        # with a page that says so (cal.core.http), never a bare 413.
+        self.SCAN_MAX_BYTES = int(env.get("SCAN_MAX_MB") or 10) * 1024 * 1024
+        self.MAX_CONTENT_LENGTH = self.SCAN_MAX_BYTES + 1024 * 1024
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         if self.SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
             # Dates as ISO text whatever the server's default (indicators read them so).

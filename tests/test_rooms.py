@@ -115,7 +115,7 @@ def test_the_core_asks_every_room_of_the_application(app):
                                                             "refresh_indicators"]
     assert [part.name for part in rooms.personal_data] == [
         "needs", "followup", "volunteers", "clubs", "seniors", "community", "duties", "partners",
-        "projects", "gifts"]
+        "projects", "gifts", "visit_times"]
     assert len(rooms.partner_work) == 3  # the projects, events and duties with a partner
     assert len(rooms.calendar) == 3  # a volunteer's trainings and visits, a member's classes
     with app.test_request_context():

@@ -22,10 +22,18 @@ import enum
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
+from cal.core.centre import centre
 from cal.core.timeutil import age_on
-from volunteers.models import CheckResult, ComplianceRecord, RecordKind, Volunteer
+from volunteers.models import (
+    HELP_KIND_LABELS,
+    CheckResult,
+    ComplianceRecord,
+    RecordKind,
+    Volunteer,
+)
 
 EXPIRY_WARNING_DAYS = 30
 SHORT_AGREEMENT_DAYS = 30
@@ -231,3 +239,18 @@ def record_fields(kind: RecordKind) -> tuple[str, ...]:
 
 def missing_record_fields(kind: RecordKind, data: dict) -> list[str]:
     return [name for name in REQUIRED_RECORD_FIELDS.get(kind, ()) if not data.get(name)]
+
+
+def help_scope(volunteer: Volunteer) -> str:
+    """The kinds of help a volunteer offers, in Polish, as a default scope."""
+    with force_locale("pl"):
+        return "; ".join(str(HELP_KIND_LABELS[k]) for k in sorted(volunteer.kinds()))
+
+
+def usual_agreement(volunteer: Volunteer) -> dict[str, str]:
+    """What a new agreement starts from: the centre's usual scope, place and termination
+    clause (its settings), and the kinds of help the volunteer offers when the centre
+    has no usual scope."""
+    usual = centre()
+    return {"scope": usual.agreement_scope or help_scope(volunteer),
+            "place": usual.agreement_place, "terms": usual.agreement_terms}

@@ -54,6 +54,20 @@ HELP_KIND_LABELS = {
 }
 
 
+class Gender(enum.StrEnum):
+    """The grammatical gender a volunteer's documents use ("wykonywała", "wykonywał");
+    none given: a neutral wording."""
+
+    FEMALE = "female"
+    MALE = "male"
+
+
+GENDER_LABELS = {
+    Gender.FEMALE: _l("Feminine forms (e.g. “wykonywała”)"),
+    Gender.MALE: _l("Masculine forms (e.g. “wykonywał”)"),
+}
+
+
 class Volunteer(db.Model):
     """A volunteer: contact, what they offer, when, and where they are in the pipeline."""
 
@@ -70,6 +84,7 @@ class Volunteer(db.Model):
     email: Mapped[str] = mapped_column(String(254), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
     birth_date: Mapped[date | None]
+    gender: Mapped[Gender | None] = mapped_column(enum_column(Gender, length=10))
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True)
     status: Mapped[VolunteerStatus] = mapped_column(
         enum_column(VolunteerStatus), default=VolunteerStatus.APPLICANT, index=True
@@ -204,6 +219,33 @@ class VolunteerDocument(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     created_by = relationship("User", lazy="raise_on_sql")
+
+
+class VolunteerScan(db.Model):
+    """The scan of a signed paper record (the agreement, an information sheet, a
+    consent...), attached to its compliance record: PDF, PNG or JPEG, its type read from
+    its first bytes. Kept in the database, beside the issued documents' PDFs: the
+    backups hold it, and the row, its file and its audit entry change together."""
+
+    __tablename__ = "volunteer_scans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(
+        ForeignKey("volunteers.id", ondelete="CASCADE"), index=True
+    )
+    # One scan a record: a new one replaces it.
+    record_id: Mapped[int] = mapped_column(
+        ForeignKey("compliance_records.id", ondelete="CASCADE"), unique=True
+    )
+    file_name: Mapped[str] = mapped_column(String(200))  # as it was sent
+    content_type: Mapped[str] = mapped_column(String(40))  # read from the content
+    size_bytes: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True, deferred_raiseload=True)
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    uploaded_by = relationship("User", lazy="raise_on_sql")
 
 
 @event.listens_for(Volunteer, "before_insert")

@@ -1,5 +1,5 @@
-"""The reminder scan: from February, while this year's review of the accessibility
-statement is not recorded, the administrators are told once a week, on Monday."""
+"""The reminder scan: while there is no accessibility statement, or from February while
+this year's review is not recorded, the administrators are told once a week, on Monday."""
 
 from __future__ import annotations
 
@@ -18,10 +18,13 @@ def statement_review(now: datetime) -> int:
     today = to_local(now).date()
     monday = today - timedelta(days=today.weekday())
     due_at = local_to_utc(monday, time(8))
-    by = services.review_due(services.statement(), today)
-    if by is None or now < due_at:
+    record = services.statement()
+    by = services.review_due(record, today)
+    if (record is not None and by is None) or now < due_at:
         return 0
+    title = (_l("The accessibility statement must be reviewed by %(day)s",
+                day=by.strftime("%d.%m.%Y")) if by is not None else
+             _l("The accessibility statement is not published yet: a public body must "
+                "publish one"))
     return tell_role(Role.ADMIN, "accessibility_review", f"accessibility-review:{monday}",
-                     _l("The accessibility statement must be reviewed by %(day)s",
-                        day=by.strftime("%d.%m.%Y")),
-                     url=external_url("accessibility.edit"), due_at=due_at)
+                     title, url=external_url("accessibility.edit"), due_at=due_at)

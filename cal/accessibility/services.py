@@ -57,9 +57,8 @@ def save(data: dict, actor, today: date) -> AccessibilityStatement:
 
 def review_due(record: AccessibilityStatement | None, today: date) -> date | None:
     """The day by which the statement must be reviewed when this year's review is still
-    to do (from February; after 31 March it is overdue), else None."""
-    if record is not None and record.reviewed_on.year >= today.year:
-        return None
-    if today.month < 2:
+    to do (from February; after 31 March it is overdue), else None; None too when there
+    is no statement yet (it is due at once: see the scan)."""
+    if record is None or record.reviewed_on.year >= today.year or today.month < 2:
         return None
     return date(today.year, *REVIEW_BY)

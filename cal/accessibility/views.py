@@ -13,6 +13,7 @@ from cal.accessibility import demo, jobs, records, services
 from cal.accessibility.forms import StatementForm
 from cal.accessibility.models import ASSESSMENT_LABELS, COMPLIANCE_LABELS, Assessment
 from cal.core.access import Role, public, roles_required
+from cal.core.centre import centre
 from cal.core.errors import DomainError
 from cal.core.forms import show_refusal
 from cal.core.render import go, render_form, render_page
@@ -32,7 +33,7 @@ def statement():
     record = services.statement()
     keeper = current_user.is_authenticated and current_user.role == Role.ADMIN
     return render_page("accessibility/statement.html", statement=record, keeper=keeper,
-                       centre=current_app.config["CENTRE_NAME"],
+                       centre=centre(),
                        site=current_app.config.get("BASE_URL") or url_for(
                            "accessibility.statement", _external=True),
                        compliance=COMPLIANCE_LABELS, assessments=ASSESSMENT_LABELS,

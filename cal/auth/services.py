@@ -8,7 +8,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -23,6 +22,7 @@ from cal.auth.passwords import (
 )
 from cal.core.access import Role
 from cal.core.audit import AuditAction, AuditLog, audit
+from cal.core.centre import centre
 from cal.core.errors import DomainError
 from cal.core.timeutil import utcnow
 from cal.extensions import db
@@ -57,9 +57,9 @@ def check_new_password(password: str, email: str, full_name: str) -> None:
     if not MIN_LENGTH <= len(password) <= MAX_LENGTH:
         raise DomainError(_("The password must have %(min)d to %(max)d characters.",
                             min=MIN_LENGTH, max=MAX_LENGTH), field="password")
-    name, centre = full_name.lower(), current_app.config["CENTRE_NAME"]
+    name, centre_name = full_name.lower(), centre().name
     hints = (email, email.partition("@")[0], name, name.replace(" ", ""),
-             *re.split(r"[\W_]+", f"{email} {name} {centre}"))
+             *re.split(r"[\W_]+", f"{email} {name} {centre_name}"))
     if easily_guessed(password, hints):
         raise DomainError(_("This password is commonly used or easy to guess. Choose "
                             "another: a few unrelated words work well."), field="password")

@@ -75,7 +75,8 @@ def _safe(value):
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MIMETYPES = {"pdf": "application/pdf", "csv": "text/csv", "xlsx": XLSX_MIMETYPE,
-             "json": "application/json"}
+             "json": "application/json", "zip": "application/zip", "png": "image/png",
+             "jpg": "image/jpeg"}
 
 
 def attachment(body: bytes | str, filename: str, entity: str | None = None,

@@ -153,12 +153,11 @@ def _named(form, name: str):
     return None
 
 
-# --- money ---
-
 MAX_GR = 10_000_000_000_00  # ten billion złoty: more is a typing error
 
 
-def decimal_of(text: str) -> Decimal | None:
+def decimal_or_none(text: str) -> Decimal | None:
+    """A number as people type it ("1 234,50 zł", "12,5%"), or None."""
     cleaned = re.sub(r"[\s\u00a0]|zł|PLN|%", "", text or "", flags=re.IGNORECASE)
     cleaned = cleaned.replace(",", ".")
     if not re.fullmatch(r"\d+(\.\d{1,2})?", cleaned):
@@ -177,8 +176,8 @@ class MoneyField(StringField):
         self.data = None
         if not self.raw.strip():
             return
-        amount = decimal_of(self.raw)
-        if amount is None and decimal_of(self.raw.strip().lstrip("-−")) is not None:
+        amount = decimal_or_none(self.raw)
+        if amount is None and decimal_or_none(self.raw.strip().lstrip("-−")) is not None:
             raise ValueError(_l("The amount cannot be negative."))
         if amount is None or amount * 100 > MAX_GR:
             raise ValueError(_l("Enter an amount in złoty, e.g. 1 234,50."))

@@ -99,6 +99,18 @@ def register_error_handlers(app: Flask) -> None:
             400, _("The request was not understood"), _("Check what you typed and try again.")
         )
 
+    @app.errorhandler(413)
+    def too_large(_error):
+        # The request is larger than MAX_CONTENT_LENGTH (a file too large): said in
+        # words, with the way back to the form (its page is the same address).
+        mb = current_app.config["SCAN_MAX_BYTES"] // (1024 * 1024)
+        form = request.path if request.url_rule and "GET" in request.url_rule.methods else None
+        return render_template(
+            "errors/error.html", status=413, title=_("The file is too large"), back=form,
+            message=_("What you sent was not saved: a file may have at most %(mb)d MB. Go "
+                      "back and choose a smaller file (scan in black and white, or at a "
+                      "lower resolution).", mb=mb)), 413
+
     @app.errorhandler(CSRFError)
     def csrf_error(_error):
         return _error_page(

@@ -1,5 +1,6 @@
 """Documents printed to PDF: a template of templates/documents/ rendered in Polish with
-the centre's name and address, then printed by WeasyPrint."""
+the centre's settings (cal.core.centre: its name, address, signatory and logo), then
+printed by WeasyPrint."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from cal.core.centre import centre, logo_data_uri
 from cal.core.errors import DomainError
 
 
@@ -21,10 +23,7 @@ def render_pdf(template: str, **context) -> bytes:
         raise DomainError(_("PDF printing is not available on this server (the Pango "
                             "library is missing). Ask the administrator."),
                           field="issued_on") from error
-    config = current_app.config
     page = current_app.jinja_env.get_template(f"documents/{template}.html")
     with force_locale("pl"):  # no request needed: a job may print a document too
-        html = page.render(centre={
-            "name": config["CENTRE_NAME"], "address": config["CENTRE_ADDRESS"],
-            "city": config["CENTRE_CITY"], "signatory": config["CENTRE_SIGNATORY"]}, **context)
+        html = page.render(centre=centre(), logo=logo_data_uri(), **context)
     return HTML(string=html).write_pdf()

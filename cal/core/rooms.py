@@ -73,7 +73,9 @@ class PersonalData:
     - ``records(record_type, cutoff, apply)``: the room's records of people who are no
       subject of their own (a resident's registration for an event), of a retention
       record type, past the cutoff: anonymised by the room when ``apply``, else only
-      counted; returns how many."""
+      counted; returns how many;
+    - ``files(subject)``: the subject's files the rows only name (the scans of signed
+      papers), as (file name, content), for the export's archive."""
 
     name: str
     subjects: dict[str, type] = field(default_factory=dict)
@@ -84,6 +86,7 @@ class PersonalData:
     past: Callable[[str, datetime, int], list[int]] | None = None
     held: Callable[[date, int | None], dict[int, date | None]] | None = None
     records: Callable[[str, datetime, bool], int] | None = None
+    files: Callable[[Any], Iterable[tuple[str, bytes]]] | None = None
 
 
 @dataclass(frozen=True)

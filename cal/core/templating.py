@@ -9,6 +9,7 @@ from flask import Flask, request
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
+from cal.core.centre import centre
 from cal.core.exports import export_url
 from cal.core.i18n import LOCALES
 from cal.core.labels import ROLE_LABELS
@@ -57,6 +58,7 @@ def _day_in(d: date, fmt: str, _locale: str) -> str:  # the locale is the key, i
 
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals["centre_settings"] = centre  # documents get theirs as ``centre``
     app.jinja_env.filters["date"] = _date
     app.jinja_env.globals["export_url"] = export_url
     app.jinja_env.filters["localtime"] = lambda d: to_local(d).strftime("%H:%M") if d else ""

@@ -32,6 +32,7 @@ from rq.timeouts import JobTimeoutException
 from sqlalchemy import or_, select, update
 
 from cal.auth.models import User
+from cal.core.centre import centre
 from cal.core.mail import send_message
 from cal.core.queue import get_queue
 from cal.core.reach import Contact
@@ -177,10 +178,10 @@ def _envelope(notification: Notification, to: str, subject: str):
 
 def _contact_message(notification: Notification, contact):
     message = _envelope(notification, contact.email,
-                        notification.title or current_app.config["CENTRE_NAME"])
+                        notification.title or centre().name)
     with force_locale("pl"):
         stop = _("To stop these e-mails, reply to this one or tell the centre.")
-    message.set_content(f"{notification.body}\n\n-- \n{current_app.config['CENTRE_NAME']}\n"
+    message.set_content(f"{notification.body}\n\n-- \n{centre().name}\n"
                         f"{stop}\n")
     return message
 

@@ -15,13 +15,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from cal.auth.models import User
 from cal.core.audit import AuditAction, audit
+from cal.core.centre import centre
 from cal.core.errors import DomainError
 from cal.core.reach import Audience, Contact, Recipient
 from cal.core.rooms import registry
@@ -150,7 +150,7 @@ def send(planned: Plan, actor) -> Message:
     db.session.add(message)
     db.session.flush()
     subject = f"message:{message.id}"
-    title = _("A message from %(centre)s", centre=current_app.config["CENTRE_NAME"])
+    title = _("A message from %(centre)s", centre=centre().name)
     now = utcnow()
     rows = []
     for recipient in planned.recipients:

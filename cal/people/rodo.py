@@ -10,6 +10,9 @@ that each has its labels."""
 
 from __future__ import annotations
 
+import io
+import json
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from secrets import token_hex
@@ -37,7 +40,7 @@ from cal.people.models import (
 )
 
 # Never shown, even to the subject: secrets and what only the software reads.
-HIDDEN = {"password_hash", "token_hash", "application_key", "key", "dedup_key", "pdf",
+HIDDEN = {"password_hash", "token_hash", "application_key", "key", "dedup_key", "pdf", "content",
           "search_name", "session_version", "attempts", "claimed_at", "last_error",
           "availability", "slots"}
 # Free text that may name or describe the subject: emptied by the erasure everywhere.
@@ -157,6 +160,23 @@ def export_data(subject: Subject, centre: str) -> dict:
                              for e in log]
     return {"controller": centre, "subject": subject.kind.value, "id": subject.record.id,
             "exported_at": _shown(utcnow()), "sections": sections}
+
+
+def export_files(subject: Subject) -> list[tuple[str, bytes]]:
+    """The subject's files (the scans of the papers they signed), as each room keeps
+    them: (name, content), for the export's archive beside the JSON."""
+    return [(f"{part.name}/{name}", content) for part in _parts() if part.files
+            for name, content in part.files(subject)]
+
+
+def export_archive(data: dict, files: list[tuple[str, bytes]]) -> bytes:
+    """The export as a ZIP: the data as JSON, and the subject's files."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("dane.json", json.dumps(data, ensure_ascii=False, indent=2))
+        for name, content in files:
+            archive.writestr(f"pliki/{name}", content)
+    return out.getvalue()
 
 
 def log_by_month(entries: list[dict], actions: dict, fields: dict) -> list[dict]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from cal.core import exports
 from cal.core.access import Role, roles_required
+from cal.core.centre import centre
 from cal.core.errors import DomainError
 from cal.core.forms import show_refusal
 from cal.core.http import found
@@ -149,15 +150,18 @@ def data_request_erase(request_id: int):
 
 @bp.get("/admin/rodo/<int:request_id>/export.json", defaults={"file_format": "json"})
 @bp.get("/admin/rodo/<int:request_id>/export.pdf", defaults={"file_format": "pdf"})
+@bp.get("/admin/rodo/<int:request_id>/export.zip", defaults={"file_format": "zip"})
 @roles_required(Role.ADMIN)
 def data_request_export(request_id: int, file_format: str):
     """Everything stored about the subject, as the request's answer; audited."""
     logged = found(db.session.get(DataRequest, request_id))
     subject = found(rodo.gather(logged.subject_kind, logged.subject_id))
-    data = rodo.export_data(subject, current_app.config["CENTRE_NAME"])
+    data = rodo.export_data(subject, centre().name)
     name = f"rodo-{logged.id}-{subject.kind.value}-{subject.record.id}.{file_format}"
     if file_format == "json":
         body = json.dumps(data, ensure_ascii=False, indent=2)
+    elif file_format == "zip":  # the data with the subject's files (scans)
+        body = rodo.export_archive(data, rodo.export_files(subject))
     else:
         labels = rodo_labels()
         entries = data["sections"]["audit_log"]

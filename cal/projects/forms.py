@@ -22,7 +22,7 @@ from cal.core.forms import (
     NoChoice,
     NotAfter,
     NotBefore,
-    decimal_of,
+    decimal_or_none,
     options,
     required_id_field,
     strip,
@@ -67,7 +67,7 @@ class PercentField(StringField):
         self.data = 0
         if not raw.strip():
             return
-        value = decimal_of(raw)
+        value = decimal_or_none(raw)
         if value is None or value > 100:
             raise ValueError(_l("Enter a per cent between 0 and 100, e.g. 85 or 12,5."))
         self.data = int(value * 100)

@@ -346,3 +346,18 @@
   document.addEventListener("htmx:load", mark);
   window.addEventListener("resize", mark);
 })();
+
+/* A file chosen for a field with data-max-bytes that is larger than that is said to be
+   too large beside the field (its element id + "-size") and taken out of the form, before
+   megabytes travel only to be refused. The server checks the size again. */
+(function () {
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (!field.matches || !field.matches("input[type=file][data-max-bytes]")) { return; }
+    var said = document.getElementById(field.id + "-size");
+    var limit = Number(field.getAttribute("data-max-bytes"));
+    var large = field.files.length > 0 && field.files[0].size > limit;
+    if (said !== null) { said.hidden = !large; }
+    if (large) { field.value = ""; }
+  });
+})();

@@ -1,7 +1,7 @@
 """funds by source and in-kind gifts
 
 Revision ID: bd40375f56b8
-Revises: 2a43c3a334b5
+Revises: 0b770cf8fff6
 Create Date: 2026-12-06 02:58:23.796153
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'bd40375f56b8'
-down_revision = '2a43c3a334b5'
+down_revision = '0b770cf8fff6'
 branch_labels = None
 depends_on = None
 

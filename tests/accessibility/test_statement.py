@@ -113,6 +113,15 @@ def test_what_it_publishes_is_escaped(app, client, users):
     assert "<b>x</b>" not in html
 
 
+def test_without_a_statement_the_administrators_are_asked_for_one_each_monday(app, users):
+    monday = TODAY - timedelta(days=TODAY.weekday())
+    assert jobs.statement_review(local_to_utc(monday, datetime.min.time())
+                                 + timedelta(hours=9)) == 1
+    told = db.session.scalar(select(Notification).where(
+        Notification.kind == "accessibility_review"))
+    assert told.user_id == users[Role.ADMIN].id and "nie jest jeszcze opublikowana" in told.title
+
+
 def test_from_february_the_administrators_are_asked_weekly_for_the_yearly_review(app, users):
     services.save(data(), users[Role.ADMIN], TODAY)
     db.session.commit()

@@ -225,5 +225,5 @@ def test_a_failing_step_stops_neither_the_other_scans_nor_the_deliveries(
     made = reminders.run(at(MONDAY, 12), inline=True)
     assert made["broken"] == -1 and made["late_and_broken"] == -1
     assert made["refresh_indicators"] == 0 and made["retention_sweep"] == 0
-    assert made["handled"] == 2
-    assert all(n.sent_at is not None for n in db.session.scalars(select(Notification)))
+    sent = db.session.scalars(select(Notification)).all()  # the scans' own, and the one above
+    assert made["handled"] == len(sent) >= 2 and all(n.sent_at is not None for n in sent)

@@ -124,6 +124,7 @@ def test_person_list_runs_the_same_queries_for_one_and_fifty_people(client_as, c
     district, household = DistrictFactory(), HouseholdFactory()
     PersonFactory(district=district, household=household)
     db.session.commit()
+    client.get("/people")  # the first request of a process reads what every page shows
     with count_queries() as one:
         client.get("/people")
     PersonFactory.create_batch(49, district=DistrictFactory(), household=HouseholdFactory())

@@ -239,6 +239,7 @@ def test_generated_input_never_breaks_a_form(town, email):
             _fuzz(app, client, method, path, names or _common_names(forms))
         except Exception as error:  # noqa: BLE001 (every form is tried; all failures told)
             broken.append(f"{method.upper()} {path}: {error!r}"[:600])
+    _tell(f"{email}: {len(forms[email])} forms", len(forms[email]), EXAMPLES, broken)
     assert broken == [], "\n".join(broken)
 
 
@@ -276,7 +277,16 @@ def test_generated_queries_never_break_a_page_or_its_fragment(town, email):
             _fuzz_page(client, path, names)
         except Exception as error:  # noqa: BLE001 (every page is tried; all failures told)
             broken.append(f"GET {path}: {error!r}"[:600])
+    _tell(f"{email}: {len(pages[email])} pages", len(pages[email]), PAGE_EXAMPLES, broken)
     assert broken == [], "\n".join(broken)
+
+
+def _tell(what: str, routes: int, examples: int, broken: list[str]) -> None:
+    """The figures of a walk, for `make fuzz` (pytest -rP shows them): the routes, the
+    inputs sent at most (the troublemakers, then up to ``examples`` generated, which
+    Hypothesis may stop short of), and what broke."""
+    print(f"fuzz: {what}, at most {routes * (len(EDGES) + examples)} inputs; "  # noqa: T201
+          f"broken: {len(broken)}")
 
 
 def _reached(app, forms, pages) -> set[tuple[str, str]]:
@@ -331,4 +341,5 @@ def test_every_route_the_walk_did_not_reach_gets_generated_input_too(town):
                 _fuzz(app, client, "post", path, names)
         except Exception as error:  # noqa: BLE001 (every route is tried; all failures told)
             broken.append(f"{method} {path}: {error!r}"[:600])
+    _tell(f"{len(unreached)} routes no walk reached", len(unreached), EXAMPLES, broken)
     assert broken == [], "\n".join(broken)

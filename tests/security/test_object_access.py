@@ -30,7 +30,13 @@ from tests.conftest import client_of, shared_app
 from tests.factories import VolunteerFactory
 from tests.security.test_access_matrix import POLICIES, _methods, _rules
 from volunteers.hours.models import HourEntry
-from volunteers.models import DocumentKind, HelpKind, Volunteer, VolunteerDocument
+from volunteers.models import (
+    DocumentKind,
+    HelpKind,
+    Volunteer,
+    VolunteerDocument,
+    VolunteerScan,
+)
 from volunteers.needs.models import HelpRequest, Match, MatchStatus
 from volunteers.training.models import TrainingCompletion
 
@@ -212,6 +218,7 @@ def _made():
             "entry_id": (first(HourEntry, me), not_mine(HourEntry)),
             "match_id": (first(Match, me), not_mine(Match)),
             "document_id": (first(VolunteerDocument, me), not_mine(VolunteerDocument)),
+            "scan_id": (first(VolunteerScan, me), not_mine(VolunteerScan)),  # the demo's
             "completion_id": (first(TrainingCompletion, me), not_mine(TrainingCompletion)),
             "group_id": (mine.id, theirs.id), "session_id": (my_session.id, their_session.id),
             "signup_id": tuple(shift_signups),

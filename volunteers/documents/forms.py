@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -38,3 +39,10 @@ class DocumentForm(FlaskForm):
         return {name: self[name].data for name in (
             "issued_on", "period_start", "period_end", "scope", "place", "terms",
             "guardian_name", "waiver_extent", "body")}
+
+
+class ScanForm(FlaskForm):
+    """The scan of a signed paper record: one file, PDF, PNG or JPEG."""
+
+    file = FileField(_l("Scan of the signed paper"), render_kw={
+        "accept": "application/pdf,image/png,image/jpeg"})

@@ -22,7 +22,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload, undefer
+from sqlalchemy.orm import joinedload, undefer
 
 from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
@@ -30,7 +30,12 @@ from cal.core.pdf import render_pdf
 from cal.core.text import fold
 from cal.core.timeutil import age_on, local_today
 from cal.extensions import db
-from volunteers.compliance import SHORT_AGREEMENT_DAYS, latest_records
+from volunteers.compliance import (
+    SHORT_AGREEMENT_DAYS,
+    help_scope,
+    latest_records,
+    usual_agreement,
+)
 from volunteers.hours import approval
 from volunteers.hours import services as hours
 from volunteers.models import (
@@ -67,12 +72,6 @@ REQUIRED_FIELDS = {
     DocumentKind.CERTIFICATE: ("period_start", "period_end", "scope"),
     DocumentKind.OPINION: ("period_start", "period_end", "body"),
 }
-DEFAULT_TERMS = (
-    "Każda ze stron może rozwiązać porozumienie w każdym czasie za 7-dniowym "
-    "wypowiedzeniem złożonym na piśmie lub w formie wiadomości elektronicznej. "
-    "W razie rażącego naruszenia porozumienia przez jedną ze stron druga strona może je "
-    "rozwiązać ze skutkiem natychmiastowym."
-)
 MIN_OPINION_LENGTH = 20
 
 
@@ -97,26 +96,20 @@ def agreement_variant(volunteer: Volunteer, on: date) -> str:
     return "adult" if age >= 18 else "minor" if age >= 13 else "child"
 
 
-def help_scope(volunteer: Volunteer) -> str:
-    """The kinds of help a volunteer offers, in Polish, as a default scope."""
-    with force_locale("pl"):
-        return "; ".join(str(HELP_KIND_LABELS[k]) for k in sorted(volunteer.kinds()))
-
-
 def defaults_for(volunteer: Volunteer, kind: DocumentKind, records, today: date) -> dict:
-    """What a new document's form starts with: the signed agreement's terms when
-    there is one, the kinds of help offered otherwise."""
+    """What a new document's form starts with: the signed agreement's wording when
+    there is one, the centre's usual wording otherwise (compliance.usual_agreement); a
+    certificate or an opinion covers the service from its first day to today."""
     agreement = latest_records(records).get(RecordKind.AGREEMENT)
-    values = {"issued_on": today, "terms": DEFAULT_TERMS, "waiver_extent": "full",
-              "scope": help_scope(volunteer)}
+    values = {"issued_on": today, "waiver_extent": "full", **usual_agreement(volunteer)}
     if agreement is not None:
         values.update(period_start=agreement.period_start, scope=agreement.scope or
-                      values["scope"], place=agreement.place, terms=agreement.terms or
-                      DEFAULT_TERMS)
+                      values["scope"], place=agreement.place or values["place"],
+                      terms=agreement.terms or values["terms"])
         if kind in (DocumentKind.AGREEMENT, DocumentKind.CONFIDENTIALITY):
             values["period_end"] = agreement.period_end
     if kind in (DocumentKind.CERTIFICATE, DocumentKind.OPINION):
-        values["period_end"] = today
+        values.update(period_start=hours.service_start(volunteer), period_end=today)
     return values
 
 
@@ -203,7 +196,7 @@ def documents_of(volunteer: Volunteer) -> list[VolunteerDocument]:
     """The documents issued to a volunteer, newest first (without their PDFs)."""
     return list(db.session.scalars(
         select(VolunteerDocument).where(VolunteerDocument.volunteer_id == volunteer.id)
-        .options(selectinload(VolunteerDocument.created_by))
+        .options(joinedload(VolunteerDocument.created_by))  # in the same query
         .order_by(VolunteerDocument.created_at.desc(), VolunteerDocument.id.desc())))
 
 

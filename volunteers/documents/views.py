@@ -1,9 +1,10 @@
 """Documents issued to a volunteer: agreements, certificates and opinions (coordinators),
-and a volunteer's own certificates of hours and of trainings (phone)."""
+and a volunteer's own certificates of hours and of trainings (phone); the scans of the
+papers a volunteer signed, attached to their records."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,8 +18,9 @@ from cal.core.render import refused, render_form
 from cal.core.rooms import declare
 from cal.core.timeutil import local_today
 from cal.extensions import db
-from volunteers.documents import services
-from volunteers.documents.forms import DocumentForm
+from volunteers.compliance import RECORD_LABELS
+from volunteers.documents import scans, services
+from volunteers.documents.forms import DocumentForm, ScanForm
 from volunteers.hours import approval
 from volunteers.hours.forms import HoursCertificateForm
 from volunteers.hours.views import render_my_hours
@@ -130,3 +132,73 @@ def _certificate(volunteer, completion_id: int, endpoint: str, back: str, **valu
 def my_training_certificate(completion_id: int):
     return _certificate(my_volunteer(), completion_id, "documents.my_document_pdf",
                         url_for("training.my_trainings"))
+
+
+@bp.route("/<int:volunteer_id>/records/<int:record_id>/scan", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def scan_attach(volunteer_id: int, record_id: int):
+    """The scan of a signed record: shown, attached or replaced."""
+    volunteer = load_volunteer(volunteer_id)
+    record = found(scans.record_of(volunteer, record_id))
+    form = ScanForm()
+    max_bytes = current_app.config["SCAN_MAX_BYTES"]
+    if form.validate_on_submit():
+        try:
+            scans.attach_scan(volunteer, record, form.file.data, current_user, max_bytes)
+        except DomainError as error:
+            db.session.rollback()
+            show_refusal(form, error)
+        else:
+            db.session.commit()
+            flash(_("Scan saved: %(what)s.", what=RECORD_LABELS[record.kind]), "success")
+            return redirect(url_for("volunteers.detail", volunteer_id=volunteer.id,
+                                    _anchor="compliance-heading"))
+    return _scan_page(volunteer, record, form, max_bytes)
+
+
+def _scan_page(volunteer, record, form, max_bytes: int):
+    """The record's scan and the form to send one, which says the size allowed beside
+    the field, and says it again as soon as a larger file is chosen (app.js)."""
+    mb = max_bytes // (1024 * 1024)
+    form.file.description = _("PDF, PNG or JPEG, at most %(mb)d MB.", mb=mb)
+    form.file.render_kw = {**form.file.render_kw, "data-max-bytes": max_bytes}
+    return render_form("volunteers/documents/scan.html", form, volunteer=volunteer,
+                       record=record, scan=scans.scan_of(record),
+                       title=RECORD_LABELS[record.kind], allowed=scans.may_scan(record),
+                       too_large=_("The file is too large: the most a scan may have is "
+                                   "%(mb)d MB.", mb=mb))
+
+
+@bp.post("/<int:volunteer_id>/records/<int:record_id>/scan/remove")
+@roles_required(*STAFF)
+def scan_remove(volunteer_id: int, record_id: int):
+    volunteer = load_volunteer(volunteer_id)
+    record = found(scans.record_of(volunteer, record_id))
+    back = url_for("documents.scan_attach", volunteer_id=volunteer.id, record_id=record.id)
+    try:
+        scans.remove_scan(volunteer, record, current_user)
+    except DomainError as error:
+        return refused(error, back)
+    db.session.commit()
+    flash(_("Scan removed: %(what)s.", what=RECORD_LABELS[record.kind]), "success")
+    return redirect(back)
+
+
+@bp.get("/<int:volunteer_id>/scans/<int:scan_id>")
+@roles_required(*STAFF)
+def scan_file(volunteer_id: int, scan_id: int):
+    return _send_scan(load_volunteer(volunteer_id), scan_id)
+
+
+@bp.get("/me/scans/<int:scan_id>")
+@roles_required(Role.VOLUNTEER)
+def my_scan_file(scan_id: int):
+    return _send_scan(my_volunteer(), scan_id)
+
+
+def _send_scan(volunteer, scan_id: int):
+    """The scan as a download, never shown in the browser's own page; audited."""
+    scan = found(scans.open_scan(volunteer, scan_id, current_user))
+    answer = exports.attachment(scan.content, scans.download_name(scan, volunteer))
+    answer.headers.update({"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"})
+    return answer

@@ -26,9 +26,9 @@ from sqlalchemy.orm import joinedload
 from cal.core.errors import DomainError
 from cal.core.timeutil import local_to_utc, to_local, utcnow
 from cal.extensions import db
-from volunteers import availability
 from volunteers.hours.models import Activity, EntryStatus, HourEntry
-from volunteers.models import HelpKind, Volunteer
+from volunteers.models import ComplianceRecord, HelpKind, RecordKind, Volunteer
+from volunteers.needs import visits
 from volunteers.needs.models import LIVE_MATCH, HelpRequest, Match, MatchStatus
 from volunteers.training.models import TrainingEnrolment, TrainingSession
 
@@ -61,7 +61,8 @@ def choices_for(volunteer: Volunteer, today: date) -> list[Choice]:
             Match.status.in_(LIVE_MATCH),
             (Match.status == MatchStatus.ENDED) & (Match.ended_on >= since)))
         .options(joinedload(Match.request).joinedload(HelpRequest.person),
-                 joinedload(Match.request).joinedload(HelpRequest.household))
+                 joinedload(Match.request).joinedload(HelpRequest.household),
+                 visits.with_times())
         .order_by(Match.started_on.desc(), Match.id.desc()))
     choices = [Choice(f"match:{m.id}", _match_text(m), Activity.MATCH, match=m)
                for m in matches]
@@ -95,7 +96,7 @@ def likely_choice(volunteer: Volunteer, choices: list[Choice], today: date) -> C
     what the volunteer logged last, else their first match."""
     for choice in choices:
         if choice.match is not None and choice.match.status == MatchStatus.ACTIVE and (
-                visits_on(choice.match.schedule, today)):
+                visits.on(choice.match, today)):
             return choice
     last = db.session.execute(
         select(HourEntry.activity, HourEntry.match_id, HourEntry.session_id)
@@ -112,32 +113,29 @@ def likely_choice(volunteer: Volunteer, choices: list[Choice], today: date) -> C
 @dataclass(frozen=True)
 class Visit:
     day: date
-    start: int
-    end: int
+    start: str  # "16:00"
+    end: str
     who: str
 
 
 def next_visits(volunteer: Volunteer, today: date, days: int = 7, limit: int = 3) -> list[Visit]:
-    """The next visits of the volunteer's active matches by their weekly schedule."""
+    """The next visits of the volunteer's active matches by their weekly times (agreed,
+    or computed until some are agreed: needs/visits.py)."""
     matches = list(db.session.scalars(
         select(Match).where(Match.volunteer_id == volunteer.id,
                             Match.status == MatchStatus.ACTIVE)
         .options(joinedload(Match.request).joinedload(HelpRequest.person),
-                 joinedload(Match.request).joinedload(HelpRequest.household))))
-    visits = []
+                 joinedload(Match.request).joinedload(HelpRequest.household),
+                 joinedload(Match.visit_times))).unique())  # one query: the start page
+    coming = []
     for offset in range(days):
         day = today + timedelta(days=offset)
         for match in matches:
-            for _day, block in visits_on(match.schedule, day):
-                start, end = availability.BLOCKS[block]
-                visits.append(Visit(day, start, end, _match_text(match)))
-    visits.sort(key=lambda v: (v.day, v.start, v.who))
-    return visits[:limit]
-
-
-def visits_on(schedule: int, day: date) -> list[tuple[int, int]]:
-    """The two-hour blocks of a weekly schedule that fall on this day."""
-    return sorted((d, b) for d, b in availability.decode(schedule) if d == day.weekday())
+            for visit in visits.on(match, day):
+                coming.append(Visit(day, f"{visit.starts:%H:%M}", f"{visit.ends:%H:%M}",
+                                    _match_text(match)))
+    coming.sort(key=lambda v: (v.day, v.start, v.who))
+    return coming[:limit]
 
 
 def usual_minutes(volunteer: Volunteer, choice: Choice) -> int:
@@ -268,6 +266,21 @@ def _while_pending(entry: HourEntry, statement) -> None:
         .execution_options(synchronize_session=False)).rowcount
     if done != 1:
         raise DomainError(_("An entry can be changed only while it waits for approval."))
+
+
+def service_start(volunteer: Volunteer) -> date | None:
+    """The first day of a volunteer's service, where a certificate of it starts: the
+    earliest of their agreements' starts and their first approved hours; one query."""
+    first_hours = select(func.min(HourEntry.worked_on)).where(
+        HourEntry.volunteer_id == volunteer.id, HourEntry.status == EntryStatus.APPROVED)
+    first_agreement = select(func.min(func.coalesce(
+        ComplianceRecord.period_start, ComplianceRecord.done_on))).where(
+        ComplianceRecord.volunteer_id == volunteer.id,
+        ComplianceRecord.kind == RecordKind.AGREEMENT)
+    days = db.session.execute(select(first_hours.scalar_subquery(),
+                                     first_agreement.scalar_subquery())).one()
+    days = [d for d in days if d is not None]
+    return min(days, default=None)
 
 
 @dataclass(frozen=True)

@@ -95,10 +95,10 @@ def _log(volunteer, form: HoursForm, choices, today):
 @kept_offline
 @roles_required(Role.VOLUNTEER)
 def my_hours():
-    today = local_today()
-    form = HoursCertificateForm(data={"period_start": today.replace(month=1, day=1),
+    today, volunteer = local_today(), my_volunteer()
+    form = HoursCertificateForm(data={"period_start": services.service_start(volunteer) or today,
                                       "period_end": today})
-    return render_my_hours(my_volunteer(), form)
+    return render_my_hours(volunteer, form)
 
 
 def render_my_hours(volunteer, form, code: int = 200):

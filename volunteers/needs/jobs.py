@@ -14,29 +14,32 @@ from cal.core.urls import external_url
 from cal.extensions import db
 from cal.notifications.outbox import tell
 from cal.notifications.reminders import remind_at
-from volunteers import availability
+from volunteers.needs import visits
 from volunteers.needs.models import HelpRequest, Match, MatchStatus
 
 ANSWER_AFTER = timedelta(hours=48)
 
 
 def visits_tomorrow(now: datetime) -> int:
-    """The day before each regular visit of an active match, to its volunteer."""
+    """The day before each regular visit of an active match, to its volunteer (at the
+    agreed times, or the computed ones until some are agreed)."""
     tomorrow = to_local(now).date() + timedelta(days=1)
     made = 0
     for match in db.session.scalars(
             select(Match).where(Match.status == MatchStatus.ACTIVE)
             .options(joinedload(Match.volunteer),
                      joinedload(Match.request).joinedload(HelpRequest.person),
-                     joinedload(Match.request).joinedload(HelpRequest.household))):
-        blocks = [b for d, b in availability.decode(match.schedule) if d == tomorrow.weekday()]
-        if not blocks or match.volunteer.user_id is None:
+                     joinedload(Match.request).joinedload(HelpRequest.household),
+                     visits.with_times())):
+        tomorrows = visits.on(match, tomorrow)
+        if not tomorrows or match.volunteer.user_id is None:
             continue
-        start, end = availability.BLOCKS[min(blocks)]
+        first = tomorrows[0]
         person = match.request.person
         made += tell(match.volunteer.user_id, "visit_reminder",
                      f"match:{match.id}:{tomorrow.isoformat()}",
-                     _l("Tomorrow %(start)d–%(end)d: a visit to %(who)s", start=start, end=end,
+                     _l("Tomorrow %(start)s–%(end)s: a visit to %(who)s",
+                        start=f"{first.starts:%H:%M}", end=f"{first.ends:%H:%M}",
                         who=person.first_name if person else _l("the family")),
                      due_at=local_to_utc(tomorrow - timedelta(days=1), remind_at()),
                      url=external_url("needs.my_matches"))

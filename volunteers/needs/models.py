@@ -14,6 +14,7 @@ from cal.core.timeutil import utcnow
 from cal.extensions import db
 from cal.people.models import District
 from volunteers.models import HelpKind, Volunteer
+from volunteers.needs.visit_models import VisitTime
 
 
 class RequestStatus(enum.StrEnum):
@@ -149,6 +150,10 @@ class Match(db.Model):
 
     request: Mapped[HelpRequest] = relationship(lazy="raise_on_sql")
     volunteer: Mapped[Volunteer] = relationship(lazy="raise_on_sql")
+    # the weekly times agreed with the family (visits.py); none: the computed schedule
+    visit_times: Mapped[list[VisitTime]] = relationship(
+        lazy="raise_on_sql", passive_deletes=True,
+        order_by=(VisitTime.weekday, VisitTime.starts))
 
 
 class MatchEvent(db.Model):

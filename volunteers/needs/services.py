@@ -133,8 +133,8 @@ def beneficiary(request: HelpRequest):
 def matches_of(request: HelpRequest) -> list[Match]:
     return list(db.session.scalars(
         select(Match).where(Match.request_id == request.id)
-        .options(joinedload(Match.volunteer))
-        .order_by(Match.proposed_at.desc(), Match.turn, Match.id)))
+        .options(joinedload(Match.volunteer), joinedload(Match.visit_times))
+        .order_by(Match.proposed_at.desc(), Match.turn, Match.id)).unique())
 
 
 def history_of(matches) -> dict[int, list[MatchEvent]]:
@@ -307,7 +307,8 @@ def matches_of_volunteer(volunteer: Volunteer) -> list[Match]:
                             Match.status.in_((MatchStatus.PROPOSED, *LIVE_MATCH)))
         .options(joinedload(Match.request).joinedload(HelpRequest.person),
                  joinedload(Match.request).joinedload(HelpRequest.household),
-                 joinedload(Match.request).joinedload(HelpRequest.district))
+                 joinedload(Match.request).joinedload(HelpRequest.district),
+                 selectinload(Match.visit_times))
         .order_by(case((Match.status == MatchStatus.PROPOSED, 0), else_=1),
                   Match.proposed_at.desc(), Match.id.desc())))
 

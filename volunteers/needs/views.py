@@ -37,6 +37,7 @@ from volunteers.needs import (
     records,
     services,
     tables,
+    visits,
 )
 from volunteers.needs.forms import REQUEST_KIND_CHOICES, RequestFilterForm, RequestForm
 from volunteers.needs.models import (
@@ -152,7 +153,8 @@ def _render_detail(request_id: int, error: str = "", code: int = 200):
         who=services.beneficiary(help_request), matches=matches,
         events=services.history_of(matches), suggested=suggested, everyone=everyone,
         rule_labels=matching.RULE_LABELS, error=error,
-        slots=availability.describe(help_request.slots), reason_form=ReasonForm(), **LABELS)
+        slots=availability.describe(help_request.slots), reason_form=ReasonForm(),
+        when=visits.when, **LABELS)
 
 
 @bp.route("/requests/assign", methods=["GET", "POST"])
@@ -266,7 +268,7 @@ def _render_mine(error: str = "", code: int = 200):
     return render_page("volunteers/needs/my_matches.html", status=code, volunteer=volunteer,
                        matches=services.matches_of_volunteer(volunteer),
                        waiting=services.waiting_for(volunteer), error=error,
-                       describe=availability.describe, **LABELS)
+                       describe=availability.describe, when=visits.when, **LABELS)
 
 
 @bp.post("/me/matches/<int:match_id>/answer")

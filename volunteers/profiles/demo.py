@@ -1,11 +1,13 @@
 """The volunteers' demo data (cal/core/rooms.py): the demo town's volunteers with what
-they offer, their legal records, courses and sessions, help requests with a match and a
-proposal for the demo volunteer, and hours of the last weeks. The courses, the requests
-and the hours are made by their rooms' demo modules, called from here in one order, so the
-demo town is the same from one seed to the next."""
+they offer, their legal records (a few with the scan of the signed agreement), courses
+and sessions, help requests with a match and a proposal for the demo volunteer, and hours
+of the last weeks. The courses, the requests and the hours are made by their rooms' demo
+modules, called from here in one order, so the demo town is the same from one seed to the
+next."""
 
 from __future__ import annotations
 
+import hashlib
 import random
 from datetime import date, timedelta
 
@@ -31,6 +33,7 @@ from volunteers.models import (
     RecordKind,
     StatusChange,
     Volunteer,
+    VolunteerScan,
     VolunteerStatus,
 )
 from volunteers.needs.demo import SUBJECTS, TASKS, add_requests, grow_requests
@@ -86,6 +89,42 @@ def _records(rng: random.Random, volunteer: Volunteer, today: date) -> list[Comp
     return records
 
 
+def scan_pdf(lines: list[str]) -> bytes:
+    """A one-page PDF of a few lines of ASCII text: a stand-in for a scanned paper."""
+    text = "".join(f"({line}) Tj 0 -24 Td " for line in lines)
+    stream = f"BT /F1 16 Tf 72 760 Td {text}ET".encode("ascii")
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _scans(volunteers: list[Volunteer], coordinator: User) -> None:
+    """The scanned signed agreement of the first volunteers who have one."""
+    agreements = db.session.scalars(select(ComplianceRecord).where(
+        ComplianceRecord.kind == RecordKind.AGREEMENT,
+        ComplianceRecord.volunteer_id.in_([v.id for v in volunteers])))
+    for record in agreements:
+        content = scan_pdf(["SKAN (dane przykladowe)",
+                            "Porozumienie o wykonywaniu swiadczen wolontariusza",
+                            f"podpisane {record.done_on.isoformat()}"])
+        db.session.add(VolunteerScan(
+            volunteer_id=record.volunteer_id, record_id=record.id, file_name="porozumienie.pdf",
+            content_type="application/pdf", content=content, size_bytes=len(content),
+            sha256=hashlib.sha256(content).hexdigest(), uploaded_by_id=coordinator.id))
+
+
 def seed(demo: Demo) -> None:
     rng, users, people, today = demo.rng, demo.users, demo.people, demo.today
     districts = demo.districts
@@ -118,6 +157,7 @@ def seed(demo: Demo) -> None:
                 record.volunteer_id = volunteer.id
                 db.session.add(record)
     db.session.flush()
+    _scans(vols[:6], users[Role.COORDINATOR])
     add_trainings(rng, vols, users[Role.COORDINATOR], today)
     add_requests(rng, people, vols, users[Role.COORDINATOR], today)
     db.session.flush()

@@ -40,7 +40,7 @@ from cal.core.forms import (
 from cal.core.once import once_key_field
 from cal.core.timeutil import age_on, local_today
 from volunteers.forms import SUBJECTS, TASKS, AvailabilityField, grade_choices, joined
-from volunteers.models import HELP_KIND_LABELS, CheckResult
+from volunteers.models import GENDER_LABELS, HELP_KIND_LABELS, CheckResult, Gender
 
 LANGUAGES = [("pl", _l("Polish")), ("en", _l("English")), ("uk", _l("Ukrainian")),
              ("de", _l("German")), ("ru", _l("Russian")), ("pjm", _l("Polish Sign Language"))]
@@ -74,6 +74,12 @@ class ProfileFields(FlaskForm):
     birth_date = DateField(_l("Date of birth"), validators=[
         InputRequired(_l("Enter the date of birth.")), NotInFuture(), NotBefore(1920),
         _plausible_age])
+    gender = SelectField(
+        _l("Grammatical gender in your documents"),
+        choices=options([("", _l("Not given (neutral wording)")),
+                         *((g.value, label) for g, label in GENDER_LABELS.items())]),
+        validators=[NoChoice()],
+        description=_l("How the agreement and certificates speak of you."))
     district_id = optional_id_field(_l("District where you can help"))
     help_kinds = MultiCheckboxField(
         _l("How would you like to help?"),
@@ -110,7 +116,9 @@ class ProfileFields(FlaskForm):
         return {
             "first_name": self.first_name.data, "last_name": self.last_name.data,
             "email": (self.email.data or "").lower(), "phone": self.phone.data,
-            "birth_date": self.birth_date.data, "district_id": self.district_id.data or None,
+            "birth_date": self.birth_date.data,
+            "gender": Gender(self.gender.data) if self.gender.data in set(Gender) else None,
+            "district_id": self.district_id.data or None,
             "help_kinds": joined(self.help_kinds.data),
             "subjects": joined(self.subjects.data) if tutoring else "",
             "grade_from": int(self.grade_from.data) if tutoring and self.grade_from.data else None,

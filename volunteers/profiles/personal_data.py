@@ -1,5 +1,6 @@
 """What the profiles room holds about a data subject (cal/core/rooms.py, RODO): the
-volunteers themselves, their legal records and the documents issued to them."""
+volunteers themselves, their legal records, the documents issued to them and the scans
+of the papers they signed."""
 
 from __future__ import annotations
 
@@ -10,17 +11,19 @@ from sqlalchemy import exists, func, select, update
 from cal.core.rooms import PersonalData
 from cal.extensions import db
 from cal.people.models import SubjectKind
+from volunteers.documents import scans
 from volunteers.models import ComplianceRecord, Volunteer, VolunteerDocument, VolunteerStatus
 from volunteers.needs.models import NOT_ENDED, Match
 
 
 def anonymise(subject, now: datetime) -> None:
-    """A volunteer leaves; their register checks' findings (criminal-record data, RODO
-    art. 10) and their documents' PDFs go."""
+    """A volunteer leaves; their grammatical gender, their register checks' findings
+    (criminal-record data, RODO art. 10), their documents' PDFs and the scans of their
+    signed papers go."""
     if subject.kind != SubjectKind.VOLUNTEER:
         return
     volunteer = subject.record
-    volunteer.application_key = None
+    volunteer.application_key, volunteer.gender = None, None
     if volunteer.status != VolunteerStatus.LEFT:
         volunteer.status, volunteer.left_at = VolunteerStatus.LEFT, now
         volunteer.status_changed_at = now
@@ -29,6 +32,14 @@ def anonymise(subject, now: datetime) -> None:
         record.result = None
     db.session.execute(update(VolunteerDocument).where(
         VolunteerDocument.volunteer_id == volunteer.id).values(pdf=b""))
+    scans.delete_scans(volunteer.id)
+
+
+def files(subject) -> list[tuple[str, bytes]]:
+    """The scans of the papers the volunteer signed, for their export."""
+    if subject.kind != SubjectKind.VOLUNTEER:
+        return []
+    return scans.scan_files(subject.record.id)
 
 
 def past(_kind: str, cutoff: datetime, batch: int) -> list[int]:
@@ -45,4 +56,4 @@ def past(_kind: str, cutoff: datetime, batch: int) -> list[int]:
 
 
 PART = PersonalData("volunteers", subjects={SubjectKind.VOLUNTEER.value: Volunteer},
-                    anonymise=anonymise, past=past)
+                    anonymise=anonymise, past=past, files=files)

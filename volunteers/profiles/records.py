@@ -1,5 +1,6 @@
 """How the audit log names the volunteers' records (cal.core.rooms.RecordKind): the
-volunteer, their legal records and the documents issued, each linked to the volunteer."""
+volunteer, their legal records, the documents issued and the scans of signed papers,
+each linked to the volunteer."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from sqlalchemy import select
 
 from cal.core.rooms import RecordKind, describer
 from cal.extensions import db
-from volunteers.models import ComplianceRecord, Volunteer, VolunteerDocument
+from volunteers.models import ComplianceRecord, Volunteer, VolunteerDocument, VolunteerScan
 
 
 def _of_volunteer(model):
@@ -38,4 +39,6 @@ RECORDS = [
         _of_volunteer(ComplianceRecord), _name, "volunteers.detail", "volunteer_id", _link)),
     RecordKind("volunteer_document", _l("Document issued"), describer(
         _of_volunteer(VolunteerDocument), _name, "volunteers.detail", "volunteer_id", _link)),
+    RecordKind("volunteer_scan", _l("Scan of a signed paper"), describer(
+        _of_volunteer(VolunteerScan), _name, "volunteers.detail", "volunteer_id", _link)),
 ]

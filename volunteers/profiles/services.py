@@ -21,6 +21,7 @@ from volunteers.compliance import (
     compliance_items,
     missing_record_fields,
     record_fields,
+    usual_agreement,
 )
 from volunteers.models import (
     ComplianceRecord,
@@ -44,7 +45,8 @@ ALLOWED_MOVES = {
     S.PAUSED: (S.ACTIVE, S.LEFT),
     S.LEFT: (S.SCREENING,),
 }
-PROFILE_FIELDS = ("first_name", "last_name", "email", "phone", "birth_date", "district_id",
+PROFILE_FIELDS = ("first_name", "last_name", "email", "phone", "birth_date", "gender",
+                  "district_id",
                   "help_kinds", "subjects", "grade_from", "grade_to", "tasks", "languages",
                   "availability", "capacity", "works_with_children", "sees_personal_data",
                   "lived_abroad", "notes")
@@ -165,6 +167,11 @@ def history_of(volunteer: Volunteer) -> list[StatusChange]:
         select(StatusChange).where(StatusChange.volunteer_id == volunteer.id)
         .options(selectinload(StatusChange.by_user))
         .order_by(StatusChange.at.desc(), StatusChange.id.desc())))
+
+
+def record_defaults(volunteer: Volunteer, kind: RecordKind) -> dict:
+    """What a new record's form starts with: an agreement, the centre's usual wording."""
+    return usual_agreement(volunteer) if kind == RecordKind.AGREEMENT else {}
 
 
 def record_refusals(kind: RecordKind, data: dict) -> dict[str, str]:

@@ -34,10 +34,18 @@ from volunteers.compliance import (
     State,
     record_fields,
 )
+from volunteers.documents import scans
 from volunteers.documents import services as documents
 from volunteers.forms import SUBJECTS, TASKS
-from volunteers.models import HELP_KIND_LABELS, STATUS_LABELS, RecordKind, VolunteerStatus
+from volunteers.models import (
+    GENDER_LABELS,
+    HELP_KIND_LABELS,
+    STATUS_LABELS,
+    RecordKind,
+    VolunteerStatus,
+)
 from volunteers.needs import services as needs
+from volunteers.needs import visits
 from volunteers.needs.models import MATCH_STATUS_LABELS
 from volunteers.pages import STAFF, load_volunteer, with_districts
 from volunteers.profiles import audiences, demo, jobs, personal_data, records, services, tables
@@ -199,11 +207,13 @@ def detail(volunteer_id: int):
         history=services.history_of(volunteer), labels=STATUS_LABELS, State=State,
         documents=documents.documents_of(volunteer), document_labels=documents.DOCUMENT_LABELS,
         issuable=documents.DOCUMENT_FIELDS, completions=completions,
-        record_labels=RECORD_LABELS, moves=services.ALLOWED_MOVES[volunteer.status],
+        record_labels=RECORD_LABELS, gender_labels=GENDER_LABELS,
+        moves=services.ALLOWED_MOVES[volunteer.status],
         slots=availability.describe(volunteer.availability),
         matches=needs.matches_of_volunteer(volunteer), match_labels=MATCH_STATUS_LABELS,
-        kinds=HELP_KIND_LABELS, describe_slots=availability.describe,
-        offered=_offered(volunteer),
+        kinds=HELP_KIND_LABELS, when=visits.when,
+        offered=_offered(volunteer), scans=scans.scans_by_record(volunteer),
+        scannable=scans.SCANNABLE,
         needed=services.what_activation_needs(volunteer, local_today())
         if request.args.get("why") == "activation" else [])
     db.session.commit()  # the audited read, once the page is made
@@ -234,6 +244,7 @@ def _form_object(volunteer):
     for name in ("grade_from", "grade_to"):
         values[name] = str(values[name]) if values[name] else ""
     values["district_id"] = values["district_id"] or 0
+    values["gender"] = values["gender"] or ""
     return SimpleNamespace(**values)
 
 
@@ -242,7 +253,8 @@ def _form_object(volunteer):
 def record_new(volunteer_id: int, kind: str):
     volunteer = load_volunteer(volunteer_id)
     kind = enum_or_404(RecordKind, kind)
-    form = RecordForm()
+    form = RecordForm(data=services.record_defaults(volunteer, kind)
+                      if request.method == "GET" else None)
     for name in REQUIRED_RECORD_FIELDS.get(kind, ()):  # starred beside their labels
         form[name].flags.required = True
     if form.validate_on_submit():
@@ -261,7 +273,8 @@ def record_new(volunteer_id: int, kind: str):
                 form[name].errors.append(message)
     return render_form("volunteers/profiles/record.html", form, volunteer=volunteer, kind=kind,
                        title=RECORD_LABELS[kind], fields=record_fields(kind),
-                       field_labels=FIELD_LABELS_BY_KIND.get(kind, {}))
+                       field_labels=FIELD_LABELS_BY_KIND.get(kind, {}),
+                       no_scan=kind in scans.NO_SCAN)
 
 
 @bp.get("/compliance")
@@ -285,4 +298,5 @@ def me():
         return redirect(url_for("volunteers.me"))
     return render_form("volunteers/profiles/me.html", form, volunteer=volunteer, grid=availability,
                        labels=STATUS_LABELS, documents=documents.documents_of(volunteer),
+                       scans=scans.scans_with_kinds(volunteer), record_labels=RECORD_LABELS,
                        document_labels=documents.DOCUMENT_LABELS)

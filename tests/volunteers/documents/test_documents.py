@@ -14,13 +14,14 @@ from sqlalchemy import func, select
 
 from cal.core.access import Role
 from cal.core.audit import AuditLog
+from cal.core.centre import save_centre
 from cal.core.errors import DomainError
 from cal.core.timeutil import local_today
 from cal.extensions import db
 from tests.factories import VolunteerFactory
 from tests.volunteers.test_compliance import agreement
 from volunteers.documents import services as documents
-from volunteers.models import DocumentKind, VolunteerDocument
+from volunteers.models import DocumentKind, Gender, VolunteerDocument
 
 TODAY = local_today()
 D = DocumentKind
@@ -188,6 +189,55 @@ def test_the_confidentiality_pledge_includes_the_data_authorisation(users):
     assert "ZOBOWIĄZANIE DO ZACHOWANIA POUFNOŚCI" in text
     assert "UPOWAŻNIENIE DO PRZETWARZANIA DANYCH OSOBOWYCH" in text
     assert "Ewa Lis" in text and dmy(TODAY + timedelta(days=100)) in text
+
+
+def test_documents_name_the_centre_in_the_genitive_and_its_representative(users):
+    volunteer = VolunteerFactory(birth_date=born(30))
+    _document, text = issue(users, volunteer, D.AGREEMENT, **AGREEMENT)
+    assert "reprezentowanym przez Dyrektora Ośrodka, zwanym dalej Korzystającym" in text
+    _document, text = issue(users, volunteer, D.CERTIFICATE, period_start=TODAY,
+                            period_end=TODAY, scope="pomoc")
+    assert "na rzecz Miejskiego Ośrodka Pomocy Społecznej w Zielonce świadczenia" in text
+
+
+def test_documents_follow_the_centres_saved_settings(users):
+    save_centre({"name": "Gminny Ośrodek Pomocy Społecznej w Lipowie",
+                 "name_genitive": "Gminnego Ośrodka Pomocy Społecznej w Lipowie",
+                 "signatory_name": "Anna Nowak", "signatory_title": "Kierownik GOPS",
+                 "represented_by": "Kierownika GOPS Annę Nowak"}, users[Role.ADMIN])
+    volunteer = VolunteerFactory(birth_date=born(30))
+    _document, text = issue(users, volunteer, D.AGREEMENT, **AGREEMENT)
+    assert "Gminny Ośrodek Pomocy Społecznej w Lipowie" in text
+    assert "reprezentowanym przez Kierownika GOPS Annę Nowak" in text
+    assert "Korzystający: Anna Nowak, Kierownik GOPS" in text
+    _document, text = issue(users, volunteer, D.CONFIDENTIALITY)
+    assert "na rzecz Gminnego Ośrodka Pomocy Społecznej w Lipowie" in text
+
+
+SLASHED = re.compile(r"[a-ząćęłńóśźż]/[a-ząćęłńóśźż]", re.IGNORECASE)
+GENDERED = {  # (certificate, confidentiality, cost waiver, information sheet)
+    Gender.FEMALE: ("zaświadcza, że: Imię", "wykonywała na rzecz", "Zostałam poinformowana o",
+                    "Zostałam poinformowana, że zwolnienie", "że zapoznałam się"),
+    Gender.MALE: ("zaświadcza, że: Imię", "wykonywał na rzecz", "Zostałem poinformowany o",
+                  "Zostałem poinformowany, że zwolnienie", "że zapoznałem się"),
+    None: ("zaświadcza, że niżej wymieniona osoba:", "wykonywała na rzecz",
+           "Przyjmuję do wiadomości informację o", "Przyjmuję do wiadomości, że zwolnienie",
+           "Potwierdzam zapoznanie się"),
+}
+
+
+@pytest.mark.parametrize("gender", list(GENDERED), ids=["female", "male", "not given"])
+def test_documents_speak_of_the_volunteer_in_their_grammatical_gender(users, gender):
+    volunteer = VolunteerFactory(birth_date=born(30), gender=gender)
+    texts = [issue(users, volunteer, kind, **data)[1] for kind, data in [
+        (D.CERTIFICATE, {"period_start": TODAY, "period_end": TODAY, "scope": "pomoc"}),
+        (D.CONFIDENTIALITY, {}), (D.COST_WAIVER, {"waiver_extent": "full"}),
+        (D.INFO_SHEET, {})]]
+    intro, certified, pledged, waived, read = GENDERED[gender]
+    assert intro in texts[0] and certified in texts[0]
+    assert pledged in texts[1] and waived in texts[2] and read in texts[3]
+    for text in texts:
+        assert not SLASHED.search(text), SLASHED.search(text)
 
 
 # Through the pages ---------------------------------------------------------------------------

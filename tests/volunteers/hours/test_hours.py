@@ -21,7 +21,7 @@ from volunteers.availability import encode
 from volunteers.hours import approval
 from volunteers.hours import services as hours
 from volunteers.hours.models import Activity, EntryStatus, HourEntry
-from volunteers.models import HelpKind
+from volunteers.models import ComplianceRecord, HelpKind, RecordKind
 from volunteers.needs.models import HelpRequest, Match, MatchStatus
 
 TODAY = local_today()
@@ -284,7 +284,7 @@ def test_the_start_page_shows_the_next_visit_and_the_big_button(client_as, me):
     db.session.commit()
     page = client_as(Role.VOLUNTEER).get("/").text
     assert 'href="/volunteers/me/hours/new" role="button" class="big"' in page
-    assert "Zosia" in page and "16–18" in page
+    assert "Zosia" in page and "16:00–18:00" in page
 
 
 def test_two_children_of_one_first_name_are_told_apart_wherever_hours_are_logged(
@@ -455,6 +455,32 @@ def test_the_queue_keeps_to_the_query_budget(client_as, me, count_queries, path)
 
 
 # The certificate ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("agreement_days", "first"), [(30, "agreement"), (-5, "hours"),
+                                                       (None, "hours")])
+def test_the_certificate_starts_at_the_first_day_of_service(client_as, me, agreement_days,
+                                                           first):
+    """The earliest of the agreement's start and the first approved hours, never 1 January
+    as such (an agreement of last year counts, a pending entry does not)."""
+    match = helping(me)
+    hours_from = TODAY - timedelta(days=400)
+    logged(me, match, hours_from - timedelta(days=50)).status = EntryStatus.PENDING
+    logged(me, match, hours_from).status = EntryStatus.APPROVED
+    if agreement_days is not None:
+        db.session.add(ComplianceRecord(
+            volunteer_id=me.id, kind=RecordKind.AGREEMENT, done_on=hours_from,
+            period_start=hours_from - timedelta(days=agreement_days)))
+    db.session.commit()
+    start = (hours_from - timedelta(days=agreement_days)) if first == "agreement" else hours_from
+    assert hours.service_start(me) == start
+    page = client_as(Role.VOLUNTEER).get("/volunteers/me/hours").text
+    field = re.search(r'<input[^>]*name="period_start"[^>]*>', page).group()
+    assert f'value="{start.isoformat()}"' in field
+
+
+def test_a_volunteer_without_service_yet_is_offered_today(me):
+    assert hours.service_start(me) is None
+
 
 def test_the_certificate_shows_the_approved_hours_of_the_period(client_as, me, users):
     from tests.volunteers.documents.test_documents import text_of

@@ -12,7 +12,7 @@ from cal.core.timeutil import local_today
 from cal.extensions import db
 from cal.notifications.models import Channel, Notification
 from volunteers import availability
-from volunteers.models import HelpKind, StatusChange, Volunteer, VolunteerStatus
+from volunteers.models import Gender, HelpKind, StatusChange, Volunteer, VolunteerStatus
 
 KEY = "k" * 32
 
@@ -107,3 +107,11 @@ def test_grades_of_thousands_of_digits_are_refused_not_compared(client):
     answer = client.post("/volunteers/apply", data={"grade_from": "9" * 5000,
                                                    "grade_to": "8" * 5000})
     assert answer.status_code == 422
+
+
+@pytest.mark.parametrize(("sent", "kept"), [("female", Gender.FEMALE), ("male", Gender.MALE),
+                                            ("", None)])
+def test_the_application_asks_the_grammatical_gender_of_documents(client, sent, kept):
+    assert 'name="gender"' in client.get("/volunteers/apply").text
+    assert client.post("/volunteers/apply", data=application(gender=sent)).status_code == 302
+    assert db.session.scalar(select(Volunteer)).gender == kept

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 
 from cal.core.access import Role
+from cal.core.centre import save_centre
 from cal.extensions import db
 from tests.factories import VolunteerFactory
 from volunteers import availability
+from volunteers.models import Gender
 
 
 def test_coordinator_edits_the_whole_profile(client_as):
@@ -35,6 +37,41 @@ def test_edit_form_shows_the_current_profile(client_as):
     assert re.search(r'<input checked id="help_kinds-0"[^>]*value="tutoring"', html)
     assert not re.search(r'<input checked[^>]*value="disability"', html)
     assert 'name="slot-2-3" value="y" checked' in html
+
+
+def test_coordinator_records_the_grammatical_gender_shown_on_the_profile(client_as):
+    volunteer = VolunteerFactory()
+    db.session.commit()
+    client = client_as(Role.COORDINATOR)
+    client.post("/language", data={"locale": "en"})
+    assert "Not given (neutral wording)" in client.get(f"/volunteers/{volunteer.id}").text
+    response = client.post(f"/volunteers/{volunteer.id}/edit", data={
+        "first_name": "Ola", "last_name": "Nowa", "email": "ola@example.org",
+        "phone": "600 000 001", "birth_date": "1999-01-01", "help_kinds": ["senior"],
+        "tasks": ["walks"], "languages": ["pl"], "slot-0-0": "y", "capacity": "3",
+        "district_id": "0", "gender": "female"})
+    assert response.status_code == 302
+    db.session.refresh(volunteer)
+    assert volunteer.gender == Gender.FEMALE
+    assert re.search(r'<option selected value="female">',
+                     client.get(f"/volunteers/{volunteer.id}/edit").text)
+    assert "Feminine forms" in client.get(f"/volunteers/{volunteer.id}").text
+
+
+def test_a_new_agreement_record_starts_from_the_centres_usual_wording(client_as, users):
+    volunteer = VolunteerFactory(help_kinds="senior")
+    db.session.commit()
+    client = client_as(Role.COORDINATOR)
+    page = client.get(f"/volunteers/{volunteer.id}/records/agreement").text
+    assert "7-dniowym wypowiedzeniem" in page and "Pomoc seniorom" in page
+    save_centre({"agreement_scope": "dyżury w świetlicy", "agreement_place": "świetlica CAL",
+                 "agreement_terms": "Za miesięcznym wypowiedzeniem."}, users[Role.ADMIN])
+    db.session.commit()
+    page = client.get(f"/volunteers/{volunteer.id}/records/agreement").text
+    for usual in ("dyżury w świetlicy", "świetlica CAL", "Za miesięcznym wypowiedzeniem."):
+        assert usual in page, usual
+    assert "Za miesięcznym" not in client.get(
+        f"/volunteers/{volunteer.id}/records/insurance").text
 
 
 def _volunteer_user_client(client_as, users, **fields):

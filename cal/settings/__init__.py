@@ -1,0 +1,1 @@
+"""The centre's settings page: what documents say of the centre (cal.core.centre)."""
