@@ -103,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     from cal.dashboard.views import bp as dashboard_bp
     from cal.directory.views import bp as directory_bp
     from cal.duties.views import bp as duties_bp
+    from cal.gifts.views import bp as gifts_bp
     from cal.notifications.gateway_views import bp as sms_gateway_bp
     from cal.notifications.message_views import bp as messages_bp
     from cal.notifications.views import bp as notifications_bp
@@ -110,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
     from cal.people.rodo_views import bp as rodo_bp
     from cal.people.views import bp as people_bp
     from cal.projects.budget_views import bp as project_budget_bp
+    from cal.projects.funds_views import bp as funds_bp
     from cal.projects.views import bp as projects_bp
     from cal.settings.views import bp as settings_bp
     from clubs.report_views import bp as club_reports_bp
@@ -129,7 +131,7 @@ def register_blueprints(app: Flask) -> None:
                       clubs_bp, club_reports_bp, seniors_bp, kiosk_bp, community_bp, shifts_bp,
                       event_day_bp, directory_bp, duties_bp, notifications_bp, messages_bp,
                       sms_gateway_bp, partners_bp, projects_bp, project_budget_bp,
-                      accessibility_bp, visit_times_bp):
+                      funds_bp, gifts_bp, accessibility_bp, visit_times_bp):
         app.register_blueprint(blueprint)
 
 

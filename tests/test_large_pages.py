@@ -19,8 +19,10 @@ BUDGET = 10
 
 
 def _pages() -> list[tuple[str, str]]:
-    """(demo account, path) of each page the benchmark drives, and the project list."""
-    return [*pages().values(), ("projekty@cal.local", "/projects/")]
+    """(demo account, path) of each page the benchmark drives, the project list, the
+    funds by source and the gifts register."""
+    return [*pages().values(), ("projekty@cal.local", "/projects/"),
+            ("admin@cal.local", "/funds/"), ("koordynator@cal.local", "/gifts/")]
 
 
 def _counts(app, count_queries, pages) -> dict[str, int]:

@@ -98,7 +98,7 @@ def test_its_demo_seed_runs_after_the_core_and_the_other_rooms(make_app):
         assert made["throwaway"] == 60 and made["volunteers"] == 30
         assert [seed.name for seed in registry().demo] == [
             "volunteers", "clubs", "seniors", "partners", "projects", "community",
-            "directory", "followup", "duties", "accessibility", "throwaway"]
+            "directory", "followup", "duties", "accessibility", "gifts", "throwaway"]
         assert db.session.scalar(select(Person.id).limit(1)) is not None
 
 
@@ -115,7 +115,7 @@ def test_the_core_asks_every_room_of_the_application(app):
                                                             "refresh_indicators"]
     assert [part.name for part in rooms.personal_data] == [
         "needs", "followup", "volunteers", "clubs", "seniors", "community", "duties", "partners",
-        "projects", "visit_times"]
+        "projects", "gifts", "visit_times"]
     assert len(rooms.partner_work) == 3  # the projects, events and duties with a partner
     assert len(rooms.calendar) == 3  # a volunteer's trainings and visits, a member's classes
     with app.test_request_context():

@@ -7,9 +7,10 @@ from decimal import Decimal, InvalidOperation
 import wtforms
 import wtforms.csrf.core
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Optional, ValidationError
+from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from cal.core.phones import Phone
 from cal.core.timeutil import local_today
@@ -176,6 +177,8 @@ class MoneyField(StringField):
         if not self.raw.strip():
             return
         amount = decimal_or_none(self.raw)
+        if amount is None and decimal_or_none(self.raw.strip().lstrip("-−")) is not None:
+            raise ValueError(_l("The amount cannot be negative."))
         if amount is None or amount * 100 > MAX_GR:
             raise ValueError(_l("Enter an amount in złoty, e.g. 1 234,50."))
         self.data = int(amount * 100)
@@ -186,3 +189,24 @@ class MoneyField(StringField):
         if self.data is None:
             return ""
         return f"{self.data // 100},{self.data % 100:02d}"
+
+
+# --- a year of a report ---
+
+class YearForm(FlaskForm):
+    """The year a yearly page shows (``?year=``): this year when not given; a year that
+    has not begun is refused beside the field."""
+
+    class Meta:
+        csrf = False
+
+    year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(min=2000, max=9999)])
+
+    def validate_year(self, field) -> None:
+        if field.data and field.data > local_today().year:
+            raise ValidationError(_l("The year %(year)s has not begun yet: choose this year "
+                                     "or an earlier one.", year=field.data))
+
+    def chosen(self) -> int:
+        """The year asked for when it is valid, else this year."""
+        return self.year.data if self.validate() and self.year.data else local_today().year

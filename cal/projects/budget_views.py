@@ -16,9 +16,15 @@ from cal.core.once import submit_once
 from cal.core.render import go, render_page
 from cal.core.timeutil import local_today
 from cal.extensions import db
-from cal.projects import budgets
-from cal.projects.forms import DeliverableForm, DeliverableStatusForm, ExpenseForm, LineForm
-from cal.projects.models import BudgetLine, Deliverable, Project
+from cal.projects import budgets, funds
+from cal.projects.forms import (
+    DeliverableForm,
+    DeliverableStatusForm,
+    ExpenseForm,
+    FundingForm,
+    LineForm,
+)
+from cal.projects.models import FUND_SOURCE_LABELS, BudgetLine, Deliverable, FundSource, Project
 from cal.projects.pages import LABELS, MANAGERS, project_or_404, record_of
 
 bp = Blueprint("project_budget", __name__, url_prefix="/projects")
@@ -37,14 +43,19 @@ def _line_choices(project: Project, form: ExpenseForm) -> None:
             .order_by(BudgetLine.task, BudgetLine.id)))
 
 
-def _render_budget(project: Project, line_form=None, expense_form=None, deliverable_form=None):
+def _render_budget(project: Project, line_form=None, expense_form=None, deliverable_form=None,
+                   funding_form=None):
     if expense_form is None:
         expense_form = ExpenseForm(formdata=None, prefix="expense")
         expense_form.spent_on.data = local_today()
     _line_choices(project, expense_form)
     deliverables = budgets.deliverables_of(project)
-    refused = any(f is not None and f.errors for f in (line_form, expense_form,
-                                                        deliverable_form))
+    if funding_form is None:
+        funding_form = FundingForm(formdata=None, prefix="funding")
+        funding_form.year.data = min(max(local_today().year, project.starts_on.year),
+                                     project.ends_on.year)
+    refused = any(f is not None and (f.errors or f.form_errors) for f in (
+        line_form, expense_form, deliverable_form, funding_form))
     return render_page(
         "projects/budget.html", status=422 if refused else 200, project=project,
         labels=LABELS, budget=budgets.budget_of(project),
@@ -52,7 +63,8 @@ def _render_budget(project: Project, line_form=None, expense_form=None, delivera
         lump=budgets.lump_sums(deliverables),
         line_form=line_form or LineForm(formdata=None, prefix="line"), expense_form=expense_form,
         deliverable_form=deliverable_form or DeliverableForm(formdata=None, prefix="deliverable"),
-        status_form=DeliverableStatusForm)
+        status_form=DeliverableStatusForm, funding=funds.funding_of(project),
+        funding_form=funding_form, fund_sources=FUND_SOURCE_LABELS)
 
 
 @bp.post("/<int:project_id>/lines")
@@ -101,6 +113,26 @@ def remove_expense(project_id: int, expense_id: int):
     db.session.commit()
     flash(_("Expense %(number)s removed.", number=expense.document_number), "success")
     return go(url_for("project_budget.budget", project_id=project.id))
+
+
+@bp.post("/<int:project_id>/funding")
+@roles_required(*MANAGERS)
+def set_funding(project_id: int):
+    project = project_or_404(project_id)
+    form = FundingForm(prefix="funding")
+    if form.validate_on_submit():
+        def save() -> tuple[str, str]:
+            funds.set_funding(project, form.year.data, FundSource(form.source.data),
+                              form.planned.data, form.spent.data or 0, current_user,
+                              local_today())
+            return (url_for("project_budget.budget", project_id=project.id) + "#funding",
+                    _("Funding saved."))
+        try:
+            return submit_once(form.once_key.data, save)
+        except DomainError as error:
+            db.session.rollback()
+            show_refusal(form, error)
+    return _render_budget(project, funding_form=form)
 
 
 @bp.post("/<int:project_id>/deliverables")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from cal.auth.models import User
 from cal.commands.demo import Demo
@@ -16,7 +16,7 @@ from cal.core.timeutil import utcnow
 from cal.extensions import db
 from cal.partners import services as partners
 from cal.people.models import Person
-from cal.projects import budgets, eu_participants, indicators
+from cal.projects import budgets, eu_participants, funds, indicators
 from cal.projects import services as projects
 from cal.projects.models import (
     Answer,
@@ -26,6 +26,8 @@ from cal.projects.models import (
     DeadlineKind,
     Education,
     Expense,
+    Funding,
+    FundSource,
     Indicator,
     IndicatorValue,
     LabourStatus,
@@ -108,8 +110,22 @@ def seed(demo: Demo) -> None:
             disability=answer[0], foreign_background=Answer.NO, third_country=Answer.NO,
             minority=Answer.NO, homeless=rng.choice([Answer.NO, Answer.NO, Answer.YES]),
             area=rng.choice([Area.URBAN, Area.URBAN, Area.RURAL])))
+    _funding(project, manager, today)
     db.session.flush()
     indicators.refresh_last_values([project], today, utcnow())
+
+
+def _funding(project: Project, manager, today: date) -> None:
+    """The ESF+ shares of each year's half of the value: EU 85 %, state 10 %, the
+    centre's own 5 %; this year's spending settled as it stands."""
+    spent = db.session.scalar(select(func.sum(Expense.amount_gr)).where(
+        Expense.project_id == project.id)) or 0
+    for year in range(project.starts_on.year, project.ends_on.year + 1):
+        for source, share in ((FundSource.EU, 8500), (FundSource.STATE, 1000),
+                              (FundSource.OWN, 500)):
+            funds.set_funding(project, year, source, project.value_gr // 2 * share // 10000,
+                              spent * share // 10000 if year == today.year else 0,
+                              manager, today)
 
 
 # The large data set (cal/commands/large.py) ------------------------------------------------
@@ -154,6 +170,12 @@ def _projects(rng, size, today) -> int:
             db.session.add(Deadline(project_id=project.id, kind=DeadlineKind.REPORT,
                                     title=f"Sprawozdanie {days}", due_on=today + timedelta(
                                         days=days), owner_id=manager))
+        bulk(Funding, ({"project_id": project.id, "year": today.year - back, "source": source,
+                        "planned_gr": project.value_gr // 3 * share // 10000,
+                        "spent_gr": project.value_gr // 4 * share // 10000}
+                       for back in range(3) for source, share in (
+                           (FundSource.EU, 8500), (FundSource.STATE, 1000),
+                           (FundSource.OWN, 500))))
         db.session.flush()
         indicators.refresh_last_values([project], today, utcnow())
     return size["projects"]

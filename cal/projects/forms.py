@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from cal.core.forms import (
+    IntegerField,
     MoneyField,
     MultiCheckboxField,
     NoChoice,
@@ -34,6 +35,7 @@ from cal.projects.models import (
     DELIVERABLE_STATUS_LABELS,
     EDUCATION_LABELS,
     EXIT_LABELS,
+    FUND_SOURCE_LABELS,
     FUNDER_LABELS,
     LABOUR_STATUS_LABELS,
     PROJECT_STATUS_LABELS,
@@ -47,6 +49,7 @@ from cal.projects.models import (
     Education,
     ExitSituation,
     Funder,
+    FundSource,
     LabourStatus,
     ProjectStatus,
     Settlement,
@@ -144,6 +147,19 @@ class LineForm(FlaskForm):
     name = StringField(_l("Budget line"), filters=[strip],
                        validators=[DataRequired(), Length(max=200)])
     planned = MoneyField(_l("Planned (PLN)"), validators=[InputRequired()])
+
+
+class FundingForm(FlaskForm):
+    """A project's money from one source in one year; both amounts 0 remove it."""
+
+    once_key = once_key_field()
+    year = IntegerField(_l("Year"), validators=[InputRequired(),
+                                                NumberRange(min=2000, max=2100)])
+    source = SelectField(_l("Source"), choices=options(FUND_SOURCE_LABELS.items()),
+                         default=FundSource.EU.value)
+    planned = MoneyField(_l("Planned (PLN)"), validators=[InputRequired()])
+    spent = MoneyField(_l("Spent (PLN)"), validators=[Optional()],
+                       description=_l("As settled; leave empty while nothing is spent."))
 
 
 class ExpenseForm(FlaskForm):

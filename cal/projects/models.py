@@ -168,6 +168,42 @@ class Expense(db.Model):
     line: Mapped[BudgetLine] = relationship(lazy="raise_on_sql")
 
 
+class FundSource(enum.StrEnum):
+    """Where the money of a project comes from, as the centre reports its budget."""
+
+    EU = "eu"
+    STATE = "state"
+    CITY = "city"
+    OWN = "own"
+    SPONSOR = "sponsor"
+    OTHER = "other"
+
+
+FUND_SOURCE_LABELS = {FundSource.EU: _l("EU funds"), FundSource.STATE: _l("State budget"),
+                      FundSource.CITY: _l("City budget"),
+                      FundSource.OWN: _l("Own funds of the centre"),
+                      FundSource.SPONSOR: _l("Sponsors (money)"),
+                      FundSource.OTHER: _l("Other sources")}
+
+
+class Funding(db.Model):
+    """A project's money from one source in one calendar year: planned (the funding
+    agreement's schedule) and spent (as settled). A project of several years has a row
+    for each year and source."""
+
+    __tablename__ = "project_funding"
+    __table_args__ = (UniqueConstraint("project_id", "year", "source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"),
+                                            index=True)
+    year: Mapped[int] = mapped_column(index=True)
+    source: Mapped[FundSource] = mapped_column(enum_column(FundSource))
+    planned_gr: Mapped[int] = mapped_column(BigInteger, default=0)
+    spent_gr: Mapped[int] = mapped_column(BigInteger, default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
 class DeliverableStatus(enum.StrEnum):
     PLANNED = "planned"
     DONE = "done"

@@ -11,9 +11,11 @@ from cal.core.rooms import RecordKind, describer
 from cal.extensions import db
 from cal.people.models import Person
 from cal.projects.models import (
+    FUND_SOURCE_LABELS,
     BudgetLine,
     Deliverable,
     Expense,
+    Funding,
     Indicator,
     Participant,
     Project,
@@ -52,6 +54,11 @@ RECORDS = [
         _in_project(Expense, Expense.spent_on, Expense.document_number),
         lambda r: f"{r.document_number or '—'}, {r.spent_on:%d.%m.%Y} ({r.project})",
         "project_budget.budget", "project_id", _project)),
+    RecordKind("project_funding", _l("Funding of a project by source and year"), describer(
+        _in_project(Funding, Funding.year, Funding.source),
+        lambda r: f"{r.year}, {FUND_SOURCE_LABELS[r.source]} ({r.project})",
+        "project_budget.budget", "project_id", _project)),
+    RecordKind("funds_by_source", _l("Funds by source")),
     RecordKind("deliverable", _l("Deliverable"), describer(
         _in_project(Deliverable, Deliverable.name), lambda r: f"{r.name} ({r.project})",
         "project_budget.budget", "project_id", _project)),
