@@ -90,27 +90,32 @@ class Roster:
                           self.districts, self.today, self.booked.get(ident, 0),
                           self._missing[valid])
 
-    def broken(self, row, need: matching.Need) -> list[str]:
+    def rules(self, need: matching.Need):
         """The codes of the hard rules (matching.RULE_LABELS) a volunteer of an active
-        roster of the need's kind breaks, read off the row without making a Candidate:
-        matching.rule_masks of the candidate would find the same, and a test holds them
-        to it."""
-        ident, capacity = row[0], row[10]
-        found = []
-        if self.live.get(ident, 0) >= capacity:
-            found.append("full")
-        if not row[13]:
-            found.append("agreement")
-        if need.about_child and not row[14]:
-            found.append("register")
-        if need.about_child and not row[15]:
-            found.append("criminal")
-        valid = self.valid.get(ident, ())
-        if any(need.kind in kinds and course not in valid for course, _n, kinds in self.courses):
-            found.append("training")
-        if need.about_adult and born_a_minor(row[11], self.today):
-            found.append("minor")
-        return found
+        roster of the need's kind breaks, as a function of their row, read off it
+        without making a Candidate: matching.rule_masks of the candidate would find the
+        same, and a test holds them to it."""
+        required = {course for course, _name, kinds in self.courses if need.kind in kinds}
+        live, valid, today = self.live, self.valid, self.today
+        child, adult = need.about_child, need.about_adult
+
+        def broken(row) -> list[str]:
+            ident = row[0]
+            found = []
+            if live.get(ident, 0) >= row[10]:
+                found.append("full")
+            if not row[13]:
+                found.append("agreement")
+            if child and not row[14]:
+                found.append("register")
+            if child and not row[15]:
+                found.append("criminal")
+            if required and not required <= valid.get(ident, set()):
+                found.append("training")
+            if adult and born_a_minor(row[11], today):
+                found.append("minor")
+            return found
+        return broken
 
 
 def read_roster(today: date, *, kind: HelpKind | None = None, volunteer_ids=None,
@@ -219,18 +224,52 @@ class RequestSuggestions:
     not_offering: int
 
 
+# The most a score's parts other than time, distance and load can add (skill and
+# continuity), and a tenth more for the rounding.
+OTHER_PARTS = matching.WEIGHTS["skill"] + matching.WEIGHTS["continuity"] + 0.1
+
+
+def _contenders(read: Roster, rows: list, need: matching.Need, k: int) -> list:
+    """Of these volunteers, who may all help, the candidates who can be among the k best:
+    a volunteer's common free time, distance and load (from the row) and the most the
+    other parts can add bound their score; the 2k with the highest bounds are scored, and only those whose
+    bound reaches the k-th best of these scores can pass it, so only they are made
+    candidates beside them. Whoever is left out scores less than k others."""
+    if len(rows) <= 2 * k:
+        return [read.candidate(row) for row in rows]
+    far, near, week = (matching.WEIGHTS[part] for part in ("distance", "load", "time"))
+    asked = need.slots.bit_count()
+
+    def bound(row) -> float:
+        ident, availability, capacity = row[0], row[9], row[10]
+        free = availability & ~read.booked.get(ident, 0)
+        time = week * (need.slots & free).bit_count() / asked if asked else week
+        km = matching.distance_km(read.districts.get(row[12]), need.place)
+        distance = far / 2 if km is None else far * max(0.0, 1 - km / matching.FAR_KM)
+        share = min(1.0, read.live.get(ident, 0) / capacity) if capacity else 1.0
+        return OTHER_PARTS + time + distance + near * (1 - share)
+
+    bounds = sorted(((bound(row), row) for row in rows), key=lambda b: -b[0])
+    first = [read.candidate(row) for _b, row in bounds[:2 * k]]
+    kth = sorted(matching.score_table(matching.Pool(first), need).tolist(), reverse=True)[k - 1]
+    return first + [read.candidate(row) for b, row in bounds[2 * k:] if b >= kth]
+
+
 def suggestions(request: HelpRequest, today: date, limit: int | None = 30) -> RequestSuggestions:
     """The shortlist matching.suggest would make of the whole active roster of the
     request's kind, while only the plausible volunteers are made candidates: the hard
     rules are read off the plain rows, so the blocked ones cost a row each (only the
-    `limit` shown get their rules in words), and when a tutoring request's subject is
+    `limit` shown get their rules in words); when a tutoring request's subject is
     taught by at least `limit` volunteers who may help, no other tutor can be among
-    the first `limit` and none is made a candidate."""
+    the first `limit` and none is made a candidate; and of those who may help, only
+    the ones whose distance and load leave them a chance of the first `limit` are
+    (_contenders)."""
     need = need_of(request, today)
     read = read_roster(today, kind=request.kind, active_only=True)
     allowed, blocked, rule_counts = [], [], {}
+    rules = read.rules(need)
     for row in read.rows:
-        broken = read.broken(row, need)
+        broken = rules(row)
         if broken:
             blocked.append((len(broken), f"{row[2]} {row[1]}", row[0], row))
             for code in broken:
@@ -238,15 +277,22 @@ def suggestions(request: HelpRequest, today: date, limit: int | None = 30) -> Re
         else:
             allowed.append(row)
     teaching = None
-    plausible = allowed
-    if matching.asks_subject(need):
-        teachers = [row for row in allowed if need.subject in row[5].split(",")]
+    if limit is None:
+        plausible = [read.candidate(row) for row in allowed]
+    elif matching.asks_subject(need):  # whoever teaches it comes first, whatever the score
+        teachers = [row for row in allowed if need.subject in _parts(row[5])]
         teaching = len(teachers)
-        if limit is not None and teaching >= limit:
-            plausible = teachers
+        plausible = _contenders(read, teachers, need, limit) if teaching >= limit else (
+            [read.candidate(row) for row in teachers]
+            + _contenders(read, [row for row in allowed if need.subject not in _parts(row[5])],
+                          need, limit - teaching))
+    else:
+        plausible = _contenders(read, allowed, need, limit)
+    if teaching is None and matching.asks_subject(need):
+        teaching = sum(need.subject in _parts(row[5]) for row in allowed)
     blocked.sort(key=lambda b: b[:3])
     shown = [read.candidate(b[3]) for b in blocked[:limit]]
-    ranked = matching.suggest([read.candidate(row) for row in plausible], need, limit).ranked
+    ranked = matching.suggest(plausible, need, limit).ranked
     shortlist = matching.Shortlist(
         ranked=ranked, blocked=[(c, matching.blockers(c, need)) for c in shown],
         ranked_total=len(allowed), blocked_total=len(blocked),
