@@ -232,9 +232,10 @@ OTHER_PARTS = matching.WEIGHTS["skill"] + matching.WEIGHTS["continuity"] + 0.1
 def _contenders(read: Roster, rows: list, need: matching.Need, k: int) -> list:
     """Of these volunteers, who may all help, the candidates who can be among the k best:
     a volunteer's common free time, distance and load (from the row) and the most the
-    other parts can add bound their score; the 2k with the highest bounds are scored, and only those whose
-    bound reaches the k-th best of these scores can pass it, so only they are made
-    candidates beside them. Whoever is left out scores less than k others."""
+    other parts can add bound their score; the 2k with the highest bounds are scored,
+    and only those whose bound reaches the k-th best of these scores can pass it, so
+    only they are made candidates beside them. Whoever is left out scores less than k
+    others."""
     if len(rows) <= 2 * k:
         return [read.candidate(row) for row in rows]
     far, near, week = (matching.WEIGHTS[part] for part in ("distance", "load", "time"))
