@@ -19,6 +19,7 @@ from cal.people.models import District, Household, Person
 from volunteers.compliance import in_order, in_order_column, latest_records
 from volunteers.models import CheckResult, ComplianceRecord, HelpKind, RecordKind, Volunteer
 from volunteers.needs import candidates, matching
+from volunteers.needs import services as needs
 from volunteers.needs.demo import SUBJECTS
 from volunteers.needs.models import HelpRequest, Match, MatchStatus, RequestStatus
 from volunteers.training.models import TrainingCompletion, TrainingCourse
@@ -115,7 +116,7 @@ def test_the_page_shortlist_is_the_whole_roster_one(app, seed, monkeypatch):
     rules_seen: set[str] = set()
     fewer = 0
     for request in requests:
-        request = db.session.get(HelpRequest, request.id)
+        request = needs.get_request(request.id)
         need = candidates.need_of(request, TODAY)
         whole = candidates.roster(TODAY, kind=request.kind, active_only=True)
         for limit in (30, 4, 1, None):
