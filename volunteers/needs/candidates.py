@@ -12,7 +12,7 @@ from sqlalchemy import case, func, or_, select
 from cal.core.timeutil import age_on
 from cal.extensions import db
 from cal.people.models import District
-from volunteers.compliance import born_a_minor, in_order_column
+from volunteers.compliance import born_a_minor, in_order_columns
 from volunteers.models import HelpKind, RecordKind, Volunteer, VolunteerStatus
 from volunteers.needs import matching
 from volunteers.needs.models import LIVE_MATCH, HelpRequest, Match, MatchStatus
@@ -46,12 +46,15 @@ AGREEMENT, REGISTER_CHECK, CRIMINAL_RECORD = CHECKED_RECORDS = (
 ACTIVE = VolunteerStatus.ACTIVE  # read once: an enum's member costs a lookup each time
 
 
-def _facts(today: date) -> tuple:
-    """The volunteer's columns the rules read, then whether each checked record is in
-    order today, answered by the database (reading and judging some thirty thousand
-    records in Python was most of a suggestions page)."""
-    return (*VOLUNTEER_FACTS,
-            *(in_order_column(kind, Volunteer.id, today) for kind in CHECKED_RECORDS))
+def _facts(today: date, chosen):
+    """The chosen volunteers' columns the rules read, then whether each checked record
+    is in order today, answered by the database (reading and judging some thirty
+    thousand records in Python was most of a suggestions page)."""
+    judged = in_order_columns(CHECKED_RECORDS, chosen, today)
+    return (select(*VOLUNTEER_FACTS,
+                   *(func.coalesce(judged.c[kind.value], 0) for kind in CHECKED_RECORDS))
+            .outerjoin(judged, judged.c.volunteer_id == Volunteer.id)
+            .where(Volunteer.id.in_(chosen)))
 
 
 def roster(today: date, *, kind: HelpKind | None = None, volunteer_ids=None,
@@ -136,7 +139,7 @@ def read_roster(today: date, *, kind: HelpKind | None = None, volunteer_ids=None
     def run(statement):  # all rows at once: a fetch per row cost more than the query
         return db.session.connection().execute(statement).all()
 
-    rows = run(select(*_facts(today)).where(Volunteer.id.in_(chosen)))
+    rows = run(_facts(today, chosen))
     districts = {d.id: (d.x_km, d.y_km) for d in db.session.scalars(select(District))}
     courses = [c for c in active_courses() if c.required_kinds()]
     valid: dict[int, set[int]] = {}
