@@ -77,8 +77,10 @@ LISTS = {"volunteer list", "volunteer search", "suggestions for a request",
 
 # What keeps a page under its target when it stays there, beside what the run shows.
 KNOWN = {
-    "suggestions for a request": "ranks, in Python, every volunteer who may help (their "
-                                 "scores need their free weekly times and distances)",
+    "suggestions for a request": "reads every active volunteer who offers the kind of "
+                                 "help as a row, for the rules and the bounds of their "
+                                 "scores, and scores in Python those who can reach the "
+                                 "first 30",
     "hours approval queue": "each of its 50 rows has a checkbox, its volunteer, what it "
                             "was for and the day, beside the filters and the totals",
     "project page": "a list with its indicators, partners and groups beside it",
