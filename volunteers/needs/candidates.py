@@ -239,6 +239,8 @@ def _contenders(read: Roster, rows: list, need: matching.Need, k: int) -> list:
     and only those whose bound reaches the k-th best of these scores can pass it, so
     only they are made candidates beside them. Whoever is left out scores less than k
     others."""
+    if k <= 0:
+        return []
     if len(rows) <= 2 * k:
         return [read.candidate(row) for row in rows]
     far, near, week = (matching.WEIGHTS[part] for part in ("distance", "load", "time"))
