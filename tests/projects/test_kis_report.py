@@ -310,3 +310,33 @@ def test_a_report_is_marked_sent_once_and_only_for_a_year_that_is_over(app, user
         services.mark_sent(YEAR, TODAY, coordinator, TODAY)
     assert db.session.scalar(select(AuditLog.entity).where(
         AuditLog.detail.startswith(f"{YEAR}: sent on"))) == "kis_report"
+
+
+def test_memberships_ended_before_the_question_have_their_effect_not_recorded(tmp_path):
+    """The migration that adds the effect gives "not recorded" to the memberships that
+    had ended, and nothing to those still running."""
+    from alembic import command
+    from sqlalchemy import create_engine, text
+
+    from cal import create_app
+    from tests.conftest import config_for_tests
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    app = create_app(config_for_tests(url))
+    with app.app_context():
+        config = app.extensions["migrate"].migrate.get_config()
+        command.upgrade(config, "d27b49805edb")  # the schema before it
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            # (a plain engine: SQLite checks no foreign key, so no group or person needed)
+            for n, status in ((1, "ended"), (2, "active")):
+                connection.execute(text(
+                    "INSERT INTO memberships (id, group_id, person_id, status, asked_at, "
+                    "end_reason, contract_ref, guest) VALUES "
+                    f"({n}, 1, 1, '{status}', '2025-01-01', '', '', 0)"))
+        command.upgrade(config, "head")
+        with engine.connect() as connection:
+            assert dict(connection.execute(text(
+                "SELECT status, end_effect FROM memberships")).all()) == {
+                "ended": "not_recorded", "active": None}
+        engine.dispose()

@@ -27,9 +27,15 @@ declare(bp, scans=[jobs.report_to_send], records=records.RECORDS, menu=[
     MenuEntry("kis_report.report", _l("KIS report"), 125)])
 
 STAFF = (Role.ADMIN, Role.COORDINATOR)
+# The effects as the page's columns name them (the full words in each header's title).
+SHORT_EFFECTS = {EndEffect.EMPLOYMENT: _l("Work"), EndEffect.TRAINING: _l("Training"),
+                 EndEffect.COOPERATIVE: _l("Cooperative"),
+                 EndEffect.OTHER: _l("Other reintegration"),
+                 EndEffect.NONE: _l("No effect"), EndEffect.NOT_RECORDED: _l("Not recorded")}
 LABELS = {"target_groups": TARGET_GROUP_LABELS, "end_effects": END_EFFECT_LABELS,
           "effects": list(EndEffect), "group_kinds": GROUP_KIND_LABELS,
-          "funders": FUNDER_LABELS, "not_given": tables.NOT_GIVEN, "no_topic": tables.NO_TOPIC}
+          "short_effects": SHORT_EFFECTS, "funders": FUNDER_LABELS,
+          "not_given": tables.NOT_GIVEN, "no_topic": tables.NO_TOPIC}
 
 
 @bp.get("/")
