@@ -271,7 +271,7 @@ def test_the_end_form_asks_a_kis_member_what_they_reached(app, users, client_as)
         AuditLog.detail == "ended: employment")) == "status,end_effect"
 
 
-def test_the_coordinators_are_reminded_in_february_and_march_until_it_is_sent(
+def test_the_coordinators_of_a_club_are_reminded_in_february_and_march_until_it_is_sent(
         app, users, client_as):
     year = TODAY.year - 1
 
@@ -283,8 +283,11 @@ def test_the_coordinators_are_reminded_in_february_and_march_until_it_is_sent(
         monday = day - timedelta(days=day.weekday())
         return local_to_utc(monday, time(9))
 
-    assert jobs.report_to_send(monday_at_nine(date(TODAY.year, 1, 20))) == 0
     february = monday_at_nine(date(TODAY.year, 2, 10))
+    assert jobs.report_to_send(february) == 0  # a centre without a club is never told
+    group("Grupa wsparcia")
+    db.session.commit()
+    assert jobs.report_to_send(monday_at_nine(date(TODAY.year, 1, 20))) == 0
     jobs.report_to_send(february)
     jobs.report_to_send(february + timedelta(hours=2))
     assert told() == [users[Role.COORDINATOR].id]

@@ -1,5 +1,6 @@
 """The reminder scan of the KIS report: in February and March, while last year's report
-is not marked as sent, the coordinators are told once a week, on Monday morning."""
+is not marked as sent (and the club ran last year), the coordinators are told once a
+week, on Monday morning."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ def report_to_send(now: datetime) -> int:
     monday = today - timedelta(days=today.weekday())
     due_at = local_to_utc(monday, time(8))
     year = today.year - 1
-    if today.month not in services.REMIND_MONTHS or now < due_at or not services.unsent(year):
+    if today.month not in services.REMIND_MONTHS or now < due_at or not services.due_unsent(year):
         return 0
     return tell_role(Role.COORDINATOR, "kis_report", f"kis-report:{year}:{monday}",
                      _l("The KIS annual report for %(year)d is due by %(day)s",

@@ -309,5 +309,10 @@ def mark_sent(year: int, sent_on: date, actor, today: date) -> KisReportSent:
     return sent
 
 
-def unsent(year: int) -> bool:
-    return db.session.scalar(select(KisReportSent.id).where(KisReportSent.year == year)) is None
+def due_unsent(year: int) -> bool:
+    """The club ran in ``year`` (a group of its existed then) and its report is not
+    marked as sent: a centre without a club is never reminded."""
+    ran = select(Group.id).where(_kis(), Group.starts_on <= date(year, 12, 31),
+                                 or_(Group.ends_on.is_(None), Group.ends_on >= date(year, 1, 1)))
+    sent = select(KisReportSent.id).where(KisReportSent.year == year)
+    return bool(db.session.scalar(select(ran.exists() & ~sent.exists())))

@@ -3,7 +3,7 @@ voivode, its figures as a file, and the day it was sent (the reminders stop)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, request, url_for
+from flask import Blueprint, abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -77,6 +77,8 @@ def report_pdf(year: int):
 def report_sent(year: int):
     form = SentForm()
     today = local_today()
+    if not 2000 <= year <= today.year:  # no report of such a year to mark
+        abort(404)
     try:
         if not form.validate_on_submit():
             raise DomainError(_("Give the day the report was sent."), field="sent_on")
