@@ -30,6 +30,7 @@ from cal.people.models import District, Household
 from clubs import attendance
 from clubs import services as clubs
 from clubs.models import (
+    ASKED_EFFECTS,
     Attendance,
     Group,
     GroupKind,
@@ -98,6 +99,10 @@ def seed(demo: Demo) -> None:
                 "contract_ref": f"KS/{today.year}/{rng.randint(10, 99)}",
                 "period_start": start, "period_end": start + timedelta(days=180)}
             clubs.enrol(group, person, coordinator, start, kis)
+        if not senior:  # two left already, with what they reached (the KIS report)
+            for membership in clubs.members_of(group, (MemberStatus.ACTIVE,))[:2]:
+                clubs.end_membership(membership, "", coordinator, today - timedelta(days=7),
+                                     rng.choice(ASKED_EFFECTS))
         clubs.generate_sessions(group, start, weeks=8)
         past = db.session.scalars(select(GroupSession).where(
             GroupSession.group_id == group.id,

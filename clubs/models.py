@@ -66,6 +66,34 @@ TARGET_GROUP_LABELS = {
 }
 
 
+class EndEffect(enum.StrEnum):
+    """What a KIS participant reached when their participation ended (the annual report
+    to the voivode, art. 18a: social or vocational reintegration, employment included)."""
+
+    EMPLOYMENT = "employment"
+    TRAINING = "training"
+    COOPERATIVE = "cooperative"
+    OTHER = "other"
+    NONE = "none"
+    NOT_RECORDED = "not_recorded"
+
+
+END_EFFECT_LABELS = {
+    EndEffect.EMPLOYMENT: _l("Took up work"),
+    EndEffect.TRAINING: _l("Began vocational training"),
+    EndEffect.COOPERATIVE: _l("Joined a social cooperative"),
+    EndEffect.OTHER: _l("Other social or vocational reintegration"),
+    EndEffect.NONE: _l("No reintegration effect"),
+    EndEffect.NOT_RECORDED: _l("Not recorded"),
+}
+# The effects that count as reintegration reached (the report's second part).
+REINTEGRATION = (EndEffect.EMPLOYMENT, EndEffect.TRAINING, EndEffect.COOPERATIVE,
+                 EndEffect.OTHER)
+# What the end form offers (an ended membership from before the question was asked
+# keeps "not recorded").
+ASKED_EFFECTS = (*REINTEGRATION, EndEffect.NONE)
+
+
 class Group(db.Model):
     __tablename__ = "groups"
 
@@ -145,6 +173,8 @@ class Membership(db.Model):
     joined_on: Mapped[date | None]
     ended_on: Mapped[date | None]
     end_reason: Mapped[str] = mapped_column(String(300), default="")
+    # A KIS participant's effect at the end (set when the membership ends).
+    end_effect: Mapped[EndEffect | None] = mapped_column(enum_column(EndEffect))
     target_group: Mapped[TargetGroup | None] = mapped_column(enum_column(TargetGroup))
     contract_ref: Mapped[str] = mapped_column(String(80), default="")
     period_start: Mapped[date | None]

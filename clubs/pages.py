@@ -9,6 +9,8 @@ from cal.core.access import Role
 from cal.core.http import found
 from clubs import services
 from clubs.models import (
+    ASKED_EFFECTS,
+    END_EFFECT_LABELS,
     GROUP_KIND_LABELS,
     MARK_LABELS,
     MEMBER_STATUS_LABELS,
@@ -22,7 +24,8 @@ STAFF = (Role.ADMIN, Role.COORDINATOR)
 RUNNERS = (Role.ADMIN, Role.COORDINATOR, Role.LEADER, Role.VOLUNTEER)
 LABELS = {"group_kinds": GROUP_KIND_LABELS, "marks": MARK_LABELS, "next_mark": NEXT_MARK,
           "member_statuses": MEMBER_STATUS_LABELS, "target_groups": TARGET_GROUP_LABELS,
-          "day_names": DAY_NAMES}
+          "day_names": DAY_NAMES, "end_effects": END_EFFECT_LABELS,
+          "asked_effects": ASKED_EFFECTS}
 
 
 def group_or_404(group_id: int):

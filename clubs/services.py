@@ -41,6 +41,7 @@ from cal.people.services import find_duplicates
 from clubs import notices
 from clubs.models import (
     Attendance,
+    EndEffect,
     Group,
     GroupLeader,
     GroupSession,
@@ -230,16 +231,19 @@ def enrol(group: Group, person: Person, actor, today: date, kis: dict | None = N
     return membership
 
 
-def end_membership(membership: Membership, reason: str, actor, today: date) -> None:
+def end_membership(membership: Membership, reason: str, actor, today: date,
+                   effect: EndEffect | None = None) -> None:
     """End a membership (or take someone off the waiting list); the first waiting moves
-    up into the freed place."""
+    up into the freed place. ``effect``: what a KIS participant reached (the annual
+    report counts it); not given, it stays "not recorded"."""
     if membership.status == MemberStatus.ENDED:
         raise DomainError(_("This membership has already ended."))
+    membership.end_effect = effect or EndEffect.NOT_RECORDED
     membership.status = MemberStatus.ENDED
     membership.ended_on = today
     membership.end_reason = reason[:300]
-    audit(actor, AuditAction.UPDATE, "membership", membership.id, fields=["status"],
-          detail="ended")
+    audit(actor, AuditAction.UPDATE, "membership", membership.id,
+          fields=["status", "end_effect"], detail=f"ended: {membership.end_effect.value}")
     db.session.flush()
     _fill_places(db.session.get(Group, membership.group_id), actor, today)
 

@@ -47,6 +47,8 @@ from clubs.forms import (
     SlotForm,
 )
 from clubs.models import (
+    ASKED_EFFECTS,
+    EndEffect,
     Mark,
     Membership,
     MemberStatus,
@@ -186,12 +188,25 @@ def membership_end(membership_id: int):
     group = group_or_404(membership.group_id)
     try:
         services.end_membership(membership, request.form.get("reason", "").strip(),
-                                current_user, local_today())
+                                current_user, local_today(),
+                                _end_effect(group, membership))
     except DomainError as error:
         return refused_in_place(error, partial(_render_group, group))
     db.session.commit()
     flash(_("Saved."), "success")
     return go(url_for("clubs.group_detail", group_id=group.id))
+
+
+def _end_effect(group, membership: Membership) -> EndEffect | None:
+    """The effect the end form gives: asked of a KIS member who took part (not of one
+    taken off the waiting list)."""
+    if group.programme != Programme.KIS or membership.status != MemberStatus.ACTIVE:
+        return None
+    value = request.form.get("end_effect", "")
+    if value not in {effect.value for effect in ASKED_EFFECTS}:
+        raise DomainError(_("Say what the participant reached at the end."),
+                          field="end_effect")
+    return EndEffect(value)
 
 
 @bp.post("/groups/<int:group_id>/sessions/plan")

@@ -105,6 +105,7 @@ FIELDS = {
     "session_id": _l("Session no."), "sex": _l("Sex"), "started_on": _l("Started on"),
     "starts_on": _l("Starts on"), "status": _l("Status"), "times": _l("Times"),
     "status_changed_at": _l("Status changed at"), "subject": _l("Subject"),
+    "end_effect": _l("Effect at the end of participation"),
     "subjects": _l("Subjects"), "target_group": _l("Target group"), "tasks": _l("Tasks"),
     "terms": _l("Terms"), "third_country": _l("Third-country national"),
     "title": _l("Title"), "to_mark": _l("Mark after"), "to_status": _l("Status after"),

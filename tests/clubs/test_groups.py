@@ -441,7 +441,8 @@ def test_the_kis_certificate_follows_the_end_of_participation(client_as, users):
     db.session.commit()
     client = client_as(Role.COORDINATOR)
     assert client.get(f"/clubs/memberships/{membership.id}/certificate.pdf").status_code == 404
-    client.post(f"/clubs/memberships/{membership.id}/end", data={"reason": "podjęcie pracy"})
+    client.post(f"/clubs/memberships/{membership.id}/end",
+                data={"reason": "podjęcie pracy", "end_effect": "employment"})
     page = client.get(f"/clubs/groups/{group.id}").text
     assert f"/clubs/memberships/{membership.id}/certificate.pdf" in page
     pdf = client.get(f"/clubs/memberships/{membership.id}/certificate.pdf")
