@@ -111,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
     from cal.people.views import bp as people_bp
     from cal.projects.budget_views import bp as project_budget_bp
     from cal.projects.views import bp as projects_bp
+    from cal.reports.views import bp as reports_bp
     from clubs.report_views import bp as club_reports_bp
     from clubs.views import bp as clubs_bp
     from seniors.views import bp as seniors_bp
@@ -127,7 +128,7 @@ def register_blueprints(app: Flask) -> None:
                       club_reports_bp, seniors_bp, kiosk_bp, community_bp, shifts_bp,
                       event_day_bp, directory_bp, duties_bp, notifications_bp, messages_bp,
                       sms_gateway_bp, partners_bp, projects_bp, project_budget_bp,
-                      accessibility_bp):
+                      accessibility_bp, reports_bp):
         app.register_blueprint(blueprint)
 
 

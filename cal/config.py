@@ -85,6 +85,9 @@ class Config:
         # The place written on documents ("Miasto, dnia ...") and who signs them.
         self.CENTRE_CITY = env.get("CENTRE_CITY") or ""
         self.CENTRE_SIGNATORY = env.get("CENTRE_SIGNATORY") or "Dyrektor Ośrodka"
+        # What an hour of a volunteer's work is worth in the year's report (PLN); by
+        # default the minimum hourly rate of 2026.
+        self.VOLUNTEER_HOURLY_VALUE = _price(env.get("VOLUNTEER_HOURLY_VALUE") or "31.40")
         # Text messages through SMSAPI: no token means no SMS (shown as unavailable).
         self.SMS_API_TOKEN = env.get("SMS_API_TOKEN") or None
         self.SMS_API_URL = env.get("SMS_API_URL") or "https://api.smsapi.pl/"
