@@ -1,14 +1,14 @@
 """The groups' part of the year's report: the participants of the Social Integration
 Club and the Senior Activity Centre (each person once), the sessions held by kind of
 group, the attendance rate, and the senior centre's places and their occupancy month
-by month; two queries for all the years asked."""
+by month; three queries for all the years asked."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, and_, case, cast, func, literal, or_, select, union_all
 
-from cal.core.figures import Table, Tally, YearSection, month_spans, ratio, year_of
+from cal.core.figures import Table, Tally, YearSection, month_spans, ratio, within, year_of
 from cal.core.timeutil import utcnow
 from cal.extensions import db
 from clubs.models import (
@@ -30,30 +30,39 @@ ALL = "all"
 
 
 def _attendance(years: list[int]) -> list:
-    """(what, key, year, number): the people present, the marks and the presences per
-    programme, the people present in all, the sessions held per kind of group."""
+    """(what, key, year, number): per programme the people present (each once), the
+    presences and the members' marks; the people present in all groups; the sessions
+    held per kind of group."""
     year = year_of(GroupSession.starts_at)
     programme = case((Group.kind == GroupKind.SENIOR_CLASS, Programme.CAS.value),
                      else_=Programme.KIS.value)
     held = (GroupSession.status == SessionStatus.PLANNED, GroupSession.starts_at <= utcnow(),
-            year.between(years[0], years[-1]))
+            *within(GroupSession.starts_at, years))
     present = Attendance.mark == Mark.PRESENT
+    marks = (select(programme.label("programme"), year.label("year"),
+                    Attendance.person_id.label("person_id"),
+                    case((present, 1), else_=0).label("present"),
+                    case((Attendance.guest.is_(False), 1), else_=0).label("marked"))
+             .select_from(Attendance)
+             .join(GroupSession, GroupSession.id == Attendance.session_id)
+             .join(Group, Group.id == GroupSession.group_id).where(*held).subquery())
     kind = cast(Group.kind, String)
-
-    def marks(what, key, number, *where):
-        return (select(literal(what), key, year, number).select_from(Attendance)
-                .join(GroupSession, GroupSession.id == Attendance.session_id)
-                .join(Group, Group.id == GroupSession.group_id).where(*held, *where)
-                .group_by(key, year))
-
-    return db.session.execute(union_all(
-        marks("people", programme, func.count(Attendance.person_id.distinct()), present),
-        marks("people", literal(ALL), func.count(Attendance.person_id.distinct()), present),
-        marks("present", programme, func.count(), present),
-        marks("marked", programme, func.count(), Attendance.guest.is_(False)),
+    per_programme = db.session.execute(
+        select(marks.c.programme, marks.c.year,
+               func.count(case((marks.c.present == 1, marks.c.person_id)).distinct()),
+               func.sum(marks.c.present), func.sum(marks.c.marked))
+        .group_by(marks.c.programme, marks.c.year)).all()
+    rows = db.session.execute(union_all(
+        select(literal("people"), literal(ALL), marks.c.year,
+               func.count(marks.c.person_id.distinct()))
+        .where(marks.c.present == 1).group_by(marks.c.year),
         select(literal("sessions"), kind, year, func.count()).select_from(GroupSession)
         .join(Group, Group.id == GroupSession.group_id).where(*held)
         .group_by(kind, year))).all()
+    for key, y, people, presences, marked in per_programme:
+        rows += [("people", key, y, people), ("present", key, y, presences),
+                 ("marked", key, y, marked)]
+    return rows
 
 
 def _places(years: list[int]) -> list:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, literal, select, union_all
 
-from cal.core.figures import Table, Tally, YearSection, year_of, year_spans
+from cal.core.figures import Table, Tally, YearSection, within, year_of, year_spans
 from cal.extensions import db
 from seniors.models import SeniorMember
 
@@ -18,7 +18,7 @@ def compute(years: list[int]) -> list[Table]:
     joined, spans = year_of(SeniorMember.joined_on), year_spans(years)
     rows = db.session.execute(union_all(
         select(literal("joined"), joined, func.count())
-        .where(joined.between(years[0], years[-1])).group_by(joined),
+        .where(*within(SeniorMember.joined_on, years)).group_by(joined),
         select(literal("members"), spans.c.year, func.count()).select_from(SeniorMember)
         .join(spans, SeniorMember.joined_on < spans.c.ends).group_by(spans.c.year))).all()
     return [Table("senior_members", _l("Senior centre members"),

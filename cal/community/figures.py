@@ -17,7 +17,7 @@ from cal.community.models import (
     Shift,
     ShiftSignup,
 )
-from cal.core.figures import Table, Tally, YearSection, year_of
+from cal.core.figures import Table, Tally, YearSection, within, year_of
 from cal.core.timeutil import utcnow
 from cal.extensions import db
 
@@ -30,7 +30,7 @@ LABELS = {"events": _l("Events held"), "adults": _l("Adults registered"),
 def compute(years: list[int]) -> list[Table]:
     year = year_of(Event.starts_at)
     held = (Event.status.in_((EventStatus.PUBLISHED, EventStatus.HELD)),
-            Event.starts_at <= utcnow(), year.between(years[0], years[-1]))
+            Event.starts_at <= utcnow(), *within(Event.starts_at, years))
     confirmed = Registration.status == RegistrationStatus.CONFIRMED
     kind = cast(Event.kind, String)
     rows = db.session.execute(union_all(

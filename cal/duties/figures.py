@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, cast, func, select
 
-from cal.core.figures import Table, Tally, YearSection, year_of
+from cal.core.figures import Table, Tally, YearSection, within, year_of
 from cal.core.timeutil import utcnow
 from cal.duties.models import DUTY_KIND_LABELS, Appointment, AppointmentStatus, Duty
 from cal.extensions import db
@@ -18,7 +18,7 @@ def compute(years: list[int]) -> list[Table]:
         select(kind, year, func.count()).select_from(Appointment)
         .join(Duty, Duty.id == Appointment.duty_id)
         .where(Appointment.status == AppointmentStatus.BOOKED,
-               Appointment.starts_at <= utcnow(), year.between(years[0], years[-1]))
+               Appointment.starts_at <= utcnow(), *within(Appointment.starts_at, years))
         .group_by(kind, year)).all()
     tally = Tally().add(rows)
     return [Table("appointments", _l("Appointments held at the duty hours, by kind"),

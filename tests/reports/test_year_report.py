@@ -249,7 +249,7 @@ def test_a_future_year_on_the_page_is_refused_beside_the_field(app, client_as):
 
 def test_the_page_of_a_year_without_data_says_so(app, client_as):
     page = client_as(Role.ADMIN).get("/reports/year?year=2010").get_data(as_text=True)
-    assert "There are no figures for 2010" in page
+    assert "Brak danych za rok 2010" in page
 
 
 @pytest.mark.parametrize("role", [Role.LEADER, Role.VOLUNTEER, Role.PROJECT_MANAGER])

@@ -9,7 +9,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from cal.core.figures import Row, Table, Tally, YearSection, month_of, year_of
+from cal.core.figures import Row, Table, Tally, YearSection, month_of, within, year_of
 from cal.extensions import db
 from volunteers.hours.models import ACTIVITY_LABELS, EntryStatus, HourEntry
 
@@ -19,31 +19,26 @@ def hourly_value() -> Decimal:
     return Decimal(str(current_app.config.get("VOLUNTEER_HOURLY_VALUE") or "31.40"))
 
 
-def _approved(years: list[int]):
-    year = year_of(HourEntry.worked_on)
-    return year, (HourEntry.status == EntryStatus.APPROVED, year.between(years[0], years[-1]))
-
-
 def compute(years: list[int]) -> list[Table]:
-    year, approved = _approved(years)
-    month = month_of(HourEntry.worked_on)
-    by_kind = db.session.execute(
-        select(HourEntry.activity, year, func.sum(HourEntry.minutes))
-        .where(*approved).group_by(HourEntry.activity, year)).all()
-    by_month = db.session.execute(
-        select(year, month, func.sum(HourEntry.minutes)).where(
-            *approved, year >= years[-1] - 1).group_by(year, month)).all()
+    year, month = year_of(HourEntry.worked_on), month_of(HourEntry.worked_on)
+    approved = (HourEntry.status == EntryStatus.APPROVED, *within(HourEntry.worked_on, years))
+    sums = db.session.execute(
+        select(HourEntry.activity, year, month, func.sum(HourEntry.minutes))
+        .where(*approved).group_by(HourEntry.activity, year, month)).all()
     people = db.session.execute(
         select(year, func.count(HourEntry.volunteer_id.distinct()))
         .where(*approved).group_by(year)).all()
+    by_kind = [(kind, y, minutes) for kind, y, _, minutes in sums]
+    by_month = [(y, m, minutes) for _, y, m, minutes in sums]
     kinds = Tally().add(by_kind)
     total = Tally().add(("all", y, minutes) for _, y, minutes in by_kind)
     hours = total.row(_l("Hours"), "all", years, scale=1 / 60, decimals=1)
     rate = hourly_value()
-    worth = Row(_l("Value of the work (PLN)"),
-                {y: round(float(Decimal(str(hours[y])) * rate), 2) for y in years})
+    worth = Row(_l("Value of the work (PLN)"), {y: round(float(
+        Decimal(int(total.counts.get(("all", y), 0))) * rate / 60), 2) for y in years})
     gave = Tally().add(("gave", y, count) for y, count in people)
-    months = Tally().add((int(y), m, minutes) for y, m, minutes in by_month)
+    months = Tally().add((int(y), m, minutes) for y, m, minutes in by_month
+                         if y >= years[-1] - 1)
     shown = years[-2:]
     return [
         Table("hours", _l("Volunteer hours"), [

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, and_, cast, func, literal, or_, select, union_all
 
-from cal.core.figures import Table, Tally, YearSection, year_of, year_spans
+from cal.core.figures import Table, Tally, YearSection, within, year_of, year_spans
 from cal.extensions import db
 from volunteers.models import HELP_KIND_LABELS
 from volunteers.needs.models import END_CAUSE_LABELS, HelpRequest, Match, MatchStatus
@@ -36,19 +36,18 @@ def _helped(years: list[int]) -> list:
 
 def _flows(years: list[int]) -> list:
     """Requests received and matches begun, per kind; matches ended, per cause."""
-    low, high = years[0], years[-1]
     asked, begun, ended = (year_of(HelpRequest.created_at), year_of(Match.started_on),
                            year_of(Match.ended_on))
     kind, cause = cast(HelpRequest.kind, String), cast(Match.end_cause, String)
     return db.session.execute(union_all(
         select(literal("asked"), kind, asked, func.count())
-        .where(asked.between(low, high)).group_by(kind, asked),
+        .where(*within(HelpRequest.created_at, years)).group_by(kind, asked),
         select(literal("begun"), kind, begun, func.count())
         .join(HelpRequest, HelpRequest.id == Match.request_id)
-        .where(Match.status.in_(HELPED), begun.between(low, high))
+        .where(Match.status.in_(HELPED), *within(Match.started_on, years))
         .group_by(kind, begun),
         select(literal("ended"), func.coalesce(cause, "other"), ended, func.count())
-        .where(Match.status == MatchStatus.ENDED, ended.between(low, high))
+        .where(Match.status == MatchStatus.ENDED, *within(Match.ended_on, years))
         .group_by(func.coalesce(cause, "other"), ended))).all()
 
 

@@ -12,6 +12,7 @@ from cal.core.figures import (
     Tally,
     YearSection,
     age_band_case,
+    within,
     year_of,
     year_spans,
 )
@@ -48,12 +49,11 @@ def _active(years: list[int]) -> list:
 
 def _flows(years: list[int]) -> list:
     first = _first_active()
-    low, high = years[0], years[-1]
 
     def per_year(key: str, column, source):
         year = year_of(column)
         return (select(literal(key), year, func.count()).select_from(source)
-                .where(year.between(low, high)).group_by(year))
+                .where(*within(column, years)).group_by(year))
 
     return db.session.execute(union_all(
         per_year("new", first.c.at, first),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, literal, select, union_all
 
-from cal.core.figures import Table, Tally, YearSection, year_of
+from cal.core.figures import Table, Tally, YearSection, within, year_of
 from cal.core.timeutil import utcnow
 from cal.extensions import db
 from volunteers.training.models import TrainingCompletion, TrainingEnrolment, TrainingSession
@@ -19,9 +19,8 @@ LABELS = {"sessions": _l("Training sessions held"),
 
 
 def compute(years: list[int]) -> list[Table]:
-    low, high = years[0], years[-1]
     held, done = year_of(TrainingSession.starts_at), year_of(TrainingCompletion.completed_on)
-    past = (TrainingSession.starts_at <= utcnow(), held.between(low, high))
+    past = (TrainingSession.starts_at <= utcnow(), *within(TrainingSession.starts_at, years))
     rows = db.session.execute(union_all(
         select(literal("sessions"), held, func.count()).where(*past).group_by(held),
         select(literal("attended"), held, func.count())
@@ -29,9 +28,9 @@ def compute(years: list[int]) -> list[Table]:
         .join(TrainingSession, TrainingSession.id == TrainingEnrolment.session_id)
         .where(*past, TrainingEnrolment.attended.is_(True)).group_by(held),
         select(literal("completions"), done, func.count())
-        .where(done.between(low, high)).group_by(done),
+        .where(*within(TrainingCompletion.completed_on, years)).group_by(done),
         select(literal("trained"), done, func.count(TrainingCompletion.volunteer_id.distinct()))
-        .where(done.between(low, high)).group_by(done))).all()
+        .where(*within(TrainingCompletion.completed_on, years)).group_by(done))).all()
     return [Table("trainings", _l("Trainings and people trained"),
                   Tally().add(rows).rows(LABELS, years))]
 
