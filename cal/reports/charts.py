@@ -37,15 +37,17 @@ def _pattern_defs(prefix: str) -> str:
         f'<path d="M0 0L6 6M6 0L0 6" stroke="#fff" stroke-width="1"/></pattern></defs>')
 
 
-def _fill(prefix: str, index: int) -> str:
-    pattern = PATTERNS[index % len(PATTERNS)]
+def _fill(prefix: str, index: int, count: int) -> str:
+    """The fill of series ``index`` of ``count``: the last (the report's year) solid."""
+    pattern = PATTERNS[(count - 1 - index) % len(PATTERNS)]
     return f"url(#{prefix}-{pattern})" if pattern else FILLS[0]
 
 
 def _legend(prefix: str, names: list[str], y: float) -> str:
     parts, x = [], 0.0
     for i, name in enumerate(names):
-        parts.append(f'<rect x="{x}" y="{y}" width="14" height="14" fill="{_fill(prefix, i)}"/>'
+        parts.append(f'<rect x="{x}" y="{y}" width="14" height="14" '
+                     f'fill="{_fill(prefix, i, len(names))}"/>'
                      f'<text x="{x + 19}" y="{y + 12}">{escape(name)}</text>')
         x += 28 + 8 * len(name)
     return "".join(parts)
@@ -85,7 +87,7 @@ def _bars(prefix, table: Table, years: list[int], number, description) -> Markup
             width = max(value * scale, 0)
             body.append(
                 f'<rect x="{label_w}" y="{y}" width="{width:.1f}" height="{bar_h}" '
-                f'fill="{_fill(prefix, i)}"><title>{escape(str(row.label))}, {year}: '
+                f'fill="{_fill(prefix, i, len(years))}"><title>{escape(str(row.label))}, {year}: '
                 f'{escape(number(value))}{escape(unit)}</title></rect>'
                 f'<text x="{label_w + width + 4:.1f}" y="{y + 11}">'
                 f'{escape(number(value))}</text>')
@@ -112,7 +114,7 @@ def _columns(prefix, table: Table, months: list[int], names: list[str], number,
             height = value / top * plot_h
             body.append(
                 f'<rect x="{x0 + i * col_w:.1f}" y="{base - height:.1f}" width="{col_w:.1f}" '
-                f'height="{height:.1f}" fill="{_fill(prefix, i)}"><title>'
+                f'height="{height:.1f}" fill="{_fill(prefix, i, len(table.rows))}"><title>'
                 f'{escape(str(row.label))}, {escape(names[g])}: {escape(number(value))}'
                 f'{escape(unit)}</title></rect>')
         body.append(f'<text x="{x0 + group_w / 2 - 4:.1f}" y="{base + 16}" '
