@@ -10,7 +10,7 @@ from sqlalchemy import String, and_, cast, func, literal, or_, select, union_all
 from cal.core.figures import Table, Tally, YearSection, within, year_of, year_spans
 from cal.extensions import db
 from volunteers.models import HELP_KIND_LABELS
-from volunteers.needs.models import END_CAUSE_LABELS, HelpRequest, Match, MatchStatus
+from volunteers.needs.models import END_CAUSE_LABELS, EndCause, HelpRequest, Match, MatchStatus
 
 HELPED = (MatchStatus.ACTIVE, MatchStatus.PAUSED, MatchStatus.ENDED)
 ALL_KINDS = "all"
@@ -46,9 +46,9 @@ def _flows(years: list[int]) -> list:
         .join(HelpRequest, HelpRequest.id == Match.request_id)
         .where(Match.status.in_(HELPED), *within(Match.started_on, years))
         .group_by(kind, begun),
-        select(literal("ended"), func.coalesce(cause, "other"), ended, func.count())
+        select(literal("ended"), cause, ended, func.count())
         .where(Match.status == MatchStatus.ENDED, *within(Match.ended_on, years))
-        .group_by(func.coalesce(cause, "other"), ended))).all()
+        .group_by(cause, ended))).all()
 
 
 def compute(years: list[int]) -> list[Table]:
@@ -56,7 +56,8 @@ def compute(years: list[int]) -> list[Table]:
     flows = _flows(years)
     asked = Tally().add((kind, y, n) for what, kind, y, n in flows if what == "asked")
     begun = Tally().add((kind, y, n) for what, kind, y, n in flows if what == "begun")
-    ended = Tally().add((cause, y, n) for what, cause, y, n in flows if what == "ended")
+    ended = Tally().add((cause or EndCause.OTHER, y, n) for what, cause, y, n in flows
+                        if what == "ended")
     return [
         Table("people_helped", _l("People helped through matches, by kind of help"), [
             *helped.rows(HELP_KIND_LABELS, years),

@@ -36,15 +36,17 @@ def _active(years: list[int]) -> list:
     """Per age band and year: the volunteers active at some time in the year, and of
     them those offering each kind of help."""
     first, spans = _first_active(), year_spans(years)
-    band = age_band_case(spans.c.year, Volunteer.birth_date)
-    kinds = [func.sum(case((Volunteer.help_kinds.contains(kind.value), 1), else_=0))
+    active = (select(age_band_case(spans.c.year, Volunteer.birth_date).label("band"),
+                     spans.c.year.label("year"), Volunteer.help_kinds.label("kinds"))
+              .select_from(Volunteer).join(first, first.c.volunteer_id == Volunteer.id)
+              .join(spans, and_(first.c.at < spans.c.ends, or_(
+                  Volunteer.left_at.is_(None), Volunteer.left_at >= spans.c.starts)))
+              .subquery())
+    kinds = [func.sum(case((active.c.kinds.contains(kind.value), 1), else_=0))
              for kind in HELP_KIND_LABELS]
     return db.session.execute(
-        select(band, spans.c.year, func.count(), *kinds).select_from(Volunteer)
-        .join(first, first.c.volunteer_id == Volunteer.id)
-        .join(spans, and_(first.c.at < spans.c.ends,
-                          or_(Volunteer.left_at.is_(None), Volunteer.left_at >= spans.c.starts)))
-        .group_by(band, spans.c.year)).all()
+        select(active.c.band, active.c.year, func.count(), *kinds)
+        .group_by(active.c.band, active.c.year)).all()
 
 
 def _flows(years: list[int]) -> list:
