@@ -170,10 +170,12 @@ bench-tools:
 bench: $(VENV)/.installed-dev translations-compile bench-tools
 	$(BIN)/python -m bench.pages
 	$(BIN)/python -m bench.matching
+	$(BIN)/python -m bench.report
 	-$(BIN)/python -m bench.load
 	-$(BIN)/python -m bench.messages
 	@if $(BIN)/python -m tests.services postgres "$(PG_URL)"; then \
 		$(BIN)/python -m bench.matching --database "$(PG_URL)"; \
+		$(BIN)/python -m bench.report --database "$(PG_URL)"; \
 		$(BIN)/python -m bench.load --database "$(PG_URL)"; \
 		$(BIN)/python -m bench.messages --database "$(PG_URL)"; \
 	else \

@@ -88,10 +88,11 @@ class Config:
         # The defaults of the centre's settings (cal.core.centre), until an administrator
         # saves them at /admin/settings: the name as after "na rzecz" (empty: the name's
         # usual words declined), who signs as after "reprezentowanym przez" (likewise),
-        # and the value of an hour of volunteer work in PLN.
+        # and the value of an hour of volunteer work in PLN (by default the minimum hourly
+        # rate of 2026: the year's report values the hours by it).
         self.CENTRE_NAME_GENITIVE = env.get("CENTRE_NAME_GENITIVE") or ""
         self.CENTRE_REPRESENTED_BY = env.get("CENTRE_REPRESENTED_BY") or ""
-        self.VOLUNTEER_HOUR_VALUE = _price(env.get("VOLUNTEER_HOUR_VALUE") or "0",
+        self.VOLUNTEER_HOUR_VALUE = _price(env.get("VOLUNTEER_HOUR_VALUE") or "31.40",
                                            "VOLUNTEER_HOUR_VALUE")
         # Text messages through SMSAPI: no token means no SMS (shown as unavailable).
         self.SMS_API_TOKEN = env.get("SMS_API_TOKEN") or None

@@ -30,6 +30,7 @@ from clubs import (
     audiences,
     calendar,
     demo,
+    figures,
     jobs,
     personal_data,
     records,
@@ -60,7 +61,7 @@ bp = Blueprint("clubs", __name__, url_prefix="/clubs")
 # Volunteers who co-lead a group open it from their start page; the menu is for staff.
 declare(bp, scans=[jobs.sessions_tomorrow], calendar=[calendar.events],
         personal_data=[personal_data.PART], demo=[demo.SEED], records=records.RECORDS,
-        audiences=audiences.AUDIENCES, menu=[
+        year_figures=[figures.SECTION], audiences=audiences.AUDIENCES, menu=[
     MenuEntry("clubs.index", _l("Groups"), 110,
               only=frozenset({Role.ADMIN, Role.COORDINATOR, Role.LEADER}))])
 @bp.get("/")

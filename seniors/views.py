@@ -34,13 +34,14 @@ from cal.core.urls import arg_id, external_url
 from cal.extensions import db, limiter
 from cal.people import contacts
 from cal.people import services as people
-from seniors import audiences, demo, personal_data, records, services
+from seniors import audiences, demo, figures, personal_data, records, services
 from seniors.forms import CardForm, DeviceForm, MemberForm
 
 bp = Blueprint("seniors", __name__, url_prefix="/seniors")
 kiosk_bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 declare(bp, personal_data=[personal_data.PART], demo=[demo.SEED], audiences=audiences.AUDIENCES,
-        records=records.RECORDS, menu=[MenuEntry("seniors.index", _l("Senior centre"), 120)])
+        records=records.RECORDS, year_figures=[figures.SECTION],
+        menu=[MenuEntry("seniors.index", _l("Senior centre"), 120)])
 STAFF = (Role.ADMIN, Role.COORDINATOR)
 CENTRE = (Role.ADMIN, Role.COORDINATOR, Role.LEADER)
 KIOSK_COOKIE = "cal_kiosk"

@@ -12,7 +12,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from cal.community import audiences, jobs, notices, personal_data, records, registrations, services
+from cal.community import (
+    audiences,
+    figures,
+    jobs,
+    notices,
+    personal_data,
+    records,
+    registrations,
+    services,
+)
 from cal.community.demo import SEED
 from cal.community.forms import (
     CancelEventForm,
@@ -46,6 +55,7 @@ from cal.people import services as people
 bp = Blueprint("community", __name__, url_prefix="/events")
 declare(bp, scans=jobs.SCANS, personal_data=[personal_data.PART], demo=[SEED],
         partner_work=[services.partner_work], records=records.RECORDS,
+        year_figures=[figures.SECTION],
         contact_books=[notices.BOOK], audiences=audiences.AUDIENCES,
         menu=[MenuEntry("community.calendar", _l("Events"), 35,
                         only=frozenset({Role.ADMIN, Role.COORDINATOR, Role.LEADER}))])

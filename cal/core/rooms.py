@@ -3,8 +3,9 @@
 A room is a package for one domain (DESIGN.md, Layout). When its blueprint is registered
 on the app, it fills these registries with what it declared (``declare``): the periodic
 scans that write reminders, its personal-data part for RODO export, erasure and
-retention, its demo seeds, the events it adds to calendar feeds, and its menu entries.
-The reminders runner, RODO, the retention sweep, ``seed-demo`` and the menu go through
+retention, its demo seeds, its sections of the year's report, the events it adds to
+calendar feeds, and its menu entries. The reminders runner, RODO, the retention sweep,
+``seed-demo``, the year's report and the menu go through
 them, so the core imports no room, and a new room is added by registering its blueprint.
 """
 
@@ -18,6 +19,7 @@ from typing import Any
 from flask import Blueprint, Flask, current_app
 
 from cal.core.access import ALL_ROLES, PUBLIC, Role, policy_of
+from cal.core.figures import YearSection
 from cal.core.reach import Audience, ContactBook
 
 Scan = Callable[[datetime], int]
@@ -173,6 +175,7 @@ class Registry:
     audiences: dict[str, Audience] = field(default_factory=dict)
     partner_work: list[PartnerWork] = field(default_factory=list)
     records: dict[str, RecordKind] = field(default_factory=dict)
+    year_figures: list[YearSection] = field(default_factory=list)
 
 
 def init_app(app: Flask) -> None:
@@ -192,7 +195,8 @@ def declare(blueprint: Blueprint, *, scans: Iterable[Scan] = (),
             contact_books: Iterable[ContactBook] = (),
             audiences: Iterable[Audience] = (),
             partner_work: Iterable[PartnerWork] = (),
-            records: Iterable[RecordKind] = ()) -> None:
+            records: Iterable[RecordKind] = (),
+            year_figures: Iterable[YearSection] = ()) -> None:
     """What the room of ``blueprint`` gives the core, filled in when the blueprint is
     registered on an app. ``scans`` run before the outbox is handed on, ``late_scans``
     after it (slow work that must not hold reminders back); ``user_columns`` are loaded
@@ -201,11 +205,13 @@ def declare(blueprint: Blueprint, *, scans: Iterable[Scan] = (),
     ``contact_books`` and ``audiences`` are how its people are reached (cal.core.reach);
     ``partner_work`` lists what it did with a partner institution (the partner's page);
     ``footer`` links stand at the foot of every page;
-    ``records`` names its records in the audit log."""
+    ``records`` names its records in the audit log;
+    ``year_figures`` are its sections of the year's report (cal.core.figures)."""
     declared = {"scans": list(scans), "late_scans": list(late_scans), "menu": list(menu),
                 "footer": list(footer),
                 "personal_data": list(personal_data), "demo": list(demo),
-                "calendar": list(calendar), "partner_work": list(partner_work)}
+                "calendar": list(calendar), "partner_work": list(partner_work),
+                "year_figures": list(year_figures)}
     reached = (("contact_books", list(contact_books)), ("audiences", list(audiences)))
     named = list(records)
 
@@ -231,5 +237,6 @@ def declare(blueprint: Blueprint, *, scans: Iterable[Scan] = (),
         filled.menu.sort(key=lambda entry: entry.position)
         filled.footer.sort(key=lambda link: link.position)
         filled.demo.sort(key=lambda seed: seed.position)
+        filled.year_figures.sort(key=lambda section: section.position)
 
     blueprint.record_once(fill)

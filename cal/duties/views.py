@@ -21,7 +21,7 @@ from cal.core.render import go, refused, render_form, render_page
 from cal.core.rooms import MenuEntry, Together, declare
 from cal.core.timeutil import local_today, to_local, utcnow
 from cal.core.urls import arg_id
-from cal.duties import demo, jobs, notices, personal_data, records, schedule, services
+from cal.duties import demo, figures, jobs, notices, personal_data, records, schedule, services
 from cal.duties.forms import (
     BookingForm,
     CancelAppointmentForm,
@@ -50,6 +50,7 @@ def partner_work(partner_id: int) -> list[Together]:
 bp = Blueprint("duties", __name__, url_prefix="/duties")
 declare(bp, scans=jobs.SCANS, personal_data=[personal_data.PART], demo=[demo.SEED],
         contact_books=[notices.BOOK], partner_work=[partner_work], records=records.RECORDS,
+        year_figures=[figures.SECTION],
         menu=[
             MenuEntry("duties.manage", _l("Duty hours"), 36)])
 KEEPERS, BOOKERS = services.KEEPERS, services.BOOKERS

@@ -28,6 +28,7 @@ from cal.projects import (
     budgets,
     demo,
     eu_participants,
+    figures,
     indicators,
     jobs,
     personal_data,
@@ -63,7 +64,7 @@ from volunteers.training.models import TrainingCourse
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 declare(bp, scans=[jobs.project_deadlines], late_scans=[jobs.refresh_indicators],
         personal_data=[personal_data.PART], demo=[demo.SEED], records=records.RECORDS,
-        partner_work=[services.partner_work],
+        partner_work=[services.partner_work], year_figures=[figures.SECTION],
         menu=[MenuEntry("projects.index", _l("Projects"), 130)])
 @bp.get("/")
 @roles_required(*READERS)

@@ -22,14 +22,14 @@ from cal.core.render import go, page_number, refused, refused_in_place, render_f
 from cal.core.rooms import MenuEntry, declare
 from cal.core.timeutil import local_today
 from cal.extensions import db
-from volunteers.hours import approval, jobs, records, services, tables
+from volunteers.hours import approval, figures, jobs, records, services, tables
 from volunteers.hours.forms import HoursCertificateForm, HoursFilterForm, HoursForm, HoursTotalsForm
 from volunteers.hours.models import ACTIVITY_LABELS, ENTRY_STATUS_LABELS, Activity, EntryStatus
 from volunteers.models import HELP_KIND_LABELS
 from volunteers.pages import STAFF, my_volunteer
 
 bp = Blueprint("hours", __name__, url_prefix="/volunteers")
-declare(bp, scans=jobs.SCANS, records=records.RECORDS, menu=[
+declare(bp, scans=jobs.SCANS, records=records.RECORDS, year_figures=[figures.SECTION], menu=[
     MenuEntry("hours.hours_queue", _l("Hours"), 40),
     MenuEntry("hours.my_hours", _l("My hours"), 50),
 ])

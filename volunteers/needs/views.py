@@ -30,6 +30,7 @@ from volunteers.models import HELP_KIND_LABELS, STATUS_LABELS, HelpKind
 from volunteers.needs import (
     calendar,
     candidates,
+    figures,
     jobs,
     matching,
     personal_data,
@@ -52,7 +53,8 @@ from volunteers.pages import STAFF, my_volunteer, with_districts
 
 bp = Blueprint("needs", __name__, url_prefix="/volunteers")
 declare(bp, scans=jobs.SCANS, calendar=[calendar.events], personal_data=[personal_data.PART],
-        records=records.RECORDS, menu=[MenuEntry("needs.requests", _l("Help requests"), 20),
+        records=records.RECORDS, year_figures=[figures.SECTION],
+        menu=[MenuEntry("needs.requests", _l("Help requests"), 20),
               MenuEntry("needs.my_matches", _l("Whom I help"), 60)])
 
 LABELS = {"kinds": HELP_KIND_LABELS, "statuses": REQUEST_STATUS_LABELS,

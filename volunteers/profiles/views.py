@@ -48,7 +48,16 @@ from volunteers.needs import services as needs
 from volunteers.needs import visits
 from volunteers.needs.models import MATCH_STATUS_LABELS
 from volunteers.pages import STAFF, load_volunteer, with_districts
-from volunteers.profiles import audiences, demo, jobs, personal_data, records, services, tables
+from volunteers.profiles import (
+    audiences,
+    demo,
+    figures,
+    jobs,
+    personal_data,
+    records,
+    services,
+    tables,
+)
 from volunteers.profiles.forms import (
     LANGUAGES,
     ApplicationForm,
@@ -60,6 +69,7 @@ from volunteers.services import coordinators_to_notify, volunteer_of_user
 
 bp = Blueprint("volunteers", __name__, url_prefix="/volunteers")
 declare(bp, scans=jobs.SCANS, personal_data=[personal_data.PART], demo=[demo.SEED],
+        year_figures=[figures.SECTION],
         audiences=audiences.AUDIENCES, records=records.RECORDS, menu=[
     MenuEntry("volunteers.index", _l("Volunteers"), 10),
     MenuEntry("volunteers.me", _l("My profile"), 70),

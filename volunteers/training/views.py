@@ -24,11 +24,12 @@ from cal.extensions import db
 from volunteers.models import HELP_KIND_LABELS
 from volunteers.pages import STAFF, load_volunteer, my_volunteer
 from volunteers.services import get_volunteer
-from volunteers.training import calendar, records, services, tables
+from volunteers.training import calendar, figures, records, services, tables
 from volunteers.training.forms import CompletionForm, CourseForm, SessionForm
 
 bp = Blueprint("training", __name__, url_prefix="/volunteers")
-declare(bp, calendar=[calendar.events], records=records.RECORDS, menu=[
+declare(bp, calendar=[calendar.events], records=records.RECORDS,
+        year_figures=[figures.SECTION], menu=[
     MenuEntry("training.trainings", _l("Trainings"), 30),
     MenuEntry("training.my_trainings", _l("My trainings"), 80),
 ])

@@ -1,0 +1,1 @@
+"""The department's reports: the year in figures, read from every room's sections."""
