@@ -43,8 +43,8 @@ class Funder(enum.StrEnum):
     OTHER = "other"
 
 
-FUNDER_LABELS = {Funder.EU: _l("EU (ESF+)"), Funder.STATE: _l("State"),
-                 Funder.CITY: _l("City"), Funder.SPONSOR: _l("Sponsor"),
+FUNDER_LABELS = {Funder.EU: _l("EU (ESF+)"), Funder.STATE: _l("State budget"),
+                 Funder.CITY: _l("City budget"), Funder.SPONSOR: _l("Sponsor"),
                  Funder.OTHER: _l("Other")}
 
 
