@@ -11,6 +11,7 @@ revision comes with the user, in the query that loads them (``revision_column``)
 from __future__ import annotations
 
 import base64
+from contextlib import suppress
 from dataclasses import dataclass, fields
 from datetime import datetime
 from decimal import Decimal
@@ -19,6 +20,7 @@ from flask import current_app, g, has_request_context, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import LargeBinary, String, Text, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from cal.core.audit import AuditAction, audit
@@ -166,7 +168,15 @@ def _known() -> Centre | None:
 
 
 def _read() -> Centre:
-    row = db.session.get(CentreSettings, SETTINGS_ID)
+    try:
+        row = db.session.get(CentreSettings, SETTINGS_ID)
+    except SQLAlchemyError:
+        # The database is away (a restart): a page, and the error page first of all, still
+        # names the centre as this process last read it, or as the environment gives it.
+        with suppress(SQLAlchemyError):
+            db.session.rollback()
+        kept = current_app.extensions.get(_KEPT)
+        return kept[1] if kept else defaults()
     read = defaults() if row is None else Centre(
         **{name: getattr(row, name) for name in EDITABLE}, logo_type=row.logo_type,
         saved=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from itertools import count
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from cal.core.figures import Table
 
@@ -23,18 +23,19 @@ MAX_SERIES = 4  # the last years a chart by year shows (the table shows them all
 _ids = count(1)
 
 
-def _pattern_defs(prefix: str) -> str:
-    return (
-        f'<defs><pattern id="{prefix}-stripes" width="6" height="6" '
-        f'patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
-        f'<rect width="6" height="6" fill="{FILLS[1]}"/>'
-        f'<line x1="0" y1="0" x2="0" y2="6" stroke="#fff" stroke-width="2"/></pattern>'
-        f'<pattern id="{prefix}-dots" width="6" height="6" patternUnits="userSpaceOnUse">'
-        f'<rect width="6" height="6" fill="{FILLS[2]}"/>'
-        f'<circle cx="3" cy="3" r="1.4" fill="#fff"/></pattern>'
-        f'<pattern id="{prefix}-cross" width="6" height="6" patternUnits="userSpaceOnUse">'
-        f'<rect width="6" height="6" fill="{FILLS[3]}"/>'
-        f'<path d="M0 0L6 6M6 0L0 6" stroke="#fff" stroke-width="1"/></pattern></defs>')
+def _pattern_defs(prefix: str) -> Markup:
+    return Markup(
+        '<defs><pattern id="{p}-stripes" width="6" height="6" '
+        'patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+        '<rect width="6" height="6" fill="{f1}"/>'
+        '<line x1="0" y1="0" x2="0" y2="6" stroke="#fff" stroke-width="2"/></pattern>'
+        '<pattern id="{p}-dots" width="6" height="6" patternUnits="userSpaceOnUse">'
+        '<rect width="6" height="6" fill="{f2}"/>'
+        '<circle cx="3" cy="3" r="1.4" fill="#fff"/></pattern>'
+        '<pattern id="{p}-cross" width="6" height="6" patternUnits="userSpaceOnUse">'
+        '<rect width="6" height="6" fill="{f3}"/>'
+        '<path d="M0 0L6 6M6 0L0 6" stroke="#fff" stroke-width="1"/></pattern></defs>'
+    ).format(p=prefix, f1=FILLS[1], f2=FILLS[2], f3=FILLS[3])
 
 
 def _fill(prefix: str, index: int, count: int) -> str:
@@ -43,24 +44,27 @@ def _fill(prefix: str, index: int, count: int) -> str:
     return f"url(#{prefix}-{pattern})" if pattern else FILLS[0]
 
 
-def _legend(prefix: str, names: list[str], y: float) -> str:
+def _legend(prefix: str, names: list[str], y: float) -> Markup:
     parts, x = [], 0.0
     for i, name in enumerate(names):
-        parts.append(f'<rect x="{x}" y="{y}" width="14" height="14" '
-                     f'fill="{_fill(prefix, i, len(names))}"/>'
-                     f'<text x="{x + 19}" y="{y + 12}">{escape(name)}</text>')
+        parts.append(Markup('<rect x="{}" y="{}" width="14" height="14" fill="{}"/>'
+                            '<text x="{}" y="{}">{}</text>').format(
+            x, y, _fill(prefix, i, len(names)), x + 19, y + 12, name))
         x += 28 + 8 * len(name)
-    return "".join(parts)
+    return Markup("").join(parts)
 
 
-def _frame(prefix: str, title: str, desc: str, height: float, body: str) -> Markup:
+def _frame(prefix: str, title: str, desc: str, height: float, body: list[Markup]) -> Markup:
+    """The chart: every text in it escaped (Markup.format), the parts built the same way."""
     return Markup(
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart" '
-        f'viewBox="0 0 {WIDTH} {height:.0f}" width="{WIDTH}" height="{height:.0f}" '
-        f'aria-labelledby="{prefix}-title {prefix}-desc" font-size="12" '
-        f'font-family="DejaVu Sans, sans-serif">'
-        f'<title id="{prefix}-title">{escape(title)}</title>'
-        f'<desc id="{prefix}-desc">{escape(desc)}</desc>{_pattern_defs(prefix)}{body}</svg>')
+        '<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart" '
+        'viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
+        'aria-labelledby="{p}-title {p}-desc" font-size="12" '
+        'font-family="DejaVu Sans, sans-serif">'
+        '<title id="{p}-title">{title}</title>'
+        '<desc id="{p}-desc">{desc}</desc>{defs}{body}</svg>').format(
+        w=WIDTH, h=f"{height:.0f}", p=prefix, title=title, desc=desc,
+        defs=_pattern_defs(prefix), body=Markup("").join(body))
 
 
 def chart(table: Table, columns: list[int], column_names: list[str],
@@ -81,19 +85,21 @@ def _bars(prefix, table: Table, years: list[int], number, description) -> Markup
     body, y = [], 24.0
     body.append(_legend(prefix, [str(y_) for y_ in years], 0))
     for row in table.rows:
-        body.append(f'<text x="0" y="{y + 11}">{escape(_short(str(row.label), 32))}</text>')
+        body.append(Markup('<text x="0" y="{}">{}</text>').format(
+            y + 11, _short(str(row.label), 32)))
         for i, year in enumerate(years):
             value = row[year] or 0
             width = max(value * scale, 0)
-            body.append(
-                f'<rect x="{label_w}" y="{y}" width="{width:.1f}" height="{bar_h}" '
-                f'fill="{_fill(prefix, i, len(years))}"><title>{escape(str(row.label))}, {year}: '
-                f'{escape(number(value))}{escape(unit)}</title></rect>'
-                f'<text x="{label_w + width + 4:.1f}" y="{y + 11}">'
-                f'{escape(number(value))}</text>')
+            body.append(Markup(
+                '<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="{fill}"><title>'
+                '{label}, {year}: {value}{unit}</title></rect>'
+                '<text x="{tx}" y="{ty}">{value}</text>').format(
+                x=label_w, y=y, w=f"{width:.1f}", h=bar_h, fill=_fill(prefix, i, len(years)),
+                label=str(row.label), year=year, value=number(value), unit=unit,
+                tx=f"{label_w + width + 4:.1f}", ty=y + 11))
             y += bar_h + 2
         y += gap
-    return _frame(prefix, str(table.title), description, y, "".join(body))
+    return _frame(prefix, str(table.title), description, y, body)
 
 
 def _columns(prefix, table: Table, months: list[int], names: list[str], number,
@@ -104,22 +110,23 @@ def _columns(prefix, table: Table, months: list[int], names: list[str], number,
     group_w = (WIDTH - left) / len(months)
     col_w = max((group_w - 8) / max(len(table.rows), 1), 2)
     body = [_legend(prefix, [str(row.label) for row in table.rows], 0),
-            f'<line x1="{left}" y1="{base}" x2="{WIDTH}" y2="{base}" stroke="#333"/>',
-            f'<text x="0" y="{base - plot_h + 4}">{escape(number(top))}</text>',
-            f'<text x="0" y="{base}">0</text>']
+            Markup('<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#333"/>'
+                   '<text x="0" y="{}">{}</text><text x="0" y="{}">0</text>').format(
+                left, base, WIDTH, base, base - plot_h + 4, number(top), base)]
     for g, month in enumerate(months):
         x0 = left + g * group_w + 4
         for i, row in enumerate(table.rows):
             value = row[month] or 0
             height = value / top * plot_h
-            body.append(
-                f'<rect x="{x0 + i * col_w:.1f}" y="{base - height:.1f}" width="{col_w:.1f}" '
-                f'height="{height:.1f}" fill="{_fill(prefix, i, len(table.rows))}"><title>'
-                f'{escape(str(row.label))}, {escape(names[g])}: {escape(number(value))}'
-                f'{escape(unit)}</title></rect>')
-        body.append(f'<text x="{x0 + group_w / 2 - 4:.1f}" y="{base + 16}" '
-                    f'text-anchor="middle">{escape(names[g])}</text>')
-    return _frame(prefix, str(table.title), description, base + 24, "".join(body))
+            body.append(Markup(
+                '<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="{fill}"><title>'
+                '{label}, {month}: {value}{unit}</title></rect>').format(
+                x=f"{x0 + i * col_w:.1f}", y=f"{base - height:.1f}", w=f"{col_w:.1f}",
+                h=f"{height:.1f}", fill=_fill(prefix, i, len(table.rows)),
+                label=str(row.label), month=names[g], value=number(value), unit=unit))
+        body.append(Markup('<text x="{}" y="{}" text-anchor="middle">{}</text>').format(
+            f"{x0 + group_w / 2 - 4:.1f}", base + 16, names[g]))
+    return _frame(prefix, str(table.title), description, base + 24, body)
 
 
 def _short(text: str, length: int) -> str:

@@ -51,14 +51,23 @@ def test_a_project_manager_sets_up_a_project_and_exports_what_the_funder_asks(vi
     page.get_by_role("button", name="Dodaj wskaźnik").click()
     page.wait_for_selector("text=Wskaźnik dodany.")
     counted = page.locator("article.card p strong").first.inner_text()
-    assert int(counted) > 0  # the demo group's past attendance counts at once
+    assert int(counted) == 0  # the manager's link to the group waits for a coordinator
     desk.check_accessibility()
     desk.screenshot("project")
+    project_path = page.url.removeprefix(desk.base_url)
+    office = visit(DESKTOP, name="project-coordinator")
+    sign_in(office, "koordynator@cal.local")
+    office.goto(project_path)
+    office.page.get_by_role("button", name="Potwierdź powiązania").click()
+    office.page.get_by_role("button", name="Potwierdź powiązania").wait_for(state="detached")
+    desk.goto(project_path)
+    counted = page.locator("article.card p strong").first.inner_text()
+    assert int(counted) > 0  # confirmed: the demo group's past attendance counts at once
 
     page.get_by_role("button", name="Budżet i wydatki").click()
     page.get_by_role("textbox", name="Zadanie").fill("Zadanie 1. Zajęcia ruchowe")
     page.locator("#line-name").fill("Instruktor")
-    page.get_by_label("Plan (zł)").fill("1 000")
+    page.locator("#line-planned").fill("1 000")
     page.get_by_role("button", name="Dodaj pozycję").click()
     page.wait_for_selector("text=Pozycja budżetu dodana.")
     page.locator("#expense-line_id").select_option(label="Zadanie 1. Zajęcia ruchowe · "

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import itertools
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 import pytest
 from flask_babel import force_locale
@@ -145,7 +146,7 @@ def test_the_hourly_value_is_the_setting_of_the_centre(app, users):
 
     save_centre({"hour_value_gr": 4000}, users[Role.ADMIN])
     _town()
-    assert str(hourly_value()) == "40.00"
+    assert hourly_value() == Decimal("40.00")
     assert _figures(services.year_report(2026, TODAY), "hours")[
         "Value of the work (PLN)"][2026] == 120.0
 

@@ -124,7 +124,7 @@ def test_the_page_starts_from_the_defaults_and_saves_what_is_sent(client_as):
 
 
 @pytest.mark.parametrize(("field", "sent", "message"), [
-    ("hour_value_gr", {"hour_value_gr": "-5"}, "Enter an amount in złoty"),
+    ("hour_value_gr", {"hour_value_gr": "-5"}, "The amount cannot be negative."),
     ("logo", {"logo": FileStorage(io.BytesIO(b"not an image at all"), "logo.png")},
      "The logo must be a PNG or JPEG image."),
     ("logo", {"logo": FileStorage(io.BytesIO(b"\xff\xd8\xff" + b"\x00" * MAX_LOGO_BYTES),
