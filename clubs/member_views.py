@@ -18,12 +18,13 @@ from cal.extensions import db
 from cal.people import services as people
 from clubs import door, services
 from clubs.forms import EnrolForm, NewcomerForm
-from clubs.models import Membership, MemberStatus, Programme
+from clubs.models import MemberStatus, Programme
 from clubs.pages import (
     LABELS,
     RUNNERS,
     STAFF,
     group_or_404,
+    membership_or_404,
     render_group,
     render_session,
     session_or_404,
@@ -71,8 +72,7 @@ def group_enrol(group_id: int):
 @bp.post("/memberships/<int:membership_id>/end")
 @roles_required(*STAFF)
 def membership_end(membership_id: int):
-    membership = found(db.session.get(Membership, membership_id))
-    group = group_or_404(membership.group_id)
+    membership, group = membership_or_404(membership_id)
     try:
         effect = services.asked_end_effect(group, membership, request.form.get("end_effect", ""))
         services.end_membership(membership, request.form.get("reason", "").strip(),

@@ -10,6 +10,7 @@ from cal.core.access import Role
 from cal.core.http import found
 from cal.core.render import render_page
 from cal.core.timeutil import local_day_start_utc, local_today, to_local
+from cal.extensions import db
 from cal.people import services as people
 from clubs import attendance, services, tables
 from clubs.forms import EnrolForm, LogForm, MoveForm, NewcomerForm
@@ -21,6 +22,7 @@ from clubs.models import (
     MEMBER_STATUS_LABELS,
     NEXT_MARK,
     TARGET_GROUP_LABELS,
+    Membership,
     MemberStatus,
     Programme,
 )
@@ -41,6 +43,12 @@ def group_or_404(group_id: int):
 
 def session_or_404(session_id: int):
     return found(services.session_for(current_user, session_id))
+
+
+def membership_or_404(membership_id: int):
+    """A membership and its group, when the signed-in user may run the group."""
+    membership = found(db.session.get(Membership, membership_id))
+    return membership, group_or_404(membership.group_id)
 
 
 def render_group(group, error: str = "", code: int = 200, enrol_form=None):
