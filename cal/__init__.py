@@ -116,6 +116,7 @@ def register_blueprints(app: Flask) -> None:
     from cal.projects.views import bp as projects_bp
     from cal.reports.views import bp as reports_bp
     from cal.settings.views import bp as settings_bp
+    from clubs.member_views import bp as club_members_bp
     from clubs.report_views import bp as club_reports_bp
     from clubs.views import bp as clubs_bp
     from seniors.views import bp as seniors_bp
@@ -130,8 +131,9 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (core_bp, auth_bp, settings_bp, dashboard_bp, people_bp, rodo_bp,
                       training_bp, needs_bp, hours_bp, followup_bp, documents_bp, volunteers_bp,
-                      clubs_bp, club_reports_bp, seniors_bp, kiosk_bp, community_bp, shifts_bp,
-                      event_day_bp, directory_bp, duties_bp, notifications_bp, messages_bp,
+                      clubs_bp, club_members_bp, club_reports_bp, seniors_bp, kiosk_bp,
+                      community_bp, shifts_bp, event_day_bp, directory_bp, duties_bp,
+                      notifications_bp, messages_bp,
                       sms_gateway_bp, partners_bp, projects_bp, project_budget_bp,
                       funds_bp, gifts_bp, kis_report_bp, accessibility_bp, visit_times_bp,
                       reports_bp):

@@ -16,11 +16,10 @@ from cal.core.http import found
 from cal.core.pdf import render_pdf
 from cal.core.render import refused, render_page
 from cal.core.timeutil import local_today
-from cal.extensions import db
 from cal.people import services as people
 from clubs import reports, services, tables
-from clubs.models import Mark, Membership, MemberStatus, Programme
-from clubs.pages import LABELS, RUNNERS, STAFF, group_or_404
+from clubs.models import Mark, MemberStatus, Programme
+from clubs.pages import LABELS, RUNNERS, STAFF, group_or_404, membership_or_404
 
 bp = Blueprint("club_reports", __name__, url_prefix="/clubs")
 
@@ -74,8 +73,7 @@ def attendance_sheet(group_id: int):
 @roles_required(*STAFF)
 def kis_certificate(membership_id: int):
     """The KIS certificate of participation (art. 18 ust. 5a), once it has ended."""
-    membership = found(db.session.get(Membership, membership_id))
-    group = group_or_404(membership.group_id)
+    membership, group = membership_or_404(membership_id)
     if group.programme != Programme.KIS or membership.status != MemberStatus.ENDED or (
             membership.joined_on is None):  # taken off the waiting list: never took part
         abort(404)

@@ -5,7 +5,8 @@ Rules:
 - a leader (or a volunteer who co-leads) sees and changes only the groups they lead;
   coordinators and administrators see every group;
 - a group takes members up to its capacity; the others wait, and the first to have
-  asked moves up as soon as a place frees;
+  asked moves up as soon as a place frees; a KIS member who took part is asked at the
+  end what they reached (the annual report counts it); someone at the door: door.py;
 - sessions come from the weekly schedule for the coming weeks (generating twice adds
   nothing), plus one-off sessions; a cancelled session keeps its reason;
 - a mark is set, never toggled blindly: a tap sends the mark it wants, so the same tap
@@ -37,9 +38,9 @@ from cal.core.timeutil import (
 )
 from cal.extensions import db
 from cal.people.models import Person
-from cal.people.services import find_duplicates
 from clubs import notices
 from clubs.models import (
+    ASKED_EFFECTS,
     Attendance,
     EndEffect,
     Group,
@@ -48,6 +49,7 @@ from clubs.models import (
     GroupSlot,
     Membership,
     MemberStatus,
+    Programme,
     SessionStatus,
 )
 
@@ -181,32 +183,6 @@ def is_member(group: Group, person: Person) -> bool:
         Membership.status == MemberStatus.ACTIVE)))
 
 
-def known_in_groups(group_ids, person_ids: list[int]) -> set[int]:
-    """Those of these people who are or were in one of the groups (``group_ids``: ids or
-    a select of them), or came to one of their sessions."""
-    if not person_ids:
-        return set()
-    members = select(Membership.person_id).where(Membership.group_id.in_(group_ids),
-                                                 Membership.person_id.in_(person_ids))
-    came = select(Attendance.person_id).join(GroupSession).where(
-        GroupSession.group_id.in_(group_ids), Attendance.person_id.in_(person_ids))
-    return set(db.session.scalars(members.union(came)))
-
-
-def likely_at_the_door(user, first_name: str, last_name: str,
-                       birth_date: date | None) -> list[Person]:
-    """The people someone at the door may be, by name (and birth date): for coordinators
-    anyone in the registry; for a leader only the people of the groups they lead, so the
-    door reveals nobody else (someone else of that name is registered anew, and a
-    coordinator joins the two records)."""
-    likely = find_duplicates(first_name, last_name, birth_date)
-    if sees_all(user):
-        return likely
-    known = known_in_groups(select(GroupLeader.group_id).where(GroupLeader.user_id == user.id),
-                            [p.id for p in likely])
-    return [p for p in likely if p.id in known]
-
-
 def enrol(group: Group, person: Person, actor, today: date, kis: dict | None = None,
           guest: bool = False) -> Membership:
     """Take the person in, or put them on the waiting list when the group is full."""
@@ -246,6 +222,17 @@ def end_membership(membership: Membership, reason: str, actor, today: date,
           fields=["status", "end_effect"], detail=f"ended: {membership.end_effect.value}")
     db.session.flush()
     _fill_places(db.session.get(Group, membership.group_id), actor, today)
+
+
+def asked_end_effect(group: Group, membership: Membership, value: str) -> EndEffect | None:
+    """The effect the end form gives (``value``): asked of a KIS member who took part,
+    not of one taken off the waiting list, nor in a senior class."""
+    if group.programme != Programme.KIS or membership.status != MemberStatus.ACTIVE:
+        return None
+    if value not in {effect.value for effect in ASKED_EFFECTS}:
+        raise DomainError(_("Say what the participant reached at the end."),
+                          field="end_effect")
+    return EndEffect(value)
 
 
 def _lock(group: Group) -> None:

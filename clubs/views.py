@@ -1,5 +1,6 @@
-"""Clubs: groups and their members for coordinators; today's sessions, attendance on
-a tablet and the session log for leaders (only in the groups they lead)."""
+"""Clubs: groups for coordinators; today's sessions, attendance on a tablet and the
+session log for leaders (only in the groups they lead). Who joins and leaves a group,
+at the door too, is member_views.py; the figures and printed sheets report_views.py."""
 
 from __future__ import annotations
 
@@ -17,14 +18,12 @@ from cal.core import exports
 from cal.core.access import Role, roles_required
 from cal.core.errors import DomainError
 from cal.core.forms import options, show_refusal
-from cal.core.http import found
 from cal.core.once import submit_once
 from cal.core.render import go, refused_in_place, render_form, render_page, wants_fragment
 from cal.core.rooms import MenuEntry, declare
-from cal.core.timeutil import local_day_start_utc, local_today, to_local
+from cal.core.timeutil import local_today
 from cal.core.urls import arg_id
 from cal.extensions import db
-from cal.people import services as people
 from clubs import (
     attendance,
     audiences,
@@ -39,23 +38,25 @@ from clubs import (
 )
 from clubs.forms import (
     SLOT_ROWS,
-    EnrolForm,
     GroupForm,
     LogForm,
     MoveForm,
-    NewcomerForm,
     SessionForm,
     SlotForm,
 )
 from clubs.models import (
-    ASKED_EFFECTS,
-    EndEffect,
     Mark,
-    Membership,
-    MemberStatus,
     Programme,
 )
-from clubs.pages import LABELS, RUNNERS, STAFF, group_or_404, session_or_404
+from clubs.pages import (
+    LABELS,
+    RUNNERS,
+    STAFF,
+    group_or_404,
+    render_group,
+    render_session,
+    session_or_404,
+)
 
 bp = Blueprint("clubs", __name__, url_prefix="/clubs")
 # Volunteers who co-lead a group open it from their start page; the menu is for staff.
@@ -64,6 +65,8 @@ declare(bp, scans=[jobs.sessions_tomorrow], calendar=[calendar.events],
         year_figures=[figures.SECTION], audiences=audiences.AUDIENCES, menu=[
     MenuEntry("clubs.index", _l("Groups"), 110,
               only=frozenset({Role.ADMIN, Role.COORDINATOR, Role.LEADER}))])
+
+
 @bp.get("/")
 @roles_required(*RUNNERS)
 def index():
@@ -125,89 +128,7 @@ def group_detail(group_id: int):
     if exports.asked_format():
         table = tables.KIS_MEMBERS if group.programme == Programme.KIS else tables.MEMBERS
         return exports.send_list(table, services.members_of(group))
-    return _render_group(group)
-
-
-def _render_group(group, error: str = "", code: int = 200, enrol_form=None):
-    members = services.members_of(group)
-    today = local_today()
-    return render_page(
-        "clubs/group.html", status=code, group=group, slots=services.slots_of(group),
-        leaders=services.leaders_of(group),
-        active=[m for m in members if m.status == MemberStatus.ACTIVE],
-        waiting=[m for m in members if m.status == MemberStatus.WAITING],
-        sessions=services.sessions_of(group, local_day_start_utc(today)),
-        ended=[m for m in services.members_of(group, (MemberStatus.ENDED,))
-               if m.joined_on][-20:],
-        see_special=people.can_see_special(current_user),
-        exports=tables.takes_files(current_user),
-        can_manage=services.sees_all(current_user), kis=group.programme == Programme.KIS,
-        enrol_form=enrol_form or EnrolForm(), error=error, to_local=to_local, today=today,
-        **LABELS)
-
-
-@bp.get("/groups/<int:group_id>/people")
-@roles_required(*STAFF)
-def group_people(group_id: int):
-    """People found by name, to enrol (an htmx fragment)."""
-    group = group_or_404(group_id)
-    if not wants_fragment():
-        return redirect(url_for("clubs.group_detail", group_id=group.id))
-    query = request.args.get("q", "")[:100]
-    found_people = people.search_people(query, limit=10)[0] if len(query) >= 2 else []
-    return render_page("clubs/group.html", group=group, found_people=found_people, q=query,
-                       kis=group.programme == Programme.KIS, enrol_form=EnrolForm(), **LABELS)
-
-
-@bp.post("/groups/<int:group_id>/enrol")
-@roles_required(*STAFF)
-def group_enrol(group_id: int):
-    group = group_or_404(group_id)
-    form = EnrolForm()
-    if not form.validate_on_submit():
-        return _render_group(group, error=_("Check the enrolment details."), code=422,
-                             enrol_form=form)
-    person = found(people.get_person(form.person_id.data))
-    try:
-        membership = services.enrol(group, person, current_user, local_today(),
-                                    form.kis_data() if group.programme == Programme.KIS
-                                    else None)
-    except DomainError as error:
-        return refused_in_place(error, partial(_render_group, group, enrol_form=form))
-    db.session.commit()
-    flash(_("%(name)s joined the group.", name=person.full_name)
-          if membership.status == MemberStatus.ACTIVE else
-          _("The group is full: %(name)s is on the waiting list.", name=person.full_name),
-          "success")
-    return go(url_for("clubs.group_detail", group_id=group.id))
-
-
-@bp.post("/memberships/<int:membership_id>/end")
-@roles_required(*STAFF)
-def membership_end(membership_id: int):
-    membership = found(db.session.get(Membership, membership_id))
-    group = group_or_404(membership.group_id)
-    try:
-        services.end_membership(membership, request.form.get("reason", "").strip(),
-                                current_user, local_today(),
-                                _end_effect(group, membership))
-    except DomainError as error:
-        return refused_in_place(error, partial(_render_group, group))
-    db.session.commit()
-    flash(_("Saved."), "success")
-    return go(url_for("clubs.group_detail", group_id=group.id))
-
-
-def _end_effect(group, membership: Membership) -> EndEffect | None:
-    """The effect the end form gives: asked of a KIS member who took part (not of one
-    taken off the waiting list)."""
-    if group.programme != Programme.KIS or membership.status != MemberStatus.ACTIVE:
-        return None
-    value = request.form.get("end_effect", "")
-    if value not in {effect.value for effect in ASKED_EFFECTS}:
-        raise DomainError(_("Say what the participant reached at the end."),
-                          field="end_effect")
-    return EndEffect(value)
+    return render_group(group)
 
 
 @bp.post("/groups/<int:group_id>/sessions/plan")
@@ -245,27 +166,7 @@ def session_new(group_id: int):
 @bp.get("/sessions/<int:session_id>")
 @roles_required(*RUNNERS)
 def session_detail(session_id: int):
-    return _render_session(session_or_404(session_id))
-
-
-def _render_session(session, error: str = "", code: int = 200, newcomer=None,
-                    candidates=()):
-    today = local_today()
-    rows = attendance.rows_of(session)
-    return render_page(
-        "clubs/session.html", status=code, session=session, group=session.group, rows=rows,
-        unmarked=sum(1 for r in rows if r.mark is None),
-        can_mark=services.may_mark(current_user, session, today),
-        log_form=LogForm(obj=session), newcomer=newcomer or NewcomerForm(formdata=None),
-        move_form=MoveForm(formdata=None, data={
-            "day": to_local(session.starts_at).date(),
-            "starts": to_local(session.starts_at).time().replace(tzinfo=None),
-            "ends": to_local(session.ends_at).time().replace(tzinfo=None)}),
-        can_change=services.may_change(current_user, session, today),
-        history=attendance.history_of(session) if services.sees_all(current_user) else [],
-        names=attendance.names_of(rows),
-        candidates=candidates, error=error, starts=to_local(session.starts_at),
-        ends=to_local(session.ends_at), can_manage=services.sees_all(current_user), **LABELS)
+    return render_session(session_or_404(session_id))
 
 
 @bp.post("/sessions/<int:session_id>/mark")
@@ -302,54 +203,9 @@ def session_all_present(session_id: int):
     try:
         attendance.all_present(session, current_user, local_today())
     except DomainError as error:
-        return refused_in_place(error, partial(_render_session, session))
+        return refused_in_place(error, partial(render_session, session))
     db.session.commit()
-    return _render_session(session)
-
-
-@bp.post("/sessions/<int:session_id>/newcomer")
-@roles_required(*RUNNERS)
-def session_newcomer(session_id: int):
-    """Someone at the door: found by name among the people the user may see (a leader:
-    those of the groups they lead), or registered anew, then marked present."""
-    session = session_or_404(session_id)
-    form = NewcomerForm()
-    if not form.validate_on_submit():  # said beside the fields, in the open form
-        return _render_session(session, code=422, newcomer=form)
-    today = local_today()
-    if not services.may_mark(current_user, session, today):
-        return _render_session(session, error=_("Attendance cannot be taken at this session."),
-                               code=422, newcomer=form)
-    enrol = form.as_member.data == "member" and services.sees_all(current_user)
-    likely = services.likely_at_the_door(current_user, form.first_name.data,
-                                         form.last_name.data, form.birth_date.data)
-    try:
-        if form.same_as.data:  # only one of the people the names matched
-            person = next((p for p in likely if p.id == form.same_as.data), None)
-            if person is None:
-                abort(404)
-        elif likely and form.same_as.data is None:
-            return _render_session(session, newcomer=form, candidates=likely, code=422,
-                                   error=_("Is it one of these people?"))
-        else:
-            person = people.create_person(
-                {"first_name": form.first_name.data, "last_name": form.last_name.data,
-                 "birth_date": form.birth_date.data}, current_user, confirm_duplicate=True)
-        member = services.is_member(session.group, person)  # found: already one of us
-        if enrol and not member and services.enrol(
-                session.group, person, current_user, today).status == MemberStatus.WAITING:
-            db.session.commit()  # kept on the waiting list, not marked: no place today
-            flash(_("The group is full: %(name)s is on the waiting list.",
-                    name=person.full_name), "error")
-            return go(url_for("clubs.session_detail", session_id=session.id))
-        if not attendance.set_mark(session.id, person.id, Mark.PRESENT, current_user, today,
-                                 guest=not (member or enrol)):
-            raise DomainError(_("Attendance cannot be taken at this session."))
-    except DomainError as error:
-        return refused_in_place(error, partial(_render_session, session, newcomer=form))
-    db.session.commit()
-    flash(_("%(name)s is on the list, present.", name=person.full_name), "success")
-    return go(url_for("clubs.session_detail", session_id=session.id))
+    return render_session(session)
 
 
 @bp.post("/sessions/<int:session_id>/log")
@@ -358,7 +214,7 @@ def session_log(session_id: int):
     session = session_or_404(session_id)
     form = LogForm()
     if not form.validate_on_submit():
-        return _render_session(session, error=_("The log is too long."), code=422)
+        return render_session(session, error=_("The log is too long."), code=422)
     services.write_log(session, form.topic.data, form.log.data, current_user)
     db.session.commit()
     flash(_("Saved."), "success")
@@ -373,7 +229,7 @@ def session_cancel(session_id: int):
         told = services.cancel_session(session, request.form.get("reason", ""),
                                        current_user, local_today())
     except DomainError as error:
-        return refused_in_place(error, partial(_render_session, session))
+        return refused_in_place(error, partial(render_session, session))
     db.session.commit()
     flash(_("The session is cancelled."), "success")
     _say_told(told)
@@ -397,12 +253,12 @@ def session_move(session_id: int):
     session = session_or_404(session_id)
     form = MoveForm()
     if not form.validate_on_submit():
-        return _render_session(session, error=_("Give the new day and times."), code=422)
+        return render_session(session, error=_("Give the new day and times."), code=422)
     try:
         told = services.move_session(session, form.day.data, form.starts.data,
                                      form.ends.data, current_user, local_today())
     except DomainError as error:
-        return refused_in_place(error, partial(_render_session, session))
+        return refused_in_place(error, partial(render_session, session))
     db.session.commit()
     flash(_("The session is moved."), "success")
     _say_told(told)

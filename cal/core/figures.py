@@ -18,11 +18,30 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import Date, Integer, case, literal, select, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
+from cal.core.errors import DomainError
+
 MONTHS = tuple(range(1, 13))
+FIRST_YEAR = 2000  # nothing yearly before the platform could hold data
+
+
+def check_year(year: int | None, today: date) -> int:
+    """A year a yearly page or document may be of (the year's report, the KIS report,
+    the funds by source, the gifts register), refused beside the field "year" when it
+    has not begun or is before FIRST_YEAR."""
+    if year is None:
+        raise DomainError(_("Enter a year, such as %(year)s.", year=today.year), field="year")
+    if year > today.year:
+        raise DomainError(_("The year %(year)s has not begun yet: choose this year or an "
+                            "earlier one.", year=year), field="year")
+    if year < FIRST_YEAR:
+        raise DomainError(_("Choose a year from %(first)s on.", first=FIRST_YEAR),
+                          field="year")
+    return year
 
 
 @dataclass(frozen=True)

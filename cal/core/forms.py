@@ -10,8 +10,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, Optional, ValidationError
 
+from cal.core.errors import DomainError
+from cal.core.figures import check_year
 from cal.core.phones import Phone
 from cal.core.timeutil import local_today
 
@@ -194,19 +196,26 @@ class MoneyField(StringField):
 # --- a year of a report ---
 
 class YearForm(FlaskForm):
-    """The year a yearly page shows (``?year=``): this year when not given; a year that
-    has not begun is refused beside the field."""
+    """The year a yearly page shows (``?year=``), rendered by _forms.html's
+    ``year_choice``: when not given, the page's default (this year); one the yearly
+    pages cannot be of (cal.core.figures.check_year) is refused beside the field."""
 
     class Meta:
         csrf = False
 
-    year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(min=2000, max=9999)])
+    year = IntegerField(_l("Year"), validators=[Optional()],
+                        render_kw={"inputmode": "numeric", "maxlength": 4, "autocomplete": "off"})
 
     def validate_year(self, field) -> None:
-        if field.data and field.data > local_today().year:
-            raise ValidationError(_l("The year %(year)s has not begun yet: choose this year "
-                                     "or an earlier one.", year=field.data))
+        if field.data is None:
+            return
+        try:
+            check_year(field.data, local_today())
+        except DomainError as error:
+            raise ValidationError(error.message) from None
 
-    def chosen(self) -> int:
-        """The year asked for when it is valid, else this year."""
-        return self.year.data if self.validate() and self.year.data else local_today().year
+    def chosen(self, default: int | None = None) -> int:
+        """The year asked for when it is valid, else ``default`` (this year)."""
+        if self.validate() and self.year.data is not None:
+            return self.year.data
+        return local_today().year if default is None else default

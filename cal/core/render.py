@@ -12,6 +12,7 @@ page.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template
 from htmx_flask import request
@@ -73,7 +74,17 @@ def refused_in_place(error, render, fields: dict[str, str] | None = None):
 
 def go(url: str):
     """After a form was stored: a redirect to ``url``; for an htmx request an empty
-    answer whose HX-Redirect makes the browser open ``url`` as a whole page."""
+    answer whose HX-Redirect makes the browser open ``url`` as a whole page. The page
+    the form was sent from, with only a #fragment added (its section), is loaded again
+    too (HX-Refresh): the browser would only scroll to the fragment."""
     if request.htmx:
-        return "", 204, {"HX-Redirect": url}
+        headers = {"HX-Redirect": url}
+        if _same_page(url, request.htmx.current_url):
+            headers["HX-Refresh"] = "true"
+        return "", 204, headers
     return redirect(url)
+
+
+def _same_page(url: str, current: str | None) -> bool:
+    target, here = urlsplit(url), urlsplit(current or "")
+    return bool(target.fragment) and (target.path, target.query) == (here.path, here.query)

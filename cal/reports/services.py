@@ -8,12 +8,10 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from cal.core.errors import DomainError
-from cal.core.figures import Row, Table, YearSection
+from cal.core.figures import FIRST_YEAR, Row, Table, YearSection, check_year
 from cal.core.rooms import registry
 
 YEARS_BACK = 10  # the years before the one asked that the report looks for data in
-FIRST_YEAR = 2000  # no report for a year before the platform could hold data
 
 
 @dataclass(frozen=True)
@@ -39,20 +37,6 @@ class YearReport:
     def before(self) -> int | None:
         """The year compared with: the one before the year asked, if it is shown."""
         return self.years[-2] if len(self.years) > 1 else None
-
-
-def check_year(year: int | None, today: date) -> int:
-    """The year asked, refused beside the field when it is not one the report can be
-    made for (one not begun yet, or before the platform's time)."""
-    if year is None:
-        raise DomainError(_("Enter a year, such as %(year)s.", year=today.year), field="year")
-    if year > today.year:
-        raise DomainError(_("The year %(year)s has not begun yet: choose this year or one "
-                            "before it.", year=year), field="year")
-    if year < FIRST_YEAR:
-        raise DomainError(_("Choose a year from %(first)s on.", first=FIRST_YEAR),
-                          field="year")
-    return year
 
 
 def year_report(year: int, today: date, sections: list[YearSection] | None = None

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from cal.core import exports
 from cal.core.access import Role, roles_required
 from cal.core.errors import DomainError
+from cal.core.forms import YearForm
 from cal.core.pdf import render_pdf
 from cal.core.render import refused, render_page
 from cal.core.rooms import MenuEntry, RecordKind, declare
@@ -28,22 +29,19 @@ READERS = (Role.ADMIN, Role.COORDINATOR)
 @bp.get("/year")
 @roles_required(*READERS)
 def year():
-    today = local_today()
-    asked, error = pages.asked_year(today)
-    if error:
-        return render_page("reports/year.html", report=None, error=error, status=422,
-                           value=request.args.get("year", ""), today=today)
-    report = services.year_report(asked, today)
-    return render_page("reports/year.html", report=report, charts=pages.charts(report),
-                       months=pages.month_names(), value=asked, error=None, today=today)
+    form = YearForm(request.args)
+    if not form.validate():
+        return render_page("reports/year.html", form=form, report=None, status=422)
+    report = services.year_report(form.chosen(), local_today())
+    return render_page("reports/year.html", form=form, report=report,
+                       charts=pages.charts(report), months=pages.month_names())
 
 
 def _report_or_refusal():
-    today = local_today()
-    asked, error = pages.asked_year(today)
-    if error:
-        return None, refused(DomainError(error), url_for("reports.year"))
-    return services.year_report(asked, today), None
+    form = YearForm(request.args)
+    if not form.validate():
+        return None, refused(DomainError(" ".join(form.year.errors)), url_for("reports.year"))
+    return services.year_report(form.chosen(), local_today()), None
 
 
 @bp.get("/year.pdf")

@@ -29,7 +29,7 @@ def test_an_end_with_its_effect_is_counted_in_the_kis_report(visit):
 
     page.get_by_role("link", name="Sprawozdanie KIS").click()
     page.wait_for_url(re.compile(r"/kis/report/"))
-    page.get_by_label("Rok").fill(str(local_today().year))
+    page.get_by_label("Rok", exact=True).fill(str(local_today().year))
     page.get_by_role("button", name="Pokaż").click()
     page.get_by_role("heading", name="2. Uczestnicy według grup docelowych").wait_for()
     total = page.locator("#participants-heading + p + .table-wrap tfoot tr").inner_text()

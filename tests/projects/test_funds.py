@@ -197,6 +197,29 @@ def test_the_budget_page_keeps_the_funding_and_refuses_a_negative_amount(
     assert refused.status_code == 422 and "Wybierz rok, w którym trwa projekt" in refused.text
 
 
+def test_funding_saved_in_place_loads_the_budget_page_again_at_its_section(
+        app, users, client_as):
+    """The form stands on the page it returns to: a redirect that only adds #funding
+    would scroll, not load the saved row, so htmx is asked to load the page again."""
+    made = multi_year(users)
+    db.session.commit()
+    budget = f"/projects/{made.id}/budget"
+    sent = client_as(Role.PROJECT_MANAGER).post(
+        f"/projects/{made.id}/funding", headers={
+            "HX-Request": "true", "HX-Current-URL": f"http://localhost{budget}"},
+        data={"funding-year": "2026", "funding-source": "city", "funding-planned": "100,00",
+              "funding-once_key": "fund-key-000000000009"})
+    assert sent.status_code == 204 and sent.headers["HX-Redirect"] == f"{budget}#funding"
+    assert sent.headers["HX-Refresh"] == "true"
+    # Sent from another page (the funds by source), the redirect alone opens it.
+    elsewhere = client_as(Role.PROJECT_MANAGER).post(
+        f"/projects/{made.id}/funding", headers={
+            "HX-Request": "true", "HX-Current-URL": "http://localhost/funds/"},
+        data={"funding-year": "2026", "funding-source": "city", "funding-planned": "200,00",
+              "funding-once_key": "fund-key-000000000010"})
+    assert elsewhere.status_code == 204 and "HX-Refresh" not in elsewhere.headers
+
+
 @pytest.mark.parametrize("size", [1, 12])
 def test_the_page_keeps_to_the_query_budget_whatever_the_projects(
         app, users, client_as, count_queries, size):

@@ -189,6 +189,8 @@ def test_a_future_year_is_refused_beside_the_field_and_an_empty_year_says_so(app
     assert future.status_code == 422
     assert 'id="year-error"' in future.text and str(TODAY.year + 1) in future.text
     assert desk.get("/kis/report/?year=abc").status_code == 422
+    for odd in ("9" * 4301, "²⁰²⁴", "1999"):  # no number of 4301 digits is ever converted
+        assert desk.get("/kis/report/", query_string={"year": odd}).status_code == 422, odd
     empty = desk.get(f"/kis/report/?year={YEAR - 5}")
     assert empty.status_code == 200
     assert "nie ma zapisanej kadry" in empty.text and "format=csv" not in empty.text

@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from cal.core.forms import IntegerField, NotAfter, NotBefore, options, strip
 from cal.core.once import once_key_field
-from volunteers.followup.models import CONTACT_KIND_LABELS, VOICE_LABELS
+from volunteers.followup.models import CONTACT_KIND_LABELS, VOICE_LABELS, ContactKind, Voice
 from volunteers.followup.services import INTERVAL_RANGE, NextStep
 from volunteers.models import HELP_KIND_LABELS
 from volunteers.needs.models import END_CAUSE_LABELS, REQUEST_KINDS
@@ -34,6 +34,11 @@ class ContactForm(FlaskForm):
     note = TextAreaField(_l("Short note"), filters=[strip], validators=[Length(max=500)],
                          render_kw={"rows": 2, "maxlength": 500})
 
+    def entry_data(self) -> dict:
+        """What services.add_contact takes of the form."""
+        return {"kind": ContactKind(self.kind.data), "happened_on": self.happened_on.data,
+                "note": self.note.data}
+
 
 class CheckInForm(FlaskForm):
     once_key = once_key_field()
@@ -43,6 +48,11 @@ class CheckInForm(FlaskForm):
                        validators=[DataRequired(_l("Choose the family's answer."))])
     to_change = TextAreaField(_l("What would they change?"), filters=[strip],
                               validators=[Length(max=2000)], render_kw={"rows": 3})
+
+    def entry_data(self) -> dict:
+        """What services.record_check_in takes of the form."""
+        return {"voice": Voice(self.voice.data), "to_change": self.to_change.data,
+                "held_on": self.held_on.data}
 
 
 class EndForm(FlaskForm):

@@ -25,7 +25,7 @@ from volunteers.followup.forms import (
     EndForm,
     intervals_form,
 )
-from volunteers.followup.models import CONTACT_KIND_LABELS, VOICE_LABELS, ContactKind, Voice
+from volunteers.followup.models import CONTACT_KIND_LABELS, VOICE_LABELS
 from volunteers.followup.services import FOLLOWED, NextStep
 from volunteers.models import HELP_KIND_LABELS, HelpKind
 from volunteers.needs.models import END_CAUSE_LABELS, MATCH_STATUS_LABELS, EndCause
@@ -88,31 +88,31 @@ def _submit(form, name: str, match_id: int, work):
     return _render_match(match_id, code=422, **{name: form})
 
 
+def _log_on_match(match_id: int, form, name: str, store, message: str):
+    """A contact or a check-in of the match's page (``name``, as _render_match calls its
+    form): stored once by ``store(match, **form.entry_data(), actor=, today=)``, then the
+    match's page opens again with ``message``."""
+    match_ = _match_or_404(match_id)
+
+    def save() -> tuple[str, str]:
+        store(match_, **form.entry_data(), actor=current_user, today=local_today())
+        return url_for("followup.match", match_id=match_id), message
+    return _submit(form, name, match_id, save)
+
+
 @bp.post("/matches/<int:match_id>/contacts")
 @roles_required(*STAFF)
 def contact_add(match_id: int):
-    match_ = _match_or_404(match_id)
-    form = ContactForm(prefix="contact")
-
-    def save() -> tuple[str, str]:
-        services.add_contact(match_, ContactKind(form.kind.data), form.happened_on.data,
-                             form.note.data, current_user, local_today())
-        return url_for("followup.match", match_id=match_id), _("The contact is logged.")
-    return _submit(form, "contact", match_id, save)
+    return _log_on_match(match_id, ContactForm(prefix="contact"), "contact",
+                         services.add_contact, _("The contact is logged."))
 
 
 @bp.post("/matches/<int:match_id>/check-ins")
 @roles_required(*STAFF)
 def check_in_add(match_id: int):
-    match_ = _match_or_404(match_id)
-    form = CheckInForm(prefix="check")
-
-    def save() -> tuple[str, str]:
-        services.record_check_in(match_, Voice(form.voice.data), form.to_change.data,
-                                 form.held_on.data, current_user, local_today())
-        return (url_for("followup.match", match_id=match_id),
-                _("The check-in is recorded. The next one is planned."))
-    return _submit(form, "check_in", match_id, save)
+    return _log_on_match(match_id, CheckInForm(prefix="check"), "check_in",
+                         services.record_check_in,
+                         _("The check-in is recorded. The next one is planned."))
 
 
 @bp.post("/matches/<int:match_id>/end")

@@ -1,19 +1,11 @@
-"""The year of the KIS report (asked in the address), and the day it was sent."""
+"""The day the KIS report was sent (its year is asked with cal.core.forms.YearForm)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, StringField
+from wtforms import DateField
 from wtforms.validators import InputRequired
-
-
-class YearForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-    year = StringField(_l("Year"), render_kw={"inputmode": "numeric", "maxlength": 4,
-                                              "autocomplete": "off"})
 
 
 class SentForm(FlaskForm):

@@ -53,19 +53,6 @@ REMIND_MONTHS = (2, 3)
 DUE_DAY = (3, 31)
 
 
-def report_year(value: str | None, today: date) -> int:
-    """The year asked for: last year by default; refused beside the field when it is not
-    a year or has not begun."""
-    if not value:
-        return today.year - 1
-    if not value.isdigit() or not 2000 <= int(value) <= 2100:
-        raise DomainError(_("Give the year as four digits."), field="year")
-    if int(value) > today.year:
-        raise DomainError(_("The year %(year)s has not begun: there is nothing to report yet.",
-                            year=value), field="year")
-    return int(value)
-
-
 def due_on(year: int) -> date:
     """The day the report of ``year`` is due at the voivode's office."""
     return date(year + 1, *DUE_DAY)

@@ -11,14 +11,15 @@ from flask_login import current_user
 from cal.core import exports
 from cal.core.access import Role, roles_required
 from cal.core.errors import DomainError
-from cal.core.forms import show_refusal
+from cal.core.figures import check_year
+from cal.core.forms import YearForm, show_refusal
 from cal.core.pdf import render_pdf
 from cal.core.render import go, refused, render_page
 from cal.core.rooms import MenuEntry, declare
 from cal.core.timeutil import local_today
 from cal.extensions import db
 from cal.projects.kis_report import jobs, records, services, tables
-from cal.projects.kis_report.forms import SentForm, YearForm
+from cal.projects.kis_report.forms import SentForm
 from cal.projects.models import FUNDER_LABELS
 from clubs.models import END_EFFECT_LABELS, GROUP_KIND_LABELS, TARGET_GROUP_LABELS, EndEffect
 
@@ -41,16 +42,12 @@ LABELS = {"target_groups": TARGET_GROUP_LABELS, "end_effects": END_EFFECT_LABELS
 @bp.get("/")
 @roles_required(*STAFF)
 def report():
-    form = YearForm(formdata=request.args)
-    form.validate()  # no rule of its own: the year's are the service's
-    today = local_today()
-    try:
-        year = services.report_year(form.year.data, today)
-    except DomainError as error:
-        show_refusal(form, error)
+    form = YearForm(request.args)
+    if not form.validate():
         return render_page("kis_report/report.html", status=422, form=form, report=None,
                            sent_form=None, **LABELS)
-    form.year.data = str(year)
+    today = local_today()
+    year = form.year.data = form.chosen(default=today.year - 1)  # last year's is due
     kis = services.kis_report(year)
     if exports.asked_format():
         return exports.send_list(tables.KIS_REPORT, tables.lines(kis))
@@ -63,7 +60,7 @@ def report():
 def report_pdf(year: int):
     today = local_today()
     try:
-        services.report_year(str(year), today)
+        check_year(year, today)
         pdf = render_pdf("kis_report", report=services.kis_report(year), issued_on=today,
                          **LABELS)
     except DomainError as error:
@@ -87,7 +84,7 @@ def report_sent(year: int):
         db.session.rollback()
         show_refusal(form, error)
         return render_page("kis_report/report.html", status=422,
-                           form=YearForm(formdata=None, data={"year": str(year)}),
+                           form=YearForm(formdata=None, data={"year": year}),
                            report=services.kis_report(year), sent_form=form,
                            may_send=year < today.year, **LABELS)
     db.session.commit()
