@@ -108,6 +108,7 @@ def register_blueprints(app: Flask) -> None:
     from cal.notifications.message_views import bp as messages_bp
     from cal.notifications.views import bp as notifications_bp
     from cal.partners.views import bp as partners_bp
+    from cal.people.merge_views import bp as merge_bp
     from cal.people.rodo_views import bp as rodo_bp
     from cal.people.views import bp as people_bp
     from cal.projects.budget_views import bp as project_budget_bp
@@ -129,14 +130,13 @@ def register_blueprints(app: Flask) -> None:
     from volunteers.profiles.views import bp as volunteers_bp
     from volunteers.training.views import bp as training_bp
 
-    for blueprint in (core_bp, auth_bp, settings_bp, dashboard_bp, people_bp, rodo_bp,
-                      training_bp, needs_bp, hours_bp, followup_bp, documents_bp, volunteers_bp,
-                      clubs_bp, club_members_bp, club_reports_bp, seniors_bp, kiosk_bp,
-                      community_bp, shifts_bp, event_day_bp, directory_bp, duties_bp,
-                      notifications_bp, messages_bp,
-                      sms_gateway_bp, partners_bp, projects_bp, project_budget_bp,
-                      funds_bp, gifts_bp, kis_report_bp, accessibility_bp, visit_times_bp,
-                      reports_bp):
+    for blueprint in (core_bp, auth_bp, settings_bp, dashboard_bp, people_bp, merge_bp,
+                      rodo_bp, training_bp, needs_bp, hours_bp, followup_bp, documents_bp,
+                      volunteers_bp, clubs_bp, club_members_bp, club_reports_bp, seniors_bp,
+                      kiosk_bp, community_bp, shifts_bp, event_day_bp, directory_bp, duties_bp,
+                      notifications_bp, messages_bp, sms_gateway_bp, partners_bp, projects_bp,
+                      project_budget_bp, funds_bp, gifts_bp, kis_report_bp, accessibility_bp,
+                      visit_times_bp, reports_bp):
         app.register_blueprint(blueprint)
 
 

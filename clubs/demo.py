@@ -26,7 +26,7 @@ from cal.core.rooms import DemoSeed
 from cal.core.text import fold
 from cal.core.timeutil import local_day_start_utc, local_to_utc
 from cal.extensions import db
-from cal.people.models import District, Household
+from cal.people.models import District, Household, Person
 from clubs import attendance
 from clubs import services as clubs
 from clubs.models import (
@@ -114,6 +114,26 @@ def seed(demo: Demo) -> None:
             for person_id in ids:
                 mark = rng.choices([Mark.PRESENT, Mark.ABSENT, Mark.EXCUSED], [8, 1, 1])[0]
                 attendance.set_mark(session.id, person_id, mark, coordinator, today)
+    _registered_twice(people, users[Role.LEADER], today)
+
+
+def _registered_twice(people, leader, today) -> None:
+    """Someone known at the centre, in none of the leader's groups, whom the leader (who
+    is shown only their groups' people) registered anew at the door of last week's
+    session: the double record a coordinator joins (cal/people/merge.py)."""
+    enrolled = select(Membership.person_id)
+    known = db.session.scalar(select(Person).where(
+        Person.id.in_([p.id for p in people]), Person.id.not_in(enrolled),
+        Person.birth_date < today - timedelta(days=30 * 365)).order_by(Person.id).limit(1))
+    session = db.session.scalar(select(GroupSession).join(Group).where(
+        Group.kind != GroupKind.SENIOR_CLASS, GroupSession.starts_at < local_day_start_utc(
+            today)).order_by(GroupSession.starts_at.desc()).limit(1))
+    double = Person(first_name=known.first_name, last_name=known.last_name,
+                    search_name=known.search_name, phone="",
+                    notes="Zapisana przy drzwiach na zajęciach.")
+    db.session.add(double)
+    db.session.flush()
+    attendance.set_mark(session.id, double.id, Mark.PRESENT, leader, today, guest=True)
 
 
 # The large data set (cal/commands/large.py) ------------------------------------------------

@@ -176,3 +176,12 @@ def retention_form(kinds, current: dict):
             validators=[Optional(), NumberRange(min=1, max=1200)],
             default=current.get(kind)))
     return RetentionForm()
+
+
+class MergeForm(FlaskForm):
+    """Joining another record into this one: the coordinator confirms it is one person."""
+
+    once_key = once_key_field()
+    same_person = BooleanField(
+        _l("I have checked that both records are of this one person"),
+        validators=[DataRequired(_l("Tick this to join the records: it cannot be undone."))])

@@ -30,6 +30,7 @@ from cal.core.text import fold
 from cal.core.timeutil import add_months, local_today, to_local, utcnow
 from cal.extensions import db
 from cal.notifications.models import CalendarFeed, Notification, NotificationSettings
+from cal.people.merge import merged_ids
 from cal.people.models import (
     DataRequest,
     DataRequestStatus,
@@ -153,8 +154,11 @@ def export_data(subject: Subject, centre: str) -> dict:
     sections = {name: [{column: _shown(value) for column, value in row.items()
                         if column not in HIDDEN} for row in rows]
                 for name, rows in subject.sections.items()}
+    ids = [subject.record.id]
+    if subject.kind == SubjectKind.PERSON:  # and the records joined into the person's
+        ids += merged_ids(subject.record.id)
     log = db.session.scalars(select(AuditLog).where(
-        AuditLog.entity == subject.kind.value, AuditLog.entity_id == subject.record.id)
+        AuditLog.entity == subject.kind.value, AuditLog.entity_id.in_(ids))
         .order_by(AuditLog.at))
     sections["audit_log"] = [{"at": _shown(e.at), "action": e.action, "fields": e.fields}
                              for e in log]

@@ -38,6 +38,7 @@ SECTIONS = {
     "duties": _l("Duty hours held"),
     "duty_cancellations": _l("Dates of duty hours cancelled"),
     "partner_contacts": _l("Contact person of a partner institution"),
+    "person_merges": _l("Records of the person joined into this one"),
     "audit_log": _l("What the centre's staff did with the record"),
 }
 
@@ -46,6 +47,8 @@ ACTIONS = {"read": _l("read"), "create": _l("recorded"), "update": _l("changed")
            "delete": _l("deleted"), "export": _l("exported"), "denied": _l("access refused")}
 
 FIELDS = {
+    "merged_id": _l("Record no. joined"), "merged_at": _l("Joined at"),
+    "merged_by_id": _l("Joined by user no."),
     "action": _l("Action"), "active": _l("Active"), "activity": _l("Activity"),
     "adults": _l("Adults"), "age": _l("Age"), "cancelled_at": _l("Cancelled at"),
     "event_id": _l("Event no."), "photo_consent": _l("Photo consent"),
