@@ -16,6 +16,7 @@ from cal.community import shifts
 from cal.directory.models import DirectoryEntry
 from cal.directory.services import CHECK_AFTER
 from cal.extensions import db
+from cal.people import merge
 from volunteers.followup import services as followup
 from volunteers.hours import services as hours
 from volunteers.hours.models import EntryStatus, HourEntry
@@ -55,7 +56,8 @@ def _count(model, *conditions):
 def for_coordinator(today: date, now: datetime) -> list[Waiting]:
     """Hours to approve, proposals unanswered for 48 hours, open requests (and how long
     the oldest has waited), check-ins of matches due, new applications, legal records
-    and trainings ending within 30 days, directory entries to check: one statement, the
+    and trainings ending within 30 days, directory entries to check, records that may be
+    one person's (a leader registered someone anew at the door): one statement, the
     lines with a count."""
     later = aliased(ComplianceRecord)
     newer = aliased(TrainingCompletion)
@@ -82,8 +84,10 @@ def for_coordinator(today: date, now: datetime) -> list[Waiting]:
                        newer.valid_until > TrainingCompletion.valid_until)).exists()),
         _count(DirectoryEntry, and_(DirectoryEntry.active.is_(True),
                                     DirectoryEntry.checked_on < today - CHECK_AFTER)),
+        merge.pairs_count(),
     )).one()
-    hours_, unanswered, open_, oldest, check_ins, applicants, records, trainings, entries = row
+    (hours_, unanswered, open_, oldest, check_ins, applicants, records, trainings, entries,
+     doubles) = row
     waited = (now - oldest).days if oldest else 0
     lines = [
         Waiting(ngettext("%(num)d entry of hours to approve", "%(num)d entries of hours to approve",
@@ -106,5 +110,8 @@ def for_coordinator(today: date, now: datetime) -> list[Waiting]:
                 trainings, url_for("volunteers.compliance")),
         Waiting(ngettext("%(num)d directory entry to check", "%(num)d directory entries to check",
                          entries), entries, url_for("directory.to_check")),
+        Waiting(ngettext("%(num)d person possibly registered twice",
+                         "%(num)d people possibly registered twice", doubles),
+                doubles, url_for("merge.pairs")),
     ]
     return [line for line in lines if line.count]

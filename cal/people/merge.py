@@ -206,16 +206,27 @@ def merged_ids(person_id: int) -> list[int]:
 PAIRS_SHOWN = 100
 
 
+def _pairs(first, second):
+    """Two records of the same name (accents and case ignored) whose years of birth do
+    not differ (or one is not known), the older one first, neither anonymised."""
+    return (select(first, second).join(second, (second.search_name == first.search_name)
+                                       & (second.id > first.id))
+            .where(first.anonymised_at.is_(None), second.anonymised_at.is_(None),
+                   or_(first.birth_date.is_(None), second.birth_date.is_(None),
+                       extract("year", first.birth_date)
+                       == extract("year", second.birth_date))))
+
+
 def likely_pairs() -> list[tuple[Person, Person]]:
-    """Records that may be of one person: the same name (accents and case ignored) and
-    years of birth that do not differ (or one not known), the older record first; in one
-    query, at most PAIRS_SHOWN."""
+    """Records that may be of one person, in one query, at most PAIRS_SHOWN."""
     first, second = aliased(Person), aliased(Person)
-    rows = db.session.execute(
-        select(first, second).join(second, (second.search_name == first.search_name)
-                                   & (second.id > first.id))
-        .where(first.anonymised_at.is_(None), second.anonymised_at.is_(None),
-               or_(first.birth_date.is_(None), second.birth_date.is_(None),
-                   extract("year", first.birth_date) == extract("year", second.birth_date)))
-        .order_by(first.last_name, first.first_name, first.id, second.id).limit(PAIRS_SHOWN))
+    rows = db.session.execute(_pairs(first, second).order_by(
+        first.last_name, first.first_name, first.id, second.id).limit(PAIRS_SHOWN))
     return [(row[0], row[1]) for row in rows]
+
+
+def pairs_count():
+    """How many such pairs there are, as a subquery of a statement counting more."""
+    first, second = aliased(Person), aliased(Person)
+    return select(func.count()).select_from(
+        _pairs(first, second).with_only_columns(first.id).subquery()).scalar_subquery()

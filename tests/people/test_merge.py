@@ -132,6 +132,15 @@ def test_likely_pairs_are_the_same_name_with_years_that_do_not_differ(app, users
     pairs = {(a.id, b.id) for a, b in merge.likely_pairs()}
     assert (kept.id, door.id) in pairs
     assert len([p for p in pairs if kept.id in p]) == 1  # 1950 and 1988 differ
+    assert db.session.scalar(select(merge.pairs_count())) == len(pairs)
+
+
+def test_the_coordinators_start_page_counts_the_possible_double_records(app, users,
+                                                                       client_as):
+    _pair()
+    db.session.commit()
+    page = client_as(Role.COORDINATOR).get("/").get_data(as_text=True)
+    assert "/people/duplicates" in page
 
 
 def test_a_coordinator_joins_two_records_once_after_ticking_the_check(app, users, client_as):
