@@ -19,24 +19,19 @@ from cal.people.models import Person
 from cal.projects import budgets, eu_participants, funds, indicators
 from cal.projects import services as projects
 from cal.projects.models import (
-    Answer,
-    Area,
     BudgetLine,
     Deadline,
     DeadlineKind,
-    Education,
     Expense,
     Funding,
     FundSource,
     Indicator,
     IndicatorValue,
-    LabourStatus,
-    Participant,
     Project,
-    Sex,
     Source,
     project_groups,
 )
+from cal.projects.participant_models import Answer, Area, Education, LabourStatus, Participant, Sex
 from clubs.models import Group, GroupKind
 
 

@@ -16,15 +16,14 @@ from cal.core.timeutil import age_on
 from cal.extensions import db
 from cal.people.models import Person
 from cal.projects.indicators import source_queries
-from cal.projects.models import (
+from cal.projects.models import Project, Source
+from cal.projects.participant_models import (
     FLAGS,
     Answer,
     Education,
     LabourStatus,
     Participant,
-    Project,
     Sex,
-    Source,
 )
 
 # --- EU participants -------------------------------------------------------------------

@@ -29,32 +29,34 @@ from cal.core.forms import (
 )
 from cal.core.once import once_key_field
 from cal.projects.models import (
-    ANSWER_LABELS,
-    AREA_LABELS,
     DEADLINE_KIND_LABELS,
     DELIVERABLE_STATUS_LABELS,
-    EDUCATION_LABELS,
-    EXIT_LABELS,
     FUND_SOURCE_LABELS,
     FUNDER_LABELS,
-    LABOUR_STATUS_LABELS,
     PROJECT_STATUS_LABELS,
     SETTLEMENT_LABELS,
-    SEX_LABELS,
     SOURCE_LABELS,
-    Answer,
-    Area,
     DeadlineKind,
     DeliverableStatus,
-    Education,
-    ExitSituation,
     Funder,
     FundSource,
-    LabourStatus,
     ProjectStatus,
     Settlement,
-    Sex,
     Source,
+)
+from cal.projects.participant_models import (
+    ANSWER_LABELS,
+    AREA_LABELS,
+    EDUCATION_LABELS,
+    EXIT_LABELS,
+    LABOUR_STATUS_LABELS,
+    SEX_LABELS,
+    Answer,
+    Area,
+    Education,
+    ExitSituation,
+    LabourStatus,
+    Sex,
 )
 from volunteers.models import HELP_KIND_LABELS
 

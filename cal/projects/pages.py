@@ -11,19 +11,21 @@ from cal.core.http import found
 from cal.extensions import db
 from cal.projects import services
 from cal.projects.models import (
-    ANSWER_LABELS,
-    AREA_LABELS,
     DEADLINE_KIND_LABELS,
     DELIVERABLE_STATUS_LABELS,
-    EDUCATION_LABELS,
-    EXIT_LABELS,
     FUNDER_LABELS,
-    LABOUR_STATUS_LABELS,
     PROJECT_STATUS_LABELS,
     SETTLEMENT_LABELS,
-    SEX_LABELS,
     SOURCE_LABELS,
     Project,
+)
+from cal.projects.participant_models import (
+    ANSWER_LABELS,
+    AREA_LABELS,
+    EDUCATION_LABELS,
+    EXIT_LABELS,
+    LABOUR_STATUS_LABELS,
+    SEX_LABELS,
 )
 from volunteers.models import HELP_KIND_LABELS
 

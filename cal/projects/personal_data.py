@@ -12,7 +12,8 @@ from cal.core.rooms import PersonalData
 from cal.core.timeutil import add_months
 from cal.extensions import db
 from cal.people.models import Person
-from cal.projects.models import Participant, Project
+from cal.projects.models import Project
+from cal.projects.participant_models import Participant
 
 
 def held(today: date, months: int | None) -> dict[int, date | None]:

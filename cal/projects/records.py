@@ -17,9 +17,9 @@ from cal.projects.models import (
     Expense,
     Funding,
     Indicator,
-    Participant,
     Project,
 )
+from cal.projects.participant_models import Participant
 
 
 def _in_project(model, *columns):

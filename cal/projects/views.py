@@ -42,13 +42,7 @@ from cal.projects.forms import (
     ProjectForm,
     ValueForm,
 )
-from cal.projects.models import (
-    Deadline,
-    Indicator,
-    Participant,
-    Project,
-    Source,
-)
+from cal.projects.models import Deadline, Indicator, Project, Source
 from cal.projects.pages import (
     CONFIRMERS,
     LABELS,
@@ -58,6 +52,7 @@ from cal.projects.pages import (
     record_of,
     with_participants,
 )
+from cal.projects.participant_models import Participant
 from clubs.models import Group
 from volunteers.training.models import TrainingCourse
 

@@ -23,16 +23,8 @@ from cal.people import jobs as people_jobs
 from cal.people import retention, rodo
 from cal.people.models import DataRequest, Person, SubjectKind
 from cal.people.rodo_labels import ACTIONS, FIELDS, SECTIONS
-from cal.projects.models import (
-    Answer,
-    Area,
-    Education,
-    Funder,
-    LabourStatus,
-    Participant,
-    Project,
-    Sex,
-)
+from cal.projects.models import Funder, Project
+from cal.projects.participant_models import Answer, Area, Education, LabourStatus, Participant, Sex
 from clubs import attendance
 from clubs import services as clubs
 from clubs.models import Mark

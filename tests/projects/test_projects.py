@@ -22,22 +22,17 @@ from cal.people.models import Person
 from cal.projects import budgets, eu_participants, indicators, services
 from cal.projects import jobs as project_jobs
 from cal.projects.models import (
-    Answer,
-    Area,
     BudgetLine,
     Deadline,
     DeadlineKind,
-    Education,
     Expense,
     Indicator,
-    LabourStatus,
-    Participant,
     Project,
-    Sex,
     Source,
     project_courses,
     project_groups,
 )
+from cal.projects.participant_models import Answer, Area, Education, LabourStatus, Participant, Sex
 from clubs import attendance
 from clubs import services as clubs
 from clubs.models import (
