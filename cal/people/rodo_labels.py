@@ -18,6 +18,7 @@ SECTIONS = {
     "attendance_changes": _l("Changes of attendance"),
     "senior_members": _l("Senior centre membership"),
     "project_participants": _l("Participation in projects"),
+    "participant_supports": _l("Support received in projects"),
     "volunteer_status_changes": _l("Changes of volunteer status"),
     "compliance_records": _l("Agreements, checks and consents"),
     "volunteer_documents": _l("Documents issued"),
@@ -46,6 +47,14 @@ ACTIONS = {"read": _l("read"), "create": _l("recorded"), "update": _l("changed")
            "delete": _l("deleted"), "export": _l("exported"), "denied": _l("access refused")}
 
 FIELDS = {
+    "identifier": _l("PESEL or another identifier"), "no_pesel": _l("No PESEL"),
+    "citizenship": _l("Citizenship"), "country": _l("Country of residence"),
+    "voivodeship": _l("Voivodeship"), "powiat": _l("Powiat"), "gmina": _l("Gmina"),
+    "locality": _l("Locality"), "postcode": _l("Postcode"),
+    "degurba": _l("Degree of urbanisation (DEGURBA)"),
+    "labour_detail": _l("Of which (labour-market status)"),
+    "completed_as_planned": _l("Ended along the path planned for the person"),
+    "participant_id": _l("Participation no."), "kind_detail": _l("Of which"),
     "action": _l("Action"), "active": _l("Active"), "activity": _l("Activity"),
     "adults": _l("Adults"), "age": _l("Age"), "cancelled_at": _l("Cancelled at"),
     "event_id": _l("Event no."), "photo_consent": _l("Photo consent"),
