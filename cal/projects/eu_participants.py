@@ -64,12 +64,11 @@ def candidate_person_ids(project: Project, start: date, end: date) -> set[int]:
     return keys
 
 
-def candidates(project: Project, today: date, current: Person | None = None) -> list[Person]:
-    """Whom the project's manager may choose as a participant: the candidates of the
-    project so far (see candidate_person_ids), and `current`, the one being edited."""
+def candidates(project: Project, today: date) -> list[Person]:
+    """Whom the project's manager may choose as a new participant: the candidates of the
+    project so far (see candidate_person_ids); a record's person is never changed."""
     keys = candidate_person_ids(project, project.starts_on, min(project.ends_on, today))
-    return list(db.session.scalars(select(Person).where(Person.id.in_(
-        keys | ({current.id} if current else set()))).order_by(
+    return list(db.session.scalars(select(Person).where(Person.id.in_(keys)).order_by(
         Person.last_name, Person.first_name).limit(1000)))
 
 

@@ -94,13 +94,14 @@ def test_a_project_manager_sets_up_a_project_and_exports_what_the_funder_asks(vi
     page.get_by_label("Płeć").select_option("female")
     page.get_by_label("Brak numeru PESEL").check()
     page.get_by_label("PESEL lub inny identyfikator").fill("FH123456")
-    page.get_by_label("Obywatelstwo", exact=True).select_option("polish")
+    page.get_by_label("Obywatelstwo").select_option("polish")
     page.get_by_label("Województwo").select_option("mazowieckie")
     for label, value in (("Powiat", "Siedlce"), ("Gmina", "Siedlce"),
                          ("Miejscowość", "Siedlce"), ("Kod pocztowy", "08-110")):
         page.get_by_label(label).fill(value)
     page.get_by_label("Stopień urbanizacji (DEGURBA)").select_option("2")
     page.get_by_label("Wykształcenie (ISCED)").select_option("isced_3")
+    page.get_by_label("Status na rynku pracy przy przystąpieniu").select_option("inactive")
     page.get_by_label("Niepełnosprawność").select_option("refused")
     page.get_by_role("button", name="Zapisz").click()
     page.wait_for_selector("text=Uczestnik zapisany.")
