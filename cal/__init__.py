@@ -114,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
     from cal.projects.budget_views import bp as project_budget_bp
     from cal.projects.funds_views import bp as funds_bp
     from cal.projects.kis_report.views import bp as kis_report_bp
+    from cal.projects.participant_views import bp as project_participants_bp
     from cal.projects.views import bp as projects_bp
     from cal.reports.views import bp as reports_bp
     from cal.settings.views import bp as settings_bp
@@ -135,8 +136,8 @@ def register_blueprints(app: Flask) -> None:
                       volunteers_bp, clubs_bp, club_members_bp, club_reports_bp, seniors_bp,
                       kiosk_bp, community_bp, shifts_bp, event_day_bp, directory_bp, duties_bp,
                       notifications_bp, messages_bp, sms_gateway_bp, partners_bp, projects_bp,
-                      project_budget_bp, funds_bp, gifts_bp, kis_report_bp, accessibility_bp,
-                      visit_times_bp, reports_bp):
+                      project_budget_bp, project_participants_bp, funds_bp, gifts_bp,
+                      kis_report_bp, accessibility_bp, visit_times_bp, reports_bp):
         app.register_blueprint(blueprint)
 
 

@@ -165,10 +165,11 @@ def export_url(fmt: str, url: str | None = None) -> str:
     return f"{url}{'&' if '?' in url else '?'}{urlencode([(FORMAT_ARG, fmt)])}"
 
 
-def send_list(table: Table, records: Iterable) -> Response:
+def send_list(table: Table, records: Iterable, entity_id: int | None = None) -> Response:
     """The list's records (all that its filters match) as the file asked for, in the
     columns the user may see; refused (403, written down) to a user who may read the
-    list but not take it; the export audited once with the filters and the row count."""
+    list but not take it; the export audited once with the filters and the row count
+    (and ``entity_id``, the record the list belongs to, when it belongs to one)."""
     if not table.may_take(current_user):
         record_denial(current_user, request.endpoint)
         abort(403)
@@ -176,6 +177,6 @@ def send_list(table: Table, records: Iterable) -> Response:
     rows = table.rows(records, current_user)
     body = xlsx_bytes(rows, str(table.title)) if fmt == "xlsx" else csv_bytes(rows)
     special = [f for column in table.columns_for(current_user) for f in column.fields]
-    audit(current_user, AuditAction.EXPORT, table.entity, fields=special,
+    audit(current_user, AuditAction.EXPORT, table.entity, entity_id, fields=special,
           detail=f"{table.file}.{fmt}: {len(rows) - 1} rows; {filters_in_force() or '-'}")
     return attachment(body, f"{table.file}-{local_today().isoformat()}.{fmt}")

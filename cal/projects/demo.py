@@ -10,32 +10,39 @@ from sqlalchemy import func, insert, select
 from cal.auth.models import User
 from cal.commands.demo import Demo
 from cal.commands.large import Large, bulk
+from cal.core import pesel
 from cal.core.access import Role
 from cal.core.rooms import DemoSeed
-from cal.core.timeutil import utcnow
+from cal.core.timeutil import age_on, utcnow
 from cal.extensions import db
 from cal.partners import services as partners
 from cal.people.models import Person
 from cal.projects import budgets, eu_participants, funds, indicators
 from cal.projects import services as projects
 from cal.projects.models import (
-    Answer,
-    Area,
     BudgetLine,
     Deadline,
     DeadlineKind,
-    Education,
     Expense,
     Funding,
     FundSource,
     Indicator,
     IndicatorValue,
-    LabourStatus,
-    Participant,
     Project,
-    Sex,
     Source,
     project_groups,
+)
+from cal.projects.participant_models import (
+    DETAILS_OF,
+    Answer,
+    Citizenship,
+    Degurba,
+    Education,
+    ExitSituation,
+    LabourStatus,
+    Participant,
+    Sex,
+    Support,
 )
 from clubs.models import Group, GroupKind
 
@@ -98,21 +105,65 @@ def seed(demo: Demo) -> None:
                               (DeadlineKind.MILESTONE, "Zakończenie naboru uczestników", 13)):
         db.session.add(Deadline(project_id=project.id, kind=kind, title=title,
                                 due_on=today + timedelta(days=days), owner_id=manager.id))
-    candidates = sorted(eu_participants.candidate_person_ids(project, start, today))
-    for person_id in candidates[:12]:
-        person = db.session.get(Person, person_id)
-        answer = rng.choices(list(Answer), [1, 6, 1])
-        db.session.add(Participant(
-            project_id=project.id, person_id=person_id,
-            sex=Sex.FEMALE if person.first_name.endswith("a") else Sex.MALE,
-            started_on=max(start, today - timedelta(days=60)),
-            education=rng.choice(list(Education)), labour_status=rng.choice(list(LabourStatus)),
-            disability=answer[0], foreign_background=Answer.NO, third_country=Answer.NO,
-            minority=Answer.NO, homeless=rng.choice([Answer.NO, Answer.NO, Answer.YES]),
-            area=rng.choice([Area.URBAN, Area.URBAN, Area.RURAL])))
+    _participants(project, demo, start)
     _funding(project, manager, today)
     db.session.flush()
     indicators.refresh_last_values([project], today, utcnow())
+
+
+# Where the demo participants live: the town (DEGURBA 2) and a rural gmina beside it.
+HOMES = (("Siedlce", "Siedlce", "Siedlce", "08-110", Degurba.TOWN),
+         ("siedlecki", "Wiśniew", "Wiśniew", "08-112", Degurba.RURAL))
+# Kinds of support with their details (smefs.SUPPORT_KINDS), with the task they belong to.
+SUPPORTS = (("Zadanie 1", "usługa aktywnej integracji", "usługa o charakterze społecznym"),
+            ("Zadanie 1", "doradztwo/konsultacje", "pomoc psychologiczna"),
+            ("Zadanie 1", "doradztwo/konsultacje", "doradztwo zawodowe"),
+            ("Zadanie 2", "krajowe szkolenie/kurs", ""))
+
+
+def _participants(project: Project, demo: Demo, start: date) -> None:
+    """The first dozen of the project's candidates as participants with the fields of
+    the monitoring system's file: a PESEL agreeing with the record (one person from
+    abroad with a passport's number instead), an address in the town or the gmina
+    beside it, a status with its detail, and a kind of support or two."""
+    rng, today = demo.rng, demo.today
+    joined = max(start, today - timedelta(days=60))
+    for n, person_id in enumerate(sorted(eu_participants.candidate_person_ids(
+            project, start, today))[:12]):
+        person = db.session.get(Person, person_id)
+        sex = Sex.NON_BINARY if n == 7 else (
+            Sex.FEMALE if person.first_name.endswith("a") else Sex.MALE)
+        abroad = n == 4 or person.birth_date is None
+        powiat, gmina, locality, postcode, degurba = HOMES[rng.random() < 0.25]
+        age = age_on(person.birth_date, joined) if person.birth_date else 30
+        # a child at school is inactive, with primary or lower secondary education
+        status = rng.choice(list(LabourStatus)) if age >= 18 else LabourStatus.INACTIVE
+        education = (rng.choice(list(Education)[2:8]) if age >= 18 else
+                     Education.ISCED_1 if age < 15 else Education.ISCED_2)
+        details = DETAILS_OF[status]
+        ended = min(joined + timedelta(days=30), today) if n in (2, 9) else None
+        participant = Participant(
+            project_id=project.id, person_id=person_id, sex=sex, started_on=joined,
+            ended_on=ended, identifier=f"FH{rng.randint(100000, 999999)}" if abroad else
+            pesel.compose(person.birth_date, sex == Sex.FEMALE, rng.randint(0, 999)),
+            no_pesel=abroad, citizenship=Citizenship.THIRD_COUNTRY if abroad
+            else Citizenship.POLISH, voivodeship="mazowieckie", powiat=powiat, gmina=gmina,
+            locality=locality, postcode=postcode, degurba=degurba,
+            education=education, labour_status=status,
+            labour_detail=rng.choice(details) if details else None,
+            disability=rng.choices(list(Answer), [1, 6, 1])[0], foreign_background=(
+                Answer.YES if abroad else Answer.NO),
+            third_country=Answer.YES if abroad else Answer.NO, minority=Answer.NO,
+            homeless=rng.choice([Answer.NO, Answer.NO, Answer.YES]),
+            exit_situation=rng.choice(list(ExitSituation)) if ended else None,
+            completed_as_planned=n == 2 if ended else None)
+        db.session.add(participant)
+        db.session.flush()
+        for days, (scope, kind, detail) in enumerate(rng.sample(SUPPORTS, rng.randint(1, 3))):
+            db.session.add(Support(participant_id=participant.id, scope=scope, kind=kind,
+                                   kind_detail=detail,
+                                   started_on=min(joined + timedelta(days=7 * days),
+                                                  ended or today)))
 
 
 def _funding(project: Project, manager, today: date) -> None:

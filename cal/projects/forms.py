@@ -1,5 +1,5 @@
 """Forms of projects: the project, budget lines, expenses, deliverables, indicators and
-their values, deadlines and EU participant records."""
+their values and deadlines (the EU participant's form is in participant_forms.py)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from cal.core.forms import (
     IntegerField,
     MoneyField,
     MultiCheckboxField,
-    NoChoice,
     NotAfter,
     NotBefore,
     decimal_or_none,
@@ -29,31 +28,19 @@ from cal.core.forms import (
 )
 from cal.core.once import once_key_field
 from cal.projects.models import (
-    ANSWER_LABELS,
-    AREA_LABELS,
     DEADLINE_KIND_LABELS,
     DELIVERABLE_STATUS_LABELS,
-    EDUCATION_LABELS,
-    EXIT_LABELS,
     FUND_SOURCE_LABELS,
     FUNDER_LABELS,
-    LABOUR_STATUS_LABELS,
     PROJECT_STATUS_LABELS,
     SETTLEMENT_LABELS,
-    SEX_LABELS,
     SOURCE_LABELS,
-    Answer,
-    Area,
     DeadlineKind,
     DeliverableStatus,
-    Education,
-    ExitSituation,
     Funder,
     FundSource,
-    LabourStatus,
     ProjectStatus,
     Settlement,
-    Sex,
     Source,
 )
 from volunteers.models import HELP_KIND_LABELS
@@ -214,45 +201,3 @@ class DeadlineForm(FlaskForm):
     owner_id = SelectField(_l("Owner"), coerce=int, default=0,
                            description=_l("Reminded 14, 7 and 1 day before; without an owner, "
                                           "the project's manager."))
-
-
-class ParticipantForm(FlaskForm):
-    once_key = once_key_field()
-    person_id = required_id_field(_l("Person"))
-    sex = SelectField(_l("Sex"), choices=_choices(SEX_LABELS), coerce=Sex)
-    birth_date = DateField(_l("Birth date"), validators=[Optional(), NotBefore(1900),
-                                                         NotAfter(2100)],
-                           description=_l("Needed only when the person's record has none."))
-    started_on = DateField(_l("Start of participation"),
-                           validators=[InputRequired(), NotBefore(2000), NotAfter(2100)])
-    ended_on = DateField(_l("End of participation"),
-                         validators=[Optional(), NotBefore(2000), NotAfter(2100)])
-    education = SelectField(_l("Education (ISCED)"), choices=_choices(EDUCATION_LABELS),
-                            coerce=Education)
-    labour_status = SelectField(_l("Labour-market status at entry"),
-                                choices=_choices(LABOUR_STATUS_LABELS), coerce=LabourStatus)
-    disability = SelectField(_l("Disability"), choices=_choices(ANSWER_LABELS), coerce=Answer)
-    foreign_background = SelectField(_l("Foreign background"), choices=_choices(ANSWER_LABELS),
-                                     coerce=Answer)
-    third_country = SelectField(_l("Third-country national"), choices=_choices(ANSWER_LABELS),
-                                coerce=Answer)
-    minority = SelectField(_l("Minority (incl. Roma)"), choices=_choices(ANSWER_LABELS),
-                           coerce=Answer)
-    homeless = SelectField(_l("Homeless or affected by housing exclusion"),
-                           choices=_choices(ANSWER_LABELS), coerce=Answer)
-    area = SelectField(_l("Area of residence"), choices=_choices(AREA_LABELS), coerce=Area)
-    exit_situation = SelectField(_l("Situation at exit"),
-                                 choices=[*options([("", "—")]), *_choices(EXIT_LABELS)],
-                                 validators=[NoChoice()])
-
-    def participant_data(self) -> dict:
-        return {
-            "sex": self.sex.data, "started_on": self.started_on.data,
-            "ended_on": self.ended_on.data, "education": self.education.data,
-            "labour_status": self.labour_status.data, "disability": self.disability.data,
-            "foreign_background": self.foreign_background.data,
-            "third_country": self.third_country.data, "minority": self.minority.data,
-            "homeless": self.homeless.data, "area": self.area.data,
-            "exit_situation": ExitSituation(self.exit_situation.data)
-            if self.exit_situation.data else None,
-        }

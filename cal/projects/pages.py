@@ -11,19 +11,23 @@ from cal.core.http import found
 from cal.extensions import db
 from cal.projects import services
 from cal.projects.models import (
-    ANSWER_LABELS,
-    AREA_LABELS,
     DEADLINE_KIND_LABELS,
     DELIVERABLE_STATUS_LABELS,
-    EDUCATION_LABELS,
-    EXIT_LABELS,
     FUNDER_LABELS,
-    LABOUR_STATUS_LABELS,
     PROJECT_STATUS_LABELS,
     SETTLEMENT_LABELS,
-    SEX_LABELS,
     SOURCE_LABELS,
     Project,
+)
+from cal.projects.participant_models import (
+    ANSWER_LABELS,
+    CITIZENSHIP_LABELS,
+    DEGURBA_LABELS,
+    EDUCATION_LABELS,
+    EXIT_LABELS,
+    LABOUR_DETAIL_LABELS,
+    LABOUR_STATUS_LABELS,
+    SEX_LABELS,
 )
 from volunteers.models import HELP_KIND_LABELS
 
@@ -34,7 +38,8 @@ LABELS = {"funders": FUNDER_LABELS, "statuses": PROJECT_STATUS_LABELS,
           "settlements": SETTLEMENT_LABELS, "sources": SOURCE_LABELS,
           "deadline_kinds": DEADLINE_KIND_LABELS, "deliverable_statuses": DELIVERABLE_STATUS_LABELS,
           "sex": SEX_LABELS, "education": EDUCATION_LABELS, "labour": LABOUR_STATUS_LABELS,
-          "answer": ANSWER_LABELS, "area": AREA_LABELS, "exit": EXIT_LABELS,
+          "answer": ANSWER_LABELS, "degurba": DEGURBA_LABELS, "exit": EXIT_LABELS,
+          "labour_detail": LABOUR_DETAIL_LABELS, "citizenship": CITIZENSHIP_LABELS,
           "help_kinds": HELP_KIND_LABELS}
 
 

@@ -1,18 +1,25 @@
 """What the projects hold about a person (cal/core/rooms.py, RODO): the records of a
-grant project's participants, kept as long as the grant agreement says (art. 17(3)(b))."""
+grant project's participants and the kinds of support they received, kept as long as the
+grant agreement says (art. 17(3)(b)); then erased with the person, keeping what the
+indicators count (sex, age, education, status, the answers, DEGURBA)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, select
+from sqlalchemy import exists, select, update
 
 from cal.core.rooms import PersonalData
 from cal.core.timeutil import add_months
 from cal.extensions import db
-from cal.people.models import Person
-from cal.projects.models import Participant, Project
+from cal.people import rodo
+from cal.people.models import Person, SubjectKind
+from cal.projects.models import Project
+from cal.projects.participant_models import Participant, Support
+
+# What names or locates the person in a participant's record, emptied by the erasure.
+IDENTIFYING = ("identifier", "powiat", "gmina", "locality", "postcode")
 
 
 def held(today: date, months: int | None) -> dict[int, date | None]:
@@ -39,9 +46,25 @@ def blockers(subject, held_projects: dict[int, date | None]) -> list[str]:
     return found
 
 
+def related(subject) -> list[tuple[str, list[dict]]]:
+    """A person's rows of support, reached through their participations."""
+    if subject.kind != SubjectKind.PERSON:
+        return []
+    supports = Support.__table__
+    return [(supports.name, rodo.rows(supports, supports.c.participant_id,
+                                      subject.ids.get(Participant.__tablename__, [])))]
+
+
+def anonymise(subject, _now: datetime) -> None:
+    if subject.kind == SubjectKind.PERSON:
+        db.session.execute(update(Participant).where(
+            Participant.person_id == subject.record.id).values(dict.fromkeys(IDENTIFYING, "")))
+
+
 def keeps_person(_cutoff: datetime, held_projects: dict[int, date | None]) -> list:
     return [exists().where(Participant.person_id == Person.id,
                            Participant.project_id.in_(list(held_projects) or [0]))]
 
 
-PART = PersonalData("projects", blockers=blockers, keeps_person=keeps_person, held=held)
+PART = PersonalData("projects", related=related, blockers=blockers, anonymise=anonymise,
+                    keeps_person=keeps_person, held=held)

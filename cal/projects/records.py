@@ -17,9 +17,9 @@ from cal.projects.models import (
     Expense,
     Funding,
     Indicator,
-    Participant,
     Project,
 )
+from cal.projects.participant_models import Participant
 
 
 def _in_project(model, *columns):
@@ -66,11 +66,11 @@ RECORDS = [
         _in_project(Indicator, Indicator.name), lambda r: f"{r.name} ({r.project})",
         "projects.detail", "project_id", _project)),
     RecordKind("participants", _l("EU participants of a project"), describer(
-        Project, lambda p: p.name, "projects.participants", "project_id")),
+        Project, lambda p: p.name, "project_participants.participants", "project_id")),
     RecordKind("participant_candidates", _l("Candidate participants of a project"),
-               describer(Project, lambda p: p.name, "projects.participant_new",
+               describer(Project, lambda p: p.name, "project_participants.participant_new",
                          "project_id")),
     RecordKind("participant", _l("EU participant"), describer(
         _participants, lambda r: f"{r.first_name} {r.last_name} ({r.project})",
-        "projects.participants", "project_id", _project)),
+        "project_participants.participants", "project_id", _project)),
 ]

@@ -1,6 +1,7 @@
-"""Projects: the list and each project's page for those who manage them (budget,
-expenses, deliverables, indicators, deadlines, EU participants and exports); the
-indicators of the projects their activities belong to for coordinators and leaders."""
+"""Projects: the list and each project's page for those who manage them (indicators and
+deadlines; the budget is in budget_views.py, the EU participants in
+participant_views.py); the indicators of the projects their activities belong to for
+coordinators and leaders."""
 
 from __future__ import annotations
 
@@ -12,22 +13,19 @@ from sqlalchemy import select
 
 from cal.auth.models import User
 from cal.community.models import Event, EventStatus
-from cal.core import exports
 from cal.core.access import Role, roles_required
 from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
-from cal.core.forms import options, show_refusal, with_placeholder
+from cal.core.forms import options, show_refusal
 from cal.core.once import submit_once
 from cal.core.render import go, refused, render_form, render_page
 from cal.core.rooms import MenuEntry, declare
 from cal.core.timeutil import local_today, to_local, utcnow
 from cal.extensions import db
 from cal.partners import services as partners
-from cal.people.models import Person
 from cal.projects import (
     budgets,
     demo,
-    eu_participants,
     figures,
     indicators,
     jobs,
@@ -38,17 +36,10 @@ from cal.projects import (
 from cal.projects.forms import (
     DeadlineForm,
     IndicatorForm,
-    ParticipantForm,
     ProjectForm,
     ValueForm,
 )
-from cal.projects.models import (
-    Deadline,
-    Indicator,
-    Participant,
-    Project,
-    Source,
-)
+from cal.projects.models import Deadline, Indicator, Project, Source
 from cal.projects.pages import (
     CONFIRMERS,
     LABELS,
@@ -56,7 +47,6 @@ from cal.projects.pages import (
     READERS,
     project_or_404,
     record_of,
-    with_participants,
 )
 from clubs.models import Group
 from volunteers.training.models import TrainingCourse
@@ -301,93 +291,3 @@ def deadline_done(project_id: int, deadline_id: int):
         deadline.done_on = local_today()
     db.session.commit()
     return go(url_for("projects.detail", project_id=project.id))
-
-
-# --- EU participants ---------------------------------------------------------------------
-
-@bp.get("/<int:project_id>/participants")
-@roles_required(*MANAGERS)
-def participants(project_id: int):
-    project = with_participants(project_id)
-    rows = eu_participants.participants_of(project)
-    page = render_page("projects/participants.html", project=project, rows=rows,
-                       table=eu_participants.common_indicators(rows), labels=LABELS,
-                       age_at_entry=eu_participants.age_at_entry)
-    # after rendering: a commit expires what the page reads
-    audit(current_user, AuditAction.READ, "participants", project.id,
-          detail=f"{len(rows)} participants")
-    db.session.commit()
-    return page
-
-
-@bp.get("/<int:project_id>/participants.xlsx")
-@roles_required(*MANAGERS)
-def participants_export(project_id: int):
-    project = with_participants(project_id)
-    rows = eu_participants.participants_of(project)
-    table = [[_("Indicator"), _("Women"), _("Men"), _("Total")]] + [
-        [line.label, line.women, line.men, line.total]
-        for line in eu_participants.common_indicators(rows)]
-    body = exports.xlsx_bytes(eu_participants.participant_rows(rows, LABELS) + [[]] + table,
-                              _("Participants"))
-    return exports.attachment(body, f"uczestnicy-{project.id}-{local_today()}.xlsx",
-                              "participants", project.id, f"{len(rows)} participants")
-
-
-def _candidates(project: Project, form: ParticipantForm, current: Person | None) -> None:
-    people = eu_participants.candidates(project, local_today(), current)
-    form.person_id.choices = with_placeholder(
-        (p.id, f"{p.last_name} {p.first_name}"
-               + (f" ({p.birth_date:%d.%m.%Y})" if p.birth_date else "")) for p in people)
-
-
-@bp.route("/<int:project_id>/participants/new", methods=["GET", "POST"])
-@roles_required(*MANAGERS)
-def participant_new(project_id: int):
-    return _participant(with_participants(project_id), None)
-
-
-@bp.route("/<int:project_id>/participants/<int:participant_id>", methods=["GET", "POST"])
-@roles_required(*MANAGERS)
-def participant_edit(project_id: int, participant_id: int):
-    project = with_participants(project_id)
-    participant = record_of(Participant, participant_id, project)
-    return _participant(project, participant)
-
-
-def _participant(project: Project, participant: Participant | None):
-    person = db.session.get(Person, participant.person_id) if participant else None
-    form = ParticipantForm(obj=participant)
-    _candidates(project, form, person)
-    if request.method == "GET":
-        if participant is not None:
-            form.birth_date.data = person.birth_date
-            form.exit_situation.data = (participant.exit_situation.value
-                                        if participant.exit_situation else "")
-        else:
-            form.started_on.data = max(project.starts_on, min(local_today(), project.ends_on))
-    elif form.validate_on_submit():
-        chosen = person if participant else db.session.get(Person, form.person_id.data)
-        if chosen is None:
-            form.person_id.errors.append(_("Choose the person."))
-        else:
-            def save() -> tuple[str, str]:
-                eu_participants.save_participant(project, participant, chosen,
-                                          form.participant_data(), form.birth_date.data,
-                                          current_user)
-                return (url_for("projects.participants", project_id=project.id),
-                        _("Participant saved."))
-            try:
-                return submit_once(form.once_key.data, save)
-            except DomainError as error:
-                db.session.rollback()
-                show_refusal(form, error)
-    page = render_form("projects/participant_form.html", form, project=project,
-                       participant=participant, person=person)
-    if request.method == "GET":  # who was offered is audited when the form is opened
-        # (after rendering: a commit expires what the page reads; a refused post, which
-        # stores nothing, shows the list again to the one who opened it)
-        audit(current_user, AuditAction.READ, "participant_candidates", project.id,
-              detail=f"{len(form.person_id.choices) - 1} persons")
-        db.session.commit()
-    return page

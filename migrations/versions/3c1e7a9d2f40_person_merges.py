@@ -4,7 +4,7 @@ A record joined into another is deleted; the kept person remembers its number, s
 the audit log's entries about it stay theirs (the RODO export reads them).
 
 Revision ID: 3c1e7a9d2f40
-Revises: ebffe68bbc6e
+Revises: b93938207ce5
 Create Date: 2026-12-06 06:10:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '3c1e7a9d2f40'
-down_revision = 'ebffe68bbc6e'
+down_revision = 'b93938207ce5'
 branch_labels = None
 depends_on = None
 

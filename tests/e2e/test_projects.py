@@ -92,7 +92,16 @@ def test_a_project_manager_sets_up_a_project_and_exports_what_the_funder_asks(vi
     person.select_option(index=1)
     chosen = person.locator("option:checked").inner_text()
     page.get_by_label("Płeć").select_option("female")
-    page.get_by_label("Wykształcenie (ISCED)").select_option("isced_3_4")
+    page.get_by_label("Brak numeru PESEL").check()
+    page.get_by_label("PESEL lub inny identyfikator").fill("FH123456")
+    page.get_by_label("Obywatelstwo").select_option("polish")
+    page.get_by_label("Województwo").select_option("mazowieckie")
+    for label, value in (("Powiat", "Siedlce"), ("Gmina", "Siedlce"),
+                         ("Miejscowość", "Siedlce"), ("Kod pocztowy", "08-110")):
+        page.get_by_label(label).fill(value)
+    page.get_by_label("Stopień urbanizacji (DEGURBA)").select_option("2")
+    page.get_by_label("Wykształcenie (ISCED)").select_option("isced_3")
+    page.get_by_label("Status na rynku pracy przy przystąpieniu").select_option("inactive")
     page.get_by_label("Niepełnosprawność").select_option("refused")
     page.get_by_role("button", name="Zapisz").click()
     page.wait_for_selector("text=Uczestnik zapisany.")
@@ -103,5 +112,5 @@ def test_a_project_manager_sets_up_a_project_and_exports_what_the_funder_asks(vi
     rows = _workbook(participants.value)
     assert rows[0][0] == "Lp." and len([r for r in rows if r[0] == 1]) == 1
     assert chosen.split(" (")[0] == f"{rows[1][2]} {rows[1][1]}"
-    assert ["Odmówili odpowiedzi na co najmniej jedno pytanie", 1, 0, 1] in [
-        r[:4] for r in rows]
+    assert ["Odmówili odpowiedzi na co najmniej jedno pytanie", 1, 0, 0, 1] in [
+        r[:5] for r in rows]

@@ -23,15 +23,16 @@ from cal.people import jobs as people_jobs
 from cal.people import retention, rodo
 from cal.people.models import DataRequest, Person, SubjectKind
 from cal.people.rodo_labels import ACTIONS, FIELDS, SECTIONS
-from cal.projects.models import (
+from cal.projects.models import Funder, Project
+from cal.projects.participant_models import (
     Answer,
-    Area,
+    Citizenship,
+    Degurba,
     Education,
-    Funder,
     LabourStatus,
     Participant,
-    Project,
     Sex,
+    Support,
 )
 from clubs import attendance
 from clubs import services as clubs
@@ -56,7 +57,8 @@ def in_english(app):
 
 
 KEPT_FOR_REPORTS = ("attendance", "attendance_changes", "memberships", "help_requests",
-                    "matches", "senior_members", "project_participants")
+                    "matches", "senior_members", "project_participants",
+                    "participant_supports")
 
 
 def served_person(users) -> Person:
@@ -86,11 +88,18 @@ def served_person(users) -> Person:
                       ends_on=date(2021, 12, 31))
     db.session.add(project)
     db.session.flush()
-    db.session.add(Participant(
+    participant = Participant(
         project_id=project.id, person_id=person.id, sex=Sex.FEMALE, started_on=date(2020, 2, 1),
-        education=Education.ISCED_0_2, labour_status=LabourStatus.INACTIVE,
+        identifier="50031401365", citizenship=Citizenship.POLISH, voivodeship="mazowieckie",
+        powiat="Siedlce", gmina="Siedlce", locality="Siedlce", postcode="08-110",
+        degurba=Degurba.TOWN, education=Education.ISCED_2, labour_status=LabourStatus.INACTIVE,
         disability=Answer.NO, foreign_background=Answer.NO, third_country=Answer.NO,
-        minority=Answer.NO, homeless=Answer.NO, area=Area.URBAN))
+        minority=Answer.NO, homeless=Answer.NO)
+    db.session.add(participant)
+    db.session.flush()
+    db.session.add(Support(participant_id=participant.id, scope="Zadanie 1 dla pani Zofii",
+                           kind="doradztwo/konsultacje", kind_detail="pomoc psychologiczna",
+                           started_on=date(2020, 2, 3)))
     db.session.flush()
     return person
 
@@ -108,6 +117,8 @@ def test_the_export_holds_every_part_of_a_person_and_no_secret(users):
     assert sections["persons"][0]["health_notes"] == "cukrzyca"
     assert sections["senior_members"][0]["emergency_name"] == "Jan Kowalski"
     assert sections["matches"][0]["answer_note"] == "chętnie"
+    assert sections["project_participants"][0]["identifier"] == "50031401365"
+    assert sections["participant_supports"][0]["kind_detail"] == "pomoc psychologiczna"
     every_key = {key for rows in sections.values() for row in rows for key in row}
     assert not every_key & rodo.HIDDEN
     json.dumps(data)  # the download is this, as JSON
@@ -159,6 +170,12 @@ def test_the_erasure_empties_the_personal_fields_and_keeps_the_counts(users):
     assert (member.emergency_name, member.health_notes, member.card_number) == (
         "", "", f"X{member.id}")
     assert db.session.scalar(select(HelpRequest.goal)) == ""
+    kept = db.session.scalar(select(Participant))  # what the indicators count stays
+    assert (kept.identifier, kept.gmina, kept.locality, kept.postcode) == ("",) * 4
+    assert (kept.degurba, kept.education, kept.voivodeship) == (
+        Degurba.TOWN, Education.ISCED_2, "mazowieckie")
+    support = db.session.scalar(select(Support))
+    assert (support.scope, support.kind) == ("", "doradztwo/konsultacje")
     after = rodo.gather(SubjectKind.PERSON, person.id).sections
     assert all(len(after[name]) == before[name] for name in KEPT_FOR_REPORTS)
     others = db.session.scalar(select(func.count()).select_from(Person).where(

@@ -22,21 +22,24 @@ from cal.people.models import Person
 from cal.projects import budgets, eu_participants, indicators, services
 from cal.projects import jobs as project_jobs
 from cal.projects.models import (
-    Answer,
-    Area,
     BudgetLine,
     Deadline,
     DeadlineKind,
-    Education,
     Expense,
     Indicator,
-    LabourStatus,
-    Participant,
     Project,
-    Sex,
     Source,
     project_courses,
     project_groups,
+)
+from cal.projects.participant_models import (
+    Answer,
+    Degurba,
+    Education,
+    LabourDetail,
+    LabourStatus,
+    Participant,
+    Sex,
 )
 from clubs import attendance
 from clubs import services as clubs
@@ -52,6 +55,7 @@ from clubs.models import (
 from tests.clubs.test_groups import session_on
 from tests.conftest import password_hash
 from tests.factories import HouseholdFactory, PersonFactory, VolunteerFactory
+from tests.projects.participants import participant_data
 from volunteers.hours.models import Activity, EntryStatus, HourEntry
 from volunteers.models import HelpKind
 from volunteers.needs.models import HelpRequest, Match, MatchStatus, RequestStatus
@@ -276,11 +280,7 @@ def test_age_at_entry_on_edge_dates(birth, start, age):
 
 def participant(p, users, birth, sex=Sex.FEMALE, start=date(2026, 3, 15), **changes):
     person = PersonFactory(birth_date=birth)
-    data = {"sex": sex, "started_on": start, "ended_on": None,
-            "education": Education.ISCED_3_4, "labour_status": LabourStatus.INACTIVE,
-            "disability": Answer.NO, "foreign_background": Answer.NO,
-            "third_country": Answer.NO, "minority": Answer.NO, "homeless": Answer.NO,
-            "area": Area.URBAN, "exit_situation": None, **changes}
+    data = participant_data(birth, sex, start, **changes)
     return eu_participants.save_participant(p, None, person, data, birth, users[Role.ADMIN])
 
 
@@ -288,19 +288,20 @@ def test_the_indicator_table_counts_each_participant_once_by_sex(app, users):
     p = project(users)
     participant(p, users, date(2008, 3, 16))  # 17 at entry
     participant(p, users, date(2008, 3, 15), Sex.MALE,
-                labour_status=LabourStatus.LONG_TERM_UNEMPLOYED,
-                education=Education.ISCED_0_2, disability=Answer.YES)  # 18
-    participant(p, users, date(1996, 3, 15), labour_status=LabourStatus.UNEMPLOYED,
-                area=Area.RURAL, homeless=Answer.REFUSED)  # 30
-    participant(p, users, date(1971, 3, 15), Sex.MALE,
-                labour_status=LabourStatus.EMPLOYED, education=Education.ISCED_5_8)  # 55
+                labour_status=LabourStatus.UNEMPLOYED_REGISTERED,
+                labour_detail=LabourDetail.LONG_TERM, education=Education.ISCED_2,
+                disability=Answer.YES)  # 18
+    participant(p, users, date(1996, 3, 15), labour_status=LabourStatus.UNEMPLOYED_UNREGISTERED,
+                labour_detail=LabourDetail.OTHER, degurba=Degurba.RURAL,
+                homeless=Answer.REFUSED)  # 30
+    participant(p, users, date(1971, 3, 15), Sex.MALE, labour_status=LabourStatus.EMPLOYED,
+                labour_detail=LabourDetail.SME, education=Education.ISCED_7)  # 55
     again = db.session.get(Person, db.session.scalar(
         select(Participant.person_id).order_by(Participant.id)))
-    with pytest.raises(DomainError):
-        eu_participants.save_participant(p, None, again, {"sex": Sex.FEMALE,
-                                                   "started_on": date(2026, 4, 1),
-                                                   "ended_on": None}, again.birth_date,
-                                  users[Role.ADMIN])
+    with pytest.raises(DomainError, match="już uczestnikiem"):
+        eu_participants.save_participant(
+            p, None, again, participant_data(again.birth_date, start=date(2026, 4, 1)),
+            again.birth_date, users[Role.ADMIN])
     db.session.commit()
     table = {line.label: (line.women, line.men)
              for line in eu_participants.common_indicators(eu_participants.participants_of(p))}
@@ -333,7 +334,7 @@ def test_the_participant_export_opens_and_is_for_the_manager_and_admins_only(
     assert rows[0][:6] == ["Lp.", "Imię", "Nazwisko", "Płeć", "Data urodzenia",
                            "Wiek przy przystąpieniu"]
     assert [r[5] for r in rows[1:3]] == [35, 75]
-    assert ["Uczestnicy ogółem", 1, 1, 2] in [r[:4] for r in rows]
+    assert ["Uczestnicy ogółem", 1, 1, 0, 2] in [r[:5] for r in rows]
     assert db.session.scalar(select(func.count()).select_from(AuditLog).where(
         AuditLog.action == "export", AuditLog.entity == "participants")) == 1
     assert client_as(Role.ADMIN).get(f"/projects/{p.id}/participants").status_code == 200
@@ -494,11 +495,8 @@ def test_project_deadlines_are_reminded_14_7_and_1_day_before(app, users):
 def test_a_participant_needs_a_birth_date_from_the_record_or_the_form(app, users):
     p = project(users)
     person = PersonFactory(birth_date=None)
-    data = {"sex": Sex.MALE, "started_on": date(2026, 4, 1), "ended_on": None,
-            "education": Education.ISCED_0_2, "labour_status": LabourStatus.INACTIVE,
-            "disability": Answer.REFUSED, "foreign_background": Answer.NO,
-            "third_country": Answer.NO, "minority": Answer.NO, "homeless": Answer.NO,
-            "area": Area.RURAL, "exit_situation": None}
+    data = participant_data(None, Sex.MALE, date(2026, 4, 1), identifier="FH123456",
+                            disability=Answer.REFUSED)
     with pytest.raises(DomainError, match="kartoteka osoby jej nie ma"):
         eu_participants.save_participant(p, None, person, data, None, users[Role.ADMIN])
     saved = eu_participants.save_participant(p, None, person, data, date(1960, 1, 2),

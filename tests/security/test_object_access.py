@@ -22,7 +22,8 @@ from cal.duties.models import Appointment, Duty, DutyKind, Frequency
 from cal.extensions import db
 from cal.notifications.models import Message, Notification
 from cal.people.models import Person
-from cal.projects.models import Indicator, Participant, Project, ProjectStatus, project_groups
+from cal.projects.models import Indicator, Project, ProjectStatus, project_groups
+from cal.projects.participant_models import Participant
 from clubs.models import Group, GroupKind, GroupLeader, GroupSession, SessionStatus
 from seniors import services as centre
 from seniors.models import SeniorMember
