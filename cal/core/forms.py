@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from cal.core.errors import DomainError
-from cal.core.figures import check_year
+from cal.core.figures import FIRST_YEAR, check_year
 from cal.core.phones import Phone
 from cal.core.timeutil import local_today
 
@@ -204,7 +204,8 @@ class YearForm(FlaskForm):
         csrf = False
 
     year = IntegerField(_l("Year"), validators=[Optional()],
-                        render_kw={"inputmode": "numeric", "maxlength": 4, "autocomplete": "off"})
+                        render_kw={"min": FIRST_YEAR, "inputmode": "numeric",
+                                   "autocomplete": "off"})
 
     def validate_year(self, field) -> None:
         if field.data is None:
