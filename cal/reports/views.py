@@ -17,6 +17,7 @@ from cal.core.pdf import render_pdf
 from cal.core.render import refused, render_page
 from cal.core.rooms import MenuEntry, RecordKind, declare
 from cal.core.timeutil import local_today
+from cal.extensions import db
 from cal.reports import pages, services
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -34,8 +35,10 @@ def year():
         return render_page("reports/year.html", report=None, error=error, status=422,
                            value=request.args.get("year", ""), today=today)
     report = services.year_report(asked, today)
-    return render_page("reports/year.html", report=report, charts=pages.charts(report),
+    page = render_page("reports/year.html", report=report, charts=pages.charts(report),
                        months=pages.month_names(), value=asked, error=None, today=today)
+    db.session.commit()  # the past years' counts, kept when first made
+    return page
 
 
 def _report_or_refusal():

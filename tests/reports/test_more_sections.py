@@ -53,7 +53,7 @@ def _event(day: date, status=EventStatus.HELD, kind=EventKind.TRIP) -> Event:
 def test_every_room_of_the_department_declares_a_section(app):
     keys = {section.key for section in registry(app).year_figures}
     assert keys == {"volunteers", "hours", "matches", "trainings", "groups", "seniors",
-                    "projects", "events", "duties"}
+                    "projects", "funds", "events", "duties"}
 
 
 def test_events_count_participants_and_volunteers_of_events_held(app):
