@@ -46,10 +46,12 @@ NUMBERS = 3  # the most numbers a row of counts holds
 
 @dataclass(frozen=True)
 class Row:
-    """A figure: its words and its number in each column (a year or a month)."""
+    """A figure: its words and its number in each column (a year or a month); ``unit``
+    its own where it differs from its table's ("zł": shown with two decimals)."""
 
     label: Any  # a lazy text, or a name
     values: Mapping[int, float | int | None]
+    unit: str = ""
 
     def __getitem__(self, key: int) -> float | int | None:
         return self.values.get(key)

@@ -7,6 +7,7 @@ the funds page, cal.projects.funds), with the sponsors' help in kind."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -115,8 +116,9 @@ def fund_tables(years: list[int], found: Counts) -> list[Table]:
               chart=False, note=_l("As the funding agreements schedule it.")),
         Table("gifts", _l("Sponsors: help in kind"), [
             tally(given).row(_l("Gifts received"), "", years),
-            tally(given, "n2").row(_l("Their estimated value (PLN)"), "", years,
-                                   scale=1 / 100, decimals=2)], decimals=2, chart=False),
+            replace(tally(given, "n2").row(_l("Their estimated value (PLN)"), "", years,
+                                           scale=1 / 100, decimals=2), unit="zł")],
+              chart=False),
     ]
 
 

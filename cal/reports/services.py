@@ -9,7 +9,7 @@ from datetime import date
 from flask_babel import gettext as _
 
 from cal.core.errors import DomainError
-from cal.core.figures import Row, Table, YearSection
+from cal.core.figures import Table, YearSection
 from cal.core.rooms import registry
 from cal.reports.cache import year_counts
 
@@ -79,7 +79,7 @@ def _columns(table: Table, years: list[int]) -> Table:
     """A table by year with the years shown only."""
     if table.per != "year":
         return table
-    return replace(table, rows=[Row(row.label, {y: row[y] for y in years})
+    return replace(table, rows=[replace(row, values={y: row[y] for y in years})
                                 for row in table.rows])
 
 

@@ -59,10 +59,10 @@ def tables(years: list[int], found: Counts) -> list[Table]:
     total = Tally().add(("all", c.year, c.n) for c in minutes)
     rate = hourly_value()
     worth = Row(_l("Value of the work (PLN)"), {y: round(float(
-        Decimal(int(total.get("all", y))) * rate / 60), 2) for y in years})
+        Decimal(int(total.get("all", y))) * rate / 60), 2) for y in years}, unit="zł")
     months = Tally().add((c.year, c.month, c.n) for c in minutes)
     return [
-        Table("hours", _l("Volunteer hours"), [
+        Table("hours", _l("Hours given and their value"), [
             total.row(_l("Hours"), "all", years, scale=1 / 60, decimals=1), worth,
             tally(found["gave"]).row(_l("Volunteers who gave hours"), "", years)],
             decimals=1, chart=False,

@@ -69,7 +69,8 @@ def tables(years: list[int], found: Counts) -> list[Table]:
                    *(c._replace(key=name) for name in ("new", "left", "applied")
                      for c in found[name])])
     return [
-        Table("volunteers", _l("Volunteers"), flows.rows(FLOW_LABELS, years)),
+        Table("volunteers", _l("Volunteers active, new, leaving and applying"),
+              flows.rows(FLOW_LABELS, years)),
         Table("volunteers_by_age", _l("Active volunteers by age"),
               bands.rows(AGE_BAND_LABELS, years),
               note=_l("Age at the end of the year.")),
