@@ -117,10 +117,10 @@ def tables(years: list[int], found: Counts) -> list[Table]:
             ratio(present.row("", key, years), marked.row("", key, years), years, label)
             for key, label in PROGRAMME_LABELS.items()], unit="%", decimals=1,
             note=_l("Present among the members' marks.")),
-        Table("senior_places", _l("Senior centre: places and occupancy by month"), [
+        Table("senior_places", _l("Senior centre: places and places taken by month"), [
             places.row(_l("Places %(year)s", year=last), last, MONTHS),
-            taken.row(_l("Places taken %(year)s", year=last), last, MONTHS),
-            *occupancy], per="month", chart=False),
+            taken.row(_l("Places taken %(year)s", year=last), last, MONTHS)],
+            per="month", chart=False),
         Table("senior_occupancy", _l("Senior centre: occupancy of the places by month"),
               occupancy, per="month", unit="%", decimals=1),
     ]

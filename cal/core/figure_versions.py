@@ -75,7 +75,9 @@ class _Watch:
 
 def _cascading(read: dict[str, Reads]) -> set[str]:
     """The tables a deleted row of which deletes or changes a row read, in the database
-    (ON DELETE CASCADE, or SET NULL on a column read), also through other tables."""
+    (ON DELETE CASCADE, or SET NULL on a column read), also through other tables; but
+    not a row placed through it (an event's registrations fall in the event's year,
+    which its own deletion moves)."""
     tables = db.metadata.tables
     found: set[str] = set()
     frontier = list(read)
@@ -86,6 +88,8 @@ def _cascading(read: dict[str, Reads]) -> set[str]:
             action = (fk.ondelete or "").upper()
             column_read = reads is not None and (not reads.columns
                                                  or fk.parent.name in reads.columns)
+            if reads is not None and reads.via and reads.via[0] == fk.parent.name:
+                continue
             if action == "CASCADE" or (action in ("SET NULL", "SET DEFAULT") and column_read):
                 parent = fk.column.table.name
                 if parent not in found:

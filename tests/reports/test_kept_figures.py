@@ -173,3 +173,18 @@ def test_every_column_the_counts_read_is_declared(app):
                     continue  # a literal table of years, months or kinds; a row's id
                 assert element.key in declared.get(table.name, ()), (
                     f"{section.key}.{name} reads {table.name}.{element.key}, undeclared")
+
+
+def test_a_session_deleted_this_year_keeps_the_past_years_one_deleted_last_year_not(town):
+    """An attendance mark falls in its session's year: deleting a session (its marks
+    go with it in the database) moves that year only."""
+    before = _versions()
+    this_year = db.session.scalar(select(GroupSession).where(
+        GroupSession.starts_at >= datetime(2026, 1, 1)))
+    db.session.delete(this_year)
+    db.session.commit()
+    assert _versions() == before
+    assert _figures("club_people")["Social Integration Club (KIS)"][2025] == 0
+    db.session.delete(db.session.get(GroupSession, town["session"].id))
+    db.session.commit()
+    assert _versions() == {**before, 2025: before.get(2025, 0) + 1}
