@@ -170,13 +170,14 @@ def _parent_years(session, watch: _Watch, reads: Reads, ids: list) -> list[int]:
 
 
 def _row_years(session, watch: _Watch, reads: Reads, state, old: bool,
-               inserted: bool = False) -> list[int]:
-    """The years the row falls in by its dates (old and new, with ``old``)."""
+               inserted: bool = False, dates: tuple[str, ...] | None = None) -> list[int]:
+    """The years the row falls in by its dates (old and new, with ``old``); only by
+    ``dates`` when given."""
     if reads.via:
         return _parent_years(session, watch, reads,
                              _values(state, reads.via[0], old, inserted))
-    return [y for name in reads.dates for y in map(_year, _values(state, name, old, inserted))
-            if y is not None]
+    return [y for name in (reads.dates if dates is None else dates)
+            for y in map(_year, _values(state, name, old, inserted)) if y is not None]
 
 
 def _reached(session, watch: _Watch, obj, change: str) -> int | None:
@@ -191,15 +192,18 @@ def _reached(session, watch: _Watch, obj, change: str) -> int | None:
         changed = change != "update" or _changed(state, reads)
         return EVERY_YEAR if changed else None
     try:
+        dates = None
         if change == "update":
             moved = _changed(state, reads)
             if not moved:
                 return None
             placing = set(reads.dates) | ({reads.via[0]} if reads.via else set())
-            if not reads.bounded and not set(moved) <= placing:
+            if set(moved) <= placing:  # a date moved: the years between its old and new
+                dates = tuple(n for n in reads.dates if n in moved)
+            elif not reads.bounded:
                 return EVERY_YEAR
         years = _row_years(session, watch, reads, state, change == "update",
-                           change == "insert")
+                           change == "insert", dates)
     except _Unknown:
         return EVERY_YEAR
     return min(years, default=None)

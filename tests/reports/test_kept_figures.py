@@ -188,3 +188,17 @@ def test_a_session_deleted_this_year_keeps_the_past_years_one_deleted_last_year_
     db.session.delete(db.session.get(GroupSession, town["session"].id))
     db.session.commit()
     assert _versions() == {**before, 2025: before.get(2025, 0) + 1}
+
+
+def test_a_volunteer_leaving_now_keeps_the_years_they_were_active_in(town):
+    """A date that moves reaches the years between its old and new values: a volunteer
+    who leaves today changes this year's figures only, though they began in 2025."""
+    before = _versions()
+    piotr = db.session.scalar(select(Volunteer).where(Volunteer.left_at.is_(None))
+                              .order_by(Volunteer.id))
+    piotr.left_at = datetime(2026, 12, 1, 9)
+    db.session.commit()
+    assert _versions() == before
+    piotr.birth_date = date(1961, 1, 1)  # their age in every year they were active
+    db.session.commit()
+    assert _versions() == {**before, 0: before.get(0, 0) + 1}
