@@ -57,6 +57,7 @@ def _check_base_url(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    import cal.core.figure_versions  # noqa: F401  (the versions of the figures, counted at each write)
     import cal.core.once  # noqa: F401  (forms stored once, used by every package)
     import cal.notifications.models  # noqa: F401  (the outbox table, used by every package)
     from cal.auth.lifetime import SessionInterface

@@ -15,6 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
 
 from cal.core.errors import DomainError
+from cal.core.figure_versions import unkept_since
 from cal.core.timeutil import (
     local_day_end_utc,
     local_day_start_utc,
@@ -100,7 +101,9 @@ def told_apart(people, first_name_first: bool = False) -> dict[int, str]:
 
 def set_mark(session_id: int, person_id: int, mark: Mark, actor, today: date,
              guest: bool = False) -> bool:
-    """Set one person's mark at a session, in two statements whatever happens:
+    """Set one person's mark at a session of this year in two statements whatever
+    happens (a session of an earlier year, or a refused mark, takes one more, which
+    tells the year's report which year's figures moved):
 
     1. one INSERT … ON CONFLICT DO UPDATE whose SELECT checks every rule in SQL (the
        session is not cancelled; the user runs its group, and a leader is within
@@ -130,16 +133,25 @@ def set_mark(session_id: int, person_id: int, mark: Mark, actor, today: date,
             exists().where(Attendance.session_id == session_id,
                            Attendance.person_id == person_id)))
     by = actor.id if actor is not None else None
-    allowed = select(literal(session_id), literal(person_id), literal(mark.value),
-                     literal(guest), literal(by, Integer), literal(now)).where(
-        exists().where(*rules))
     insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    upsert = insert(Attendance).from_select(
-        ["session_id", "person_id", "mark", "guest", "by_user_id", "at"], allowed)
-    stored = db.session.execute(upsert.on_conflict_do_update(
-        index_elements=["session_id", "person_id"],
-        set_={"mark": upsert.excluded.mark, "by_user_id": upsert.excluded.by_user_id,
-              "at": upsert.excluded.at}).returning(Attendance.id)).first()
+
+    def store(*more, **figures):
+        allowed = select(literal(session_id), literal(person_id), literal(mark.value),
+                         literal(guest), literal(by, Integer), literal(now)).where(
+            exists().where(*rules, *more))
+        upsert = insert(Attendance).from_select(
+            ["session_id", "person_id", "mark", "guest", "by_user_id", "at"], allowed)
+        return db.session.execute(upsert.on_conflict_do_update(
+            index_elements=["session_id", "person_id"],
+            set_={"mark": upsert.excluded.mark, "by_user_id": upsert.excluded.by_user_id,
+                  "at": upsert.excluded.at}).returning(Attendance.id),
+            execution_options=figures).first()
+
+    # A session of this year, as nearly every tap is: no kept year's figures change. A
+    # session of a year before (a correction) says which, at the cost of a statement.
+    since = unkept_since()
+    stored = (store(GroupSession.starts_at >= since, figures_since=since)
+              or store(figure_keys={"session_id": [session_id]}))
     if stored is None:
         return False
     last = (select(AttendanceChange.to_mark)

@@ -16,10 +16,6 @@ from tests.conftest import log_in
 from volunteers.hours.models import HourEntry
 
 BUDGET = 10
-# The year's report sums every room's section, each one aggregate query over all the years
-# shown: a fixed count however large the town (the test below holds it), over the budget
-# of a page until past years' figures are kept once computed (issue 24).
-OWN_BUDGETS = {"/reports/year": 18}
 
 
 def _pages() -> list[tuple[str, str]]:
@@ -58,6 +54,5 @@ def test_the_main_pages_keep_their_query_count_when_the_town_grows(app, count_qu
         GroupLeader.user_id == leader)) >= 4
     large = _counts(app, count_queries, pages)
     assert large == small, {k: (small[k], large[k]) for k in small if small[k] != large[k]}
-    over = {page: count for page, count in large.items()
-            if count > OWN_BUDGETS.get(page.split(" ", 1)[1].split("?")[0], BUDGET)}
+    over = {page: count for page, count in large.items() if count > BUDGET}
     assert over == {}, large

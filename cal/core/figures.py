@@ -1,31 +1,50 @@
 """The year's report in figures: what a room adds to it, and the helpers its sums share.
 
 A room declares its ``YearSection`` (``declare(..., year_figures=[...])``): a key, a
-title, a position, and ``compute(years)`` giving the section's tables for all the years
-asked at once, from aggregate queries grouped by year (never a query per year or per
-row), so the report's count of queries does not grow with the years or the data. The
-report (cal/reports) reads the registry only: a new room adds its section without it.
+title, a position, and
 
-A table's columns are the years (a figure beside the years before it) or the months of
-a year; each row holds a number per column. The report draws a chart of each table that
-asks for one, and shows the table beside it.
+- ``counts(years)``: its aggregate statements for the years asked, by name, each giving
+  rows of ``key``, ``year`` (, ``month``) and up to ``NUMBERS`` numbers, grouped by
+  year (never a statement per year or per row). The report runs the statements of every
+  section as one query, for the years it has not kept (cal.reports.cache): a past
+  year's counts are kept until a write that can change them (cal.core.figure_versions);
+- ``tables(years, counts)``: the section's tables from those rows;
+- ``reads``: the tables its statements read, and how a row of each is placed in a
+  year, so that a write into a past year is known to change that year's figures;
+- ``details(years)``, optional: tables made anew each time (a project's indicators as
+  they were last counted), in a query or two.
+
+The report (cal/reports) reads the registry only: a new room adds its section without
+it. A table's columns are the years (a figure beside the years before it) or the
+months of a year; each row holds a number per column. The report draws a chart of each
+table that asks for one, and shows the table beside it.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask_babel import gettext as _
-from sqlalchemy import Date, Integer, case, literal, select, union_all
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy import Select
 
 from cal.core.errors import DomainError
+from cal.core.figure_sql import (  # noqa: F401 - the rooms' sums take them from here
+    AGE_BAND_KEYS,
+    MONTHS,
+    age_band_case,
+    month_of,
+    month_spans,
+    values_table,
+    within,
+    year_of,
+    year_spans,
+)
 
-MONTHS = tuple(range(1, 13))
+NUMBERS = 3  # the most numbers a row of counts holds
 FIRST_YEAR = 2000  # nothing yearly before the platform could hold data
 
 
@@ -46,10 +65,12 @@ def check_year(year: int | None, today: date) -> int:
 
 @dataclass(frozen=True)
 class Row:
-    """A figure: its words and its number in each column (a year or a month)."""
+    """A figure: its words and its number in each column (a year or a month); ``unit``
+    its own where it differs from its table's ("zł": shown with two decimals)."""
 
     label: Any  # a lazy text, or a name
     values: Mapping[int, float | int | None]
+    unit: str = ""
 
     def __getitem__(self, key: int) -> float | int | None:
         return self.values.get(key)
@@ -76,15 +97,82 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Reads:
+    """A table that a section's counts read, and how its rows fall into years: for
+    cal.core.figure_versions to know the years a write changes.
+
+    ``columns``: those read (a change to any other is no change of the figures; every
+    column when none are named). ``dates``: the row's own dates (a date, a timestamp or
+    a year's number); a row counts from its earliest date on, and a row with none of
+    them in no year. ``via``: instead, the foreign key of the row it belongs to, and that
+    row's model, itself read with dates (an attendance mark falls in its session's year).
+    ``bounded``: a change of a read column other than the dates reaches the years from
+    the row's earliest date on (an hour entry's status); when not, any year (a
+    volunteer's birth date changes their age in every year they were active)."""
+
+    model: type
+    dates: tuple[str, ...] = ()
+    via: tuple[str, type] | None = None
+    columns: tuple[str, ...] = ()
+    bounded: bool = True
+
+
+class Count(NamedTuple):
+    """A row of counts: the key it is counted by, its year, its month (or None), and
+    its numbers (None where a statement gives fewer than ``NUMBERS``)."""
+
+    key: str
+    year: int
+    month: int | None
+    n: float | int | None
+    n2: float | int | None = None
+    n3: float | int | None = None
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The rows a section's statements gave, by the statements' names."""
+
+    by_name: Mapping[str, list[Count]]
+
+    def __getitem__(self, name: str) -> list[Count]:
+        return self.by_name.get(name, [])
+
+
+@dataclass(frozen=True)
 class YearSection:
-    """A room's part of the year's report: ``compute(years)`` its tables for all the
-    ``years`` asked (in order, the report's year last), in a few queries whatever the
-    data. A table by month holds the report's year and the one before it."""
+    """A room's part of the year's report (the module's description)."""
 
     key: str
     title: Any
     position: int
-    compute: Callable[[list[int]], list[Table]]
+    counts: Callable[[list[int]], Mapping[str, Select]]
+    tables: Callable[[list[int], Counts], list[Table]]
+    reads: tuple[Reads, ...] = ()
+    details: Callable[[list[int]], list[Table]] | None = None
+
+    def compute(self, years: list[int], counts: Counts) -> list[Table]:
+        """The section's tables for ``years`` (in order, the report's year last)."""
+        return [*self.tables(years, counts), *(self.details(years) if self.details else [])]
+
+
+def group_counts(rows: Iterable[tuple]) -> dict[str, dict[str, list[Count]]]:
+    """Rows of (section, name, key, year, month, numbers...) as every section's counts
+    by name; the numbers as int or float, whatever type the database gave them in."""
+    found: dict[str, dict[str, list[Count]]] = defaultdict(lambda: defaultdict(list))
+    for section, name, key, year, month, *numbers in rows:
+        found[section][name].append(Count(key, int(year), None if month is None else int(month),
+                                          *(plain(n) for n in numbers)))
+    return found
+
+
+def plain(number) -> float | int | None:
+    """A number as the database gave it (an int, a float, a Decimal) as an int or a
+    float, as JSON keeps it."""
+    if number is None:
+        return None
+    as_float = float(number)
+    return int(as_float) if as_float.is_integer() else as_float
 
 
 @dataclass
@@ -94,8 +182,7 @@ class Tally:
     counts: dict[tuple[Any, int], float] = field(default_factory=dict)
 
     def add(self, rows: Iterable[tuple[Any, Any, Any]]) -> Tally:
-        """Rows of (row key, column key, number); a column key may come as text or a
-        float from the database (SQLite's strftime, PostgreSQL's extract)."""
+        """Rows of (row key, column key, number)."""
         for key, col, number in rows:
             if col is None:
                 continue
@@ -103,16 +190,23 @@ class Tally:
             self.counts[slot] = self.counts.get(slot, 0) + (number or 0)
         return self
 
+    def get(self, key: Any, column: int) -> float:
+        return self.counts.get((key, column), 0)
+
     def row(self, label: Any, key: Any, columns: Iterable[int], scale: float = 1,
             decimals: int = 0) -> Row:
-        return Row(label, {c: _number(self.counts.get((key, c), 0) * scale, decimals)
-                           for c in columns})
+        return Row(label, {c: _number(self.get(key, c) * scale, decimals) for c in columns})
 
     def rows(self, labels: Mapping[Any, Any], columns: Iterable[int], scale: float = 1,
              decimals: int = 0) -> list[Row]:
         """A row per label, in the labels' order."""
         columns = list(columns)
         return [self.row(label, key, columns, scale, decimals) for key, label in labels.items()]
+
+
+def tally(counts: list[Count], number: str = "n") -> Tally:
+    """The counts' ``number`` by (key, year), summed over the months."""
+    return Tally().add((c.key, c.year, getattr(c, number)) for c in counts)
 
 
 def _number(value: float, decimals: int) -> float | int:
@@ -129,94 +223,3 @@ def ratio(part: Row | Mapping, whole: Row | Mapping, columns: Iterable[int], lab
     return Row(label, {c: (round((get(part, c) or 0) * (100 if percent else 1)
                                  / get(whole, c), 1)
                            if get(whole, c) else None) for c in columns})
-
-
-class _DatePart(FunctionElement):
-    """The year or the month of a date or a timestamp column, as an integer."""
-
-    type = Integer()
-    inherit_cache = True
-
-
-class _Year(_DatePart):
-    name = "report_year"
-    inherit_cache = True
-
-
-class _Month(_DatePart):
-    name = "report_month"
-    inherit_cache = True
-
-
-@compiles(_Year)
-def _year(element, compiler, **kw):
-    return f"CAST(EXTRACT(YEAR FROM {compiler.process(element.clauses, **kw)}) AS INTEGER)"
-
-
-@compiles(_Month)
-def _month(element, compiler, **kw):
-    return f"CAST(EXTRACT(MONTH FROM {compiler.process(element.clauses, **kw)}) AS INTEGER)"
-
-
-# SQLite keeps dates and timestamps as text ("2026-12-06", "2026-12-06 10:00:00"): the
-# year and the month are read from their places, several times faster than strftime()
-# over a million rows.
-@compiles(_Year, "sqlite")
-def _year_sqlite(element, compiler, **kw):
-    return f"CAST(substr({compiler.process(element.clauses, **kw)}, 1, 4) AS INTEGER)"
-
-
-@compiles(_Month, "sqlite")
-def _month_sqlite(element, compiler, **kw):
-    return f"CAST(substr({compiler.process(element.clauses, **kw)}, 6, 2) AS INTEGER)"
-
-
-def year_of(column_):
-    """The year of a date or a timestamp column, as an integer, in SQLite and PostgreSQL."""
-    return _Year(column_)
-
-
-def within(column_, years: list[int]) -> tuple:
-    """Conditions that ``column_`` (a date or a timestamp) falls in the years asked, as
-    a range an index can answer."""
-    return column_ >= date(years[0], 1, 1), column_ < date(years[-1] + 1, 1, 1)
-
-
-def month_of(column_):
-    return _Month(column_)
-
-
-def _spans(rows: list[tuple], names: tuple[str, ...], name: str):
-    """A table of literal rows (as a union of selects: SQLite has no named VALUES)."""
-    types = {"year": Integer, "month": Integer, "starts": Date, "ends": Date}
-    return union_all(*(select(*(literal(value, types[n]).label(n)
-                                for value, n in zip(row, names, strict=True)))
-                       for row in rows)).subquery(name)
-
-
-def year_spans(years: Iterable[int], name: str = "report_years"):
-    """A table of the years asked: ``year``, ``starts`` (1 January) and ``ends`` (1
-    January after it), to join what runs over a period to each year it touches."""
-    return _spans([(y, date(y, 1, 1), date(y + 1, 1, 1)) for y in years],
-                  ("year", "starts", "ends"), name)
-
-
-def month_spans(years: Iterable[int], name: str = "report_months"):
-    """The months of ``years`` as ``year``, ``month``, ``starts`` and ``ends`` (the
-    first day after the month)."""
-    def first(year: int, month: int) -> date:
-        return date(year + month // 13, (month - 1) % 12 + 1, 1)
-
-    return _spans([(y, m, first(y, m), first(y, m + 1)) for y in years for m in MONTHS],
-                  ("year", "month", "starts", "ends"), name)
-
-
-def age_band_case(year_column, birth_column):
-    """The age band of a person born on ``birth_column`` at the end of the year of
-    ``year_column``, as the keys of ``AGE_BANDS``."""
-    age = year_column - year_of(birth_column)
-    return case((birth_column.is_(None), "unknown"), (age < 18, "minor"),
-                (age < 26, "18-25"), (age < 40, "26-39"), (age < 60, "40-59"), else_="60+")
-
-
-AGE_BAND_KEYS = ("minor", "18-25", "26-39", "40-59", "60+", "unknown")

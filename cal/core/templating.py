@@ -66,6 +66,8 @@ def register_template_helpers(app: Flask) -> None:
     # Money kept in grosze, shown in złoty ("1 234,50 zł"); shares kept in hundredths.
     app.jinja_env.filters["money"] = (
         lambda gr: format_decimal((gr or 0) / 100, "#,##0.00") + "\u00a0zł")
+    # An amount in złoty in a table whose heading names the unit ("1 234,50").
+    app.jinja_env.filters["amount"] = lambda zl: format_decimal(zl or 0, "#,##0.00")
     app.jinja_env.filters["share"] = lambda h: format_decimal((h or 0) / 100, "0.##") + "%"
     app.jinja_env.filters["number"] = lambda x: format_decimal(x or 0, "#,##0.##")
     app.jinja_env.filters["datetime"] = (

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import extract, func, select
+from sqlalchemy import func, select
 
 from cal.community.models import Event
 from cal.core.access import Role
 from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
+from cal.core.figures import within, year_of
 from cal.core.timeutil import local_day_start_utc
 from cal.extensions import db
 from cal.gifts.models import USED_FOR_LABELS, Gift, UsedFor
@@ -107,16 +108,20 @@ def gifts_of_year(year: int) -> list[Listed]:
     return [Listed(*row) for row in rows]
 
 
+def totals_of_years(years: list[int]):
+    """The statement of the gifts' totals by ``year``: how many, and their estimated
+    value in grosze (the funds by source and the year's report share it)."""
+    year = year_of(Gift.received_on)
+    return (select(year.label("year"), func.count(Gift.id),
+                   func.coalesce(func.sum(Gift.value_gr), 0))
+            .where(*within(Gift.received_on, sorted(years))).group_by(year))
+
+
 def totals_by_year(years: list[int]) -> dict[int, tuple[int, int]]:
     """For each of ``years`` that has gifts: (how many, their estimated value in
     grosze), counted by the database."""
-    year = extract("year", Gift.received_on)
-    rows = db.session.execute(
-        select(year, func.count(Gift.id), func.coalesce(func.sum(Gift.value_gr), 0))
-        .where(Gift.received_on >= date(min(years), 1, 1),
-               Gift.received_on <= date(max(years), 12, 31))
-        .group_by(year))
-    return {int(y): (int(count), int(value)) for y, count, value in rows}
+    return {int(y): (int(count), int(value))
+            for y, count, value in db.session.execute(totals_of_years(years))}
 
 
 def event_choices(today: date) -> list[tuple[int, str]]:

@@ -64,14 +64,19 @@ def set_funding(project: Project, year: int, source: FundSource, planned_gr: int
 
 # --- the year's funds by source ---------------------------------------------------------
 
+def sums_by_source(years: list[int]):
+    """The statement of the money of all projects by source and year: ``key`` (the
+    source), ``year``, planned and spent in grosze (this page and the year's report
+    share it)."""
+    return (select(Funding.source.label("key"), Funding.year.label("year"),
+                   func.sum(Funding.planned_gr), func.sum(Funding.spent_gr))
+            .where(Funding.year.in_(years)).group_by(Funding.year, Funding.source))
+
+
 def _sums(years: list[int]) -> dict[tuple[int, str], tuple[int, int]]:
     """(year, source) -> (planned, spent) over all projects, summed by the database."""
-    rows = db.session.execute(
-        select(Funding.year, Funding.source, func.sum(Funding.planned_gr),
-               func.sum(Funding.spent_gr))
-        .where(Funding.year.in_(years)).group_by(Funding.year, Funding.source))
     return {(year, FundSource(source).value): (int(planned), int(spent))
-            for year, source, planned, spent in rows}
+            for source, year, planned, spent in db.session.execute(sums_by_source(years))}
 
 
 def _lines(year: int) -> list:

@@ -54,7 +54,8 @@ from volunteers.training.models import TrainingCourse
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 declare(bp, scans=[jobs.project_deadlines], late_scans=[jobs.refresh_indicators],
         personal_data=[personal_data.PART], demo=[demo.SEED], records=records.RECORDS,
-        partner_work=[services.partner_work], year_figures=[figures.SECTION],
+        partner_work=[services.partner_work],
+        year_figures=[figures.SECTION, figures.FUNDS],
         menu=[MenuEntry("projects.index", _l("Projects"), 130)])
 @bp.get("/")
 @roles_required(*READERS)

@@ -69,24 +69,27 @@ def _frame(prefix: str, title: str, desc: str, height: float, body: list[Markup]
 
 def chart(table: Table, columns: list[int], column_names: list[str],
           number: Callable[[float], str], description: str) -> Markup:
-    """The chart of ``table``: by year, bars of the last years of ``columns``; by month,
+    """The chart of ``table``: by year, bars of the last years of ``columns`` from the
+    first with a figure other than zero (the year before the last at least); by month,
     a column per row in each month (``column_names`` name the months)."""
     prefix = f"chart-{table.key}-{next(_ids)}"
     if table.per == "year":
-        return _bars(prefix, table, columns[-MAX_SERIES:], number, description)
+        years = columns[-MAX_SERIES:]
+        first = min([y for y in years if not table.is_empty(y)] + years[-2:])
+        return _bars(prefix, table, [y for y in years if y >= first], number, description)
     return _columns(prefix, table, columns, column_names, number, description)
 
 
 def _bars(prefix, table: Table, years: list[int], number, description) -> Markup:
     top = max([row[y] or 0 for row in table.rows for y in years] + [0]) or 1
     unit = f" {table.unit}" if table.unit else ""
-    label_w, bar_h, gap = 210, 14, 10
+    label_w, bar_h, gap = 240, 14, 10
     scale = (WIDTH - label_w - 70) / top
     body, y = [], 24.0
     body.append(_legend(prefix, [str(y_) for y_ in years], 0))
     for row in table.rows:
         body.append(Markup('<text x="0" y="{}">{}</text>').format(
-            y + 11, _short(str(row.label), 32)))
+            y + 11, _short(str(row.label), 30)))
         for i, year in enumerate(years):
             value = row[year] or 0
             width = max(value * scale, 0)

@@ -8,8 +8,9 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from cal.core.figures import FIRST_YEAR, Row, Table, YearSection, check_year
+from cal.core.figures import FIRST_YEAR, Table, YearSection, check_year
 from cal.core.rooms import registry
+from cal.reports.cache import year_counts
 
 YEARS_BACK = 10  # the years before the one asked that the report looks for data in
 
@@ -42,11 +43,13 @@ class YearReport:
 def year_report(year: int, today: date, sections: list[YearSection] | None = None
                 ) -> YearReport:
     """Every section's figures for ``year`` beside the years before it that hold data
-    (at least the year just before it); each section computes all the years at once."""
+    (at least the year just before it): the counts of all the years in one query, less
+    the past years' kept (cal.reports.cache), then each section's details."""
     check_year(year, today)
     asked = list(range(max(FIRST_YEAR, year - YEARS_BACK), year + 1))
-    found = [Section(s.key, s.title, s.compute(asked))
-             for s in (registry().year_figures if sections is None else sections)]
+    sections = registry().year_figures if sections is None else sections
+    counts = year_counts(sections, asked, today)
+    found = [Section(s.key, s.title, s.compute(asked, counts[s.key])) for s in sections]
     with_data = [y for y in asked if any(not t.is_empty(y) for s in found for t in s.tables
                                          if t.per == "year")]
     first = min([*with_data, year - 1]) if year > FIRST_YEAR else year
@@ -60,7 +63,7 @@ def _columns(table: Table, years: list[int]) -> Table:
     """A table by year with the years shown only."""
     if table.per != "year":
         return table
-    return replace(table, rows=[Row(row.label, {y: row[y] for y in years})
+    return replace(table, rows=[replace(row, values={y: row[y] for y in years})
                                 for row in table.rows])
 
 

@@ -18,6 +18,7 @@ from cal.core.pdf import render_pdf
 from cal.core.render import refused, render_page
 from cal.core.rooms import MenuEntry, RecordKind, declare
 from cal.core.timeutil import local_today
+from cal.extensions import db
 from cal.reports import pages, services
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -31,10 +32,14 @@ READERS = (Role.ADMIN, Role.COORDINATOR)
 def year():
     form = YearForm(request.args)
     if not form.validate():
-        return render_page("reports/year.html", form=form, report=None, status=422)
-    report = services.year_report(form.chosen(), local_today())
-    return render_page("reports/year.html", form=form, report=report,
+        return render_page("reports/year.html", form=form, report=None, status=422,
+                           today=local_today())
+    today = local_today()
+    report = services.year_report(form.chosen(), today)
+    page = render_page("reports/year.html", form=form, report=report, today=today,
                        charts=pages.charts(report), months=pages.month_names())
+    db.session.commit()  # the past years' counts, kept when first made
+    return page
 
 
 def _report_or_refusal():

@@ -3,9 +3,11 @@ centre's registry, each declared by its own room."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+import io
+from datetime import date, datetime, time, timedelta
 
 from flask_babel import force_locale
+from openpyxl import load_workbook
 
 from cal.community.models import (
     Audience,
@@ -18,9 +20,12 @@ from cal.community.models import (
     Shift,
     ShiftSignup,
 )
+from cal.core.access import Role
 from cal.core.rooms import registry
+from cal.core.timeutil import local_to_utc
 from cal.duties.models import Appointment, AppointmentStatus, Duty, DutyKind, Frequency
 from cal.extensions import db
+from cal.projects import funds
 from cal.projects.models import (
     Funder,
     Indicator,
@@ -53,7 +58,7 @@ def _event(day: date, status=EventStatus.HELD, kind=EventKind.TRIP) -> Event:
 def test_every_room_of_the_department_declares_a_section(app):
     keys = {section.key for section in registry(app).year_figures}
     assert keys == {"volunteers", "hours", "matches", "trainings", "groups", "seniors",
-                    "projects", "events", "duties"}
+                    "projects", "funds", "events", "duties"}
 
 
 def test_events_count_participants_and_volunteers_of_events_held(app):
@@ -126,3 +131,56 @@ def test_senior_centre_members_joined_and_registered(app):
     members = _figures(services.year_report(2026, TODAY), "senior_members")
     assert members["Members who joined"] == {2025: 1, 2026: 2}
     assert members["Members registered by the end of the year"] == {2025: 1, 2026: 3}
+
+
+def test_a_timestamp_falls_in_its_year_at_midnight_in_warsaw(app):
+    """An event at 23:30 on New Year's Eve in Warsaw (22:30 UTC) is last year's; one at
+    0:30 on New Year's Day (23:30 UTC the day before) this year's."""
+    for day, at in ((date(2025, 12, 31), time(23, 30)), (date(2026, 1, 1), time(0, 30))):
+        starts = local_to_utc(day, at)
+        db.session.add(Event(title="Sylwester", kind=EventKind.TRIP, audience=Audience.FAMILIES,
+                             status=EventStatus.HELD, starts_at=starts,
+                             ends_at=starts + timedelta(hours=1)))
+    db.session.commit()
+    assert _figures(services.year_report(2026, TODAY), "events")["Events held"] == {
+        2025: 1, 2026: 1}
+
+
+def test_a_write_at_new_years_eve_in_warsaw_moves_last_years_figures(app):
+    from cal.core.figure_versions import FigureVersion
+
+    db.session.add(Event(title="Sylwester", kind=EventKind.TRIP, audience=Audience.FAMILIES,
+                         status=EventStatus.HELD,
+                         starts_at=local_to_utc(date(2025, 12, 31), time(23, 30)),
+                         ends_at=local_to_utc(date(2026, 1, 1), time(1))))
+    db.session.commit()
+    assert db.session.get(FigureVersion, 2025).version == 1
+
+
+def test_funds_by_source_and_the_gifts_in_kind_as_the_funds_page_sums_them(app, users,
+                                                                          client_as):
+    from tests.projects.test_funds import fund, gift, multi_year
+
+    first, second = multi_year(users, "Aktywni razem"), multi_year(users, "Bezpieczny senior")
+    fund(first, 2026, "eu", 204_000, 112_000, users)
+    fund(second, 2026, "city", 64_500, 60_000, users)
+    fund(first, 2025, "eu", 290_000, 290_000, users)
+    gift(users, date(2026, 8, 20), 4_500)
+    gift(users, date(2025, 12, 4), 500)
+    db.session.commit()
+    report = services.year_report(2026, TODAY)
+    db.session.commit()  # the past years' counts kept, as the page does
+    spent = _figures(report, "funds_spent")
+    assert spent == {"EU funds": {2025: 290_000, 2026: 112_000},
+                     "City budget": {2025: 0, 2026: 60_000},
+                     "Total": {2025: 290_000, 2026: 172_000}}
+    assert _figures(report, "funds_planned")["Total"] == {2025: 290_000, 2026: 268_500}
+    assert _figures(report, "gifts") == {"Gifts received": {2025: 1, 2026: 1},
+                                        "Their estimated value (PLN)": {2025: 500, 2026: 4_500}}
+    page = funds.funds_by_source(2026)
+    assert page["total"]["spent_gr"] == spent["Total"][2026] * 100
+    assert page["gifts"]["value_gr"] == 4_500 * 100
+    sheet = load_workbook(io.BytesIO(client_as(Role.COORDINATOR).get(
+        "/reports/year.xlsx?year=2026").data)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert [290_000, 172_000] in [row[1:3] for row in rows]  # the total spent

@@ -61,6 +61,10 @@ class HourEntry(db.Model):
         Index("ix_hour_entries_volunteer_day", "volunteer_id", "worked_on"),
         # The approval queue: waiting entries, oldest day first, read in index order.
         Index("ix_hour_entries_queue", "status", "worked_on", "volunteer_id", "id"),
+        # The year's report: the approved minutes by day and activity read from the index
+        # alone, and whether a volunteer gave any hours in a year, one look each.
+        Index("ix_hour_entries_figures", "status", "worked_on", "activity", "minutes"),
+        Index("ix_hour_entries_volunteer_status", "volunteer_id", "status", "worked_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
