@@ -138,11 +138,10 @@ def _render_board(status, code=200, refusal=None):
     on its row, or above the list when its volunteer is not on the page shown
     (refusal: the volunteer and the reason)."""
     query = request.values.get("q", "")[:100]
-    page = db.paginate(services.volunteers_listed(status, query), page=page_number(),
-                       per_page=services.PAGE_SIZE, error_out=False)
+    page, counts = services.board_page(status, query, page_number())
     return render_page(
         "volunteers/profiles/index.html", status=code, page=page, q=query,
-        counts=services.count_by_status(), current=status,
+        counts=counts, current=status,
         labels={k: str(label) for k, label in STATUS_LABELS.items()},  # translated once
         moves=services.ALLOWED_MOVES, refusal=refusal)
 
