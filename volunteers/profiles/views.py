@@ -18,6 +18,7 @@ from cal.core.access import Role, public, roles_required
 from cal.core.errors import DomainError
 from cal.core.forms import show_refusal
 from cal.core.http import enum_or_404, found
+from cal.core.labels import translated
 from cal.core.mail import try_send_mail
 from cal.core.once import submit_once
 from cal.core.render import page_number, refused, render_form, render_page
@@ -142,7 +143,7 @@ def _render_board(status, code=200, refusal=None):
     return render_page(
         "volunteers/profiles/index.html", status=code, page=page, q=query,
         counts=counts, current=status,
-        labels={k: str(label) for k, label in STATUS_LABELS.items()},  # translated once
+        labels=translated(STATUS_LABELS),
         moves=services.ALLOWED_MOVES, refusal=refusal)
 
 
