@@ -144,6 +144,7 @@ def _render_board(status, code=200, refusal=None):
         "volunteers/profiles/index.html", status=code, page=page, q=query,
         counts=counts, current=status,
         labels=translated(STATUS_LABELS),
+        move_to=_("Move %(name)s to"),  # translated once, each row's name put in by the page
         moves=services.ALLOWED_MOVES, refusal=refusal)
 
 

@@ -313,3 +313,11 @@ def test_each_page_of_the_board_lists_and_counts_as_the_whole_list_does(app):
                 assert counts == stages
                 pages += bool(page.items)
     assert pages > 20 and max(stages.values()) > profiles.PAGE_SIZE
+
+
+def test_a_name_on_the_board_is_escaped_in_its_move_label(client_as):
+    volunteer = VolunteerFactory(first_name="<b>Ola</b>", last_name="Nowak&Syn")
+    db.session.commit()
+    page = client_as(Role.COORDINATOR).get("/volunteers/").text
+    assert (f'<label for="to-{volunteer.id}" class="visually-hidden">'
+            "&lt;b&gt;Ola&lt;/b&gt; Nowak&amp;Syn – przenieś do etapu</label>") in page
