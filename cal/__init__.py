@@ -61,7 +61,7 @@ def register_extensions(app: Flask) -> None:
     import cal.core.once  # noqa: F401  (forms stored once, used by every package)
     import cal.notifications.models  # noqa: F401  (the outbox table, used by every package)
     from cal.auth.lifetime import SessionInterface
-    from cal.core.i18n import RequestDomain, select_locale
+    from cal.core.i18n import Request, RequestDomain, select_locale
 
     app.session_interface = SessionInterface()
     db.init_app(app)
@@ -74,6 +74,7 @@ def register_extensions(app: Flask) -> None:
     babel.domain_instance = RequestDomain()
     limiter.init_app(app)
     htmx.init_app(app)
+    app.request_class = Request  # htmx_flask's, reading WTForms' messages once
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             event.listen(db.engine, "connect", _sqlite_pragmas)

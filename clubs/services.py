@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import joinedload
 
 from cal.core.access import Role
@@ -70,22 +70,28 @@ def led_group_ids(user) -> set[int]:
         GroupLeader.user_id == user.id)))
 
 
-def can_run(user, group_id: int) -> bool:
-    return sees_all(user) or db.session.scalar(select(func.count()).select_from(GroupLeader)
-                                               .where(GroupLeader.group_id == group_id,
-                                                      GroupLeader.user_id == user.id)) > 0
+def _may_run(user, group_id):
+    """The condition that ``user`` may run the group of ``group_id`` (a column or a
+    value): they see all groups, or they lead it."""
+    if sees_all(user):
+        return true()
+    return select(GroupLeader.id).where(GroupLeader.group_id == group_id,
+                                        GroupLeader.user_id == user.id).exists()
 
 
 def group_for(user, group_id: int) -> Group | None:
-    """The group, if this user may run it (None otherwise, as if it did not exist)."""
-    group = db.session.get(Group, group_id)
-    return group if group is not None and can_run(user, group.id) else None
+    """The group, if this user may run it (None otherwise, as if it did not exist); one
+    query."""
+    return db.session.scalar(select(Group).where(Group.id == group_id,
+                                                 _may_run(user, Group.id)))
 
 
 def session_for(user, session_id: int) -> GroupSession | None:
-    session = db.session.scalar(select(GroupSession).where(GroupSession.id == session_id)
-                                .options(joinedload(GroupSession.group)))
-    return session if session is not None and can_run(user, session.group_id) else None
+    """The session with its group, if this user may run the group (None otherwise);
+    one query."""
+    return db.session.scalar(select(GroupSession).where(
+        GroupSession.id == session_id, _may_run(user, GroupSession.group_id))
+        .options(joinedload(GroupSession.group)))
 
 
 def groups_for(user) -> list[Group]:

@@ -72,6 +72,19 @@ class Volunteer(db.Model):
     """A volunteer: contact, what they offer, when, and where they are in the pipeline."""
 
     __tablename__ = "volunteers"
+    __table_args__ = (
+        # The board, a page of 50 by name: of everyone, or of one stage (which also
+        # counts the stages); read in index order, so a page costs its 50 rows whatever
+        # the number of volunteers.
+        Index("ix_volunteers_name", "last_name", "first_name", "id"),
+        Index("ix_volunteers_status_name", "status", "last_name", "first_name", "id"),
+        # The search for a word anywhere in the folded name: on PostgreSQL by trigrams
+        # (pg_trgm), so counting those found reads them, not every volunteer. SQLite has
+        # no such index (nor a PostgreSQL without the extension): a plain one keeps the
+        # schema the same there.
+        Index("ix_volunteers_search_name", "search_name", postgresql_using="gin",
+              postgresql_ops={"search_name": "gin_trgm_ops"}),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(
@@ -87,7 +100,7 @@ class Volunteer(db.Model):
     gender: Mapped[Gender | None] = mapped_column(enum_column(Gender, length=10))
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True)
     status: Mapped[VolunteerStatus] = mapped_column(
-        enum_column(VolunteerStatus), default=VolunteerStatus.APPLICANT, index=True
+        enum_column(VolunteerStatus), default=VolunteerStatus.APPLICANT
     )
     # What they offer: kinds of help, subjects with a grade range, tasks, languages.
     help_kinds: Mapped[str] = mapped_column(String(100), default="")

@@ -95,11 +95,12 @@ def grow(scale: float, seed: int = 2026,
             made.update(room.grow(large))
     db.session.commit()
     if db.engine.dialect.name == "postgresql":
-        # The planner's statistics, as autovacuum keeps them on a database in use (a
-        # bulk load measured before autovacuum comes by is planned on guesses).
+        # The planner's statistics and the tables' visibility maps, as autovacuum keeps
+        # them on a database in use (a bulk load measured before autovacuum comes by is
+        # planned on guesses, and an index-only scan of it reads the table as well).
         with db.engine.connect() as connection:
             connection.execution_options(isolation_level="AUTOCOMMIT").execute(
-                text("ANALYZE"))
+                text("VACUUM ANALYZE"))
     return made
 
 

@@ -49,6 +49,11 @@ class Waiting:
     url: str
 
 
+# Made once: an alias made on each call adapts its columns again.
+_LATER = aliased(ComplianceRecord)
+_NEWER = aliased(TrainingCompletion)
+
+
 def _count(model, *conditions):
     return select(func.count()).select_from(model).where(*conditions).scalar_subquery()
 
@@ -59,8 +64,7 @@ def for_coordinator(today: date, now: datetime) -> list[Waiting]:
     and trainings ending within 30 days, directory entries to check, records that may be
     one person's (a leader registered someone anew at the door): one statement, the
     lines with a count."""
-    later = aliased(ComplianceRecord)
-    newer = aliased(TrainingCompletion)
+    later, newer = _LATER, _NEWER
     active = select(Volunteer.id).where(Volunteer.status == VolunteerStatus.ACTIVE)
     row = db.session.execute(select(
         _count(HourEntry, HourEntry.status == EntryStatus.PENDING),

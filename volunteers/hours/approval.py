@@ -22,7 +22,7 @@ from volunteers.hours.models import (
     EntryStatus,
     HourEntry,
 )
-from volunteers.hours.services import _WHAT_IT_WAS_FOR
+from volunteers.hours.services import WHAT_IT_WAS_FOR
 from volunteers.models import HelpKind, Volunteer
 
 
@@ -57,19 +57,22 @@ QUEUE_SHOWN = 50
 
 def queue(filters: HoursFilter, limit: int | None = QUEUE_SHOWN) -> list[HourEntry]:
     """Entries for review, the oldest day first; one query. The entries are chosen
-    first and only those are joined to what they were for (joined before the limit,
-    every waiting entry of a large centre was joined, then all but 500 thrown away).
+    first and only those are joined to their volunteers and read with what they were
+    for (joined before the limit, every waiting entry of a large centre was joined,
+    then all but 500 thrown away).
     The chosen ids are joined, not asked for with IN: PostgreSQL made IN a semi-join
     after joining all 500,000 entries (1 s; joined, 4 ms)."""
     order = (HourEntry.worked_on, HourEntry.volunteer_id, HourEntry.id)
     chosen = _filtered(select(HourEntry.id), filters).order_by(*order).limit(limit).subquery()
     return list(db.session.scalars(
         select(HourEntry).join(chosen, chosen.c.id == HourEntry.id)
-        .options(joinedload(HourEntry.volunteer), *_WHAT_IT_WAS_FOR).order_by(*order)))
+        .options(joinedload(HourEntry.volunteer), WHAT_IT_WAS_FOR).order_by(*order)))
 
 
 def count(filters: HoursFilter) -> int:
-    return db.session.scalar(_filtered(select(func.count(HourEntry.id)), filters))
+    """How many entries the filters match; count(*), which the smallest index answers
+    (counting the ids read the queue's wider index)."""
+    return db.session.scalar(_filtered(select(func.count()).select_from(HourEntry), filters))
 
 
 def review(entry_ids: list[int], approve: bool, reason: str, actor) -> int:

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from cal.core.models import enum_column
 from cal.core.timeutil import utcnow
@@ -59,6 +59,10 @@ class HourEntry(db.Model):
     __tablename__ = "hour_entries"
     __table_args__ = (
         Index("ix_hour_entries_volunteer_day", "volunteer_id", "worked_on"),
+        # A volunteer's entries of one status by day: the first approved day (where a
+        # certificate starts) is the index's first entry, not a walk through every
+        # approved entry of the centre.
+        Index("ix_hour_entries_volunteer_status", "volunteer_id", "status", "worked_on"),
         # The approval queue: waiting entries, oldest day first, read in index order.
         Index("ix_hour_entries_queue", "status", "worked_on", "volunteer_id", "id"),
         # The year's report: the approved minutes by day and activity read from the index
@@ -91,3 +95,6 @@ class HourEntry(db.Model):
     volunteer: Mapped[Volunteer] = relationship(lazy="raise_on_sql")
     match: Mapped[Match | None] = relationship(lazy="raise_on_sql")
     session: Mapped[TrainingSession | None] = relationship(lazy="raise_on_sql")
+    # Whom the help was for, or the training's name, read with the entry by the lists
+    # that show it (volunteers.hours.services.WHAT_IT_WAS_FOR); None when not read.
+    what_for: Mapped[str | None] = query_expression()

@@ -21,16 +21,17 @@ from datetime import date, datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import case, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, with_expression
 
 from cal.core.errors import DomainError
 from cal.core.timeutil import local_to_utc, to_local, utcnow
 from cal.extensions import db
+from cal.people.models import Household, Person
 from volunteers.hours.models import Activity, EntryStatus, HourEntry
 from volunteers.models import ComplianceRecord, HelpKind, RecordKind, Volunteer
 from volunteers.needs import visits
 from volunteers.needs.models import LIVE_MATCH, HelpRequest, Match, MatchStatus
-from volunteers.training.models import TrainingEnrolment, TrainingSession
+from volunteers.training.models import TrainingCourse, TrainingEnrolment, TrainingSession
 
 MAX_DAYS_BACK = 30
 MIN_MINUTES, MAX_MINUTES = 5, 12 * 60
@@ -84,7 +85,7 @@ def choices_for(volunteer: Volunteer, today: date) -> list[Choice]:
 def _match_text(match: Match) -> str:
     """Whom a match helps, as the volunteer's lists name them: the first name and the
     surname's initial (two children called Paweł must not look alike), or the
-    household's name."""
+    household's name (WHAT_IT_WAS_FOR reads the same words in SQL)."""
     request = match.request
     person = request.person
     who = f"{person.first_name} {person.last_name[:1]}." if person else request.household.name
@@ -244,7 +245,7 @@ def own_entry(volunteer: Volunteer, entry_id: int) -> HourEntry | None:
     """The volunteer's entry, or None (also for another volunteer's)."""
     return db.session.scalar(
         select(HourEntry).where(HourEntry.id == entry_id, HourEntry.volunteer_id == volunteer.id)
-        .options(*_WHAT_IT_WAS_FOR))
+        .options(WHAT_IT_WAS_FOR))
 
 
 def change_entry(entry: HourEntry, data: dict) -> None:
@@ -307,10 +308,24 @@ def totals_of(volunteer: Volunteer, today: date) -> Totals:
     return Totals(*(int(x) for x in row))
 
 
-_WHAT_IT_WAS_FOR = (
-    joinedload(HourEntry.match).joinedload(Match.request).joinedload(HelpRequest.person),
-    joinedload(HourEntry.match).joinedload(Match.request).joinedload(HelpRequest.household),
-    joinedload(HourEntry.session).joinedload(TrainingSession.course))
+def _what_for():
+    """Whom an entry's match helps, in _match_text's words, or its training's name: one
+    value read with the entry (each as a subquery of it), not its match, request,
+    person, household, session and course as objects, five of them for each row."""
+    whom = (select(func.coalesce(
+        Person.first_name + " " + func.substr(Person.last_name, 1, 1) + ".", Household.name))
+        .select_from(Match).join(HelpRequest, HelpRequest.id == Match.request_id)
+        .outerjoin(Person, Person.id == HelpRequest.person_id)
+        .outerjoin(Household, Household.id == HelpRequest.household_id)
+        .where(Match.id == HourEntry.match_id).scalar_subquery())
+    course = (select(TrainingCourse.name)
+              .join(TrainingSession, TrainingSession.course_id == TrainingCourse.id)
+              .where(TrainingSession.id == HourEntry.session_id).scalar_subquery())
+    return case((HourEntry.activity == Activity.MATCH, whom),
+                (HourEntry.activity == Activity.TRAINING, course))
+
+
+WHAT_IT_WAS_FOR = with_expression(HourEntry.what_for, _what_for())
 
 
 HISTORY_PAGE = 30
@@ -320,16 +335,17 @@ def history_of(volunteer: Volunteer):
     """The select of the volunteer's entries, the latest first, with what they were
     for; for db.paginate."""
     return (select(HourEntry).where(HourEntry.volunteer_id == volunteer.id)
-            .options(*_WHAT_IT_WAS_FOR)
+            .options(WHAT_IT_WAS_FOR)
             .order_by(HourEntry.worked_on.desc(), HourEntry.id.desc()))
 
 
 def describe(entry: HourEntry) -> str:
-    """What an entry was for, in words the volunteer wrote or recognises."""
-    if entry.activity == Activity.MATCH and entry.match is not None:
-        return _match_text(entry.match)
-    if entry.activity == Activity.TRAINING and entry.session is not None:
-        return _("Training: %(name)s", name=entry.session.course.name)
+    """What an entry was for, in words the volunteer wrote or recognises (the entry read
+    with WHAT_IT_WAS_FOR)."""
+    if entry.activity == Activity.MATCH and entry.what_for is not None:
+        return _("Help: %(who)s", who=entry.what_for)
+    if entry.activity == Activity.TRAINING and entry.what_for is not None:
+        return _("Training: %(name)s", name=entry.what_for)
     return entry.label
 
 

@@ -17,6 +17,7 @@ from cal.core.access import Role, roles_required
 from cal.core.errors import DomainError
 from cal.core.forms import options, show_refusal
 from cal.core.http import found
+from cal.core.labels import translated
 from cal.core.offline import kept_offline
 from cal.core.render import go, page_number, refused, refused_in_place, render_form, render_page
 from cal.core.rooms import MenuEntry, declare
@@ -34,8 +35,13 @@ declare(bp, scans=jobs.SCANS, records=records.RECORDS, year_figures=[figures.SEC
     MenuEntry("hours.my_hours", _l("My hours"), 50),
 ])
 
-LABELS = {"activities": ACTIVITY_LABELS, "entry_statuses": ENTRY_STATUS_LABELS,
-          "hours_text": services.hours_text, "describe_entry": services.describe}
+HELPERS = {"hours_text": services.hours_text, "describe_entry": services.describe}
+
+
+def _labels() -> dict:
+    """What the hours' pages show beside the entries, the labels translated once."""
+    return {"activities": translated(ACTIVITY_LABELS),
+            "entry_statuses": translated(ENTRY_STATUS_LABELS), **HELPERS}
 
 
 @bp.route("/me/hours/new", methods=["GET", "POST"])
@@ -108,7 +114,7 @@ def render_my_hours(volunteer, form, code: int = 200):
                        page=db.paginate(services.history_of(volunteer), page=page_number(),
                                         per_page=services.HISTORY_PAGE, error_out=False),
                        today=today,
-                       pending=EntryStatus.PENDING, **LABELS)
+                       pending=EntryStatus.PENDING, **_labels())
 
 
 @bp.route("/me/hours/<int:entry_id>/edit", methods=["GET", "POST"])
@@ -226,7 +232,7 @@ def _render_queue(form: HoursFilterForm, error: str = "", message: str = "", cod
                        everyone_url=url_for("hours.hours_queue", **without_volunteer),
                        query=request.query_string.decode(), error=error, message=message,
                        chosen=chosen, reason=reason, reason_error=reason_error,
-                       kinds=HELP_KIND_LABELS, **LABELS)
+                       kinds=HELP_KIND_LABELS, **_labels())
 
 
 @bp.get("/hours/totals")
@@ -240,7 +246,7 @@ def hours_totals():
         form.month.data = month.strftime("%Y-%m")
     return render_form("volunteers/hours/hours_totals.html", form, month=month,
                        totals=approval.totals(approval.HoursFilter(month=month, status=None)),
-                       kinds=HELP_KIND_LABELS, **LABELS)
+                       kinds=HELP_KIND_LABELS, **_labels())
 
 
 @bp.post("/hours/review")

@@ -313,12 +313,16 @@ def matches_of_volunteer(volunteer: Volunteer) -> list[Match]:
                   Match.proposed_at.desc(), Match.id.desc())))
 
 
+# Made once: an alias made on each call adapts its columns again (a tenth of the
+# volunteer's start page).
+_EARLIER = aliased(Match)
+
+
 def _waiting(volunteer: Volunteer):
-    earlier = aliased(Match)
     return (Match.volunteer_id == volunteer.id, Match.status == MatchStatus.PROPOSED,
-            ~select(earlier.id).where(earlier.request_id == Match.request_id,
-                                      earlier.status == MatchStatus.PROPOSED,
-                                      earlier.turn < Match.turn).exists())
+            ~select(_EARLIER.id).where(_EARLIER.request_id == Match.request_id,
+                                       _EARLIER.status == MatchStatus.PROPOSED,
+                                       _EARLIER.turn < Match.turn).exists())
 
 
 def waiting_for(volunteer: Volunteer) -> set[int]:

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from cal.auth import services as auth_services
 from cal.core.access import Role
@@ -69,13 +69,26 @@ PAGE_SIZE = 50
 
 def volunteers_listed(status: VolunteerStatus | None = None, query: str = ""):
     """The select of the volunteers at a stage (any if None) whose name contains each
-    word of ``query`` (Polish letters and case aside), by name; for db.paginate."""
-    stmt = select(Volunteer).options(selectinload(Volunteer.district))
+    word of ``query`` (Polish letters and case aside), by name (read in the order of an
+    index, ix_volunteers_name or ix_volunteers_status_name), with their districts."""
+    stmt = select(Volunteer).options(joinedload(Volunteer.district))
     if status is not None:
         stmt = stmt.where(Volunteer.status == status)
     for word in fold(query).split():  # "dabrowska" finds Dąbrowska
         stmt = stmt.where(Volunteer.search_name.contains(word, autoescape=True))
     return stmt.order_by(Volunteer.last_name, Volunteer.first_name, Volunteer.id)
+
+
+def board_page(status: VolunteerStatus | None, query: str, number: int):
+    """A page of the board (volunteers_listed) and the count at each stage. Without a
+    name searched, the page's total is the stage's count (or all of them): no second
+    count of the volunteers."""
+    counts = count_by_status()
+    page = db.paginate(volunteers_listed(status, query), page=number, per_page=PAGE_SIZE,
+                       error_out=False, count=bool(query.split()))
+    if page.total is None:
+        page.total = counts[status] if status else sum(counts.values())
+    return page, counts
 
 
 def submit_application(data: dict, key: str) -> tuple[Volunteer, bool]:

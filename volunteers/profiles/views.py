@@ -18,6 +18,7 @@ from cal.core.access import Role, public, roles_required
 from cal.core.errors import DomainError
 from cal.core.forms import show_refusal
 from cal.core.http import enum_or_404, found
+from cal.core.labels import translated
 from cal.core.mail import try_send_mail
 from cal.core.once import submit_once
 from cal.core.render import page_number, refused, render_form, render_page
@@ -138,12 +139,12 @@ def _render_board(status, code=200, refusal=None):
     on its row, or above the list when its volunteer is not on the page shown
     (refusal: the volunteer and the reason)."""
     query = request.values.get("q", "")[:100]
-    page = db.paginate(services.volunteers_listed(status, query), page=page_number(),
-                       per_page=services.PAGE_SIZE, error_out=False)
+    page, counts = services.board_page(status, query, page_number())
     return render_page(
         "volunteers/profiles/index.html", status=code, page=page, q=query,
-        counts=services.count_by_status(), current=status,
-        labels={k: str(label) for k, label in STATUS_LABELS.items()},  # translated once
+        counts=counts, current=status,
+        labels=translated(STATUS_LABELS),
+        move_to=_("Move %(name)s to"),  # translated once, each row's name put in by the page
         moves=services.ALLOWED_MOVES, refusal=refusal)
 
 

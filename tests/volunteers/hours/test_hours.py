@@ -660,3 +660,78 @@ def test_five_copies_of_each_of_fifty_entries_sent_at_once_store_fifty(client_as
     db.session.expire_all()
     assert count() == 50
     assert db.session.scalar(select(func.count(func.distinct(HourEntry.key)))) == 50
+
+
+def _described_from_objects(entry: HourEntry) -> str:
+    """What an entry was for, from its match, request, person or household, session and
+    course as objects: the words the lists gave before they were read in SQL."""
+    if entry.activity == Activity.MATCH and entry.match is not None:
+        return hours._match_text(entry.match)
+    if entry.activity == Activity.TRAINING and entry.session is not None:
+        return f"Training: {entry.session.course.name}"
+    return entry.label
+
+
+def test_what_an_entry_was_for_reads_as_its_objects_say_on_a_grown_town(app):
+    """The words are read with the entry in SQL (WHAT_IT_WAS_FOR); on the demo town grown
+    by the large data set's generator, with help for a household, a child whose
+    surname starts with a Polish letter, a training, a match since deleted and entries
+    named in words, every entry reads as its objects said."""
+    from sqlalchemy.orm import joinedload
+
+    from cal.commands.demo import seed_demo
+    from cal.commands.large import grow
+    from tests.factories import HouseholdFactory
+    from volunteers.training.models import TrainingCourse, TrainingSession
+
+    seed_demo()
+    grow(0.004)
+    volunteer = VolunteerFactory()
+    family = HouseholdFactory(name="Rodzina Żółtowskich")
+    request = HelpRequest(household_id=family.id, kind=HelpKind.SENIOR, starts_on=TODAY)
+    db.session.add(request)
+    db.session.flush()
+    for_family = Match(request_id=request.id, volunteer_id=volunteer.id,
+                       status=MatchStatus.ACTIVE, score=70, started_on=TODAY)
+    db.session.add(for_family)
+    course = TrainingCourse(name="Pierwsza pomoc — dzieci")
+    db.session.add(course)
+    db.session.flush()
+    session = TrainingSession(course_id=course.id, starts_at=datetime(2026, 1, 5, 9))
+    db.session.add(session)
+    db.session.flush()
+    gone = helping(volunteer, first_name="Ćwierć", last_name="Łukasik")
+    made = [logged(volunteer, helping(volunteer, first_name="Ela", last_name="Śliwa")),
+            logged(volunteer, for_family, key="family-entry"),
+            logged(volunteer, gone, key="gone-entry"),
+            HourEntry(volunteer_id=volunteer.id, key="training-entry",
+                      activity=Activity.TRAINING, session_id=session.id, worked_on=TODAY,
+                      minutes=90),
+            HourEntry(volunteer_id=volunteer.id, key="group-entry", activity=Activity.GROUP,
+                      label="Klub seniora", worked_on=TODAY, minutes=60)]
+    db.session.add_all(made)
+    db.session.flush()
+    gone_entry = made[2]
+    db.session.delete(gone)
+    db.session.flush()
+    db.session.expire(gone_entry)  # its match_id is set to NULL by the database
+    db.session.commit()
+    ours = [e.id for e in made]
+    db.session.expunge_all()
+    read = {e.id: hours.describe(e)
+            for e in db.session.scalars(select(HourEntry).options(hours.WHAT_IT_WAS_FOR))}
+    db.session.expunge_all()
+    said = {e.id: _described_from_objects(e) for e in db.session.scalars(
+        select(HourEntry).options(
+            joinedload(HourEntry.match).joinedload(Match.request).joinedload(
+                HelpRequest.person),
+            joinedload(HourEntry.match).joinedload(Match.request).joinedload(
+                HelpRequest.household),
+            joinedload(HourEntry.session).joinedload(TrainingSession.course)))}
+    assert len(read) > 2000
+    assert read == said
+    assert [read[n] for n in ours] == [
+        "Help: Ela Ś.", "Help: Rodzina Żółtowskich", "", "Training: Pierwsza pomoc — dzieci",
+        "Klub seniora"]
+    waiting = approval.queue(approval.HoursFilter(status=None), limit=None)
+    assert {e.id: hours.describe(e) for e in waiting} == said

@@ -16,7 +16,7 @@ from cal.extensions import db
 from tests.factories import VolunteerFactory
 from tests.volunteers.test_compliance import adult_basics, child_checks
 from volunteers.compliance import RECORD_LABELS
-from volunteers.models import RecordKind, StatusChange, VolunteerStatus
+from volunteers.models import RecordKind, StatusChange, Volunteer, VolunteerStatus
 from volunteers.profiles import services as profiles
 from volunteers.services import records_of
 
@@ -284,3 +284,40 @@ def test_the_board_pages_by_fifty_finds_by_name_and_a_move_keeps_the_view(client
     assert moved.status_code == 200 and "Znaleziono 0 wolontariuszy" in moved.text
     db.session.refresh(zofia)
     assert zofia.status == VolunteerStatus.SCREENING
+
+
+def test_each_page_of_the_board_lists_and_counts_as_the_whole_list_does(app):
+    """A page of the board at any stage, with or without a name searched, is its part of
+    the whole list in order, and its total is how many the whole list holds (read from
+    the stages' counts when no name is searched)."""
+    from cal.commands.demo import seed_demo
+    from cal.core.text import fold
+
+    seed_demo(volunteers=230)
+    db.session.commit()
+    everyone = db.session.scalars(select(Volunteer)).all()
+    stages = {s: sum(v.status == s for v in everyone) for s in VolunteerStatus}
+    pages = 0
+    for query in ("", "  ", "nowak", "a", "ska zof", "ł", "%"):
+        words = fold(query).split()
+        for status in (None, *VolunteerStatus):
+            whole = db.session.scalars(profiles.volunteers_listed(status, query)).all()
+            assert {v.id for v in whole} == {
+                v.id for v in everyone if status in (None, v.status)
+                and all(word in v.search_name for word in words)}
+            for number in range(1, len(whole) // profiles.PAGE_SIZE + 3):
+                page, counts = profiles.board_page(status, query, number)
+                assert page.total == len(whole), (status, query)
+                start = (number - 1) * profiles.PAGE_SIZE
+                assert page.items == whole[start:start + profiles.PAGE_SIZE]
+                assert counts == stages
+                pages += bool(page.items)
+    assert pages > 20 and max(stages.values()) > profiles.PAGE_SIZE
+
+
+def test_a_name_on_the_board_is_escaped_in_its_move_label(client_as):
+    volunteer = VolunteerFactory(first_name="<b>Ola</b>", last_name="Nowak&Syn")
+    db.session.commit()
+    page = client_as(Role.COORDINATOR).get("/volunteers/").text
+    assert (f'<label for="to-{volunteer.id}" class="visually-hidden">'
+            "&lt;b&gt;Ola&lt;/b&gt; Nowak&amp;Syn – przenieś do etapu</label>") in page
