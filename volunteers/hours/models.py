@@ -68,7 +68,6 @@ class HourEntry(db.Model):
         # The year's report: the approved minutes by day and activity read from the index
         # alone, and whether a volunteer gave any hours in a year, one look each.
         Index("ix_hour_entries_figures", "status", "worked_on", "activity", "minutes"),
-        Index("ix_hour_entries_volunteer_status", "volunteer_id", "status", "worked_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
