@@ -27,8 +27,12 @@ def test_seed_demo_loads_accounts_people_and_volunteers(app):
     assert all(verify_password(u.password_hash, "demo1234") for u in users.values())
     assert _count(Person) >= 80 and _count(Volunteer) == 40  # and the senior centre's own
     assert 15 <= _count(Household) <= 80
-    without_household = select(func.count(Person.id)).where(Person.household_id.is_(None))
-    assert db.session.scalar(without_household) == 0
+    # Everyone lives in a household but the one a leader registered anew at the door (a
+    # double record for a coordinator to join: cal/people/merge.py), of whom only the name
+    # is known.
+    without_household = select(Person).where(Person.household_id.is_(None))
+    at_the_door = db.session.scalars(without_household).all()
+    assert len(at_the_door) == 1 and at_the_door[0].birth_date is None
 
 
 def test_seed_demo_leaves_a_database_with_users_alone(app, users):
