@@ -33,7 +33,7 @@ from sqlalchemy import (
     tuple_,
     update,
 )
-from sqlalchemy.orm import Mapped, aliased, mapped_column
+from sqlalchemy.orm import Mapped, aliased, mapped_column, selectinload
 
 from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
@@ -223,6 +223,18 @@ def likely_pairs() -> list[tuple[Person, Person]]:
     rows = db.session.execute(_pairs(first, second).order_by(
         first.last_name, first.first_name, first.id, second.id).limit(PAIRS_SHOWN))
     return [(row[0], row[1]) for row in rows]
+
+
+def likely_for(person: Person) -> list[Person]:
+    """The records that may be of ``person`` (as in the pairs), with their households."""
+    other = aliased(Person)
+    mine = select(Person).where(Person.id == person.id).subquery()
+    return list(db.session.scalars(
+        select(other).join(mine, other.search_name == mine.c.search_name)
+        .where(other.id != person.id, other.anonymised_at.is_(None),
+               or_(other.birth_date.is_(None), mine.c.birth_date.is_(None),
+                   extract("year", other.birth_date) == extract("year", mine.c.birth_date)))
+        .options(selectinload(other.household)).order_by(other.id).limit(PAIRS_SHOWN)))
 
 
 def pairs_count():

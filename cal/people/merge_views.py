@@ -34,8 +34,7 @@ def pairs():
 def choose(person_id: int):
     person = found(services.get_person(person_id))
     query = request.args.get("q", "")[:100]
-    likely = services.find_duplicates(person.first_name, person.last_name, person.birth_date,
-                                      exclude_id=person.id)
+    likely = merge.likely_for(person)
     found_people = [p for p in services.search_people(query, limit=21)[0]
                     if p.id != person.id][:20] if query.strip() else []
     return render_page("people/merge_choose.html", person=person, likely=likely,

@@ -20,7 +20,7 @@ from cal.people.rodo_labels import SECTIONS
 from clubs import attendance, services
 from clubs.models import Attendance, Mark, Membership
 from tests.clubs.test_groups import TODAY, make_group, todays_session
-from tests.factories import PersonFactory
+from tests.factories import HouseholdFactory, PersonFactory
 
 
 def _pair():
@@ -162,6 +162,19 @@ def test_a_coordinator_joins_two_records_once_after_ticking_the_check(app, users
     assert again.status_code == 302 and again.location.endswith(f"/people/{kept.id}")
     db.session.expire_all()
     assert db.session.get(Person, door_id) is None
+
+
+def test_the_choice_shows_households_as_a_page_and_as_a_fragment(app, users, client_as):
+    kept, door = _pair()
+    kept.household = HouseholdFactory(name="Wronowie – ul. Polna 3")
+    db.session.commit()
+    client = client_as(Role.COORDINATOR)
+    page = client.get(f"/people/{door.id}/merge").get_data(as_text=True)
+    assert "Wronowie" in page and f"/people/{door.id}/merge/{kept.id}" in page
+    fragment = client.get(f"/people/{door.id}/merge?q=wrona",
+                          headers={"HX-Request": "true", "HX-Target": "merge-results"})
+    assert fragment.status_code == 200 and "Wronowie" in fragment.get_data(as_text=True)
+    assert "<html" not in fragment.get_data(as_text=True)
 
 
 def test_a_leader_cannot_join_records(app, users, client_as):
