@@ -4,7 +4,7 @@ and the waiting list, cancelling by the link), and what RODO keeps of it."""
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -45,10 +45,12 @@ def make_event(users=None, days: int = 10, **values) -> Event:
     return event
 
 
-def family(event, n: int, *ages: int, key: str | None = None, email: str = ""):
+def family(event, n: int, *ages: int, key: str | None = None, email: str = "",
+           at: datetime | None = None):
     return registrations.register(event, key or f"key-{n:04d}-{'x' * 16}", {
         "name": f"Anna Nowak {n}", "phone": "600 100 200", "email": email,
-        "children": [Child(f"Dziecko{i}", age, i == 0) for i, age in enumerate(ages)]}, NOW)
+        "children": [Child(f"Dziecko{i}", age, i == 0) for i, age in enumerate(ages)]},
+        at or NOW)
 
 
 def key_of(page: str) -> str:
@@ -286,8 +288,8 @@ def test_a_coordinator_registers_a_person_of_the_registry_found_by_name(app, cli
 
 def test_on_the_day_children_are_checked_in_with_a_tap_and_walk_ins_added(app, client_as,
                                                                          users):
-    event = make_event(days=0)
-    registration, _ = family(event, 1, 4, 6)
+    event = make_event(days=0)  # today at 10:00; the family registered the day before
+    registration, _ = family(event, 1, 4, 6, at=event.starts_at - timedelta(days=1))
     db.session.commit()
     tablet = client_as(Role.LEADER)
     assert tablet.get(f"/events/{event.id}/day").status_code == 404  # not the leader's event
