@@ -16,7 +16,7 @@ from cal.community import shifts
 from cal.directory.models import DirectoryEntry
 from cal.directory.services import CHECK_AFTER
 from cal.extensions import db
-from cal.people import merge
+from cal.people import doubles
 from volunteers.followup import services as followup
 from volunteers.hours import services as hours
 from volunteers.hours.models import EntryStatus, HourEntry
@@ -88,10 +88,10 @@ def for_coordinator(today: date, now: datetime) -> list[Waiting]:
                        newer.valid_until > TrainingCompletion.valid_until)).exists()),
         _count(DirectoryEntry, and_(DirectoryEntry.active.is_(True),
                                     DirectoryEntry.checked_on < today - CHECK_AFTER)),
-        merge.pairs_count(),
+        doubles.count(),
     )).one()
     (hours_, unanswered, open_, oldest, check_ins, applicants, records, trainings, entries,
-     doubles) = row
+     twice) = row
     waited = (now - oldest).days if oldest else 0
     lines = [
         Waiting(ngettext("%(num)d entry of hours to approve", "%(num)d entries of hours to approve",
@@ -115,7 +115,7 @@ def for_coordinator(today: date, now: datetime) -> list[Waiting]:
         Waiting(ngettext("%(num)d directory entry to check", "%(num)d directory entries to check",
                          entries), entries, url_for("directory.to_check")),
         Waiting(ngettext("%(num)d person possibly registered twice",
-                         "%(num)d people possibly registered twice", doubles),
-                doubles, url_for("merge.pairs")),
+                         "%(num)d people possibly registered twice", twice),
+                twice, url_for("merge.pairs")),
     ]
     return [line for line in lines if line.count]

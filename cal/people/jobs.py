@@ -1,5 +1,5 @@
-"""The people's periodic scans (cal/core/rooms.py): RODO requests coming due, and the
-retention sweep."""
+"""The people's periodic scans (cal/core/rooms.py): RODO requests coming due, the
+retention sweep, and the records that may be one person's marked anew."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from cal.core.timeutil import to_local
 from cal.core.urls import external_url
 from cal.extensions import db
 from cal.notifications.outbox import tell
+from cal.people import doubles
 from cal.people.models import DataRequest, DataRequestStatus
 from cal.people.retention import sweep_step
 
@@ -48,3 +49,9 @@ def rodo_deadlines(now: datetime) -> int:
 def retention_sweep(now: datetime) -> int:
     """What has passed its retention period, anonymised or deleted (cal/people/retention)."""
     return sweep_step(now)
+
+
+def possible_doubles(now: datetime) -> int:
+    """Every record marked anew where a write past the session left it behind (a bulk
+    load, a deletion the database cascades): the records changed (cal/people/doubles)."""
+    return doubles.mark_all()

@@ -26,9 +26,7 @@ from sqlalchemy import (
     Table,
     UniqueConstraint,
     delete,
-    extract,
     func,
-    or_,
     select,
     tuple_,
     update,
@@ -39,6 +37,7 @@ from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
 from cal.core.timeutil import utcnow
 from cal.extensions import db
+from cal.people import doubles
 from cal.people.models import ContactConsent, DataRequest, Person, SubjectKind
 from cal.people.rodo_labels import SECTIONS
 
@@ -206,23 +205,10 @@ def merged_ids(person_id: int) -> list[int]:
 PAIRS_SHOWN = 100
 
 
-def _pairs(first, second):
-    """Two records of the same name (accents and case ignored) whose years of birth do
-    not differ (or one is not known), the older one first, neither anonymised."""
-    return (select(first, second).join(second, (second.search_name == first.search_name)
-                                       & (second.id > first.id))
-            .where(first.anonymised_at.is_(None), second.anonymised_at.is_(None),
-                   or_(first.birth_date.is_(None), second.birth_date.is_(None),
-                       extract("year", first.birth_date)
-                       == extract("year", second.birth_date))))
-
-
 def likely_pairs() -> list[tuple[Person, Person]]:
-    """Records that may be of one person, in one query, at most PAIRS_SHOWN."""
-    first, second = aliased(Person), aliased(Person)
-    rows = db.session.execute(_pairs(first, second).order_by(
-        first.last_name, first.first_name, first.id, second.id).limit(PAIRS_SHOWN))
-    return [(row[0], row[1]) for row in rows]
+    """Records that may be of one person (cal.people.doubles), in one query, at most
+    PAIRS_SHOWN."""
+    return [(row[0], row[1]) for row in db.session.execute(doubles.pairs(PAIRS_SHOWN))]
 
 
 def likely_for(person: Person) -> list[Person]:
@@ -230,15 +216,5 @@ def likely_for(person: Person) -> list[Person]:
     other = aliased(Person)
     mine = select(Person).where(Person.id == person.id).subquery()
     return list(db.session.scalars(
-        select(other).join(mine, other.search_name == mine.c.search_name)
-        .where(other.id != person.id, other.anonymised_at.is_(None),
-               or_(other.birth_date.is_(None), mine.c.birth_date.is_(None),
-                   extract("year", other.birth_date) == extract("year", mine.c.birth_date)))
+        select(other).join(mine, doubles.alike(mine.c, other)).where(other.id != person.id)
         .options(selectinload(other.household)).order_by(other.id).limit(PAIRS_SHOWN)))
-
-
-def pairs_count():
-    """How many such pairs there are, as a subquery of a statement counting more."""
-    first, second = aliased(Person), aliased(Person)
-    return select(func.count()).select_from(
-        _pairs(first, second).with_only_columns(first.id).subquery()).scalar_subquery()

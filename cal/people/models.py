@@ -3,7 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cal.core.models import enum_column
@@ -45,7 +45,8 @@ class Person(db.Model):
     data: shown to coordinators and admins only, every read and change audited."""
 
     __tablename__ = "persons"
-    __table_args__ = (Index("ix_persons_search_name_birth_date", "search_name", "birth_date"),)
+    __table_args__ = (Index("ix_persons_search_name_birth_date", "search_name", "birth_date"),
+                      Index("ix_persons_may_double", "may_double"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     first_name: Mapped[str] = mapped_column(String(80))
@@ -68,6 +69,8 @@ class Person(db.Model):
     anonymised_at: Mapped[datetime | None]
     # "sms" or "email": how the person would rather be told (None: whichever reaches).
     preferred_channel: Mapped[str | None] = mapped_column(String(10))
+    # May be the same person as an earlier record (cal.people.doubles keeps it).
+    may_double: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     district: Mapped[District | None] = relationship(lazy="raise_on_sql")
     household: Mapped[Household | None] = relationship(

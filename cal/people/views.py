@@ -31,7 +31,7 @@ from cal.people.models import District, Household
 from cal.people.rodo_labels import ACTIONS
 
 bp = Blueprint("people", __name__)
-declare(bp, scans=[jobs.rodo_deadlines], late_scans=[jobs.retention_sweep],
+declare(bp, scans=[jobs.rodo_deadlines], late_scans=[jobs.retention_sweep, jobs.possible_doubles],
         contact_books=[contacts.BOOK], audiences=[contacts.CHOSEN], menu=[
     MenuEntry("people.person_list", _l("People"), 90),
     MenuEntry("people.household_list", _l("Households"), 100),

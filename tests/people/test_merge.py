@@ -14,7 +14,7 @@ from cal.core.access import Role
 from cal.core.audit import AuditAction, AuditLog, audit
 from cal.core.errors import DomainError
 from cal.extensions import db
-from cal.people import merge, rodo
+from cal.people import doubles, merge, rodo
 from cal.people.models import ConsentWay, ContactConsent, Person, SubjectKind
 from cal.people.rodo_labels import SECTIONS
 from clubs import attendance, services
@@ -44,10 +44,12 @@ def test_joining_moves_what_refers_to_the_other_record_and_fills_the_gaps(app, u
     db.session.commit()
     door_id = door.id
 
+    assert db.session.scalar(select(doubles.count())) == 1
     preview = merge.merge_persons(kept, door, coordinator)
     db.session.commit()
 
     assert db.session.get(Person, door_id) is None
+    assert db.session.scalar(select(doubles.count())) == 0  # no longer two records
     assert {m.table for m in preview.moved} >= {"memberships", "attendance"}
     assert db.session.scalar(select(func.count()).select_from(Membership).where(
         Membership.person_id == kept.id)) == 2
@@ -132,7 +134,7 @@ def test_likely_pairs_are_the_same_name_with_years_that_do_not_differ(app, users
     pairs = {(a.id, b.id) for a, b in merge.likely_pairs()}
     assert (kept.id, door.id) in pairs
     assert len([p for p in pairs if kept.id in p]) == 1  # 1950 and 1988 differ
-    assert db.session.scalar(select(merge.pairs_count())) == len(pairs)
+    assert db.session.scalar(select(doubles.count())) == len(pairs)
 
 
 def test_the_coordinators_start_page_counts_the_possible_double_records(app, users,
