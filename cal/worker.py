@@ -10,6 +10,7 @@ from flask import has_app_context
 from cal import create_app
 from cal.auth import jobs as auth_jobs
 from cal.notifications import delivery, reminders
+from cal.reports import services as reports
 
 
 def deliver_job(ids: int | list[int]) -> int:
@@ -36,3 +37,12 @@ def password_reset_job(email: str) -> bool:
         return auth_jobs.mail_password_reset(email)
     with create_app().app_context():
         return auth_jobs.mail_password_reset(email)
+
+
+def year_figures_job(year: int) -> None:
+    """Count anew the figures of the years still moving in the year's report of
+    ``year``, kept stale (cal.reports.cache)."""
+    if has_app_context():
+        return reports.recount(year)
+    with create_app().app_context():
+        return reports.recount(year)

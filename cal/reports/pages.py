@@ -1,13 +1,19 @@
-"""What the year's report pages share: the months' names, and the charts of a report
-in the language in force."""
+"""What the year's report pages share: the months' names, the charts of a report in the
+language in force, and the page's figures drawn once for the same numbers."""
 
 from __future__ import annotations
 
+import dataclasses
+from collections import OrderedDict
+from threading import Lock
+
 from babel.dates import get_month_names
-from flask_babel import format_decimal, get_locale
+from flask import render_template
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from cal.core.templating import number
 from cal.reports.charts import chart
 from cal.reports.services import YearReport
 
@@ -27,6 +33,45 @@ def charts(report: YearReport) -> dict[str, Markup]:
                 continue
             columns = report.years if table.per == "year" else list(range(1, 13))
             drawn[table.key] = chart(
-                table, columns, names, lambda x: format_decimal(x or 0, "#,##0.#"),
+                table, columns, names, lambda x: number(x, 1),
                 _("The figures of this chart are in the table beside it."))
+    return drawn
+
+
+_DRAWN: OrderedDict[tuple, Markup] = OrderedDict()  # the figures drawn, latest last
+_DRAWN_KEPT = 16  # reports kept drawn, in each process
+_DRAWING = Lock()
+
+
+def _frozen(value):
+    """``value`` as a key: a table's fields, rows and numbers, texts in the language in
+    force."""
+    if dataclasses.is_dataclass(value):
+        return tuple(_frozen(getattr(value, f.name)) for f in dataclasses.fields(value))
+    if isinstance(value, dict):
+        return tuple((k, _frozen(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(v) for v in value)
+    if value is None or isinstance(value, (int, float, str)):
+        return value
+    return str(value)  # a lazy text
+
+
+def sections(report: YearReport) -> Markup:
+    """The report's sections as the page shows them: its tables and charts, drawn once
+    for the same numbers in the same language (a moving year's counts are kept for some
+    minutes, and a thousand numbers and some fifteen charts take longer to write than to
+    count)."""
+    key = (str(get_locale()), report.year, tuple(report.years), _frozen(report.sections))
+    with _DRAWING:
+        drawn = _DRAWN.get(key)
+        if drawn is not None:
+            _DRAWN.move_to_end(key)
+            return drawn
+    drawn = Markup(render_template("reports/_sections.html", report=report,
+                                   charts=charts(report), months=month_names()))
+    with _DRAWING:
+        _DRAWN[key] = drawn
+        while len(_DRAWN) > _DRAWN_KEPT:
+            _DRAWN.popitem(last=False)
     return drawn

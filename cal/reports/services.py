@@ -4,13 +4,13 @@ the years before it, as many as hold data; and the report as rows of a spreadshe
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 
 from cal.core.figures import FIRST_YEAR, Table, YearSection, check_year
 from cal.core.rooms import registry
-from cal.reports.cache import year_counts
+from cal.reports import cache
 
 YEARS_BACK = 10  # the years before the one asked that the report looks for data in
 
@@ -27,6 +27,8 @@ class YearReport:
     year: int
     years: list[int]  # the columns: the years before it that hold data, then the year
     sections: list[Section]
+    as_of: datetime | None = None  # when the figures of a year still moving were counted
+    recounting: bool = False  # they are older than a few minutes: counted anew now
 
     @property
     def empty(self) -> bool:
@@ -40,15 +42,17 @@ class YearReport:
         return self.years[-2] if len(self.years) > 1 else None
 
 
-def year_report(year: int, today: date, sections: list[YearSection] | None = None
-                ) -> YearReport:
+def year_report(year: int, today: date, sections: list[YearSection] | None = None,
+                now: datetime | None = None) -> YearReport:
     """Every section's figures for ``year`` beside the years before it that hold data
     (at least the year just before it): the counts of all the years in one query, less
-    the past years' kept (cal.reports.cache), then each section's details."""
+    those kept (cal.reports.cache), then each section's details. With ``now`` (the
+    page), the counts of a year still moving made earlier that day are used."""
     check_year(year, today)
     asked = list(range(max(FIRST_YEAR, year - YEARS_BACK), year + 1))
     sections = registry().year_figures if sections is None else sections
-    counts = year_counts(sections, asked, today)
+    counted = cache.year_counts(sections, asked, today, now, snapshot=now is not None)
+    counts = counted.by_section
     found = [Section(s.key, s.title, s.compute(asked, counts[s.key])) for s in sections]
     with_data = [y for y in asked if any(not t.is_empty(y) for s in found for t in s.tables
                                          if t.per == "year")]
@@ -56,7 +60,14 @@ def year_report(year: int, today: date, sections: list[YearSection] | None = Non
     years = [y for y in asked if y >= first]
     return YearReport(year, years, [Section(s.key, s.title, [_columns(t, years)
                                                              for t in s.tables])
-                                    for s in found])
+                                    for s in found], counted.as_of, counted.recounting)
+
+
+def recount(year: int, now: datetime | None = None, again: bool = False) -> None:
+    """Count anew the figures of the years still moving in the report of ``year``, and
+    keep them: unless counted within the last few minutes, or ``again`` (asked for on
+    the page)."""
+    cache.recount(year, registry().year_figures, now, again)
 
 
 def _columns(table: Table, years: list[int]) -> Table:

@@ -5,7 +5,7 @@ leader (their own groups) or a project manager (their own projects)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, request, url_for
+from flask import Blueprint, redirect, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -17,7 +17,7 @@ from cal.core.forms import YearForm
 from cal.core.pdf import render_pdf
 from cal.core.render import refused, render_page
 from cal.core.rooms import MenuEntry, RecordKind, declare
-from cal.core.timeutil import local_today
+from cal.core.timeutil import local_today, utcnow
 from cal.extensions import db
 from cal.reports import pages, services
 
@@ -35,11 +35,22 @@ def year():
         return render_page("reports/year.html", form=form, report=None, status=422,
                            today=local_today())
     today = local_today()
-    report = services.year_report(form.chosen(), today)
+    report = services.year_report(form.chosen(), today, now=utcnow())
     page = render_page("reports/year.html", form=form, report=report, today=today,
-                       charts=pages.charts(report), months=pages.month_names())
-    db.session.commit()  # the past years' counts, kept when first made
+                       sections=pages.sections(report))
+    db.session.commit()  # the counts made, kept
     return page
+
+
+@bp.post("/year/recount")
+@roles_required(*READERS)
+def recount():
+    """Count this year's figures now, rather than wait for the few minutes' count."""
+    form = YearForm(request.args)
+    if not form.validate():
+        return refused(DomainError(" ".join(form.year.errors)), url_for("reports.year"))
+    services.recount(form.chosen(), again=True)
+    return redirect(url_for("reports.year", year=form.chosen()))
 
 
 def _report_or_refusal():

@@ -69,12 +69,59 @@ def town(app):
 def test_past_years_are_kept_once_made_and_this_year_counted_each_time(town, count_queries):
     assert _figures("hours")["Hours"] == {2025: 1.5, 2026: 3.0}
     made = _made()
-    assert sorted(made) == list(range(2016, 2026))  # 2026 is never kept
+    assert sorted(made) == list(range(2016, 2027))  # 2026 with the time it was counted
     with count_queries() as queries:
         services.year_report(2026, TODAY)
-    assert len(queries) == 3  # the kept years and their versions, this year, the indicators
-    assert "INSERT" not in " ".join(queries)
-    assert _made() == made
+    assert len(queries) == 4  # the kept years and their versions, this year, it kept, the
+    assert "INSERT" in queries[2]  # indicators
+    assert {y: m for y, m in _made().items() if y < 2026} == {
+        y: m for y, m in made.items() if y < 2026}
+
+
+NOON = datetime(2026, 12, 6, 11)  # UTC: 12:00 in Warsaw on TODAY
+
+
+def test_the_page_shows_this_years_counts_made_that_day_with_their_time(app, town,
+                                                                       count_queries):
+    """The page (``now``) shows this year's counts made earlier that day, and when; older
+    than a few minutes, it has them counted anew after its answer, and the next view
+    shows what was written since."""
+    first = services.year_report(2026, TODAY, now=NOON)
+    db.session.commit()
+    assert first.as_of == NOON and not first.recounting
+    ewa = _volunteer(date(2026, 3, 1))
+    _hours(ewa, date(2026, 11, 30), 120)
+    db.session.commit()
+    later = NOON + timedelta(minutes=2)
+    with count_queries() as queries:
+        shown = services.year_report(2026, TODAY, now=later)
+    assert len(queries) == 2  # the kept counts with their versions and times, the indicators
+    assert shown.as_of == NOON and not shown.recounting
+    assert _hours_of(shown) == {2025: 1.5, 2026: 3.0}  # as counted at noon
+    with app.test_request_context():  # as the page asks: the count after the answer
+        stale = services.year_report(2026, TODAY, now=NOON + services.cache.FRESH * 2)
+    assert stale.recounting and _hours_of(stale) == {2025: 1.5, 2026: 3.0}
+    services.recount(2026, now=NOON + services.cache.FRESH * 2)  # what the job does
+    fresh = services.year_report(2026, TODAY, now=NOON + services.cache.FRESH * 3)
+    assert _hours_of(fresh) == {2025: 1.5, 2026: 5.0} and not fresh.recounting
+    tomorrow = services.year_report(2026, TODAY + timedelta(days=1),
+                                    now=NOON + timedelta(days=1))
+    assert tomorrow.as_of == NOON + timedelta(days=1)  # a day's counts serve that day only
+
+
+def test_the_files_count_this_year_at_once(town):
+    services.year_report(2026, TODAY, now=NOON)
+    db.session.commit()
+    _hours(_volunteer(date(2026, 3, 1)), date(2026, 11, 30), 120)
+    db.session.commit()
+    assert _hours_of(services.year_report(2026, TODAY)) == {2025: 1.5, 2026: 5.0}
+
+
+def _hours_of(report) -> dict[int, float]:
+    table = next(t for s in report.sections for t in s.tables if t.key == "hours")
+    with force_locale("en"):
+        return {y: v for row in table.rows if str(row.label) == "Hours"
+                for y, v in row.values.items()}
 
 
 def test_a_year_is_kept_from_a_week_after_it_ended():
@@ -153,7 +200,8 @@ def test_a_write_into_this_year_keeps_the_past_years(town, users):
     db.session.commit()
     assert _versions() == before
     assert _figures("hours")["Hours"] == {2025: 1.5, 2026: 5.0}
-    assert _made() == made
+    assert {y: m for y, m in _made().items() if y < 2026} == {
+        y: m for y, m in made.items() if y < 2026}
 
 
 def test_every_column_the_counts_read_is_declared(app):

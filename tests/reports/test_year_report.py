@@ -6,17 +6,21 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
 from flask_babel import force_locale
+from sqlalchemy import select
 
 from cal.core.access import Role
 from cal.core.errors import DomainError
 from cal.core.figures import Table, Tally, YearSection
 from cal.extensions import db
+from cal.core.timeutil import local_today
 from cal.reports import services
+from cal.reports.cache import KeptFigures
 from clubs.models import Attendance, Group, GroupKind, GroupSession, Mark, Membership, MemberStatus
 from tests.factories import PersonFactory, VolunteerFactory
 from volunteers.hours.models import Activity, EntryStatus, HourEntry
@@ -252,6 +256,41 @@ def test_the_coordinator_sees_this_year_beside_last_in_polish_with_charts(app, c
     assert '<th scope="col" class="this-year">2026</th>' in page and ">2025</th>" in page
     assert page.count('role="img"') >= 5 and "<desc " in page
     assert "/reports/year.pdf?year=2026" in page and "/reports/year.xlsx?year=2026" in page
+
+
+def _this_years_hours(page: str) -> str:
+    found = re.search(r'>(?:Godziny|Hours)</th>.*?class="this-year">([^<]+)<', page, re.S)
+    return found.group(1)
+
+
+def test_the_page_says_when_this_years_figures_were_counted_and_counts_them_on_asking(
+        app, client_as):
+    today = local_today()
+    anna = _volunteer(date(today.year, 1, 1))
+    _hours(anna, today, 60)
+    _hours(anna, date(today.year - 3, 5, 5), 30)
+    db.session.commit()
+    client = client_as(Role.COORDINATOR)
+    page = client.get(f"/reports/year?year={today.year}").get_data(as_text=True)
+    assert f"Liczby roku {today.year} do tej pory, policzone" in page
+    assert "Przelicz teraz" in page and f"/reports/year/recount?year={today.year}" in page
+    assert _this_years_hours(page) == "1"
+    made = db.session.scalar(select(KeptFigures.made_at).where(KeptFigures.year == today.year))
+    _hours(anna, today, 120)
+    db.session.commit()
+    assert _this_years_hours(client.get(f"/reports/year?year={today.year}").text) == "1"
+    answer = client.post(f"/reports/year/recount?year={today.year}")
+    assert answer.status_code == 302 and answer.location.endswith(f"year={today.year}")
+    db.session.expire_all()
+    assert db.session.scalar(select(KeptFigures.made_at).where(
+        KeptFigures.year == today.year)) > made
+    assert _this_years_hours(client.get(answer.location).text) == "3"
+    past = client.get(f"/reports/year?year={today.year - 3}").get_data(as_text=True)
+    assert "w liczbach" in past and "policzone" not in past  # a year ended: kept exactly
+    client.post("/language", data={"locale": "en"})
+    assert "Hours</th>" in client.get(answer.location).text  # drawn again in English
+    leader = client_as(Role.LEADER)
+    assert leader.post(f"/reports/year/recount?year={today.year}").status_code == 403
 
 
 def test_a_future_year_on_the_page_is_refused_beside_the_field(app, client_as):
