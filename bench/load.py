@@ -113,8 +113,9 @@ def pages() -> dict[str, tuple[str | None, str]]:
         "volunteer start page": (volunteer, "/"),
         "volunteer hours log": (volunteer, "/volunteers/me/hours"),
         "project page": (manager, f"/projects/{project_id}"),
-        # All the department's records of all the years summed on each view (its growth
-        # with the data: bench/report.py); driven alone, not in the soak of many users.
+        # The past years kept, this year's counts kept for some minutes and drawn once
+        # (the first view's cost and its growth: bench/report.py); driven alone, not in
+        # the soak of many users.
         "year's report": (coordinator, f"/reports/year?year={local_today().year}"),
         # Read by anyone, signed in or not (DESIGN: the public pages' budget).
         "public calendar": (None, f"/events/?month={mikolajki.starts_at:%Y-%m}"),

@@ -111,8 +111,8 @@ def test_the_core_asks_every_room_of_the_application(app):
     assert {scan.__name__ for scan in rooms.scans} >= {
         "visits_tomorrow", "sessions_tomorrow", "proposals_waiting", "expiring",
         "hours_nudge", "coordinators_digest", "project_deadlines", "rodo_deadlines"}
-    assert [scan.__name__ for scan in rooms.late_scans] == ["retention_sweep",
-                                                            "refresh_indicators"]
+    assert {scan.__name__ for scan in rooms.late_scans} == {
+        "retention_sweep", "possible_doubles", "refresh_indicators", "year_figures"}
     assert [part.name for part in rooms.personal_data] == [
         "needs", "followup", "volunteers", "clubs", "seniors", "community", "duties", "partners",
         "projects", "gifts", "visit_times"]

@@ -19,10 +19,11 @@ from cal.core.render import refused, render_page
 from cal.core.rooms import MenuEntry, RecordKind, declare
 from cal.core.timeutil import local_today, utcnow
 from cal.extensions import db
-from cal.reports import pages, services
+from cal.reports import jobs, pages, services
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
-declare(bp, records=[RecordKind("year_report", _l("The year's report"))],
+declare(bp, late_scans=[jobs.year_figures],
+        records=[RecordKind("year_report", _l("The year's report"))],
         menu=[MenuEntry("reports.year", _l("Year's report"), 140)])
 READERS = (Role.ADMIN, Role.COORDINATOR)
 

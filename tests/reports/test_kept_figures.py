@@ -16,7 +16,7 @@ from cal.core.access import Role
 from cal.core.figure_versions import FigureVersion, kept
 from cal.core.rooms import registry
 from cal.extensions import db
-from cal.reports import services
+from cal.reports import jobs, services
 from cal.reports.cache import KeptFigures
 from clubs import attendance
 from clubs.models import Attendance, Group, GroupKind, GroupSession, Mark, Membership, MemberStatus
@@ -250,3 +250,14 @@ def test_a_volunteer_leaving_now_keeps_the_years_they_were_active_in(town):
     piotr.birth_date = date(1961, 1, 1)  # their age in every year they were active
     db.session.commit()
     assert _versions() == {**before, 0: before.get(0, 0) + 1}
+
+
+def test_the_late_scan_counts_this_year_once_a_day_before_anyone_asks(app, town):
+    assert jobs.year_figures(NOON) == 1
+    assert _made()[2026] == NOON
+    assert jobs.year_figures(NOON + timedelta(hours=3)) == 0  # counted that day already
+    with app.test_request_context():
+        report = services.year_report(2026, TODAY, now=NOON + timedelta(hours=3))
+    assert report.as_of == NOON and report.recounting  # the day's first view answers at once
+    assert jobs.year_figures(NOON + timedelta(days=1)) == 1
+    assert _made()[2026] == NOON + timedelta(days=1)
