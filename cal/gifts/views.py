@@ -73,7 +73,7 @@ def _save(gift: Gift | None):
             db.session.rollback()
             show_refusal(form, error)
     return render_form("gifts/form.html", form, gift=gift, labels=USED_FOR_LABELS,
-                       household=services.household(form.household_id.data))
+                       household=services.household(arg_id(form.household_id.data)))
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -164,3 +164,12 @@ def test_the_period_of_peoples_records_blanks_old_links_to_a_family(app, users):
     db.session.refresh(old)
     db.session.refresh(recent)
     assert (old.household_id, recent.household_id) == (None, family.id)
+
+
+def test_a_family_number_out_of_range_is_refused_not_looked_up(app, users, client_as):
+    """The form comes back with its refusal (PostgreSQL takes an id as an integer: a
+    number past it must never reach a query)."""
+    answer = client_as(Role.COORDINATOR).post("/gifts/new", data={
+        "received_on": "2026-12-01", "donor": "Piekarnia", "what": "Chleb", "quantity": "1",
+        "value_gr": "10", "used_for": "household", "household_id": "99999999999999"})
+    assert answer.status_code == 422 and "Chleb" in answer.get_data(as_text=True)
