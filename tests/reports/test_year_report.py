@@ -17,8 +17,8 @@ from sqlalchemy import select
 from cal.core.access import Role
 from cal.core.errors import DomainError
 from cal.core.figures import Table, Tally, YearSection
-from cal.extensions import db
 from cal.core.timeutil import local_today
+from cal.extensions import db
 from cal.reports import services
 from cal.reports.cache import KeptFigures
 from clubs.models import Attendance, Group, GroupKind, GroupSession, Mark, Membership, MemberStatus
