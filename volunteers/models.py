@@ -179,7 +179,10 @@ class ComplianceRecord(db.Model):
     kind counts; older ones stay as history."""
 
     __tablename__ = "compliance_records"
-    __table_args__ = (Index("ix_compliance_records_volunteer_kind", "volunteer_id", "kind"),)
+    # A volunteer's records of a kind, the latest found from the index; the records of a
+    # period ending soon (the coordinator's start page) from their own.
+    __table_args__ = (Index("ix_compliance_records_volunteer_kind_end", "volunteer_id", "kind",
+                            "period_end"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"))
@@ -187,7 +190,7 @@ class ComplianceRecord(db.Model):
     done_on: Mapped[date]
     valid_until: Mapped[date | None] = mapped_column(index=True)
     period_start: Mapped[date | None]
-    period_end: Mapped[date | None]
+    period_end: Mapped[date | None] = mapped_column(index=True)
     result: Mapped[CheckResult | None] = mapped_column(enum_column(CheckResult))
     scope: Mapped[str] = mapped_column(Text, default="")
     place: Mapped[str] = mapped_column(String(200), default="")
