@@ -3,7 +3,6 @@ language in force, and the page's figures drawn once for the same numbers."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections import OrderedDict
 from threading import Lock
 
@@ -43,18 +42,16 @@ _DRAWN_KEPT = 16  # reports kept drawn, in each process
 _DRAWING = Lock()
 
 
-def _frozen(value):
-    """``value`` as a key: a table's fields, rows and numbers, texts in the language in
-    force."""
-    if dataclasses.is_dataclass(value):
-        return tuple(_frozen(getattr(value, f.name)) for f in dataclasses.fields(value))
-    if isinstance(value, dict):
-        return tuple((k, _frozen(v)) for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return tuple(_frozen(v) for v in value)
-    if value is None or isinstance(value, (int, float, str)):
-        return value
-    return str(value)  # a lazy text
+def _frozen(report: YearReport) -> tuple:
+    """What the report's sections show, as a key: every table's fields, rows and numbers,
+    texts in the language in force."""
+    return tuple(
+        (section.key, str(section.title), tuple(
+            (table.key, str(table.title), table.per, table.unit, table.decimals, table.chart,
+             str(table.note), tuple((str(row.label), row.unit, tuple(row.values.items()))
+                                    for row in table.rows))
+            for table in section.tables))
+        for section in report.sections)
 
 
 def sections(report: YearReport) -> Markup:
@@ -62,7 +59,7 @@ def sections(report: YearReport) -> Markup:
     for the same numbers in the same language (a moving year's counts are kept for some
     minutes, and a thousand numbers and some fifteen charts take longer to write than to
     count)."""
-    key = (str(get_locale()), report.year, tuple(report.years), _frozen(report.sections))
+    key = (str(get_locale()), report.year, tuple(report.years), _frozen(report))
     with _DRAWING:
         drawn = _DRAWN.get(key)
         if drawn is not None:
