@@ -11,8 +11,9 @@ coordinator, this year's report:
 
 - "first": the page with no year kept (the kept counts removed before each of
   COLD_REPEATS views), as after a write into an early year: every year counted;
-- "kept": the page, its PDF and its spreadsheet with the past years kept (this year
-  is always counted), each asked REPEATS times after a first request.
+- "kept": the page, its PDF and its spreadsheet once counted, each asked REPEATS times
+  after a first request: the page answers from the kept counts (this year's kept for
+  some minutes, its tables and charts drawn once); the files count this year at once.
 
 Each is given as the median time, the process's CPU time (on SQLite it holds the
 database's work; on PostgreSQL the server's is apart), the queries, and the median as
