@@ -21,6 +21,7 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from threading import Lock
 
 from flask import current_app
 from sqlalchemy import (
@@ -167,7 +168,7 @@ def year_counts(sections: list[YearSection], years: list[int], today: date,
         _store({year: found[year] for year in missing}, keys, made_now)
     moving = [y for y in years if not kept(y, today)]
     recounting = as_of is not None and made_now - as_of > FRESH
-    if recounting:
+    if recounting and _first_to_ask(moving[-1], made_now):
         run_later("cal.worker.year_figures_job", moving[-1])
     if any(y in missing for y in moving):
         as_of = min(as_of or made_now, made_now)
@@ -176,6 +177,23 @@ def year_counts(sections: list[YearSection], years: list[int], today: date,
                               for section, name, key, month, *numbers in found[year])
     return YearCounts({section.key: Counts(by_section.get(section.key, {}))
                        for section in sections}, as_of if moving else None, recounting)
+
+
+_ASKED: dict[int, datetime] = {}  # in this process: when a report's recount was last asked
+_ASKING = Lock()
+
+
+def _first_to_ask(year: int, now: datetime) -> bool:
+    """Whether this process has not asked for the report of ``year`` to be counted anew
+    within FRESH: the views while one recount runs ask for no other (a worker's job
+    finds the counts made meanwhile and stops; a recount after the response, on a server
+    without a worker, would count again beside it)."""
+    with _ASKING:
+        last = _ASKED.get(year)
+        if last is not None and abs(now - last) < FRESH:
+            return False
+        _ASKED[year] = now
+        return True
 
 
 def recount(year: int, sections: list[YearSection], now: datetime | None = None,
