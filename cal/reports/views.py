@@ -47,18 +47,26 @@ def year():
 @roles_required(*READERS)
 def recount():
     """Count this year's figures now, rather than wait for the few minutes' count."""
-    form = YearForm(request.args)
-    if not form.validate():
-        return refused(DomainError(" ".join(form.year.errors)), url_for("reports.year"))
-    services.recount(form.chosen(), again=True)
-    return redirect(url_for("reports.year", year=form.chosen()))
+    chosen, refusal = _year_or_refusal()
+    if refusal:
+        return refusal
+    services.recount(chosen, again=True)
+    return redirect(url_for("reports.year", year=chosen))
 
 
-def _report_or_refusal():
+def _year_or_refusal():
+    """The year the address asks for, or the refusal that says why it cannot be read."""
     form = YearForm(request.args)
     if not form.validate():
         return None, refused(DomainError(" ".join(form.year.errors)), url_for("reports.year"))
-    return services.year_report(form.chosen(), local_today()), None
+    return form.chosen(), None
+
+
+def _report_or_refusal():
+    chosen, refusal = _year_or_refusal()
+    if refusal:
+        return None, refusal
+    return services.year_report(chosen, local_today()), None
 
 
 @bp.get("/year.pdf")

@@ -338,3 +338,11 @@ def test_the_spreadsheet_holds_every_table(app, client_as):
 def test_a_file_of_a_future_year_is_refused(client_as):
     answer = client_as(Role.COORDINATOR).get("/reports/year.xlsx?year=2999")
     assert answer.status_code == 302
+
+
+def test_counting_a_future_year_is_refused_and_counts_nothing(client_as):
+    client = client_as(Role.COORDINATOR)
+    answer = client.post("/reports/year/recount?year=2999")
+    assert answer.status_code == 302 and answer.location.endswith("/reports/year")
+    assert db.session.scalar(select(KeptFigures).where(KeptFigures.year == 2999)) is None
+    assert "2999" in client.get(answer.location).get_data(as_text=True)  # the reason, shown
