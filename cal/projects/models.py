@@ -240,6 +240,11 @@ class Source(enum.StrEnum):
     EVENT_PARTICIPANTS = "event_participants"
 
 
+# The sources whose records are the people the centre serves (children among them): their
+# names are shown only to those who may see people, and each reading of them is audited.
+PEOPLE_SOURCES = frozenset({Source.PARTICIPANTS, Source.PEOPLE_HELPED,
+                            Source.EVENT_PARTICIPANTS})
+
 SOURCE_LABELS = {
     Source.MANUAL: _l("Entered by hand"),
     Source.PARTICIPANTS: _l("Participants of the linked groups (each person once)"),

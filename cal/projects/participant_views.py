@@ -115,11 +115,16 @@ def _participant(project: Project, participant: Participant | None):
     page = render_form("projects/participant_form.html", form, project=project,
                        participant=participant, person=person, kinds=smefs.SUPPORT_KINDS,
                        details=smefs.SUPPORT_DETAILS)
-    if request.method == "GET" and participant is None:
-        # Who was offered is audited when the form is opened (after rendering: a commit
-        # expires what the page reads; a refused post, which stores nothing, shows the
-        # list again to the one who opened it).
-        audit(current_user, AuditAction.READ, "participant_candidates", project.id,
-              detail=f"{len(form.person_id.choices) - 1} persons")
+    if request.method == "GET":
+        # Who was offered, or whose record was read (its disability, minority and
+        # homelessness answers among it), is audited when the form is opened (after
+        # rendering: a commit expires what the page reads; a refused post, which stores
+        # nothing, shows again what its sender had opened).
+        if participant is None:
+            audit(current_user, AuditAction.READ, "participant_candidates", project.id,
+                  detail=f"{len(form.person_id.choices) - 1} persons")
+        else:
+            audit(current_user, AuditAction.READ, "participant", participant.id,
+                  detail=f"project {project.id}")
         db.session.commit()
     return page

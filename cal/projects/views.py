@@ -39,7 +39,7 @@ from cal.projects.forms import (
     ProjectForm,
     ValueForm,
 )
-from cal.projects.models import Deadline, Indicator, Project, Source
+from cal.projects.models import PEOPLE_SOURCES, Deadline, Indicator, Project
 from cal.projects.pages import (
     CONFIRMERS,
     LABELS,
@@ -245,7 +245,7 @@ def indicator(project_id: int, indicator_id: int):
     page = render_form("projects/indicator.html", form, project=project, state=state,
                        records=records, names=names, labels=LABELS,
                        manages=services.can_manage(current_user))
-    if names and item.source in (Source.PARTICIPANTS, Source.PEOPLE_HELPED) and records:
+    if names and item.source in PEOPLE_SOURCES and records:
         audit(current_user, AuditAction.READ, "indicator_records", item.id,
               detail=f"{len(records)} persons")
         db.session.commit()

@@ -21,6 +21,7 @@ from cal.community.models import (
 )
 from cal.community.registrations import Child
 from cal.core.access import Role
+from cal.core.audit import AuditLog
 from cal.core.errors import DomainError
 from cal.core.timeutil import local_to_utc, local_today, utcnow
 from cal.extensions import db
@@ -318,7 +319,7 @@ def test_on_the_day_children_are_checked_in_with_a_tap_and_walk_ins_added(app, c
     assert client_as(Role.VOLUNTEER).get(f"/events/{event.id}/day").status_code == 403
 
 
-def test_the_projects_indicator_counts_the_children_checked_in_once(app, users):
+def test_the_projects_indicator_counts_the_children_checked_in_once(app, users, client_as):
     mikolajki, workshop = make_event(days=-3), make_event(days=-2, title="Warsztaty plastyczne")
     for event in (mikolajki, workshop):
         event.registration_from = None
@@ -346,3 +347,13 @@ def test_the_projects_indicator_counts_the_children_checked_in_once(app, users):
     assert state.value == 2  # Zosia at both events counts once, Antek once
     names = {r["name"] for r in indicators.counted_records(project, indicator, TODAY)}
     assert names == {"Zosia | Anna Nowak", "Antek | Anna Nowak"}
+    project.manager_id = users[Role.PROJECT_MANAGER].id
+    db.session.commit()
+    address = f"/projects/{project.id}/indicators/{indicator.id}"
+    shown = client_as(Role.PROJECT_MANAGER).get(address).text  # its manager: by number only
+    assert "#1" in shown and "#2" in shown
+    assert "zosia" not in shown.lower() and "nowak" not in shown.lower()
+    read = client_as(Role.ADMIN).get(address).text
+    assert "Zosia | Anna Nowak" in read
+    assert db.session.scalar(select(func.count()).select_from(AuditLog).where(
+        AuditLog.entity == "indicator_records", AuditLog.entity_id == indicator.id)) == 1

@@ -240,6 +240,9 @@ def test_the_manager_fills_the_form_with_a_refusal_beside_the_field_and_sends_it
     db.session.expire_all()
     assert [(s.kind, s.started_on) for s in db.session.scalars(select(Support))] == [
         ("doradztwo/konsultacje", date(2026, 3, 20))]
+    read = db.session.scalars(select(AuditLog.entity_id).where(
+        AuditLog.entity == "participant", AuditLog.action == "read")).all()
+    assert read == [saved.id] * 2  # each opening of the record: disability and more in it
 
 
 def test_the_file_is_for_the_projects_manager_and_the_administrators_only(
