@@ -28,6 +28,7 @@ from cal.core.access import Role
 from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
 from cal.core.holidays import holiday
+from cal.core.models import hold
 from cal.core.timeutil import (
     local_day_end_utc,
     local_day_start_utc,
@@ -201,7 +202,7 @@ def enrol(group: Group, person: Person, actor, today: date, kis: dict | None = N
     if kis.get("period_start") and kis.get("period_end") and (
             kis["period_end"] < kis["period_start"]):
         raise DomainError(_("The end cannot be before the start."), field="period_end")
-    _lock(group)
+    hold(group)  # its places
     free = _active_count(group) < group.capacity and not _waiting_count(group)
     membership = Membership(group_id=group.id, person_id=person.id, guest=guest,
                             status=MemberStatus.ACTIVE if free else MemberStatus.WAITING,
@@ -241,12 +242,6 @@ def asked_end_effect(group: Group, membership: Membership, value: str) -> EndEff
     return EndEffect(value)
 
 
-def _lock(group: Group) -> None:
-    """Serialise changes to a group's places (PostgreSQL locks the row; SQLite has one
-    writer at a time anyway)."""
-    db.session.execute(select(Group.id).where(Group.id == group.id).with_for_update())
-
-
 def _waiting_count(group: Group) -> int:
     return db.session.scalar(select(func.count()).select_from(Membership).where(
         Membership.group_id == group.id, Membership.status == MemberStatus.WAITING))
@@ -259,7 +254,7 @@ def _active_count(group: Group) -> int:
 
 def _fill_places(group: Group, actor, today: date) -> list[Membership]:
     """Move the waiting list up, first asked first, while there are free places."""
-    _lock(group)
+    hold(group)  # its places
     free = group.capacity - _active_count(group)
     if free <= 0:
         return []

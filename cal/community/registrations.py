@@ -25,6 +25,7 @@ from cal.community.notices import tell_registered
 from cal.community.services import from_waiting_list, places_taken, registration_state
 from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
+from cal.core.models import hold
 from cal.core.phones import is_mobile
 from cal.extensions import db
 
@@ -91,6 +92,7 @@ def register(event: Event, key: str, data: dict, now: datetime, actor=None,
     sms_consent = bool(data.get("sms_consent"))
     _check(event, name, phone, email, adults, sms_consent, children, now, person_id, walk_in)
     places = len(children) if event.for_children else adults
+    hold(event)  # two forms for the last place: one is confirmed, the other waits
     taken = places_taken([event.id]).get(event.id, 0)
     fits = walk_in or event.capacity is None or taken + places <= event.capacity
     present = now if walk_in else None

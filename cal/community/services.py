@@ -21,6 +21,7 @@ from cal.community.notices import tell_registered
 from cal.core.access import Role
 from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
+from cal.core.models import hold
 from cal.core.rooms import Together
 from cal.core.timeutil import add_months, local_day_start_utc, to_local
 from cal.extensions import db
@@ -192,6 +193,7 @@ def places_taken(event_ids) -> dict[int, int]:
 def from_waiting_list(event: Event) -> list[Registration]:
     """Waiting registrations that now fit, in the order they came (a smaller one may
     pass a larger one that does not fit yet); each is told."""
+    hold(event)
     free = None if event.capacity is None else event.capacity - places_taken([event.id]).get(
         event.id, 0)
     moved = []

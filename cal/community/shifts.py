@@ -17,6 +17,7 @@ from sqlalchemy.orm import contains_eager
 from cal.community.models import Event, EventStatus, Shift, ShiftSignup
 from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
+from cal.core.models import hold
 from cal.core.timeutil import to_local
 from cal.extensions import db
 from volunteers.compliance import RECORD_LABELS, in_order, latest_records
@@ -123,6 +124,7 @@ def take(shift: Shift, volunteer: Volunteer, actor, now: datetime) -> ShiftSignu
     if db.session.scalar(select(ShiftSignup.id).where(
             ShiftSignup.shift_id == shift.id, ShiftSignup.volunteer_id == volunteer.id)):
         raise DomainError(_("You are already on this shift."))
+    hold(shift)  # two volunteers for its last place: one takes it
     if taken([shift.id]).get(shift.id, 0) >= shift.needed:
         raise DomainError(_("This shift is full."))
     if db.session.scalar(select(ShiftSignup.id).join(Shift, Shift.id == ShiftSignup.shift_id)

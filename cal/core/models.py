@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import enum
 
-from sqlalchemy import Enum
+from sqlalchemy import Enum, select
+
+from cal.extensions import db
 
 
 def enum_column(enum_cls: type[enum.Enum], length: int = 20) -> Enum:
@@ -16,3 +18,11 @@ def enum_column(enum_cls: type[enum.Enum], length: int = 20) -> Enum:
         values_callable=lambda e: [m.value for m in e],
         validate_strings=True,
     )
+
+
+def hold(row) -> None:
+    """Hold ``row`` until the transaction ends, so that two requests counting what is
+    left of it (places, a shift's volunteers) cannot both take the last of it: PostgreSQL
+    locks the row; SQLite has one writer at a time anyway."""
+    model = type(row)
+    db.session.execute(select(model.id).where(model.id == row.id).with_for_update())

@@ -4,10 +4,11 @@ and the waiting list, cancelling by the link), and what RODO keeps of it."""
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, time, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from cal.community import notices, registrations, services
 from cal.community.models import (
@@ -357,3 +358,37 @@ def test_the_projects_indicator_counts_the_children_checked_in_once(app, users, 
     assert "Zosia | Anna Nowak" in read
     assert db.session.scalar(select(func.count()).select_from(AuditLog).where(
         AuditLog.entity == "indicator_records", AuditLog.entity_id == indicator.id)) == 1
+
+
+def test_two_forms_for_the_last_place_at_the_same_moment_confirm_one(app):
+    """On PostgreSQL, where two requests really run side by side: the second form waits
+    for the first to be stored, then counts its places and waits for a place itself."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite lets one writer at a time: no two forms can count at once")
+    event = make_event(capacity=1)
+    event_id = event.id
+    db.session.commit()
+    first, _ = family(event, 1, 5)  # the last place, not yet stored: the event is held
+    answers = []
+
+    def second_form():
+        with app.app_context():
+            other = db.session.get(Event, event_id)
+            answers.append(family(other, 2, 6)[0].status)
+            db.session.commit()
+            db.session.remove()
+
+    side = threading.Thread(target=second_form)
+    side.start()
+    waits_for_the_event = text("SELECT count(*) FROM pg_stat_activity WHERE datname ="
+                               " current_database() AND wait_event_type = 'Lock'")
+    with db.engine.connect() as watcher:
+        for _ in range(600):  # until the second form waits on the held event (or 60 s)
+            if watcher.execute(waits_for_the_event).scalar():
+                break
+            side.join(0.1)
+        assert watcher.execute(waits_for_the_event).scalar() == 1
+    db.session.commit()
+    side.join(60)
+    assert first.status == RegistrationStatus.CONFIRMED
+    assert answers == [RegistrationStatus.WAITING]

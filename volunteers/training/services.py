@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
+from cal.core.models import hold
 from cal.core.timeutil import add_months, local_day_start_utc, to_local
 from cal.extensions import db
 from volunteers.compliance import EXPIRY_WARNING_DAYS, State
@@ -174,8 +175,7 @@ def enrol(session: TrainingSession, volunteer: Volunteer, actor, now: datetime,
     if own and not session.course.active:
         raise DomainError(_("This training is no longer offered."))
     # Hold the session's row while counting, so two taps cannot take the last place.
-    db.session.execute(select(TrainingSession.id).where(TrainingSession.id == session.id)
-                       .with_for_update())
+    hold(session)
     if count_enrolled(session) >= session.capacity:
         raise DomainError(_("This session is full."))
     enrolment = TrainingEnrolment(session_id=session.id, volunteer_id=volunteer.id,
