@@ -81,6 +81,18 @@ def likely_at_the_door(user, first_name: str, last_name: str,
     return [p for p in likely if p.id in known]
 
 
+def to_ask_at_door(session: GroupSession, newcomer: Newcomer, actor,
+                   today: date) -> tuple[Person, ...]:
+    """The people to ask about before someone new is registered: those the names match,
+    until the one at the door has said whether they are one of them (none: go on)."""
+    if not services.may_mark(actor, session, today):
+        raise DomainError(_("Attendance cannot be taken at this session."))
+    if newcomer.same_as is not None:
+        return ()
+    return tuple(likely_at_the_door(actor, newcomer.first_name, newcomer.last_name,
+                                    newcomer.birth_date))
+
+
 def admit_at_door(session: GroupSession, newcomer: Newcomer, actor, today: date) -> AtTheDoor:
     """Find or register the newcomer and mark them present at ``session``."""
     if not services.may_mark(actor, session, today):

@@ -119,3 +119,4 @@ class NewcomerForm(FlaskForm):
         [("guest", _l("A guest, this time")), ("member", _l("A new member of the group"))]),
         default="guest")
     same_as = IntegerField(validators=[Optional(), NumberRange(min=0, max=2**31 - 1)])
+    once_key = once_key_field()  # the answer sent twice registers them once

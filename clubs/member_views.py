@@ -12,6 +12,7 @@ from flask_login import current_user
 from cal.core.access import roles_required
 from cal.core.errors import DomainError
 from cal.core.http import found
+from cal.core.once import submit_once
 from cal.core.render import go, refused_in_place, render_page, wants_fragment
 from cal.core.timeutil import local_today
 from cal.extensions import db
@@ -95,18 +96,21 @@ def session_newcomer(session_id: int):
         return render_session(session, code=422, newcomer=form)
     newcomer = door.Newcomer(form.first_name.data, form.last_name.data, form.birth_date.data,
                              form.same_as.data, form.as_member.data == "member")
-    try:
+
+    def admit() -> tuple[str, str]:
         came = door.admit_at_door(session, newcomer, current_user, local_today())
+        person = found(came.person)  # only one of the people the names matched
+        back = url_for("clubs.session_detail", session_id=session.id)
+        if came.waiting:  # kept on the waiting list, not marked: no place today
+            flash(_("The group is full: %(name)s is on the waiting list.",
+                    name=person.full_name), "error")
+            return back, ""
+        return back, _("%(name)s is on the list, present.", name=person.full_name)
+    try:
+        candidates = door.to_ask_at_door(session, newcomer, current_user, local_today())
+        if candidates:
+            return render_session(session, newcomer=form, candidates=candidates, code=422,
+                                  error=_("Is it one of these people?"))
+        return submit_once(form.once_key.data, admit)
     except DomainError as error:
         return refused_in_place(error, partial(render_session, session, newcomer=form))
-    if came.candidates:
-        return render_session(session, newcomer=form, candidates=came.candidates, code=422,
-                              error=_("Is it one of these people?"))
-    person = found(came.person)  # only one of the people the names matched
-    db.session.commit()
-    if came.waiting:  # kept on the waiting list, not marked: no place today
-        flash(_("The group is full: %(name)s is on the waiting list.", name=person.full_name),
-              "error")
-    else:
-        flash(_("%(name)s is on the list, present.", name=person.full_name), "success")
-    return go(url_for("clubs.session_detail", session_id=session.id))

@@ -13,6 +13,7 @@ from cal.auth.models import User
 from cal.core.access import Role
 from cal.core.errors import DomainError
 from cal.core.holidays import holiday
+from cal.core.once import new_key
 from cal.core.timeutil import local_to_utc, local_today, to_local
 from cal.extensions import db
 from cal.people.models import Person
@@ -234,6 +235,11 @@ def test_a_leader_reaches_only_the_groups_they_lead(client_as, users, app):
     assert db.session.scalar(select(func.count()).select_from(Attendance)) == 0
 
 
+def at_door(data: dict, key: str | None = None) -> dict:
+    """The newcomer form as its page sends it: with the key of that page."""
+    return {**data, "once_key": key or new_key()}
+
+
 def test_a_walk_in_is_found_by_name_or_registered_and_marked_present(client_as, users):
     group = make_group(users)
     members(group, users, 1)
@@ -245,26 +251,27 @@ def test_a_walk_in_is_found_by_name_or_registered_and_marked_present(client_as, 
     client = client_as(Role.LEADER)
     data = {"first_name": "Halina", "last_name": "Kowalska", "birth_date": "1950-05-01",
             "as_member": "guest"}
-    asked = client.post(f"/clubs/sessions/{session.id}/newcomer", data=data)
+    asked = client.post(f"/clubs/sessions/{session.id}/newcomer", data=at_door(data))
     assert asked.status_code == 422 and f'value="{known.id}"' in asked.text
     sent = client.post(f"/clubs/sessions/{session.id}/newcomer",
-                       data={**data, "same_as": str(known.id)})
+                       data=at_door({**data, "same_as": str(known.id)}))
     assert sent.status_code == 302
     guest = db.session.scalar(select(Attendance).where(Attendance.person_id == known.id))
     assert guest.mark == Mark.PRESENT and guest.guest
     # a leader adds guests; enrolling is for coordinators (with the KIS details)
-    client.post(f"/clubs/sessions/{session.id}/newcomer", data={
-        "first_name": "Gość", "last_name": "Przypadkowy", "as_member": "member"})
+    client.post(f"/clubs/sessions/{session.id}/newcomer", data=at_door({
+        "first_name": "Gość", "last_name": "Przypadkowy", "as_member": "member"}))
     assert len([m for m in services.members_of(group) if m.status == MemberStatus.ACTIVE]) == 1
-    new = client_as(Role.COORDINATOR).post(f"/clubs/sessions/{session.id}/newcomer", data={
-        "first_name": "Nowy", "last_name": "Uczestnik", "as_member": "member"})
+    new = client_as(Role.COORDINATOR).post(
+        f"/clubs/sessions/{session.id}/newcomer",
+        data=at_door({"first_name": "Nowy", "last_name": "Uczestnik", "as_member": "member"}))
     assert new.status_code == 302
     assert len([m for m in services.members_of(group) if m.status == MemberStatus.ACTIVE]) == 2
     # only a person the names matched can be chosen: no stepping through the registry
     stranger = PersonFactory(first_name="Inna", last_name="Osoba")
     db.session.commit()
-    refused = client.post(f"/clubs/sessions/{session.id}/newcomer", data={
-        **data, "same_as": str(stranger.id)})
+    refused = client.post(f"/clubs/sessions/{session.id}/newcomer", data=at_door({
+        **data, "same_as": str(stranger.id)}))
     assert refused.status_code == 404
 
 
@@ -281,14 +288,14 @@ def test_a_leader_at_the_door_finds_only_people_of_the_groups_they_lead(client_a
     url = f"/clubs/sessions/{session.id}/newcomer"
     data = {"first_name": "Halina", "last_name": "Obca", "birth_date": "1948-03-01",
             "as_member": "guest"}
-    by_coordinator = client_as(Role.COORDINATOR).post(url, data=data)
+    by_coordinator = client_as(Role.COORDINATOR).post(url, data=at_door(data))
     assert by_coordinator.status_code == 422 and f'value="{outsider.id}"' in by_coordinator.text
     db.session.rollback()
     leader = client_as(Role.LEADER)
     form = leader.get(f"/clubs/sessions/{session.id}").text
     assert "koordynator połączy" in form  # the leader is told how a duplicate is handled
-    assert leader.post(url, data={**data, "same_as": str(outsider.id)}).status_code == 404
-    assert leader.post(url, data=data).status_code == 302
+    assert leader.post(url, data=at_door({**data, "same_as": str(outsider.id)})).status_code == 404
+    assert leader.post(url, data=at_door(data)).status_code == 302
     came = db.session.scalars(select(Attendance.person_id).where(
         Attendance.session_id == session.id)).all()
     assert len(came) == 1 and came[0] != outsider.id
@@ -307,27 +314,33 @@ def test_a_newcomer_is_not_registered_twice_nor_with_an_impossible_birth_date(
     persons = lambda: db.session.scalar(select(func.count()).select_from(Person))  # noqa: E731
     before = persons()
     for day in ("2999-01-01", "1850-01-01"):
-        refused = client.post(url, data={"first_name": "Jan", "last_name": "Testowy",
-                                         "birth_date": day, "as_member": "guest"})
+        refused = client.post(url, data=at_door({"first_name": "Jan", "last_name": "Testowy",
+                                                 "birth_date": day, "as_member": "guest"}))
         assert refused.status_code == 422 and persons() == before
         field = refused.text[refused.text.index('id="birth_date"'):]
         assert 'class="field-error"' in field[:field.index("</div>") + 600]
     # a member at the door, given without a birth date: found, and marked as a member
-    asked = client.post(url, data={"first_name": member.first_name,
-                                   "last_name": member.last_name, "as_member": "guest"})
+    asked = client.post(url, data=at_door({"first_name": member.first_name,
+                                           "last_name": member.last_name, "as_member": "guest"}))
     assert asked.status_code == 422 and f'value="{member.id}"' in asked.text
-    chosen = client.post(url, data={"first_name": member.first_name, "as_member": "guest",
-                                    "last_name": member.last_name, "same_as": str(member.id)})
+    chosen = client.post(url, data=at_door({
+        "first_name": member.first_name, "as_member": "guest",
+        "last_name": member.last_name, "same_as": str(member.id)}))
     assert chosen.status_code == 302 and persons() == before
     mark = db.session.scalar(select(Attendance).where(Attendance.person_id == member.id))
     assert mark.mark == Mark.PRESENT and not mark.guest
     # someone new, sent again: the second time they are found, not registered again
     data = {"first_name": "Jan", "last_name": "Testowy", "as_member": "guest"}
-    assert client.post(url, data=data).status_code == 302 and persons() == before + 1
+    assert client.post(url, data=at_door(data)).status_code == 302 and persons() == before + 1
     jan = db.session.scalar(select(Person).where(Person.last_name == "Testowy"))
-    again = client.post(url, data=data)
+    again = client.post(url, data=at_door(data))
     assert again.status_code == 422 and f'name="same_as" value="{jan.id}"' in again.text
     assert persons() == before + 1
+    # the answer "someone else" tapped twice (or sent again on a bad network): once
+    answer = at_door({**data, "same_as": "0"})
+    for _ in range(2):
+        assert client.post(url, data=answer).status_code == 302
+    assert persons() == before + 2
 
 
 def test_a_name_alone_shows_a_leader_only_people_of_the_group(client_as, users):
@@ -339,10 +352,11 @@ def test_a_name_alone_shows_a_leader_only_people_of_the_group(client_as, users):
     db.session.commit()
     data = {"first_name": "Halina", "last_name": "Obca", "as_member": "guest"}
     url = f"/clubs/sessions/{session.id}/newcomer"
-    by_leader = client_as(Role.LEADER).post(url, data=data)
+    by_leader = client_as(Role.LEADER).post(url, data=at_door(data))
     assert f'value="{stranger.id}"' not in by_leader.text and "1948" not in by_leader.text
     db.session.rollback()
-    by_coordinator = client_as(Role.COORDINATOR).post(url, data={**data, "last_name": "obca"})
+    by_coordinator = client_as(Role.COORDINATOR).post(
+        url, data=at_door({**data, "last_name": "obca"}))
     assert by_coordinator.status_code == 422 and f'value="{stranger.id}"' in by_coordinator.text
 
 
@@ -354,7 +368,7 @@ def test_a_new_member_at_the_door_of_a_full_group_stays_on_the_waiting_list(clie
     db.session.commit()
     sent = client_as(Role.COORDINATOR).post(
         f"/clubs/sessions/{session.id}/newcomer", follow_redirects=True,
-        data={"first_name": "Nowa", "last_name": "Czekająca", "as_member": "member"})
+        data=at_door({"first_name": "Nowa", "last_name": "Czekająca", "as_member": "member"}))
     assert "Grupa jest pełna: Nowa Czekająca jest na liście oczekujących." in sent.text
     person = db.session.scalar(select(Person).where(Person.last_name == "Czekająca"))
     waiting = [m for m in services.members_of(group) if m.person_id == person.id]
