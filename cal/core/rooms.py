@@ -62,6 +62,10 @@ class PersonalData:
       SubjectKind value, with their model (the volunteers' room: its volunteers);
     - ``related(subject)``: more (table, rows) that are the subject's, reached through
       another table (a person's matches, through their help requests);
+    - ``shared(subject)``: (table, rows) the subject shares with others (what their
+      household asked for or received, the duty hours they held for residents): in
+      their export, but left to the room's ``anonymise`` (which blanks a household's
+      once no one of it is left);
     - ``blockers(subject, held)``: why the subject cannot be anonymised yet (texts);
       ``held`` maps the projects whose records are still kept to the day they may go;
     - ``anonymise(subject, now)``: the room's own clean-up, beyond the free text the
@@ -82,6 +86,7 @@ class PersonalData:
     name: str
     subjects: dict[str, type] = field(default_factory=dict)
     related: Callable[[Any], Iterable[tuple[str, list[dict]]]] | None = None
+    shared: Callable[[Any], Iterable[tuple[str, list[dict]]]] | None = None
     blockers: Callable[[Any, dict], list[str]] | None = None
     anonymise: Callable[[Any, datetime], None] | None = None
     keeps_person: Callable[[datetime, dict], Iterable[Any]] | None = None

@@ -12,8 +12,9 @@ from sqlalchemy import exists, select, update
 
 from cal.core.rooms import PersonalData
 from cal.core.timeutil import utcnow
-from cal.duties.models import Appointment
+from cal.duties.models import Appointment, Duty
 from cal.extensions import db
+from cal.people import rodo
 from cal.people.models import Person, SubjectKind
 
 ANONYMOUS = "—"
@@ -22,6 +23,16 @@ ANONYMOUS = "—"
 def _blank(ids, now: datetime) -> None:
     db.session.execute(update(Appointment).where(Appointment.id.in_(ids)).values(
         name=ANONYMOUS, phone="", topic="", sms_consent_at=None, anonymised_at=now))
+
+
+def shared(subject) -> list[tuple[str, list[dict]]]:
+    """The duty hours a volunteer held with their account (the centre's record: it stays,
+    held by the account, which the erasure renames)."""
+    user_id = getattr(subject.record, "user_id", None)
+    if subject.kind != SubjectKind.VOLUNTEER or user_id is None:
+        return []
+    duties = Duty.__table__
+    return [("duties", rodo.rows(duties, duties.c.holder_user_id, [user_id]))]
 
 
 def anonymise(subject, now: datetime) -> None:
@@ -45,4 +56,5 @@ def records(record_type: str, cutoff: datetime, apply: bool) -> int:
     return len(ids)
 
 
-PART = PersonalData("duties", anonymise=anonymise, keeps_person=keeps_person, records=records)
+PART = PersonalData("duties", shared=shared, anonymise=anonymise, keeps_person=keeps_person,
+                    records=records)

@@ -20,8 +20,8 @@ from cal.people.models import Person, SubjectKind
 TABLE = Gift.__tablename__
 
 
-def related(subject) -> Iterable[tuple[str, list[dict]]]:
-    """The gifts the subject's household received."""
+def shared(subject) -> Iterable[tuple[str, list[dict]]]:
+    """The gifts the subject's household received (shared with its other members)."""
     household_id = getattr(subject.record, "household_id", None)
     if subject.kind != SubjectKind.PERSON or not household_id:
         return []
@@ -38,7 +38,7 @@ def _unlink(condition) -> int:
 def anonymise(subject, _now: datetime) -> None:
     """The subject's household's gifts lose their family once no member of it is left
     unerased (the erasure has already taken the subject out of the household)."""
-    ids = subject.ids.get(TABLE, [])
+    ids = subject.shared.get(TABLE, [])
     if subject.kind == SubjectKind.PERSON and ids:
         _unlink(Gift.id.in_(ids) & ~exists().where(
             Person.household_id == Gift.household_id, Person.anonymised_at.is_(None)))
@@ -54,4 +54,4 @@ def records(record_type: str, cutoff: datetime, apply: bool) -> int:
     return len(list(db.session.scalars(select(Gift.id).where(condition))))
 
 
-PART = PersonalData("gifts", related=related, anonymise=anonymise, records=records)
+PART = PersonalData("gifts", shared=shared, anonymise=anonymise, records=records)

@@ -49,7 +49,7 @@ FREE_TEXT = {"notes", "note", "goal", "scope", "place", "terms", "checked_by", "
              "close_reason", "end_reason", "reject_reason", "answer_note", "reason",
              "referred_by", "contract_ref", "emergency_name", "emergency_phone",
              "health_notes", "disability_notes", "phone", "email", "address", "detail",
-             "title", "url", "heard_from"}
+             "title", "url", "heard_from", "cancel_reason"}
 # Tables an account owns through user_id, left out: stored form keys say nothing.
 NOT_OWNED = {"form_submissions", "volunteers"}
 # Handled one by one below: a household may have other members, an account's e-mail is
@@ -64,6 +64,8 @@ class Subject:
     record: object  # Person, Volunteer or another room's subject (PersonalData.subjects)
     sections: dict[str, list[dict]] = field(default_factory=dict)
     ids: dict[str, list[int]] = field(default_factory=dict)  # table -> ids of rows found
+    # table -> ids of the rows shared with others (PersonalData.shared): shown, not blanked
+    shared: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -120,6 +122,9 @@ def gather(kind: SubjectKind, subject_id: int) -> Subject | None:
     for part in _parts():
         for name, found in part.related(subject) if part.related else ():
             _add(subject, name, found)
+    for part in _parts():
+        for name, found in part.shared(subject) if part.shared else ():
+            _add(subject, name, found, shared=True)
     if subject.kind == SubjectKind.PERSON:
         if record.household_id:
             households = _table("households")
@@ -134,10 +139,24 @@ def gather(kind: SubjectKind, subject_id: int) -> Subject | None:
     return subject
 
 
-def _add(subject: Subject, name: str, rows: list[dict]) -> None:
+def _add(subject: Subject, name: str, rows: list[dict], shared: bool = False) -> None:
     if rows:
         subject.sections.setdefault(name, []).extend(rows)
-        subject.ids.setdefault(name, []).extend(row["id"] for row in rows if "id" in row)
+        ids = subject.shared if shared else subject.ids
+        ids.setdefault(name, []).extend(row["id"] for row in rows if "id" in row)
+
+
+def last_of_household(subject: Subject) -> bool:
+    """Whether no one of the person's household is left unerased beside them (then what
+    the household shares is theirs alone)."""
+    household_id = getattr(subject.record, "household_id", None)
+    if household_id is None:
+        household_id = (subject.sections.get("persons") or [{}])[0].get("household_id")
+    if subject.kind != SubjectKind.PERSON or household_id is None:
+        return False
+    return db.session.scalar(select(Person.id).where(
+        Person.household_id == household_id, Person.id != subject.record.id,
+        Person.anonymised_at.is_(None)).limit(1)) is None
 
 
 def _shown(value):
@@ -225,10 +244,8 @@ def anonymise(subject: Subject, actor, why: str, held_projects: dict[int, date |
         raise DomainError(" ".join(blockers))
     record, now = subject.record, utcnow()
     for name, ids in subject.ids.items():
-        table = _table(name)
-        blank = dict.fromkeys(FREE_TEXT & set(table.c.keys()), "")
-        if blank and name not in NOT_SCRUBBED:
-            db.session.execute(update(table).where(table.c.id.in_(ids)).values(**blank))
+        if name not in NOT_SCRUBBED:
+            blank_free_text(name, ids)
     _anonymise_record(record, now)
     if subject.kind == SubjectKind.PERSON:
         _anonymise_household(record)
@@ -240,6 +257,14 @@ def anonymise(subject: Subject, actor, why: str, held_projects: dict[int, date |
     db.session.flush()
     audit(actor, AuditAction.UPDATE, subject.kind.value, record.id, fields=["anonymised_at"],
           detail=f"anonymised: {why}"[:500])
+
+
+def blank_free_text(name: str, ids: list[int]) -> None:
+    """Empty the free text (FREE_TEXT) of these rows of the table ``name``."""
+    table = _table(name)
+    blank = dict.fromkeys(FREE_TEXT & set(table.c.keys()), "")
+    if blank and ids:
+        db.session.execute(update(table).where(table.c.id.in_(ids)).values(**blank))
 
 
 def _anonymise_record(record, now: datetime) -> None:

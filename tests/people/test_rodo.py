@@ -17,6 +17,7 @@ from cal.core.audit import AuditAction, AuditLog
 from cal.core.errors import DomainError
 from cal.core.text import fold
 from cal.core.timeutil import add_months, local_to_utc, local_today, utcnow
+from cal.duties.models import Appointment, AppointmentStatus, DutyKind
 from cal.extensions import db
 from cal.notifications.models import Channel, Notification
 from cal.people import jobs as people_jobs
@@ -39,12 +40,13 @@ from clubs import services as clubs
 from clubs.models import Mark
 from seniors.models import SeniorMember
 from tests.clubs.test_groups import make_group, todays_session
+from tests.duties.test_duties import make_duty
 from tests.factories import HouseholdFactory, PersonFactory, VolunteerFactory
 from tests.volunteers.documents.test_documents import text_of
 from tests.volunteers.needs.test_needs import volunteer_account
 from volunteers.hours.models import Activity, EntryStatus, HourEntry
 from volunteers.models import HelpKind, Volunteer, VolunteerStatus
-from volunteers.needs.models import HelpRequest, Match, MatchStatus
+from volunteers.needs.models import HelpRequest, Match, MatchEvent, MatchStatus
 
 TODAY = local_today()
 
@@ -116,11 +118,13 @@ def test_the_export_holds_every_part_of_a_person_and_no_secret(users):
     assert set(KEPT_FOR_REPORTS) | {"persons", "households", "audit_log"} <= set(sections)
     assert sections["persons"][0]["health_notes"] == "cukrzyca"
     assert sections["senior_members"][0]["emergency_name"] == "Jan Kowalski"
-    assert sections["matches"][0]["answer_note"] == "chętnie"
+    assert sections["matches"][0]["status"] == "ended"
+    assert not {"answer_note", "reasons", "score"} & set(sections["matches"][0])  # theirs
     assert sections["project_participants"][0]["identifier"] == "50031401365"
     assert sections["participant_supports"][0]["kind_detail"] == "pomoc psychologiczna"
     every_key = {key for rows in sections.values() for row in rows for key in row}
     assert not every_key & rodo.HIDDEN
+    assert set(sections) <= set(SECTIONS)  # each part, with its heading in the PDF
     json.dumps(data)  # the download is this, as JSON
 
 
@@ -130,6 +134,7 @@ def test_every_part_and_field_of_an_export_has_its_words_for_the_pdf(app):
     parts = {"persons", "volunteers", "households", "users", "matches", "audit_log"}
     parts |= {t.name for t, _ in rodo._referring("persons")}
     parts |= {t.name for t, _ in rodo._referring("volunteers")}
+    parts |= {t.name for t, _ in rodo._referring("households")}  # shared by its members
     parts |= {t.name for t, _ in rodo._referring("users", "user_id")} - rodo.NOT_OWNED
     assert parts - set(SECTIONS) == set()
     columns = {c for name in parts for c in db.metadata.tables[name].columns.keys()}
@@ -456,3 +461,82 @@ def test_administrators_are_told_a_week_and_a_day_before_a_request_is_due_and_wh
     notified = db.session.scalars(select(Notification.user_id).where(
         Notification.kind == "rodo_deadline")).all()
     assert set(notified) == {users[Role.ADMIN].id}
+
+
+def household_helped(users) -> tuple[Person, Person, HelpRequest, Match]:
+    """Two people of one household, helped as a household (the request names no one)."""
+    household = HouseholdFactory()
+    first, second = (PersonFactory(household_id=household.id) for _ in range(2))
+    request = HelpRequest(household_id=household.id, kind=HelpKind.TUTORING, starts_on=TODAY,
+                          goal="odrabianie lekcji z Kubą", notes="tata po wypadku")
+    db.session.add(request)
+    db.session.flush()
+    match = Match(request_id=request.id, volunteer_id=VolunteerFactory().id,
+                  status=MatchStatus.ACTIVE)
+    db.session.add(match)
+    db.session.flush()
+    return first, second, request, match
+
+
+def test_what_a_household_asked_for_is_in_each_members_copy_and_goes_with_the_last(users):
+    first, second, request, match = household_helped(users)
+    for person in (first, second):
+        sections = rodo.gather(SubjectKind.PERSON, person.id).sections
+        assert [r["goal"] for r in sections["help_requests"]] == ["odrabianie lekcji z Kubą"]
+        assert [m["id"] for m in sections["matches"]] == [match.id]
+    # one member erased: the household's help goes on for the other, its words kept
+    rodo.anonymise(rodo.gather(SubjectKind.PERSON, first.id), users[Role.ADMIN], "t", {})
+    db.session.flush()
+    assert (request.goal, request.notes) == ("odrabianie lekcji z Kubą", "tata po wypadku")
+    # the last one: refused while the household's match runs, then blanked and closed
+    with pytest.raises(DomainError, match="match"):
+        rodo.anonymise(rodo.gather(SubjectKind.PERSON, second.id), users[Role.ADMIN], "t", {})
+    match.status = MatchStatus.ENDED
+    db.session.flush()
+    rodo.anonymise(rodo.gather(SubjectKind.PERSON, second.id), users[Role.ADMIN], "t", {})
+    db.session.flush()
+    db.session.refresh(request)
+    assert (request.goal, request.notes, request.status.value) == ("", "", "closed")
+
+
+def test_the_history_of_a_match_loses_the_reasons_it_copied(users):
+    person = PersonFactory()
+    request = HelpRequest(person_id=person.id, kind=HelpKind.SENIOR, starts_on=TODAY)
+    db.session.add(request)
+    db.session.flush()
+    match = Match(request_id=request.id, volunteer_id=VolunteerFactory().id,
+                  status=MatchStatus.ENDED, end_reason="pani Zofia w szpitalu")
+    db.session.add(match)
+    db.session.flush()
+    db.session.add(MatchEvent(match_id=match.id, to_status=MatchStatus.ENDED,
+                              note="pani Zofia w szpitalu"))
+    db.session.flush()
+    rodo.anonymise(rodo.gather(SubjectKind.PERSON, person.id), users[Role.ADMIN], "t", {})
+    db.session.flush()
+    assert db.session.scalars(select(MatchEvent.note)).all() == [""]
+    assert db.session.get(Match, match.id).status == MatchStatus.ENDED  # the count stays
+
+
+def test_a_volunteers_copy_lists_the_duty_hours_they_held(users):
+    volunteer = volunteer_with_a_past(users)
+    duty = make_duty(kind=DutyKind.LEGAL, title="Porady prawne",
+                     holder_user_id=volunteer.user_id)
+    sections = rodo.gather(SubjectKind.VOLUNTEER, volunteer.id).sections
+    assert [d["title"] for d in sections["duties"]] == ["Porady prawne"]
+    rodo.anonymise(rodo.gather(SubjectKind.VOLUNTEER, volunteer.id), users[Role.ADMIN], "t", {})
+    db.session.flush()
+    assert (duty.title, duty.place) == ("Porady prawne", "pok. 12")  # the centre's record
+
+
+def test_the_reason_an_appointment_was_cancelled_goes_with_the_person(users):
+    person = PersonFactory()
+    duty = make_duty()
+    start = local_to_utc(TODAY + timedelta(days=3), time(10))
+    db.session.add(Appointment(duty_id=duty.id, starts_at=start,
+                               ends_at=start + timedelta(minutes=45), person_id=person.id,
+                               name=person.full_name, live=None, status=AppointmentStatus.CANCELLED,
+                               cancel_reason="pani Zofia w szpitalu"))
+    db.session.flush()
+    rodo.anonymise(rodo.gather(SubjectKind.PERSON, person.id), users[Role.ADMIN], "t", {})
+    db.session.flush()
+    assert db.session.scalars(select(Appointment.cancel_reason)).all() == [""]
