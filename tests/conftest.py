@@ -11,9 +11,11 @@ import contextvars
 import os
 import uuid
 from contextlib import contextmanager
+from datetime import date, datetime, time
 
 import flask_migrate
 import pytest
+import sqlalchemy as sa
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.engine import make_url
@@ -263,3 +265,25 @@ def count_queries(app):
             event.remove(db.engine, "before_cursor_execute", listener)
 
     return counter
+
+
+@pytest.fixture
+def empty_database(tmp_path_factory):
+    """A database of its own with no table yet, for a test that migrates it step by step
+    (PostgreSQL when the run is on it)."""
+    with make_database(tmp_path_factory, "migrated") as url:
+        yield url
+
+
+def row_of(table, **values) -> dict:
+    """A row of a reflected table with every required column filled (what the migration
+    reads is given)."""
+    filler = {sa.String: "x", sa.Integer: 1, sa.Boolean: False, sa.Date: date(2026, 1, 1),
+              sa.DateTime: datetime(2026, 1, 1), sa.Float: 0.0, sa.Numeric: 0,
+              sa.Time: time(10), sa.LargeBinary: b"", sa.JSON: {}}
+    row = {}
+    for column in table.columns:
+        if column.primary_key or column.nullable or column.server_default is not None:
+            continue
+        row[column.name] = next(v for t, v in filler.items() if isinstance(column.type, t))
+    return row | values

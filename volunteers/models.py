@@ -228,7 +228,7 @@ class VolunteerDocument(db.Model):
     body: Mapped[str] = mapped_column(Text, default="")
     # A training certificate names its completion, so it is issued once.
     completion_id: Mapped[int | None] = mapped_column(
-        ForeignKey("training_completions.id", ondelete="SET NULL"), index=True
+        ForeignKey("training_completions.id", ondelete="SET NULL"), index=True, unique=True
     )
     pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True, deferred_raiseload=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -36,7 +36,7 @@ from cal.projects.participant_models import (
     Sex,
     Support,
 )
-from tests.conftest import config_for_tests, log_in, make_database, password_hash
+from tests.conftest import config_for_tests, log_in, password_hash, row_of
 from tests.factories import PersonFactory
 from tests.projects.participants import participant_data
 from tests.projects.test_projects import project
@@ -297,24 +297,6 @@ CARRIED = [
 ]
 
 
-def _row_of(table, **values) -> dict:
-    """A row with every required column filled (what the migration reads is given)."""
-    filler = {sa.String: "x", sa.Integer: 1, sa.Boolean: False, sa.Date: date(2026, 1, 1),
-              sa.DateTime: datetime(2026, 1, 1), sa.Float: 0.0}
-    row = {}
-    for column in table.columns:
-        if column.primary_key or column.nullable or column.server_default is not None:
-            continue
-        row[column.name] = next(v for t, v in filler.items() if isinstance(column.type, t))
-    return row | values
-
-
-@pytest.fixture
-def empty_database(tmp_path_factory):
-    with make_database(tmp_path_factory, "smefs") as url:  # PostgreSQL when asked
-        yield url
-
-
 def test_the_migration_carries_the_records_over_and_folds_them_back(empty_database):
     from alembic import command
 
@@ -326,13 +308,13 @@ def test_the_migration_carries_the_records_over_and_folds_them_back(empty_databa
         with engine.begin() as connection:
             tables = sa.MetaData()
             tables.reflect(connection, only=["persons", "projects", "project_participants"])
-            connection.execute(tables.tables["projects"].insert(), _row_of(
+            connection.execute(tables.tables["projects"].insert(), row_of(
                 tables.tables["projects"], id=1, starts_on=date(2026, 1, 1)))
             for n, (status, education, area, third) in enumerate(
                     (before for before, _ in CARRIED), 1):
-                connection.execute(tables.tables["persons"].insert(), _row_of(
+                connection.execute(tables.tables["persons"].insert(), row_of(
                     tables.tables["persons"], id=n))
-                connection.execute(tables.tables["project_participants"].insert(), _row_of(
+                connection.execute(tables.tables["project_participants"].insert(), row_of(
                     tables.tables["project_participants"], id=n, project_id=1, person_id=n,
                     sex="female", labour_status=status, education=education, area=area,
                     third_country=third, disability="no", foreign_background="no",

@@ -22,6 +22,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, undefer
 
 from cal.core.audit import AuditAction, audit
@@ -184,8 +185,12 @@ def training_certificate(completion: TrainingCompletion, actor) -> VolunteerDocu
         issued_on=local_today(), period_start=completion.completed_on,
         period_end=completion.valid_until, body=completion.course.name,
         completion_id=completion.id, pdf=pdf, created_by_id=actor.id)
-    db.session.add(document)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(document)
+    except IntegrityError:  # issued meanwhile (a second tap while this one was drawn)
+        return db.session.scalar(
+            select(VolunteerDocument).where(VolunteerDocument.completion_id == completion.id))
     audit(actor, AuditAction.CREATE, "volunteer_document", document.id,
           fields=[DocumentKind.TRAINING_CERTIFICATE.value],
           detail=f"volunteer {completion.volunteer_id}")

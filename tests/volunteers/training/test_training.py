@@ -6,20 +6,23 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 import pytest
+import sqlalchemy as sa
 from flask_babel import gettext
 from sqlalchemy import func, select
 
+from cal import create_app
 from cal.core.access import Role
 from cal.core.errors import DomainError
 from cal.core.timeutil import local_to_utc, local_today, to_local, utcnow
 from cal.extensions import db
+from tests.conftest import config_for_tests, row_of
 from tests.factories import VolunteerFactory
 from tests.volunteers.documents.test_documents import text_of
 from tests.volunteers.profiles.test_pipeline import give_records
 from tests.volunteers.test_compliance import adult_basics
 from volunteers.compliance import State
 from volunteers.documents import services as documents
-from volunteers.models import VolunteerDocument, VolunteerStatus
+from volunteers.models import DocumentKind, VolunteerDocument, VolunteerStatus
 from volunteers.profiles import services as profiles
 from volunteers.training import services as training
 from volunteers.training.compliance import training_items
@@ -179,6 +182,32 @@ def test_absent_is_refused_once_a_certificate_was_issued(users):
     with pytest.raises(DomainError):
         training.record_attendance(found, volunteer, False, coordinator, NOW)
     assert db.session.scalar(select(func.count()).select_from(TrainingCompletion)) == 1
+
+
+def test_a_certificate_issued_meanwhile_is_the_one_given_not_a_second(users, monkeypatch):
+    """Two taps: the second finds none issued, and while its PDF is drawn the first is
+    stored; the database keeps one certificate a completion, and the second gets it."""
+    volunteer = VolunteerFactory()
+    found = session_of(course())
+    coordinator = users[Role.COORDINATOR]
+    training.enrol(found, volunteer, coordinator, NOW)
+    training.record_attendance(found, volunteer, True, coordinator, NOW)
+    completion = db.session.scalar(select(TrainingCompletion))
+    draw = documents.render_pdf
+    first = []
+
+    def drawn_while_the_first_is_stored(*args, **kwargs):
+        if not first:
+            first.append(VolunteerDocument(
+                volunteer_id=volunteer.id, kind=DocumentKind.TRAINING_CERTIFICATE,
+                issued_on=NOW.date(), completion_id=completion.id, pdf=b"%PDF-first"))
+            db.session.add(first[0])
+            db.session.flush()
+        return draw(*args, **kwargs)
+    monkeypatch.setattr(documents, "render_pdf", drawn_while_the_first_is_stored)
+    given = documents.training_certificate(completion, coordinator)
+    assert given.id == first[0].id
+    assert db.session.scalar(select(func.count()).select_from(VolunteerDocument)) == 1
 
 
 def test_a_sessions_date_stays_once_attendance_is_recorded(users):
@@ -381,3 +410,37 @@ def test_session_times_are_shown_in_warsaw_time(client_as):
     db.session.commit()
     assert "17:00" in client_as(Role.COORDINATOR).get(
         f"/volunteers/trainings/sessions/{found.id}").text
+
+
+def test_the_migration_keeps_the_first_certificate_of_a_training_linked(empty_database):
+    """Certificates issued twice before the database kept them once: the first stays the
+    completion's, the later ones stay as documents, unlinked."""
+    from alembic import command
+
+    app = create_app(config_for_tests(empty_database))
+    with app.app_context():
+        config = app.extensions["migrate"].migrate.get_config()
+        command.upgrade(config, "e1b7c4d20a96")
+        engine = sa.create_engine(empty_database)
+        with engine.begin() as connection:
+            tables = sa.MetaData()
+            tables.reflect(connection, only=["volunteers", "training_courses",
+                                             "training_completions", "volunteer_documents"])
+            for name in ("volunteers", "training_courses"):
+                connection.execute(tables.tables[name].insert(),
+                                   row_of(tables.tables[name], id=1))
+            completions = tables.tables["training_completions"]
+            connection.execute(completions.insert(), [
+                row_of(completions, id=n, volunteer_id=1, course_id=1) for n in (1, 2)])
+            documents_table = tables.tables["volunteer_documents"]
+            connection.execute(documents_table.insert(), [row_of(
+                documents_table, id=n, volunteer_id=1, completion_id=completion, pdf=b"%PDF")
+                for n, completion in ((1, 1), (2, 1), (3, 2), (4, 1))])
+        command.upgrade(config, "f2c9d4e7a813")
+        with engine.connect() as connection:
+            assert connection.execute(sa.text(
+                "SELECT id, completion_id FROM volunteer_documents ORDER BY id")).all() == [
+                (1, 1), (2, None), (3, 2), (4, None)]
+        command.downgrade(config, "e1b7c4d20a96")
+        engine.dispose()
+        db.engine.dispose()
