@@ -21,7 +21,7 @@ from cal.core.timeutil import local_today
 from cal.directory import demo, jobs, services
 from cal.directory.forms import EntryForm, SearchForm
 from cal.directory.models import ACCESSIBILITY, CATEGORY_LABELS, Category, DirectoryEntry
-from cal.extensions import db
+from cal.extensions import db, limiter
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
 declare(bp, scans=[jobs.entries_to_check], demo=[demo.SEED], records=[
@@ -78,6 +78,9 @@ def entry(entry_id: int):
 
 @bp.get("/list.pdf")
 @public
+# Each is drawn anew (WeasyPrint): a few a visitor, so that no one can keep the server
+# drawing; the staff print as many as they need.
+@limiter.limit("12 per hour", exempt_when=lambda: current_user.is_authenticated)
 def list_pdf():
     form = _search_form()
     entries = _found(form)

@@ -16,6 +16,7 @@ from cal.extensions import db
 from cal.notifications.models import Notification
 from cal.people.models import District
 from tests.community.test_events import key_of
+from tests.conftest import log_in
 
 TODAY = local_today()
 
@@ -126,3 +127,17 @@ def test_a_flood_typed_into_the_search_is_no_search(app, client):
     assert len("".join(services.stems("a" * 60_000))) <= services.QUERY_MAX
     answer = client.get("/directory/", query_string={"q": "ą" * 60_000})
     assert answer.status_code == 200 and "Przewóz osób na wózkach" in answer.text
+
+
+def test_a_visitor_draws_a_few_lists_an_hour_and_the_staff_as_many_as_they_need(
+        make_app, users):
+    app = make_app(RATELIMIT_ENABLED=True)
+    with app.app_context():
+        entry("Przewóz osób „Bez barier”")
+        db.session.commit()
+        visitor = app.test_client()
+        codes = [visitor.get("/directory/list.pdf").status_code for _ in range(13)]
+        assert codes == [200] * 12 + [429]
+        staff = app.test_client()
+        log_in(staff, users[Role.COORDINATOR])
+        assert staff.get("/directory/list.pdf").status_code == 200
