@@ -92,13 +92,14 @@ def partner_ids_of(event: Event) -> list[int]:
         event_partners.c.event_id == event.id)))
 
 
-def partner_work(partner_id: int) -> list[Together]:
-    """The events held or announced with a partner institution (its page lists them)."""
+def partner_work(partner_id: int, user) -> list[Together]:
+    """The events held or announced with a partner institution that ``user`` sees on the
+    calendar (its page lists them)."""
     return [Together(to_local(event.starts_at).date(), KIND_LABELS[event.kind], event.title,
                      url_for("community.event", event_id=event.id))
             for event in db.session.scalars(select(Event).join(
                 event_partners, event_partners.c.event_id == Event.id).where(
-                event_partners.c.partner_id == partner_id,
+                event_partners.c.partner_id == partner_id, _seen_by(user),
                 Event.status != EventStatus.CANCELLED))]
 
 

@@ -123,8 +123,9 @@ class Together:
     url: str | None = None
 
 
-# What a room did with a partner: the partner's id in, the rooms' work with it out.
-PartnerWork = Callable[[int], Iterable[Together]]
+# What a room did with a partner: the partner's id and who reads in, the room's work with
+# it out (only what that reader may see of the room).
+PartnerWork = Callable[[int, Any], Iterable[Together]]
 
 
 @dataclass(frozen=True)

@@ -38,10 +38,10 @@ from volunteers.pages import my_volunteer
 from volunteers.services import volunteer_of_user
 
 
-def partner_work(partner_id: int) -> list[Together]:
+def partner_work(partner_id: int, user) -> list[Together]:
     """The duties a partner institution holds or takes part in (linked for those who
     may open a duty's page)."""
-    linked = services.may_book(current_user)
+    linked = services.may_book(user)
     return [Together(d.valid_from, _l("Duty"), d.title,
                      url_for("duties.duty", duty_id=d.id) if linked else None)
             for d in db.session.scalars(select(Duty).where(Duty.partner_id == partner_id))]

@@ -198,10 +198,10 @@ def log_of(partner: Partner, limit: int = 200) -> list[LogEntry]:
 
 # --- done together ---------------------------------------------------------------------------
 
-def together(partner: Partner) -> list[Together]:
-    """Everything done with the partner, as each room above tells it, the latest first
-    (undated last)."""
-    done = [item for work in registry().partner_work for item in work(partner.id)]
+def together(partner: Partner, user) -> list[Together]:
+    """Everything done with the partner that ``user`` may see, as each room above tells
+    it, the latest first (undated last)."""
+    done = [item for work in registry().partner_work for item in work(partner.id, user)]
     return sorted(done, key=lambda item: (item.on is not None, item.on or date.min),
                   reverse=True)
 

@@ -97,7 +97,7 @@ def _render_partner(partner, log_form=None, status: int = 200):
     return render_page(
         "partners/partner.html", status=status, partner=partner, keeper=keeper,
         contacts=services.contacts_of([partner.id])[partner.id],
-        together=services.together(partner), log_form=log_form,
+        together=services.together(partner, current_user), log_form=log_form,
         log=services.log_of(partner) if reads_log else None,
         admin=current_user.role == Role.ADMIN, **LABELS)
 

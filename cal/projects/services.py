@@ -214,13 +214,15 @@ def linked_partners(project: Project) -> list[int]:
         project_partners.c.project_id == project.id)))
 
 
-def partner_work(partner_id: int) -> list[Together]:
-    """The projects made with a partner institution (its page lists them), by start."""
+def partner_work(partner_id: int, user) -> list[Together]:
+    """The projects made with a partner institution that ``user`` may open (its page lists
+    them), by start."""
     return [Together(project.starts_on, _l("Project"), project.name,
                      url_for("projects.detail", project_id=project.id))
             for project in db.session.scalars(select(Project).join(
                 project_partners, project_partners.c.project_id == Project.id).where(
-                project_partners.c.partner_id == partner_id))]
+                project_partners.c.partner_id == partner_id,
+                Project.id.in_(visible_projects(user).with_only_columns(Project.id))))]
 
 
 def linked_ids(project: Project) -> tuple[list[int], list[int]]:

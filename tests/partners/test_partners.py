@@ -119,7 +119,8 @@ def test_the_partners_page_lists_the_project_and_the_event_done_together(
                                     "note": "Plan pomocy w nauce."},
                            users[Role.COORDINATOR], TODAY)
     db.session.commit()
-    assert [(item.title, item.on) for item in services.together(school)] == [
+    together = services.together(school, users[Role.PROJECT_MANAGER])
+    assert [(item.title, item.on) for item in together] == [
         ("Mikołajki dla dzieci", TODAY + timedelta(days=3)),
         ("Aktywni razem", date(2026, 1, 1))]
     desk = client_as(Role.PROJECT_MANAGER)
@@ -132,6 +133,16 @@ def test_the_partners_page_lists_the_project_and_the_event_done_together(
     with count_queries() as queries:
         assert desk.get(f"/partners/{school.id}").status_code == 200
     assert len(queries) <= 10
+    # a leader reads of it only what they may open: not the project of no group of
+    # theirs, nor an event still in preparation
+    draft = make_event(title="Warsztaty w przygotowaniu", days=7, status="draft")
+    db.session.execute(event_partners.insert().values(event_id=draft.id, partner_id=school.id))
+    db.session.commit()
+    assert "Warsztaty w przygotowaniu" in client_as(Role.COORDINATOR).get(
+        f"/partners/{school.id}").text
+    read = client_as(Role.LEADER).get(f"/partners/{school.id}").text
+    assert "Mikołajki dla dzieci" in read
+    assert "Warsztaty w przygotowaniu" not in read and "Aktywni razem" not in read
 
 
 def test_the_public_event_page_names_its_partners_without_links(app, users, client,
