@@ -26,7 +26,7 @@ from cal.community.services import from_waiting_list, places_taken, registration
 from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
 from cal.core.models import hold
-from cal.core.phones import is_mobile
+from cal.core.phones import e164, is_mobile
 from cal.extensions import db
 
 MAX_CHILDREN = 4
@@ -41,7 +41,9 @@ class Child:
 
 def _check(event: Event, name: str, phone: str, email: str, adults: int, sms_consent: bool,
            children: list[tuple[int, Child]], now: datetime, person_id: int | None,
-           walk_in: bool) -> None:
+           walk_in: bool, own: bool) -> None:
+    """Refused, with each reason beside its field. ``own``: a resident's own form (the
+    staff may register two families reached at one number)."""
     state = registration_state(event, now)
     if walk_in:
         if event.status not in (EventStatus.PUBLISHED, EventStatus.HELD):
@@ -73,6 +75,11 @@ def _check(event: Event, name: str, phone: str, email: str, adults: int, sms_con
             Registration.event_id == event.id, Registration.person_id == person_id,
             Registration.status != RegistrationStatus.CANCELLED)) is not None:
         refusals["person_id"] = _("This person is already registered for the event.")
+    elif own and "phone" not in refusals and _registered_before(event, phone, email):
+        # a resident who sent the form and, not sure it went, filled in a new one
+        refusals["phone"] = _(
+            "This phone number or e-mail address is already registered for the event: the "
+            "confirmation sent to it has a link to the registration.")
     if refusals:
         raise DomainError.of(refusals)
 
@@ -90,7 +97,8 @@ def register(event: Event, key: str, data: dict, now: datetime, actor=None,
     name, phone, email = data["name"], data.get("phone", ""), data.get("email", "")
     adults = data.get("adults", 1)
     sms_consent = bool(data.get("sms_consent"))
-    _check(event, name, phone, email, adults, sms_consent, children, now, person_id, walk_in)
+    _check(event, name, phone, email, adults, sms_consent, children, now, person_id, walk_in,
+           own=actor is None and not walk_in)
     places = len(children) if event.for_children else adults
     hold(event)  # two forms for the last place: one is confirmed, the other waits
     taken = places_taken([event.id]).get(event.id, 0)
@@ -113,6 +121,17 @@ def register(event: Event, key: str, data: dict, now: datetime, actor=None,
         audit(actor, AuditAction.CREATE, "event_registration", registration.id)
     tell_registered(registration, event, "registered")
     return registration, True
+
+
+def _registered_before(event: Event, phone: str, email: str) -> bool:
+    """Whether a live registration for the event gave this phone (as a number, however
+    written) or this e-mail address."""
+    number, address = e164(phone), email.strip().lower()
+    return any((number and e164(theirs) == number) or (address and mail.lower() == address)
+               for theirs, mail in db.session.execute(
+                   select(Registration.phone, Registration.email).where(
+                       Registration.event_id == event.id,
+                       Registration.status != RegistrationStatus.CANCELLED)))
 
 
 def by_key(key: str) -> Registration | None:

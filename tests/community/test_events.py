@@ -50,7 +50,7 @@ def make_event(users=None, days: int = 10, **values) -> Event:
 def family(event, n: int, *ages: int, key: str | None = None, email: str = "",
            at: datetime | None = None):
     return registrations.register(event, key or f"key-{n:04d}-{'x' * 16}", {
-        "name": f"Anna Nowak {n}", "phone": "600 100 200", "email": email,
+        "name": f"Anna Nowak {n}", "phone": f"600 100 {200 + n:03d}", "email": email,
         "children": [Child(f"Dziecko{i}", age, i == 0) for i, age in enumerate(ages)]},
         at or NOW)
 
@@ -164,6 +164,13 @@ def test_a_resident_registers_two_children_on_the_public_page(app, client):
     assert sent.status_code == 302
     again = client.post(f"/events/{event.id}/register", data=form)  # a double tap
     assert again.headers["Location"] == sent.headers["Location"]
+    # not sure it went, she fills in the form anew: told where the first one is
+    anew = client.post(f"/events/{event.id}/register", data={
+        **form, "phone": "+48 600-100-200", "once_key": key_of(client.get(
+            f"/events/{event.id}").text)})
+    assert anew.status_code == 422
+    beside = anew.text.split('id="phone-error"')[1].split("</small>")[0]
+    assert "już zapisany" in beside
     registration = db.session.scalar(select(Registration))
     children = db.session.scalars(select(RegisteredChild).order_by(RegisteredChild.id)).all()
     assert [(c.first_name, c.age, c.photo_consent) for c in children] == [
@@ -175,6 +182,10 @@ def test_a_resident_registers_two_children_on_the_public_page(app, client):
     assert client.post(f"/events/registered/{token}/cancel").status_code == 302
     db.session.expire_all()
     assert db.session.get(Registration, registration.id).status == RegistrationStatus.CANCELLED
+    # cancelled, the number may register again
+    page = client.get(f"/events/{event.id}").text
+    assert client.post(f"/events/{event.id}/register",
+                       data={**form, "once_key": key_of(page)}).status_code == 302
 
 
 def test_a_refused_registration_says_why_beside_the_field(app, client):
@@ -298,7 +309,7 @@ def test_on_the_day_children_are_checked_in_with_a_tap_and_walk_ins_added(app, c
     event.created_by_id = users[Role.LEADER].id
     db.session.commit()
     page = tablet.get(f"/events/{event.id}/day").text
-    assert "600 100 200" in page and "bez zdjęć" in page  # the second child: no consent
+    assert "600 100 201" in page and "bez zdjęć" in page  # the second child: no consent
     child = db.session.scalars(select(RegisteredChild).order_by(RegisteredChild.id)).first()
     tap = tablet.post(f"/events/{event.id}/day/{registration.id}",
                       data={"child": child.id, "present": "1"},
