@@ -39,6 +39,7 @@ class MemberForm(FlaskForm):
 class DeviceForm(FlaskForm):
     name = StringField(_l("Where the tablet stands"), filters=[strip],
                        validators=[DataRequired(), Length(max=80)])
+    once_key = once_key_field()  # the page refreshed after adding does not add another
 
 
 class CardForm(FlaskForm):

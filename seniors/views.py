@@ -159,9 +159,18 @@ def kiosks():
     form = DeviceForm()
     link = None
     if form.validate_on_submit():
-        device, token = services.create_device(form.name.data, current_user)
-        db.session.commit()
-        link = external_url("kiosk.activate", token=token)
+        made = {}
+
+        def add() -> tuple[str, str]:
+            _device, token = services.create_device(form.name.data, current_user)
+            made["link"] = external_url("kiosk.activate", token=token)
+            return url_for("seniors.kiosks"), ""
+        answer = submit_once(form.once_key.data, add)
+        if "link" not in made:  # the same form again (the page refreshed): added before
+            flash(_("This kiosk was added already, and its link shown once. If the link "
+                    "is lost, switch the kiosk off and add it again."), "error")
+            return answer
+        link = made["link"]  # shown only now, never in an address
         form = DeviceForm(formdata=None)
     return render_page("seniors/kiosks.html", form=form, devices=services.devices(),
                        link=link)

@@ -44,7 +44,10 @@ def _line_choices(project: Project, form: ExpenseForm) -> None:
 
 
 def _render_budget(project: Project, line_form=None, expense_form=None, deliverable_form=None,
-                   funding_form=None):
+                   funding_form=None, status_refused=None):
+    """The budget page; a form refused is shown with what was typed and why (a
+    deliverable's status form: ``status_refused``, keyed by the deliverable's id)."""
+    status_refused = status_refused or {}
     if expense_form is None:
         expense_form = ExpenseForm(formdata=None, prefix="expense")
         expense_form.spent_on.data = local_today()
@@ -55,7 +58,7 @@ def _render_budget(project: Project, line_form=None, expense_form=None, delivera
         funding_form.year.data = min(max(local_today().year, project.starts_on.year),
                                      project.ends_on.year)
     refused = any(f is not None and (f.errors or f.form_errors) for f in (
-        line_form, expense_form, deliverable_form, funding_form))
+        line_form, expense_form, deliverable_form, funding_form, *status_refused.values()))
     return render_page(
         "projects/budget.html", status=422 if refused else 200, project=project,
         labels=LABELS, budget=budgets.budget_of(project),
@@ -63,7 +66,8 @@ def _render_budget(project: Project, line_form=None, expense_form=None, delivera
         lump=budgets.lump_sums(deliverables),
         line_form=line_form or LineForm(formdata=None, prefix="line"), expense_form=expense_form,
         deliverable_form=deliverable_form or DeliverableForm(formdata=None, prefix="deliverable"),
-        status_form=DeliverableStatusForm, funding=funds.funding_of(project),
+        status_form=DeliverableStatusForm, status_refused=status_refused,
+        funding=funds.funding_of(project),
         funding_form=funding_form, fund_sources=FUND_SOURCE_LABELS)
 
 
@@ -156,14 +160,11 @@ def update_deliverable(project_id: int, deliverable_id: int):
     project = project_or_404(project_id)
     deliverable = record_of(Deliverable, deliverable_id, project)
     form = DeliverableStatusForm(prefix=f"d{deliverable.id}")
-    if form.validate_on_submit():
-        budgets.update_deliverable(deliverable, form.status.data, form.evidence.data,
-                                    current_user)
-        db.session.commit()
-        flash(_("Saved."), "success")
-    else:
-        flash(_("Not saved: %(errors)s", errors=" ".join(
-            str(e) for errors in form.errors.values() for e in errors)), "error")
+    if not form.validate_on_submit():  # said beside the field, with what was typed kept
+        return _render_budget(project, status_refused={deliverable.id: form})
+    budgets.update_deliverable(deliverable, form.status.data, form.evidence.data, current_user)
+    db.session.commit()
+    flash(_("Saved."), "success")
     return go(url_for("project_budget.budget", project_id=project.id))
 
 

@@ -19,7 +19,7 @@ from cal.core.timeutil import local_today
 from cal.extensions import db
 from cal.gifts import services as gifts
 from cal.projects import funds
-from cal.projects.models import Funding, FundSource
+from cal.projects.models import Deliverable, DeliverableStatus, Funding, FundSource
 from tests.factories import HouseholdFactory
 from tests.projects.test_projects import project
 
@@ -244,3 +244,26 @@ def test_the_page_keeps_to_the_query_budget_whatever_the_projects(
     with count_queries() as counted:
         funds.funds_by_source(year)
     assert len(counted) == 4
+
+
+def test_a_deliverables_evidence_refused_is_kept_with_the_reason_beside_it(client_as, users):
+    made = project(users)
+    db.session.add(Deliverable(project_id=made.id, name="Raport z warsztatów",
+                               amount_gr=500_000, due_on=date(2026, 6, 30)))
+    db.session.commit()
+    deliverable = db.session.scalar(select(Deliverable))
+    manager = client_as(Role.PROJECT_MANAGER)
+    url = f"/projects/{made.id}/deliverables/{deliverable.id}"
+    name = f"d{deliverable.id}"
+    typed = "Listy obecności w segregatorze B, pok. 12. " * 100  # past the 4,000 letters
+    refused = manager.post(url, data={f"{name}-status": "done", f"{name}-evidence": typed})
+    assert refused.status_code == 422
+    beside = refused.text.split(f'id="{name}-evidence-error"')[1].split("</small>")[0]
+    assert "4000" in beside
+    assert "Listy obecności w segregatorze B" in refused.text  # what was typed stays
+    db.session.expire_all()
+    assert db.session.get(Deliverable, deliverable.id).status == DeliverableStatus.PLANNED
+    saved = manager.post(url, data={f"{name}-status": "done", f"{name}-evidence": typed[:200]})
+    assert saved.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Deliverable, deliverable.id).status == DeliverableStatus.DONE

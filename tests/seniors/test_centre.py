@@ -206,3 +206,16 @@ def test_a_leader_reads_only_the_members_of_the_centre_classes_they_lead(
     nothing = stranger.get("/seniors/").text
     assert "Nie prowadzisz" in nothing and "Nasza" not in nothing and "Obca" not in nothing
     assert stranger.get(f"/seniors/members/{ours.id}").status_code == 404
+
+
+def test_a_kiosk_added_once_shows_its_link_once_and_a_refresh_adds_no_other(app, client_as):
+    admin = client_as(Role.ADMIN)
+    page = admin.get("/seniors/kiosks").text
+    form = {"name": "Wejście główne",
+            "once_key": page.split('name="once_key" type="hidden" value="')[1].split('"')[0]}
+    added = admin.post("/seniors/kiosks", data=form)
+    assert added.status_code == 200 and "/kiosk/activate/" in added.text
+    refreshed = admin.post("/seniors/kiosks", data=form, follow_redirects=True)  # F5
+    assert "/kiosk/activate/" not in refreshed.text
+    assert "dodany" in refreshed.text  # told that it was, and what to do if the link is lost
+    assert db.session.scalar(select(func.count()).select_from(KioskDevice)) == 1
