@@ -190,6 +190,10 @@ class SessionStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+SESSION_STATUS_LABELS = {SessionStatus.PLANNED: _l("Session planned"),
+                         SessionStatus.CANCELLED: _l("Session cancelled")}
+
+
 class GroupSession(db.Model):
     """One meeting of a group: from the schedule, or a one-off."""
 

@@ -174,6 +174,10 @@ class CheckResult(enum.StrEnum):
     ENTRY_FOUND = "entry_found"
 
 
+CHECK_RESULT_LABELS = {CheckResult.CLEAR: _l("No entries"),
+                       CheckResult.ENTRY_FOUND: _l("Entry found")}
+
+
 class ComplianceRecord(db.Model):
     """One legal record of a volunteer (agreement, check, consent…). The newest of a
     kind counts; older ones stay as history."""

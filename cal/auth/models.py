@@ -3,6 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -45,6 +46,10 @@ class User(UserMixin, db.Model):
 class TokenPurpose(enum.StrEnum):
     INVITE = "invite"
     RESET = "reset"
+
+
+TOKEN_PURPOSE_LABELS = {TokenPurpose.INVITE: _l("Invitation to the platform"),
+                        TokenPurpose.RESET: _l("Password reset")}
 
 
 class UserToken(db.Model):

@@ -101,6 +101,10 @@ class AppointmentStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+APPOINTMENT_STATUS_LABELS = {AppointmentStatus.BOOKED: _l("Appointment booked"),
+                             AppointmentStatus.CANCELLED: _l("Appointment cancelled")}
+
+
 class Appointment(db.Model):
     __tablename__ = "appointments"
     __table_args__ = (UniqueConstraint("duty_id", "starts_at", "live"),)

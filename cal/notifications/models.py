@@ -6,6 +6,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime, time
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -18,6 +19,10 @@ class Channel(enum.StrEnum):
     EMAIL = "email"
     INAPP = "inapp"
     SMS = "sms"
+
+
+CHANNEL_LABELS = {Channel.EMAIL: _l("E-mail"), Channel.INAPP: _l("In the platform"),
+                  Channel.SMS: _l("Text message")}
 
 
 class Notification(db.Model):

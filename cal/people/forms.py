@@ -32,14 +32,9 @@ from cal.core.forms import (
 )
 from cal.core.once import once_key_field
 from cal.core.timeutil import local_today
-from cal.people.models import ConsentWay, DataRequestStatus, RequestKind
+from cal.people.models import CONSENT_WAY_LABELS, DataRequestStatus, RequestKind
 
-CONSENT_WAYS = {
-    ConsentWay.WRITTEN.value: _l("signed on paper"),
-    ConsentWay.IN_PERSON.value: _l("said in person, noted by staff"),
-    ConsentWay.PHONE.value: _l("on the phone"),
-    ConsentWay.ONLINE.value: _l("on a form online"),
-}
+CONSENT_WAYS = {way.value: label for way, label in CONSENT_WAY_LABELS.items()}
 
 
 class PersonForm(FlaskForm):

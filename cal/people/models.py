@@ -3,6 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -92,6 +93,12 @@ class ConsentWay(enum.StrEnum):
     ONLINE = "online"  # ticked on a form of the platform
 
 
+CONSENT_WAY_LABELS = {ConsentWay.WRITTEN: _l("signed on paper"),
+                      ConsentWay.IN_PERSON: _l("said in person, noted by staff"),
+                      ConsentWay.PHONE: _l("on the phone"),
+                      ConsentWay.ONLINE: _l("on a form online")}
+
+
 class ContactConsent(db.Model):
     """A person's consent to be written to on one channel ("sms", "email"): when and
     how it was given, and when and how it was withdrawn. One row per person and channel
@@ -124,6 +131,10 @@ class SubjectKind(enum.StrEnum):
     PARTNER_CONTACT = "partner_contact"  # a partner institution's contact person
 
 
+SUBJECT_KIND_LABELS = {SubjectKind.PERSON: _l("Person"), SubjectKind.VOLUNTEER: _l("Volunteer"),
+                       SubjectKind.PARTNER_CONTACT: _l("Contact person of a partner institution")}
+
+
 class RequestKind(enum.StrEnum):
     ACCESS = "access"  # art. 15: a copy of everything stored
     ERASURE = "erasure"  # art. 17: anonymised where records must be kept
@@ -136,6 +147,11 @@ class DataRequestStatus(enum.StrEnum):
     OPEN = "open"
     DONE = "done"
     REFUSED = "refused"
+
+
+DATA_REQUEST_STATUS_LABELS = {DataRequestStatus.OPEN: _l("Open"),
+                              DataRequestStatus.DONE: _l("Done"),
+                              DataRequestStatus.REFUSED: _l("Refused")}
 
 
 class DataRequest(db.Model):

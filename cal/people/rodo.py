@@ -10,6 +10,7 @@ that each has its labels."""
 
 from __future__ import annotations
 
+import enum
 import io
 import json
 import zipfile
@@ -25,6 +26,7 @@ from cal.auth.models import User, UserToken
 from cal.auth.passwords import hash_password
 from cal.core.audit import AuditAction, AuditLog, audit
 from cal.core.errors import DomainError
+from cal.core.labels import value_label
 from cal.core.rooms import PersonalData, registry
 from cal.core.text import fold
 from cal.core.timeutil import add_months, local_today, to_local, utcnow
@@ -167,10 +169,23 @@ def _shown(value):
     return getattr(value, "value", value)
 
 
-def export_data(subject: Subject, centre: str) -> dict:
+def _printed(value):
+    """A value as the printed answer writes it: Polish dates, an enum's words."""
+    if isinstance(value, datetime):
+        return to_local(value).strftime("%d.%m.%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, enum.Enum):
+        return value_label(value) or value.value
+    return value
+
+
+def export_data(subject: Subject, centre: str, printed: bool = False) -> dict:
     """What the subject receives (art. 15): their rows, without secrets, and the log of
-    what the centre's staff did with their record."""
-    sections = {name: [{column: _shown(value) for column, value in row.items()
+    what the centre's staff did with their record. ``printed``: the values as the PDF
+    writes them (the JSON keeps the codes and ISO dates, for a machine to read)."""
+    show = _printed if printed else _shown
+    sections = {name: [{column: show(value) for column, value in row.items()
                         if column not in HIDDEN} for row in rows]
                 for name, rows in subject.sections.items()}
     ids = [subject.record.id]
@@ -182,7 +197,7 @@ def export_data(subject: Subject, centre: str) -> dict:
     sections["audit_log"] = [{"at": _shown(e.at), "action": e.action, "fields": e.fields}
                              for e in log]
     return {"controller": centre, "subject": subject.kind.value, "id": subject.record.id,
-            "exported_at": _shown(utcnow()), "sections": sections}
+            "exported_at": show(utcnow()), "sections": sections}
 
 
 def export_files(subject: Subject) -> list[tuple[str, bytes]]:

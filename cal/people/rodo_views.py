@@ -156,7 +156,7 @@ def data_request_export(request_id: int, file_format: str):
     """Everything stored about the subject, as the request's answer; audited."""
     logged = found(db.session.get(DataRequest, request_id))
     subject = found(rodo.gather(logged.subject_kind, logged.subject_id))
-    data = rodo.export_data(subject, centre().name)
+    data = rodo.export_data(subject, centre().name, printed=file_format == "pdf")
     name = f"rodo-{logged.id}-{subject.kind.value}-{subject.record.id}.{file_format}"
     if file_format == "json":
         body = json.dumps(data, ensure_ascii=False, indent=2)

@@ -8,6 +8,7 @@ import json
 from datetime import date, time, timedelta
 
 import pytest
+import sqlalchemy as sa
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
@@ -15,6 +16,7 @@ from cal.auth.models import User
 from cal.core.access import Role
 from cal.core.audit import AuditAction, AuditLog
 from cal.core.errors import DomainError
+from cal.core.labels import value_label
 from cal.core.text import fold
 from cal.core.timeutil import add_months, local_to_utc, local_today, utcnow
 from cal.duties.models import Appointment, AppointmentStatus, DutyKind
@@ -313,6 +315,9 @@ def test_the_administrator_handles_a_request_from_the_persons_page(client_as, us
     pdf = admin.get(f"/admin/rodo/{logged.id}/export.pdf")
     assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
     assert "eksport 1" in text_of(pdf.data)  # the log, by month: the JSON exported once
+    printed = text_of(pdf.data)  # as an official writes: Polish dates, the values' words
+    assert "14.03.1950" in printed and "1950-03-14" not in printed
+    assert "Kobieta" in printed and "female" not in printed
     assert logged_so_far > 2 and f"na danych ({logged_so_far})" in text_of(pdf.data)
     exports = db.session.scalars(select(AuditLog.detail).where(
         AuditLog.action == "export", AuditLog.entity == "person")).all()
@@ -540,3 +545,15 @@ def test_the_reason_an_appointment_was_cancelled_goes_with_the_person(users):
     rodo.anonymise(rodo.gather(SubjectKind.PERSON, person.id), users[Role.ADMIN], "t", {})
     db.session.flush()
     assert db.session.scalars(select(Appointment.cancel_reason)).all() == [""]
+
+
+def test_every_coded_value_has_its_words_for_the_printed_answer(app):
+    """A column of an enum is printed in words (the *_LABELS its room keeps beside the
+    enum); this fails for a new enum until they are written."""
+    coded = {(table.name, column.name, column.type.enum_class)
+             for table in db.metadata.sorted_tables for column in table.columns
+             if isinstance(column.type, sa.Enum) and column.type.enum_class
+             and column.name not in rodo.HIDDEN}
+    with force_locale("pl"):
+        assert [(table, column) for table, column, kind in sorted(coded, key=str)
+                if any(value_label(value) is None for value in kind)] == []

@@ -40,7 +40,13 @@ from cal.core.forms import (
 from cal.core.once import once_key_field
 from cal.core.timeutil import age_on, local_today
 from volunteers.forms import SUBJECTS, TASKS, AvailabilityField, grade_choices, joined
-from volunteers.models import GENDER_LABELS, HELP_KIND_LABELS, CheckResult, Gender
+from volunteers.models import (
+    CHECK_RESULT_LABELS,
+    GENDER_LABELS,
+    HELP_KIND_LABELS,
+    CheckResult,
+    Gender,
+)
 
 LANGUAGES = [("pl", _l("Polish")), ("en", _l("English")), ("uk", _l("Ukrainian")),
              ("de", _l("German")), ("ru", _l("Russian")), ("pjm", _l("Polish Sign Language"))]
@@ -172,8 +178,8 @@ class RecordForm(FlaskForm):
     period_end = DateField(_l("Agreement until"), validators=[Optional(), NotAfter(2100)],
                            description=_l("Leave empty for an agreement without an end date."))
     result = SelectField(_l("Result"), choices=options([
-        ("", "—"), (CheckResult.CLEAR.value, _l("No entries")),
-        (CheckResult.ENTRY_FOUND.value, _l("Entry found"))]), validators=[NoChoice()])
+        ("", "—"), *((result.value, label) for result, label in CHECK_RESULT_LABELS.items())]),
+        validators=[NoChoice()])
     scope = TextAreaField(_l("Scope"), filters=[strip], validators=[Length(max=2000)])
     place = StringField(_l("Place"), filters=[strip], validators=[Length(max=200)])
     terms = TextAreaField(_l("Termination clause"), filters=[strip],
