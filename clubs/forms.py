@@ -23,6 +23,7 @@ from cal.core.forms import (
     NotInFuture,
     options,
     strip,
+    version_field,
 )
 from cal.core.once import once_key_field
 from clubs.models import GROUP_KIND_LABELS, TARGET_GROUP_LABELS, GroupKind, TargetGroup
@@ -33,6 +34,7 @@ WEEKDAYS = [(str(i), name) for i, name in enumerate(DAY_NAMES)]
 
 
 class GroupForm(FlaskForm):
+    version = version_field()  # of the record opened (edits made meanwhile)
     once_key = once_key_field()
     name = StringField(_l("Group name"), filters=[strip],
                        validators=[DataRequired(), Length(max=120)])

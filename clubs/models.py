@@ -11,7 +11,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cal.auth.models import User
-from cal.core.models import enum_column
+from cal.core.models import Versioned, enum_column
 from cal.core.timeutil import utcnow
 from cal.extensions import db
 from cal.people.models import Person
@@ -94,7 +94,7 @@ REINTEGRATION = (EndEffect.EMPLOYMENT, EndEffect.TRAINING, EndEffect.COOPERATIVE
 ASKED_EFFECTS = (*REINTEGRATION, EndEffect.NONE)
 
 
-class Group(db.Model):
+class Group(Versioned, db.Model):
     __tablename__ = "groups"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -17,7 +17,7 @@ from cal.auth.models import User
 from cal.core import exports
 from cal.core.access import Role, roles_required
 from cal.core.errors import DomainError
-from cal.core.forms import options, show_refusal
+from cal.core.forms import changed_meanwhile, options, show_refusal
 from cal.core.once import submit_once
 from cal.core.render import go, refused_in_place, render_form, render_page, wants_fragment
 from cal.core.rooms import MenuEntry, declare
@@ -109,6 +109,8 @@ def _group_form(group):
                   for s in slots if s.weekday.data and s.starts.data and s.ends.data]
 
         def save() -> tuple[str, str]:
+            if group is not None:
+                changed_meanwhile(form, group)
             saved = services.save_group(group, form.group_data(), chosen, form.leaders.data,
                                         current_user)
             services.generate_sessions(saved, local_today())

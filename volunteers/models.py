@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from cal.core.models import enum_column
+from cal.core.models import Versioned, enum_column
 from cal.core.text import fold
 from cal.core.timeutil import utcnow
 from cal.extensions import db
@@ -68,7 +68,7 @@ GENDER_LABELS = {
 }
 
 
-class Volunteer(db.Model):
+class Volunteer(Versioned, db.Model):
     """A volunteer: contact, what they offer, when, and where they are in the pipeline."""
 
     __tablename__ = "volunteers"

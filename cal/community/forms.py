@@ -29,12 +29,14 @@ from cal.core.forms import (
     NotBefore,
     options,
     strip,
+    version_field,
 )
 from cal.core.once import once_key_field
 from cal.core.timeutil import local_day_start_utc, local_to_utc
 
 
 class EventForm(FlaskForm):
+    version = version_field()  # of the record opened (edits made meanwhile)
     once_key = once_key_field()
     title = StringField(_l("Title"), filters=[strip], validators=[DataRequired(),
                                                                   Length(max=200)])

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from cal.core.models import enum_column
+from cal.core.models import Versioned, enum_column
 from cal.core.timeutil import utcnow
 from cal.extensions import db
 
@@ -83,7 +83,7 @@ event_partners = Table(
            index=True))
 
 
-class Event(db.Model):
+class Event(Versioned, db.Model):
     """An event; public ones, once published, are on the public calendar."""
 
     __tablename__ = "events"

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from flask import Blueprint, Response, flash, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from cal.community import (
@@ -40,7 +41,7 @@ from cal.community.models import (
 )
 from cal.core.access import Role, public, roles_required
 from cal.core.errors import DomainError
-from cal.core.forms import options, show_refusal
+from cal.core.forms import changed_meanwhile, options, show_refusal
 from cal.core.http import found
 from cal.core.once import submit_once
 from cal.core.render import go, refused, render_form, render_page
@@ -201,6 +202,8 @@ def _event_form(event):
         services.partner_ids_of(event) if event else ()))
     if form.validate_on_submit():
         def work():
+            if event is not None:
+                changed_meanwhile(form, event)
             saved = services.save_event(event, form.event_data(), current_user)
             return url_for("community.event", event_id=saved.id), _("Changes saved.")
         try:
@@ -223,7 +226,7 @@ def _values(event) -> dict:
         "registration_from": event.registration_from and to_local(
             event.registration_from).date(),
         "registration_until": until and (until - timedelta(days=1)).date(),
-        "public": event.public, "description": event.description}
+        "public": event.public, "description": event.description, "version": event.version}
 
 
 @bp.post("/<int:event_id>/publish")
@@ -253,7 +256,9 @@ def event_cancel(event_id: int):
     except DomainError as error:
         return refused(error, back)
     db.session.commit()
-    flash(_("The event is cancelled; %(num)d people were told by e-mail.", num=told), "success")
+    flash(ngettext("The event is cancelled; %(num)d person is told by text message or e-mail.",
+                   "The event is cancelled; %(num)d people are told by text message or e-mail.",
+                   told), "success")
     return go(back)
 
 

@@ -6,9 +6,10 @@ from decimal import Decimal, InvalidOperation
 
 import wtforms
 import wtforms.csrf.core
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional, ValidationError
 
@@ -220,3 +221,28 @@ class YearForm(FlaskForm):
         if self.validate() and self.year.data is not None:
             return self.year.data
         return local_today().year if default is None else default
+
+
+def _version(value):
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def version_field() -> HiddenField:
+    """The version of the record (cal.core.models.Versioned) the form was opened on."""
+    return HiddenField(filters=[_version])
+
+
+def changed_meanwhile(form, record) -> None:
+    """Refuse, once, a form opened on an older version of ``record``: someone (or the
+    platform) saved it after the form was opened. What was typed stays in the form, which
+    now carries the version saved, so that sending it again puts it in place of theirs."""
+    seen = form.version.data
+    if seen is not None and seen != record.version:
+        form.version.data = record.version
+        raise DomainError(_(
+            "This record was changed after you opened it. What you typed is kept below: "
+            "open the record in a new tab to see the changes, or save again to put yours "
+            "in their place."))

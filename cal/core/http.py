@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm.exc import StaleDataError
 
 from cal.core.audit import record_denial
 from cal.extensions import db, login_manager
@@ -118,6 +119,16 @@ def register_error_handlers(app: Flask) -> None:
             _("The form has expired"),
             _("Go back, reload the page and send the form again."),
         )
+
+    @app.errorhandler(StaleDataError)
+    def saved_meanwhile(_error):
+        # Two saves of one record at the same moment (cal.core.models.Versioned): the
+        # one that wrote second stored nothing.
+        db.session.rollback()
+        return _error_page(
+            409, _("Saved by someone else at the same moment"),
+            _("Nothing was saved: the record was saved by someone else just then. Go "
+              "back, open it again and make the change once more."))
 
     @app.errorhandler(429)
     def too_many(error):

@@ -13,12 +13,14 @@ from cal.core.forms import (
     optional_id_field,
     options,
     strip,
+    version_field,
 )
 from cal.core.once import once_key_field
 from cal.directory.models import ACCESSIBILITY, CATEGORY_LABELS
 
 
 class EntryForm(FlaskForm):
+    version = version_field()  # of the record opened (edits made meanwhile)
     once_key = once_key_field()
     name = StringField(_l("Name of the institution or service"), filters=[strip],
                        validators=[DataRequired(), Length(max=200)])
@@ -54,7 +56,7 @@ class EntryForm(FlaskForm):
 
     def entry_data(self) -> dict:
         data = {name: field.data for name, field in self._fields.items()
-                if name not in ("once_key", "csrf_token")}
+                if name not in ("once_key", "csrf_token", "version")}
         data["district_id"] = data["district_id"] or None
         return data
 

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from cal.core.models import enum_column
+from cal.core.models import Versioned, enum_column
 from cal.core.timeutil import utcnow
 from cal.extensions import db
 
@@ -56,7 +56,7 @@ ACCESSIBILITY = {
 }
 
 
-class DirectoryEntry(db.Model):
+class DirectoryEntry(Versioned, db.Model):
     __tablename__ = "directory_entries"
 
     id: Mapped[int] = mapped_column(primary_key=True)

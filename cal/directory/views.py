@@ -11,7 +11,7 @@ from flask_login import current_user
 from cal.core import exports
 from cal.core.access import Role, public, roles_required
 from cal.core.errors import DomainError
-from cal.core.forms import options, show_refusal
+from cal.core.forms import changed_meanwhile, options, show_refusal
 from cal.core.http import found
 from cal.core.once import submit_once
 from cal.core.pdf import render_pdf
@@ -133,6 +133,7 @@ def entry_edit(entry_id: int):
     form = _entry_form(record)
     if form.validate_on_submit():
         try:
+            changed_meanwhile(form, record)
             services.save(record, form.entry_data(), current_user, local_today())
         except DomainError as error:
             show_refusal(form, error)

@@ -16,6 +16,7 @@ from cal.core.forms import (
     optional_id_field,
     options,
     strip,
+    version_field,
 )
 from cal.core.once import once_key_field
 from cal.duties.models import DUTY_KIND_LABELS, FREQUENCY_LABELS, LAST_WEEK
@@ -27,6 +28,7 @@ WEEKS = [(1, _l("first")), (2, _l("second")), (3, _l("third")), (4, _l("fourth")
 
 
 class DutyForm(FlaskForm):
+    version = version_field()  # of the record opened (edits made meanwhile)
     once_key = once_key_field()
     kind = SelectField(_l("Kind"), choices=options((k.value, v)
                                                    for k, v in DUTY_KIND_LABELS.items()))
@@ -90,7 +92,7 @@ class BookingForm(FlaskForm):
     registry then) or for someone known only by name and phone."""
 
     once_key = once_key_field()
-    start = SelectField(_l("Time"), validators=[DataRequired(_l("Choose a time."))])
+    start = SelectField(_l("Slot time"), validators=[DataRequired(_l("Choose a time."))])
     name = StringField(_l("Name"), filters=[strip], validators=[Length(max=160)])
     phone = StringField(_l("Phone"), filters=[strip], validators=[Optional(), PHONE])
     sms_consent = BooleanField(_l("Agrees to a text message reminder the day before"))
@@ -105,7 +107,7 @@ class BookingForm(FlaskForm):
 class MoveForm(FlaskForm):
     day = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date.")),
                                             NotBefore(2000), NotAfter(2100)])
-    start = SelectField(_l("Time"), validators=[DataRequired(_l("Choose a time."))])
+    start = SelectField(_l("Slot time"), validators=[DataRequired(_l("Choose a time."))])
 
 
 class CancelAppointmentForm(FlaskForm):

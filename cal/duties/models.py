@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from cal.core.models import enum_column
+from cal.core.models import Versioned, enum_column
 from cal.core.timeutil import utcnow
 from cal.extensions import db
 from cal.partners.models import Partner
@@ -49,7 +49,7 @@ FREQUENCY_LABELS = {Frequency.WEEKLY: _l("Every week"), Frequency.MONTHLY: _l("O
 LAST_WEEK = 5  # week_of_month: the last such weekday of the month
 
 
-class Duty(db.Model):
+class Duty(Versioned, db.Model):
     __tablename__ = "duties"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from cal.core.access import Role, any_role, public, roles_required
 from cal.core.errors import DomainError
-from cal.core.forms import options, show_refusal
+from cal.core.forms import changed_meanwhile, options, show_refusal
 from cal.core.http import found
 from cal.core.once import submit_once
 from cal.core.render import go, refused, render_form, render_page
@@ -126,6 +126,7 @@ def edit(duty_id: int):
     form = _duty_form(duty)
     if form.validate_on_submit():
         try:
+            changed_meanwhile(form, duty)
             services.save_duty(duty, form.duty_data(), current_user, local_today())
         except DomainError as error:
             db.session.rollback()

@@ -17,12 +17,14 @@ from cal.core.forms import (
     optional_id_field,
     options,
     strip,
+    version_field,
 )
 from cal.core.once import once_key_field
 from cal.gifts.models import USED_FOR_LABELS, UsedFor
 
 
 class GiftForm(FlaskForm):
+    version = version_field()  # of the record opened (edits made meanwhile)
     once_key = once_key_field()
     received_on = DateField(_l("Received on"), validators=[InputRequired(), NotBefore(2000),
                                                            NotInFuture()])

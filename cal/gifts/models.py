@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cal.core.models import enum_column
+from cal.core.models import Versioned, enum_column
 from cal.core.timeutil import utcnow
 from cal.extensions import db
 
@@ -28,7 +28,7 @@ USED_FOR_LABELS = {UsedFor.GENERAL: _l("The centre's everyday work"),
                    UsedFor.HOUSEHOLD: _l("A family")}
 
 
-class Gift(db.Model):
+class Gift(Versioned, db.Model):
     __tablename__ = "gifts"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -11,7 +11,7 @@ from flask_login import current_user
 from cal.core import exports
 from cal.core.access import roles_required
 from cal.core.errors import DomainError
-from cal.core.forms import YearForm, options, show_refusal
+from cal.core.forms import YearForm, changed_meanwhile, options, show_refusal
 from cal.core.http import found
 from cal.core.once import submit_once
 from cal.core.render import go, render_form, render_page
@@ -64,6 +64,8 @@ def _save(gift: Gift | None):
     form = _gift_form(gift)
     if form.validate_on_submit():
         def save() -> tuple[str, str]:
+            if gift is not None:
+                changed_meanwhile(form, gift)
             services.save_gift(gift, form.gift_data(), current_user, local_today())
             year = form.received_on.data.year
             return url_for("gifts.index", year=year), _("Gift recorded.")

@@ -8,7 +8,16 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
 
-from cal.core.forms import PHONE, NoChoice, NotAfter, NotBefore, NotInFuture, options, strip
+from cal.core.forms import (
+    PHONE,
+    NoChoice,
+    NotAfter,
+    NotBefore,
+    NotInFuture,
+    options,
+    strip,
+    version_field,
+)
 from cal.core.once import once_key_field
 from cal.partners.models import LOG_KIND_LABELS, PARTNER_KIND_LABELS, LogKind, PartnerKind
 
@@ -18,6 +27,7 @@ def _kinds(first: tuple[str, object]) -> list:
 
 
 class PartnerForm(FlaskForm):
+    version = version_field()  # of the record opened (edits made meanwhile)
     once_key = once_key_field()
     name = StringField(_l("Name of the institution"), filters=[strip],
                        validators=[DataRequired(), Length(max=200)])
@@ -43,7 +53,7 @@ class PartnerForm(FlaskForm):
 
     def partner_data(self) -> dict:
         return {name: field.data for name, field in self._fields.items()
-                if name not in ("once_key", "csrf_token")}
+                if name not in ("once_key", "csrf_token", "version")}
 
 
 class ContactForm(FlaskForm):
@@ -65,7 +75,7 @@ class ContactForm(FlaskForm):
 
     def contact_data(self) -> dict:
         return {name: field.data for name, field in self._fields.items()
-                if name not in ("once_key", "csrf_token")}
+                if name not in ("once_key", "csrf_token", "version")}
 
 
 class LogForm(FlaskForm):

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from cal.core.models import enum_column
+from cal.core.models import Versioned, enum_column
 from cal.core.timeutil import utcnow
 from cal.extensions import db
 
@@ -41,7 +41,7 @@ PARTNER_KIND_LABELS = {
 }
 
 
-class Partner(db.Model):
+class Partner(Versioned, db.Model):
     """An institution the centre works with, and its cooperation agreement."""
 
     __tablename__ = "partners"

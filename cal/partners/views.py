@@ -12,7 +12,7 @@ from flask_login import current_user
 from cal.core import exports
 from cal.core.access import Role, roles_required
 from cal.core.errors import DomainError
-from cal.core.forms import show_refusal
+from cal.core.forms import changed_meanwhile, show_refusal
 from cal.core.http import found
 from cal.core.once import submit_once
 from cal.core.render import go, render_form, render_page
@@ -72,6 +72,7 @@ def edit(partner_id: int):
     form = _partner_form(partner)
     if form.validate_on_submit():
         try:
+            changed_meanwhile(form, partner)
             services.save_partner(partner, form.partner_data(), current_user)
         except DomainError as error:
             db.session.rollback()

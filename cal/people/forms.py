@@ -29,6 +29,7 @@ from cal.core.forms import (
     optional_id_field,
     options,
     strip,
+    version_field,
 )
 from cal.core.once import once_key_field
 from cal.core.timeutil import local_today
@@ -38,6 +39,7 @@ CONSENT_WAYS = {way.value: label for way, label in CONSENT_WAY_LABELS.items()}
 
 
 class PersonForm(FlaskForm):
+    version = version_field()  # of the record opened (edits made meanwhile)
     once_key = once_key_field()
     first_name = StringField(
         _l("First name"), filters=[strip], validators=[DataRequired(), Length(max=80)]

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from cal.core.models import enum_column
+from cal.core.models import Versioned, enum_column
 from cal.core.timeutil import utcnow
 from cal.extensions import db
 
@@ -41,7 +41,7 @@ class Household(db.Model):
     )
 
 
-class Person(db.Model):
+class Person(Versioned, db.Model):
     """Anyone the centre serves. Health and disability notes are special-category
     data: shown to coordinators and admins only, every read and change audited."""
 

@@ -45,7 +45,7 @@ from cal.people.models import (
 # Never shown, even to the subject: secrets and what only the software reads.
 HIDDEN = {"password_hash", "token_hash", "application_key", "key", "dedup_key", "pdf", "content",
           "search_name", "session_version", "attempts", "claimed_at", "last_error",
-          "availability", "slots", "may_double"}
+          "availability", "slots", "may_double", "version"}
 # Free text that may name or describe the subject: emptied by the erasure everywhere.
 FREE_TEXT = {"notes", "note", "goal", "scope", "place", "terms", "checked_by", "body",
              "close_reason", "end_reason", "reject_reason", "answer_note", "reason",

@@ -11,7 +11,7 @@ from cal.core import exports
 from cal.core.access import Role, roles_required
 from cal.core.audit import AuditAction, AuditLog
 from cal.core.errors import DomainError
-from cal.core.forms import options, show_refusal
+from cal.core.forms import changed_meanwhile, options, show_refusal
 from cal.core.http import found
 from cal.core.once import submit_once
 from cal.core.render import page_number, render_form, render_page
@@ -134,6 +134,7 @@ def person_edit(person_id: int):
     form = _person_form(person)
     if form.validate_on_submit():
         try:
+            changed_meanwhile(form, person)
             services.update_person(person, _person_data(form), current_user,
                                    consents=form.consent_data())
         except DomainError as error:

@@ -25,6 +25,7 @@ from cal.core.forms import (
     options,
     required_id_field,
     strip,
+    version_field,
 )
 from cal.core.once import once_key_field
 from cal.projects.models import (
@@ -70,6 +71,7 @@ def _choices(labels) -> list:
 
 
 class ProjectForm(FlaskForm):
+    version = version_field()  # of the record opened (edits made meanwhile)
     once_key = once_key_field()
     name = StringField(_l("Project name"), filters=[strip],
                        validators=[DataRequired(), Length(max=200)])

@@ -27,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cal.auth.models import User
-from cal.core.models import enum_column
+from cal.core.models import Versioned, enum_column
 from cal.core.timeutil import utcnow
 from cal.extensions import db
 from cal.partners.models import Partner
@@ -92,7 +92,7 @@ project_courses = Table(
            primary_key=True))
 
 
-class Project(db.Model):
+class Project(Versioned, db.Model):
     __tablename__ = "projects"
 
     id: Mapped[int] = mapped_column(primary_key=True)

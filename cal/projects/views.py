@@ -16,7 +16,7 @@ from cal.community.models import Event, EventStatus
 from cal.core.access import Role, roles_required
 from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
-from cal.core.forms import options, show_refusal
+from cal.core.forms import changed_meanwhile, options, show_refusal
 from cal.core.once import submit_once
 from cal.core.render import go, refused, render_form, render_page
 from cal.core.rooms import MenuEntry, declare
@@ -124,6 +124,8 @@ def _edit(project: Project | None):
             data["manager_id"] = project.manager_id  # only the manager or an admin hands on
 
         def save() -> tuple[str, str]:
+            if project is not None:
+                changed_meanwhile(form, project)
             saved = services.save_project(project, data, form.groups.data or [],
                                           form.courses.data or [], current_user,
                                           event_ids=form.events.data or [],

@@ -41,9 +41,9 @@ def test_a_booked_slot_reaches_the_psychologists_phone_and_is_not_booked_twice(v
     second_tab = desk.context.new_page()
     second_tab.goto(page.url)
     form = page.locator("form[method=post]").last
-    free = form.get_by_label("Godziny").locator("option").nth(1)
+    free = form.get_by_label("Godzina").locator("option").nth(1)
     slot = free.get_attribute("value")
-    form.get_by_label("Godziny").select_option(slot)
+    form.get_by_label("Godzina").select_option(slot)
     form.get_by_label("Imię i nazwisko").fill("Halina Wrona")
     form.get_by_label("Telefon").fill("601 222 333")
     form.get_by_label("Zgoda na przypomnienie SMS").check()
@@ -54,7 +54,7 @@ def test_a_booked_slot_reaches_the_psychologists_phone_and_is_not_booked_twice(v
     desk.screenshot("booked")
     # the same slot from a tab opened before the booking: refused beside the field
     other = second_tab.locator("form[method=post]").last
-    other.get_by_label("Godziny").select_option(slot)
+    other.get_by_label("Godzina").select_option(slot)
     other.get_by_label("Imię i nazwisko").fill("Ktoś Inny")
     other.get_by_role("button", name="Zarezerwuj").click()
     second_tab.get_by_text("Ten termin jest już zajęty; wybierz inny.").wait_for()

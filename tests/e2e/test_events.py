@@ -25,7 +25,7 @@ def test_a_resident_registers_two_children_from_the_public_calendar(visit):
     page.get_by_role("link", name="Mikołajki dla dzieci").click()
     page.wait_for_url(re.compile(r"/events/[0-9]+$"))
     phone.check_accessibility()
-    page.get_by_label("Twoje imię i nazwisko").fill("Anna Kowalska")
+    page.get_by_label("Imię i nazwisko").fill("Anna Kowalska")
     page.get_by_label("Telefon").fill("600 700 800")
     page.fill("#children-0-first_name", "Zosia")
     page.fill("#children-0-age", "5")

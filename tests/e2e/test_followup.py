@@ -37,9 +37,9 @@ def test_a_check_in_is_recorded_and_the_match_ends_with_a_new_request(visit):
     desk.screenshot("match")
 
     page.get_by_label("Cel osiągnięty").check()
-    page.get_by_label(re.compile("Otwórz nową potrzebę")).check()
+    page.get_by_label(re.compile("Otwórz nowe zgłoszenie")).check()
     page.get_by_role("button", name="Zakończ pomoc").click()
     page.wait_for_url(re.compile(r"/volunteers/requests/\d+$"))
-    page.locator(".flash-success", has_text="otwarto nową potrzebę").wait_for()
+    page.locator(".flash-success", has_text="otwarto nowe zgłoszenie").wait_for()
     assert "Otwarte" in page.locator("dl.facts").inner_text()
     desk.check_accessibility()

@@ -365,7 +365,7 @@ def test_a_place_freed_in_a_group_is_told_to_the_first_waiting(app, users, gatew
     clubs.end_membership(membership, "Wyjazd", users[Role.COORDINATOR], TODAY)
     deliver_all()
     texts = [sent.text for sent in gateway.to("48600100209")]
-    assert len(texts) == 1 and "zwolniło się miejsce" in texts[0]
+    assert len(texts) == 1 and "zwolniło się dla Pani/Pana miejsce" in texts[0]
     assert waiting.first_name in texts[0] and "Grupa" not in texts[0]
 
 

@@ -210,7 +210,7 @@ def test_the_pdf_reads_as_the_report_to_the_voivode(club, client_as):
             "2 2 2 1 0 1 0 0 0") in text
     assert "Osoba chorująca psychicznie 1 1 0 0 0 0 0 1 0" in text
     assert "Razem 6 4 2 1" in text
-    assert "W tym zatrudnienie po zakończeniu uczestnictwa: 1" in text
+    assert "w tym podjęli zatrudnienie: 1" in text
     assert "Aktywna integracja" in text and "20 000,00 zł" in text
     assert db.session.scalar(select(AuditLog.detail).where(
         AuditLog.entity == "kis_report")) == f"report for {YEAR} (PDF)"

@@ -194,7 +194,7 @@ def test_a_leader_reads_only_the_members_of_the_centre_classes_they_lead(
     assert ours.card_number not in registry and f"••••{ours.card_number[-3:]}" in registry
     assert "Obca" not in leader.get(f"/seniors/?q={theirs.card_number}").text
     page = leader.get(f"/seniors/members/{ours.id}").text
-    assert "Aktywny członek" in page and "Halina Nasza" in page  # whether the card holds
+    assert "Aktywny uczestnik" in page and "Halina Nasza" in page  # whether the card holds
     assert "Córka Ewa" not in page and "600 700 800" not in page
     assert ours.card_number not in page and "card.pdf" not in page
     assert leader.get(f"/seniors/members/{theirs.id}").status_code == 404

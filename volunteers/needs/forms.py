@@ -16,6 +16,7 @@ from cal.core.forms import (
     optional_id_field,
     options,
     strip,
+    version_field,
 )
 from cal.core.once import once_key_field
 from volunteers.forms import SUBJECTS, TASKS, AvailabilityField, grade_choices, joined
@@ -27,6 +28,8 @@ REQUEST_KIND_CHOICES = [(k.value, HELP_KIND_LABELS[k]) for k in REQUEST_KINDS]
 
 class RequestForm(FlaskForm):
     """A help request; subject, grade and goal for tutoring, tasks for other help."""
+
+    version = version_field()  # of the record opened (edits made meanwhile)
 
     once_key = once_key_field()
     kind = SelectField(_l("Kind of help"), choices=options(REQUEST_KIND_CHOICES))

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from cal.core.models import enum_column
+from cal.core.models import Versioned, enum_column
 from cal.core.timeutil import utcnow
 from cal.extensions import db
 from cal.people.models import District
@@ -35,7 +35,7 @@ REQUEST_KINDS = (HelpKind.TUTORING, HelpKind.DISABILITY, HelpKind.SENIOR)
 PRIORITY_LABELS = {1: _l("Urgent"), 2: _l("Normal"), 3: _l("Can wait")}
 
 
-class HelpRequest(db.Model):
+class HelpRequest(Versioned, db.Model):
     """A need of a person or a household that a volunteer could meet."""
 
     __tablename__ = "help_requests"

@@ -14,7 +14,7 @@ from flask_login import current_user
 from cal.core import exports
 from cal.core.access import Role, roles_required
 from cal.core.errors import DomainError
-from cal.core.forms import show_refusal
+from cal.core.forms import changed_meanwhile, show_refusal
 from cal.core.http import enum_or_404, found
 from cal.core.offline import kept_offline
 from cal.core.once import KEY_PATTERN, new_key, submit_once
@@ -123,6 +123,8 @@ def request_edit(request_id: int):
 def _save_request(form, help_request, person=None, household=None):
     if form.validate_on_submit():
         def save() -> tuple[str, str]:
+            if help_request is not None:
+                changed_meanwhile(form, help_request)
             saved = services.save_request(help_request, form.request_data(), current_user,
                                        person=person, household=household)
             return (url_for("needs.request_detail", request_id=saved.id),

@@ -36,6 +36,7 @@ from cal.core.forms import (
     optional_id_field,
     options,
     strip,
+    version_field,
 )
 from cal.core.once import once_key_field
 from cal.core.timeutil import age_on, local_today
@@ -146,6 +147,7 @@ class ApplicationForm(ProfileFields):
 
 
 class CoordinatorProfileForm(ProfileFields):
+    version = version_field()  # of the record opened (edits made meanwhile)
     capacity = IntegerField(_l("How many families at once (capacity)"), default=2,
                             validators=[InputRequired(), NumberRange(min=0, max=10)])
     works_with_children = BooleanField(_l("Works with children (child-safety checks required)"))

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from cal.core import exports
 from cal.core.access import Role, public, roles_required
 from cal.core.errors import DomainError
-from cal.core.forms import show_refusal
+from cal.core.forms import changed_meanwhile, show_refusal
 from cal.core.http import enum_or_404, found
 from cal.core.labels import translated
 from cal.core.mail import try_send_mail
@@ -237,10 +237,15 @@ def edit(volunteer_id: int):
     volunteer = load_volunteer(volunteer_id)
     form = with_districts(CoordinatorProfileForm(obj=_form_object(volunteer)))
     if form.validate_on_submit():
-        services.update_profile(volunteer, form.profile_data(), current_user)
-        db.session.commit()
-        flash(_("Changes saved."), "success")
-        return redirect(url_for("volunteers.detail", volunteer_id=volunteer.id))
+        try:
+            changed_meanwhile(form, volunteer)
+        except DomainError as error:
+            show_refusal(form, error)
+        else:
+            services.update_profile(volunteer, form.profile_data(), current_user)
+            db.session.commit()
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("volunteers.detail", volunteer_id=volunteer.id))
     return render_form("volunteers/profiles/edit.html", form, volunteer=volunteer,
                        grid=availability)
 
@@ -256,6 +261,7 @@ def _form_object(volunteer):
         values[name] = str(values[name]) if values[name] else ""
     values["district_id"] = values["district_id"] or 0
     values["gender"] = values["gender"] or ""
+    values["version"] = volunteer.version
     return SimpleNamespace(**values)
 
 
