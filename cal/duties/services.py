@@ -25,6 +25,7 @@ from cal.auth.models import User
 from cal.core.access import Role, has_role
 from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
+from cal.core.models import hold
 from cal.core.timeutil import local_day_start_utc, local_to_utc, to_local
 from cal.duties import schedule
 from cal.duties.models import (
@@ -140,6 +141,7 @@ def cancel_date(duty: Duty, day: date, reason: str, actor, today: date) -> int:
     """The duty is not held on ``day``: the date is cancelled with its reason, and the
     appointments of that date are cancelled and their people told. Returns how many
     appointments were cancelled."""
+    hold(duty)  # the same date sent twice at once: the second finds it cancelled
     found = occurrence(duty, day)
     if found is None:
         raise DomainError(_("The duty does not fall on this date."), field="day")
