@@ -39,7 +39,7 @@ from cal.projects.participant_models import (
 )
 from clubs import attendance
 from clubs import services as clubs
-from clubs.models import Mark
+from clubs.models import GroupSession, Mark
 from seniors.models import SeniorMember
 from tests.clubs.test_groups import make_group, todays_session
 from tests.duties.test_duties import make_duty
@@ -557,3 +557,21 @@ def test_every_coded_value_has_its_words_for_the_printed_answer(app):
     with force_locale("pl"):
         assert [(table, column) for table, column, kind in sorted(coded, key=str)
                 if any(value_label(value) is None for value in kind)] == []
+
+
+def test_a_leaders_log_of_a_session_goes_when_the_period_of_peoples_records_has(users):
+    group = make_group(users)
+    old, recent = (GroupSession(group_id=group.id, starts_at=utcnow() - timedelta(days=days),
+                                planned_at=utcnow() - timedelta(days=days),
+                                ends_at=utcnow() - timedelta(days=days) + timedelta(hours=2),
+                                log=f"Pani Halina opowiadała o wnuku ({days} dni temu)")
+                   for days in (31 * 121, 30))
+    db.session.add_all([old, recent])
+    db.session.flush()
+    retention.set_periods({retention.RecordType.PERSON: 120}, users[Role.ADMIN])
+    assert retention.due()[retention.RecordType.PERSON] >= 1
+    retention.sweep()
+    db.session.flush()
+    db.session.refresh(old)
+    db.session.refresh(recent)
+    assert old.log == "" and recent.log.startswith("Pani Halina")  # the session stays
