@@ -15,8 +15,9 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
 
-from cal.community.models import Registration
+from cal.community.models import Event, Registration
 from cal.core.timeutil import to_local
 from cal.core.urls import external_url
 from cal.extensions import db
@@ -76,4 +77,13 @@ def tell_registered(registration, event, kind: str, due_at: datetime | None = No
                             due_at=due_at) is not None)
 
 
-BOOK = walk_in_book("registration", Registration, "event_registration")
+def _registrations_said(rows: list[Registration]) -> dict[int, str]:
+    """Each registration as the event it is for and its day."""
+    events = {event.id: event for event in db.session.scalars(
+        select(Event).where(Event.id.in_({row.event_id for row in rows})))}
+    return {row.id: f"{events[row.event_id].title}, "
+                    f"{to_local(events[row.event_id].starts_at):%d.%m.%Y}" for row in rows}
+
+
+BOOK = walk_in_book("registration", Registration, "event_registration",
+                    describe=_registrations_said)

@@ -18,6 +18,23 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class Unlinked:
+    """A record made with a phone number or an e-mail address for someone the registry
+    does not name (a resident who registered for an event): ``what`` says it for the
+    administrator; ``sms`` and ``email_ok``: the consents given with it."""
+
+    book: str
+    ref: int
+    what: str
+    sms: bool = False
+    email_ok: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"{self.book}:{self.ref}"
+
+
+@dataclass(frozen=True)
 class Contact:
     """How one person can be written to now. ``phone`` is in E.164 and set only when it
     is a mobile number; ``sms`` and ``email`` are true only with a consent that stands."""
@@ -41,6 +58,11 @@ class ContactBook:
     name: str
     contacts: Callable[[list[int]], dict[int, Contact]]
     stop: Callable[[str, datetime, str], int] | None = None
+    # ``unlinked(phone, email)``: the records made with that E.164 number or (lower-case)
+    # address and linked to no person; ``link(ids, person_id, actor)`` links them to the
+    # person (whose RODO request then reaches them).
+    unlinked: Callable[[str, str], list[Unlinked]] | None = None
+    link: Callable[[list[int], int, Any], None] | None = None
 
 
 @dataclass(frozen=True)

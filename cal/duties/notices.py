@@ -8,9 +8,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from cal.core.timeutil import to_local
-from cal.duties.models import Appointment
+from cal.duties.models import Appointment, Duty
+from cal.extensions import db
 from cal.notifications.outbox import tell_contact
 from cal.notifications.walk_ins import walk_in_book
 
@@ -39,4 +41,12 @@ def tell_person(appointment, duty, kind: str, due_at: datetime | None = None) ->
                         lambda: _text(appointment, duty, kind)[1], due_at=due_at) is not None
 
 
-BOOK = walk_in_book("appointment", Appointment, "appointment")
+def _appointments_said(rows: list[Appointment]) -> dict[int, str]:
+    """Each appointment as the duty it is at and its time."""
+    duties = {duty.id: duty for duty in db.session.scalars(
+        select(Duty).where(Duty.id.in_({row.duty_id for row in rows})))}
+    return {row.id: f"{duties[row.duty_id].title}, {to_local(row.starts_at):%d.%m.%Y %H:%M}"
+            for row in rows}
+
+
+BOOK = walk_in_book("appointment", Appointment, "appointment", describe=_appointments_said)

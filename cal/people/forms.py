@@ -22,6 +22,7 @@ from wtforms.widgets import HiddenInput
 from cal.core.forms import (
     PHONE,
     IntegerField,
+    MultiCheckboxField,
     NoChoice,
     NotAfter,
     NotBefore,
@@ -156,6 +157,14 @@ class CloseRequestForm(FlaskForm):
         (DataRequestStatus.REFUSED.value, _l("Refused"))]))
     outcome = TextAreaField(_l("What was done, and how the person was answered"),
                             filters=[strip], validators=[DataRequired(), Length(max=5000)])
+
+
+class LinkRecordsForm(FlaskForm):
+    """The records made with the person's phone or e-mail that are theirs (choices: the
+    records found, by Unlinked.key)."""
+
+    records = MultiCheckboxField(_l("Records that are this person's"), choices=[],
+                                 validate_choice=False)
 
 
 class EraseForm(FlaskForm):

@@ -24,13 +24,14 @@ from cal.core.rooms import MenuEntry, declare
 from cal.core.timeutil import local_today
 from cal.core.urls import arg_id
 from cal.extensions import db
-from cal.people import retention, rodo
+from cal.people import retention, rodo, walk_in_links
 from cal.people.forms import (
     REQUEST_KIND_LABELS,
     CloseRequestForm,
     DataRequestForm,
     EraseForm,
     ExtendRequestForm,
+    LinkRecordsForm,
     retention_form,
 )
 from cal.people.models import DataRequest, DataRequestStatus, RequestKind, SubjectKind
@@ -78,12 +79,18 @@ def _page(logged: DataRequest, status: int = 200, **forms):
     blockers = []  # everything stored about the subject is read only to find these
     if record and logged.kind == RequestKind.ERASURE and not record.anonymised_at:
         blockers = rodo.erasure_blockers(rodo.gather(logged.subject_kind, record.id), _held())
+    unlinked = []  # records made with the person's phone or e-mail, not yet theirs
+    if (record and logged.subject_kind == SubjectKind.PERSON and not record.anonymised_at
+            and logged.status == DataRequestStatus.OPEN):
+        unlinked = walk_in_links.unlinked_of(record)
     context = {"extend_form": ExtendRequestForm(formdata=None),
                "close_form": CloseRequestForm(formdata=None),
-               "erase_form": EraseForm(formdata=None), **forms}
+               "erase_form": EraseForm(formdata=None),
+               "link_form": LinkRecordsForm(formdata=None), **forms}
+    context["link_form"].records.choices = [(found.key, found.what) for found in unlinked]
     return render_page("people/rodo_request.html", status=status, logged=logged,
                        record=record, blockers=blockers, today=local_today(),
-                       kinds=REQUEST_KIND_LABELS, **context)
+                       kinds=REQUEST_KIND_LABELS, unlinked=unlinked, **context)
 
 
 def _held():
@@ -111,6 +118,21 @@ def _act(request_id: int, form_class, name: str, action):
             flash(message, "success")
             return redirect(url_for("rodo.data_request", request_id=logged.id))
     return _page(logged, status=422, **{name: form})
+
+
+@bp.post("/admin/rodo/<int:request_id>/link")
+@roles_required(Role.ADMIN)
+def data_request_link(request_id: int):
+    """Link the records the person made with their phone or e-mail to their record."""
+    def link(logged, form):
+        if logged.status != DataRequestStatus.OPEN or logged.subject_kind != SubjectKind.PERSON:
+            raise DomainError(_("The RODO request is closed."), field="records")
+        person = found(rodo.subject_record(logged.subject_kind, logged.subject_id))
+        linked = walk_in_links.link(person, form.records.data or [], current_user)
+        return ngettext("%(num)d record linked to the person: it is in their data now.",
+                        "%(num)d records linked to the person: they are in their data now.",
+                        linked)
+    return _act(request_id, LinkRecordsForm, "link_form", link)
 
 
 @bp.post("/admin/rodo/<int:request_id>/extend")

@@ -5,6 +5,7 @@ engagement keeps the data; requests with their month; retention periods and the 
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, time, timedelta
 
 import pytest
@@ -13,6 +14,8 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from cal.auth.models import User
+from cal.community import registrations
+from cal.community.registrations import Child
 from cal.core.access import Role
 from cal.core.audit import AuditAction, AuditLog
 from cal.core.errors import DomainError
@@ -42,6 +45,7 @@ from clubs import services as clubs
 from clubs.models import GroupSession, Mark
 from seniors.models import SeniorMember
 from tests.clubs.test_groups import make_group, todays_session
+from tests.community.test_events import make_event
 from tests.duties.test_duties import make_duty
 from tests.factories import HouseholdFactory, PersonFactory, VolunteerFactory
 from tests.volunteers.documents.test_documents import text_of
@@ -575,3 +579,43 @@ def test_a_leaders_log_of_a_session_goes_when_the_period_of_peoples_records_has(
     db.session.refresh(old)
     db.session.refresh(recent)
     assert old.log == "" and recent.log.startswith("Pani Halina")  # the session stays
+
+
+def test_records_a_resident_made_by_phone_are_linked_to_them_for_their_request(
+        users, client_as):
+    """A resident who registered for an event and booked a duty hour by phone, then asks
+    what the centre keeps: the administrator links the records that are theirs, and the
+    copy holds them (a neighbour's registration with another number is not offered)."""
+    zofia = PersonFactory(first_name="Zofia", last_name="Kowalska", phone="600 100 200",
+                          email="")
+    event = make_event(title="Mikołajki dla dzieci")
+    theirs, _ = registrations.register(event, "link-1-" + "x" * 20, {
+        "name": "Zofia Kowalska", "phone": "+48 600-100-200", "sms_consent": True,
+        "children": [Child("Zosia", 5, True)]}, utcnow() - timedelta(days=5))
+    registrations.register(event, "link-2-" + "x" * 20, {
+        "name": "Anna Nowak", "phone": "600 300 400",
+        "children": [Child("Antek", 6, False)]}, utcnow() - timedelta(days=5))
+    duty = make_duty()
+    start = local_to_utc(TODAY + timedelta(days=3), time(10))
+    db.session.add(Appointment(duty_id=duty.id, starts_at=start, name="Z. Kowalska",
+                               ends_at=start + timedelta(minutes=45), phone="600100200",
+                               topic="sprawa spadkowa"))
+    logged = rodo.open_request(rodo.gather(SubjectKind.PERSON, zofia.id), {
+        "kind": "access", "received_on": TODAY, "identity_check": "dowód osobisty"},
+        users[Role.ADMIN])
+    db.session.commit()
+    admin = client_as(Role.ADMIN)
+    page = admin.get(f"/admin/rodo/{logged.id}").text
+    assert "Mikołajki dla dzieci" in page and "Konsultacje psychologa" in page
+    assert "Anna Nowak" not in page  # another number: not offered
+    keys = re.findall(r'name="records" type="checkbox" value="([\w:]+)"', page)
+    assert len(keys) == 2
+    refused = admin.post(f"/admin/rodo/{logged.id}/link", data={})
+    assert refused.status_code == 422 and 'id="records-error"' in refused.text
+    assert admin.post(f"/admin/rodo/{logged.id}/link",
+                      data={"records": keys}).status_code == 302
+    sections = admin.get(f"/admin/rodo/{logged.id}/export.json").json["sections"]
+    assert [r["id"] for r in sections["event_registrations"]] == [theirs.id]
+    assert [a["topic"] for a in sections["appointments"]] == ["sprawa spadkowa"]
+    assert [c["channel"] for c in sections["contact_consents"]] == ["sms"]  # given with it
+    assert "/link" not in admin.get(f"/admin/rodo/{logged.id}").text  # nothing left to link
