@@ -27,6 +27,7 @@ from cal.core.audit import AuditAction, audit
 from cal.core.errors import DomainError
 from cal.core.models import hold
 from cal.core.phones import e164, is_mobile
+from cal.core.text import fold
 from cal.extensions import db
 
 MAX_CHILDREN = 4
@@ -75,11 +76,23 @@ def _check(event: Event, name: str, phone: str, email: str, adults: int, sms_con
             Registration.event_id == event.id, Registration.person_id == person_id,
             Registration.status != RegistrationStatus.CANCELLED)) is not None:
         refusals["person_id"] = _("This person is already registered for the event.")
-    elif own and "phone" not in refusals and _registered_before(event, phone, email):
-        # a resident who sent the form and, not sure it went, filled in a new one
-        refusals["phone"] = _(
-            "This phone number or e-mail address is already registered for the event: the "
-            "confirmation sent to it has a link to the registration.")
+    elif own and "phone" not in refusals:
+        # a resident who sent the form and, not sure it went, filled in a new one: the
+        # same child again (a large family's second form, for its other children, or a
+        # grandparent's for another family from one phone, are welcome), or, at an
+        # event for adults, the same name again
+        again = _registered_before(event, phone, email)
+
+        def said(who: str) -> str:
+            return _("%(name)s is already registered for the event with this phone number "
+                     "or e-mail address: the confirmation sent to it has a link to the "
+                     "registration.", name=who)
+        if event.for_children:
+            for row, child in children:
+                if fold(child.first_name) in again["children"]:
+                    refusals[f"children-{row}-first_name"] = said(child.first_name)
+        elif fold(name) in again["names"]:
+            refusals["phone"] = said(name)
     if refusals:
         raise DomainError.of(refusals)
 
@@ -97,10 +110,10 @@ def register(event: Event, key: str, data: dict, now: datetime, actor=None,
     name, phone, email = data["name"], data.get("phone", ""), data.get("email", "")
     adults = data.get("adults", 1)
     sms_consent = bool(data.get("sms_consent"))
+    hold(event)  # two forms for the last place: one is confirmed, the other waits
     _check(event, name, phone, email, adults, sms_consent, children, now, person_id, walk_in,
            own=actor is None and not walk_in)
     places = len(children) if event.for_children else adults
-    hold(event)  # two forms for the last place: one is confirmed, the other waits
     taken = places_taken([event.id]).get(event.id, 0)
     fits = walk_in or event.capacity is None or taken + places <= event.capacity
     present = now if walk_in else None
@@ -123,15 +136,21 @@ def register(event: Event, key: str, data: dict, now: datetime, actor=None,
     return registration, True
 
 
-def _registered_before(event: Event, phone: str, email: str) -> bool:
-    """Whether a live registration for the event gave this phone (as a number, however
-    written) or this e-mail address."""
+def _registered_before(event: Event, phone: str, email: str) -> dict[str, set[str]]:
+    """The names and the children's first names (folded) of the live registrations for
+    the event that gave this phone (as a number, however written) or e-mail address."""
     number, address = e164(phone), email.strip().lower()
-    return any((number and e164(theirs) == number) or (address and mail.lower() == address)
-               for theirs, mail in db.session.execute(
-                   select(Registration.phone, Registration.email).where(
-                       Registration.event_id == event.id,
-                       Registration.status != RegistrationStatus.CANCELLED)))
+    found = {"names": set(), "children": set()}
+    mine = [registration for registration in db.session.scalars(
+                select(Registration).where(Registration.event_id == event.id,
+                                           Registration.status != RegistrationStatus.CANCELLED)
+                .options(selectinload(Registration.children)))
+            if (number and e164(registration.phone) == number)
+            or (address and (registration.email or "").lower() == address)]
+    for registration in mine:
+        found["names"].add(fold(registration.name))
+        found["children"] |= {fold(child.first_name) for child in registration.children}
+    return found
 
 
 def by_key(key: str) -> Registration | None:
@@ -144,6 +163,7 @@ def cancel_registration(registration: Registration, now: datetime,
     Returns the registrations that moved up."""
     if registration.status == RegistrationStatus.CANCELLED:
         return []
+    hold(db.session.get(Event, registration.event_id))  # first, as every change of places
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now
     if actor is not None:

@@ -22,7 +22,8 @@ ANONYMOUS = "—"
 
 def _blank(ids, now: datetime) -> None:
     db.session.execute(update(Appointment).where(Appointment.id.in_(ids)).values(
-        name=ANONYMOUS, phone="", topic="", sms_consent_at=None, anonymised_at=now))
+        name=ANONYMOUS, phone="", topic="", cancel_reason="", sms_consent_at=None,
+        anonymised_at=now))
 
 
 def shared(subject) -> list[tuple[str, list[dict]]]:

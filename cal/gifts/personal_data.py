@@ -32,7 +32,8 @@ def shared(subject) -> Iterable[tuple[str, list[dict]]]:
 
 def _unlink(condition) -> int:
     return db.session.execute(update(Gift).where(condition).values(
-        household_id=None, used_for=UsedFor.GENERAL, note="")).rowcount
+        household_id=None, used_for=UsedFor.GENERAL, note="",
+        version=Gift.version + 1)).rowcount  # a form opened before must not link it back
 
 
 def anonymise(subject, _now: datetime) -> None:

@@ -149,9 +149,9 @@ class DataRequestStatus(enum.StrEnum):
     REFUSED = "refused"
 
 
-DATA_REQUEST_STATUS_LABELS = {DataRequestStatus.OPEN: _l("Open"),
-                              DataRequestStatus.DONE: _l("Done"),
-                              DataRequestStatus.REFUSED: _l("Refused")}
+DATA_REQUEST_STATUS_LABELS = {DataRequestStatus.OPEN: _l("Request open"),
+                              DataRequestStatus.DONE: _l("Request done"),
+                              DataRequestStatus.REFUSED: _l("Request refused")}
 
 
 class DataRequest(db.Model):

@@ -277,8 +277,10 @@ def anonymise(subject: Subject, actor, why: str, held_projects: dict[int, date |
 def blank_free_text(name: str, ids: list[int]) -> None:
     """Empty the free text (FREE_TEXT) of these rows of the table ``name``."""
     table = _table(name)
-    blank = dict.fromkeys(FREE_TEXT & set(table.c.keys()), "")
+    blank: dict = dict.fromkeys(FREE_TEXT & set(table.c.keys()), "")
     if blank and ids:
+        if "version" in table.c:  # a form opened before must not write the text back
+            blank["version"] = table.c.version + 1
         db.session.execute(update(table).where(table.c.id.in_(ids)).values(**blank))
 
 

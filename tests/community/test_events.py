@@ -169,12 +169,18 @@ def test_a_resident_registers_two_children_on_the_public_page(app, client):
         **form, "phone": "+48 600-100-200", "once_key": key_of(client.get(
             f"/events/{event.id}").text)})
     assert anew.status_code == 422
-    beside = anew.text.split('id="phone-error"')[1].split("</small>")[0]
-    assert "już zapisany" in beside
+    beside = anew.text.split('id="children-0-first_name-error"')[1].split("</small>")[0]
+    assert "Zosia – zapis na to wydarzenie" in beside and "już istnieje" in beside
     registration = db.session.scalar(select(Registration))
     children = db.session.scalars(select(RegisteredChild).order_by(RegisteredChild.id)).all()
     assert [(c.first_name, c.age, c.photo_consent) for c in children] == [
         ("Zosia", 5, True), ("Antek", 7, False)]
+    # her other children, on a second form from the same phone, are welcome
+    more = client.post(f"/events/{event.id}/register", data={
+        "once_key": key_of(client.get(f"/events/{event.id}").text), "name": "Anna Nowak",
+        "phone": "600 100 200", "consent": "y", "children-0-first_name": "Ola",
+        "children-0-age": "4"})
+    assert more.status_code == 302
     assert registration.places == 2 and registration.status == RegistrationStatus.CONFIRMED
     own = client.get(sent.headers["Location"])
     assert "Zapisano" in own.text and "Zosia, Antek" in own.text

@@ -506,6 +506,7 @@ def test_what_a_household_asked_for_is_in_each_members_copy_and_goes_with_the_la
     db.session.flush()
     db.session.refresh(request)
     assert (request.goal, request.notes, request.status.value) == ("", "", "closed")
+    assert request.version > 1  # a form opened before cannot write the words back
 
 
 def test_the_history_of_a_match_loses_the_reasons_it_copied(users):
@@ -549,6 +550,23 @@ def test_the_reason_an_appointment_was_cancelled_goes_with_the_person(users):
     rodo.anonymise(rodo.gather(SubjectKind.PERSON, person.id), users[Role.ADMIN], "t", {})
     db.session.flush()
     assert db.session.scalars(select(Appointment.cancel_reason)).all() == [""]
+
+
+
+def test_the_period_of_peoples_records_blanks_a_walk_in_appointments_reason_too(users):
+    duty = make_duty()
+    start = local_to_utc(TODAY - timedelta(days=31 * 13), time(10))
+    db.session.add(Appointment(duty_id=duty.id, starts_at=start, name="Jan Kowalski",
+                               ends_at=start + timedelta(minutes=45), phone="600 100 200",
+                               live=None, status=AppointmentStatus.CANCELLED,
+                               cancel_reason="pan Jan w szpitalu"))
+    db.session.flush()
+    retention.set_periods({retention.RecordType.PERSON: 12}, users[Role.ADMIN])
+    retention.sweep()
+    db.session.flush()
+    kept = db.session.scalar(select(Appointment))
+    db.session.refresh(kept)
+    assert (kept.name, kept.cancel_reason) == ("—", "")
 
 
 def test_every_coded_value_has_its_words_for_the_printed_answer(app):

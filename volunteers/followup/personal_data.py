@@ -51,12 +51,19 @@ def anonymise(subject, _now: datetime) -> None:
     """What the family would change is blanked with the notes (the free text the
     erasure blanks everywhere); of the household's, once no one else of it is left."""
     ids = list(subject.ids.get("match_check_ins", []))
+    matches = list(subject.ids.get("matches", [])) if subject.kind == SubjectKind.PERSON else []
     if rodo.last_of_household(subject):
         for name in ("match_contacts", "match_check_ins"):
             rodo.blank_free_text(name, subject.shared.get(name, []))
         ids += subject.shared.get("match_check_ins", [])
+        matches += subject.shared.get("matches", [])
     if ids:
         db.session.execute(update(CheckIn).where(CheckIn.id.in_(ids)).values(to_change=""))
+    if matches:  # the talks with the volunteer are theirs, not in the family's copy, but
+        # may speak of the family: their notes go with it
+        db.session.execute(update(MatchContact).where(
+            MatchContact.match_id.in_(matches),
+            MatchContact.kind == ContactKind.VOLUNTEER_TALK).values(note=""))
 
 
 def keeps_person(cutoff: datetime, _held) -> list:

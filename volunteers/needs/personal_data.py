@@ -75,7 +75,8 @@ def anonymise(subject, _now: datetime) -> None:
             requests += household
             matches += subject.shared.get("matches", [])
     for request in db.session.scalars(select(HelpRequest).where(
-            HelpRequest.id.in_(requests), HelpRequest.status != RequestStatus.CLOSED)):
+            HelpRequest.id.in_(requests), HelpRequest.status != RequestStatus.CLOSED)
+            .execution_options(populate_existing=True)):  # as the blanking above left them
         request.status, request.closed_at = RequestStatus.CLOSED, utcnow()
     if matches:
         db.session.execute(update(MatchEvent).where(MatchEvent.match_id.in_(matches))
