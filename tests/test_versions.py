@@ -81,25 +81,32 @@ def test_two_saves_at_the_same_moment_store_the_first_only(app):
 
     def second_save():
         with app.app_context():
-            other = db.session.get(Person, person_id)  # reads the version before the first
-            other.last_name = "Kowalski"
             try:
+                other = db.session.get(Person, person_id)  # the version before the first
+                other.last_name = "Kowalski"
                 db.session.commit()
             except Exception as error:  # noqa: BLE001 (what the second save met is checked)
                 failed.append(type(error).__name__)
-            db.session.remove()
+            finally:
+                db.session.remove()
 
     side = threading.Thread(target=second_save)
     side.start()
     waits = text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
                  " AND wait_event_type = 'Lock'")
-    with db.engine.connect() as watcher:
-        for _ in range(600):  # until the second save waits on the held row (or 60 s)
-            if watcher.execute(waits).scalar():
-                break
-            side.join(0.1)
-    db.session.commit()
-    side.join(60)
+    # Each look in a transaction of its own: within one, PostgreSQL answers the same
+    # snapshot of pg_stat_activity, taken at the first look.
+    try:
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as watcher:
+            for _ in range(600):  # until the second save waits on the held row (or 60 s)
+                if watcher.execute(waits).scalar():
+                    break
+                side.join(0.1)
+            waited = watcher.execute(waits).scalar()
+    finally:
+        db.session.commit()  # the first save stored: the second goes on
+        side.join(60)
+    assert waited == 1 and not side.is_alive()
     assert failed == ["StaleDataError"]
     db.session.expire_all()
     assert db.session.get(Person, person_id).last_name == "Nowak"

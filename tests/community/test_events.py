@@ -390,22 +390,29 @@ def test_two_forms_for_the_last_place_at_the_same_moment_confirm_one(app):
 
     def second_form():
         with app.app_context():
-            other = db.session.get(Event, event_id)
-            answers.append(family(other, 2, 6)[0].status)
-            db.session.commit()
-            db.session.remove()
+            try:
+                other = db.session.get(Event, event_id)
+                answers.append(family(other, 2, 6)[0].status)
+                db.session.commit()
+            finally:
+                db.session.remove()
 
     side = threading.Thread(target=second_form)
     side.start()
     waits_for_the_event = text("SELECT count(*) FROM pg_stat_activity WHERE datname ="
                                " current_database() AND wait_event_type = 'Lock'")
-    with db.engine.connect() as watcher:
-        for _ in range(600):  # until the second form waits on the held event (or 60 s)
-            if watcher.execute(waits_for_the_event).scalar():
-                break
-            side.join(0.1)
-        assert watcher.execute(waits_for_the_event).scalar() == 1
-    db.session.commit()
-    side.join(60)
+    # Each look in a transaction of its own: within one, PostgreSQL answers the same
+    # snapshot of pg_stat_activity, taken at the first look.
+    try:
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as watcher:
+            for _ in range(600):  # until the second form waits on the held event (or 60 s)
+                if watcher.execute(waits_for_the_event).scalar():
+                    break
+                side.join(0.1)
+            waited = watcher.execute(waits_for_the_event).scalar()
+    finally:
+        db.session.commit()  # the first form stored: the second goes on
+        side.join(60)
+    assert waited == 1 and not side.is_alive()
     assert first.status == RegistrationStatus.CONFIRMED
     assert answers == [RegistrationStatus.WAITING]
