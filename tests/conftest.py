@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextvars
 import os
+import threading
 import uuid
 from contextlib import contextmanager
 from datetime import date, datetime, time
@@ -287,3 +288,34 @@ def row_of(table, **values) -> dict:
             continue
         row[column.name] = next(v for t, v in filler.items() if isinstance(column.type, t))
     return row | values
+
+
+def waited_beside(app, second) -> bool:
+    """Run ``second()`` in a request of its own (a thread with its own session) while the
+    test's transaction holds what it needs; once it waits on a lock (or after 60 s) the
+    test's transaction is committed and ``second`` finishes. Returns whether it was seen
+    waiting: PostgreSQL only, where two requests really run side by side."""
+    def run():
+        with app.app_context():
+            try:
+                second()
+            finally:
+                db.session.remove()
+
+    side = threading.Thread(target=run)
+    side.start()
+    waiting = text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                   " AND wait_event_type = 'Lock'")
+    # Each look in a transaction of its own: within one, PostgreSQL answers the same
+    # snapshot of pg_stat_activity, taken at the first look.
+    try:
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as watcher:
+            for _ in range(600):
+                if watcher.execute(waiting).scalar():
+                    break
+                side.join(0.1)
+            waited = watcher.execute(waiting).scalar() == 1
+    finally:
+        db.session.commit()  # the first stored: the second goes on
+        side.join(60)
+    return waited and not side.is_alive()

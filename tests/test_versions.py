@@ -5,10 +5,7 @@ moment: the second stores nothing and says why."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from sqlalchemy import text
 from sqlalchemy.orm.exc import StaleDataError
 
 from cal.community.models import Event
@@ -16,6 +13,7 @@ from cal.core.access import Role
 from cal.extensions import db
 from cal.people.models import Person
 from tests.community.test_events import make_event
+from tests.conftest import waited_beside
 from tests.factories import PersonFactory
 
 CHANGED = "zmieniony po otwarciu"  # a word of the message beside the form
@@ -80,33 +78,14 @@ def test_two_saves_at_the_same_moment_store_the_first_only(app):
     failed = []
 
     def second_save():
-        with app.app_context():
-            try:
-                other = db.session.get(Person, person_id)  # the version before the first
-                other.last_name = "Kowalski"
-                db.session.commit()
-            except Exception as error:  # noqa: BLE001 (what the second save met is checked)
-                failed.append(type(error).__name__)
-            finally:
-                db.session.remove()
+        other = db.session.get(Person, person_id)  # reads the version before the first
+        other.last_name = "Kowalski"
+        try:
+            db.session.commit()
+        except Exception as error:  # noqa: BLE001 (what the second save met is checked)
+            failed.append(type(error).__name__)
 
-    side = threading.Thread(target=second_save)
-    side.start()
-    waits = text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                 " AND wait_event_type = 'Lock'")
-    # Each look in a transaction of its own: within one, PostgreSQL answers the same
-    # snapshot of pg_stat_activity, taken at the first look.
-    try:
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as watcher:
-            for _ in range(600):  # until the second save waits on the held row (or 60 s)
-                if watcher.execute(waits).scalar():
-                    break
-                side.join(0.1)
-            waited = watcher.execute(waits).scalar()
-    finally:
-        db.session.commit()  # the first save stored: the second goes on
-        side.join(60)
-    assert waited == 1 and not side.is_alive()
+    assert waited_beside(app, second_save)
     assert failed == ["StaleDataError"]
     db.session.expire_all()
     assert db.session.get(Person, person_id).last_name == "Nowak"

@@ -4,11 +4,10 @@ and the waiting list, cancelling by the link), and what RODO keeps of it."""
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime, time, timedelta
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from cal.community import notices, registrations, services
 from cal.community.models import (
@@ -29,6 +28,7 @@ from cal.extensions import db
 from cal.people import retention
 from cal.projects import indicators
 from cal.projects.models import Indicator, Project, ProjectStatus, Source, project_events
+from tests.conftest import waited_beside
 from tests.factories import PersonFactory
 
 TODAY = local_today()
@@ -389,30 +389,10 @@ def test_two_forms_for_the_last_place_at_the_same_moment_confirm_one(app):
     answers = []
 
     def second_form():
-        with app.app_context():
-            try:
-                other = db.session.get(Event, event_id)
-                answers.append(family(other, 2, 6)[0].status)
-                db.session.commit()
-            finally:
-                db.session.remove()
+        other = db.session.get(Event, event_id)
+        answers.append(family(other, 2, 6)[0].status)
+        db.session.commit()
 
-    side = threading.Thread(target=second_form)
-    side.start()
-    waits_for_the_event = text("SELECT count(*) FROM pg_stat_activity WHERE datname ="
-                               " current_database() AND wait_event_type = 'Lock'")
-    # Each look in a transaction of its own: within one, PostgreSQL answers the same
-    # snapshot of pg_stat_activity, taken at the first look.
-    try:
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as watcher:
-            for _ in range(600):  # until the second form waits on the held event (or 60 s)
-                if watcher.execute(waits_for_the_event).scalar():
-                    break
-                side.join(0.1)
-            waited = watcher.execute(waits_for_the_event).scalar()
-    finally:
-        db.session.commit()  # the first form stored: the second goes on
-        side.join(60)
-    assert waited == 1 and not side.is_alive()
+    assert waited_beside(app, second_form)
     assert first.status == RegistrationStatus.CONFIRMED
     assert answers == [RegistrationStatus.WAITING]
